@@ -1,0 +1,3 @@
+from cyrano_mcp.cli import main
+
+main()

@@ -1,0 +1,233 @@
+"""The one path every tool call takes: correlation id, interceptors, validation, the service, error mapping.
+
+Cross-cutting concerns (auth, RBAC, rate limits, audit, metrics) are interceptors: each is called with
+the call and a `proceed` continuation, so it can refuse, observe or time what happens inside it.
+Validation of the arguments is the innermost step, right before the service handler.
+"""
+
+import json
+import re
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Protocol, get_args, get_origin
+
+from mcp.server.mcpserver import Context
+from mcp.server.mcpserver.tools.base import Tool
+from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase, FuncMetadata
+from mcp_types import CallToolResult, TextContent, ToolAnnotations
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from cyrano_mcp.calls import CallContext, bind_call, unbind_call
+from cyrano_mcp.engine import Operation
+from cyrano_mcp.errors import DomainError, InvalidInputError
+from cyrano_mcp.observability.logging import get_logger
+
+log = get_logger("cyrano.calls")
+
+Proceed = Callable[[], Awaitable[BaseModel]]
+META_CORRELATION = "cyrano/correlation_id"
+META_ERROR_CODE = "cyrano/error_code"
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+
+
+class CallInterceptor(Protocol):
+    """A cross-cutting step around every tool call. Raise a `DomainError` to refuse the call."""
+
+    async def __call__(self, call: CallContext, operation: Operation[Any, Any], proceed: Proceed) -> BaseModel: ...
+
+
+def validation_message(exc: ValidationError) -> str:
+    """Field-level messages without echoing the rejected values (they are the caller's data)."""
+    parts = []
+    for error in exc.errors(include_url=False, include_input=False):
+        location = ".".join(str(part) for part in error["loc"]) or "arguments"
+        parts.append(f"{location}: {error['msg']}")
+    return "; ".join(parts)
+
+
+def _accepts_json_text(annotation: Any) -> bool:
+    """Whether a field holds lists, dicts or models (some hosts send those as JSON strings)."""
+    if isinstance(annotation, type):
+        return issubclass(annotation, BaseModel | list | dict | tuple | set)
+    origin = get_origin(annotation)
+    if origin in (list, dict, tuple, set):
+        return True
+    return any(_accepts_json_text(arg) for arg in get_args(annotation))
+
+
+class CallPath:
+    """Runs operations for the tools the registry builds."""
+
+    def __init__(self, interceptors: Sequence[CallInterceptor] = ()) -> None:
+        self.interceptors: list[CallInterceptor] = list(interceptors)
+
+    def add_interceptor(self, interceptor: CallInterceptor) -> None:
+        self.interceptors.append(interceptor)
+
+    async def execute(
+        self, tool_name: str, operation: Operation[Any, Any], arguments: dict[str, Any], context: Context[Any, Any]
+    ) -> CallToolResult:
+        call = _call_context(tool_name, context)
+        token = bind_call(call)
+        try:
+            result = await self._run_chain(call, operation, arguments)
+        except DomainError as exc:
+            return self._failure(call, exc.code, exc.message, level="info")
+        except Exception:
+            log.exception("tool_crashed", tool=tool_name, correlation_id=call.correlation_id)
+            return self._failure(
+                call,
+                "internal_error",
+                f"an unexpected error occurred; quote correlation id {call.correlation_id} to the operator",
+                level="error",
+            )
+        finally:
+            unbind_call(token)
+        log.info(
+            "tool_call",
+            tool=tool_name,
+            outcome="ok",
+            correlation_id=call.correlation_id,
+            duration_ms=round(call.elapsed_ms, 2),
+            transport=call.transport,
+        )
+        return CallToolResult(
+            content=[TextContent(type="text", text=result.model_dump_json())],
+            structured_content=result.model_dump(mode="json"),
+            _meta={META_CORRELATION: call.correlation_id},
+        )
+
+    async def _run_chain(
+        self, call: CallContext, operation: Operation[Any, Any], arguments: dict[str, Any]
+    ) -> BaseModel:
+        async def innermost() -> BaseModel:
+            try:
+                params = operation.input_model.model_validate(_pre_parse(operation.input_model, arguments))
+            except ValidationError as exc:
+                raise InvalidInputError(validation_message(exc)) from None
+            result: BaseModel = await operation.handler(params)
+            return result
+
+        proceed: Proceed = innermost
+        for interceptor in reversed(self.interceptors):
+            proceed = _bind(interceptor, call, operation, proceed)
+        return await proceed()
+
+    def _failure(self, call: CallContext, code: str, message: str, *, level: str) -> CallToolResult:
+        log.log(
+            _LEVELS[level],
+            "tool_call",
+            tool=call.tool,
+            outcome=code,
+            correlation_id=call.correlation_id,
+            duration_ms=round(call.elapsed_ms, 2),
+            transport=call.transport,
+        )
+        return CallToolResult(
+            content=[TextContent(type="text", text=f"{code}: {message}")],
+            is_error=True,
+            _meta={META_CORRELATION: call.correlation_id, META_ERROR_CODE: code},
+        )
+
+
+_LEVELS = {"info": 20, "error": 40}
+
+
+def _bind(interceptor: CallInterceptor, call: CallContext, operation: Operation[Any, Any], inner: Proceed) -> Proceed:
+    async def proceed() -> BaseModel:
+        return await interceptor(call, operation, inner)
+
+    return proceed
+
+
+def _pre_parse(model: type[BaseModel], arguments: dict[str, Any]) -> dict[str, Any]:
+    parsed = arguments
+    for name, value in arguments.items():
+        field = model.model_fields.get(name)
+        if (
+            field is not None
+            and isinstance(value, str)
+            and value[:1] in ("[", "{")
+            and _accepts_json_text(field.annotation)
+        ):
+            try:
+                decoded = json.loads(value)
+            except ValueError:
+                continue
+            parsed = {**parsed, name: decoded}
+    return parsed
+
+
+def _call_context(tool_name: str, context: Context[Any, Any]) -> CallContext:
+    correlation_id: str | None = None
+    transport = "memory"
+    protocol_version: str | None = None
+    progress_sink = None
+    try:
+        request_context = context.request_context
+    except ValueError:
+        request_context = None
+    if request_context is not None:
+        headers = context.headers
+        if headers is not None:
+            transport = "http"
+            candidate = headers.get("x-request-id")
+            if candidate and _REQUEST_ID.match(candidate):
+                correlation_id = candidate
+        protocol_version = context.protocol_version
+        progress_sink = context.report_progress
+    call = CallContext(
+        tool=tool_name,
+        correlation_id=correlation_id or uuid.uuid4().hex,
+        transport=transport,
+        protocol_version=protocol_version,
+    )
+    if progress_sink is not None:
+        call.progress_sink = progress_sink
+    return call
+
+
+class RegistryTool(Tool):
+    """An SDK tool whose every call goes through Cyrano's call path instead of the SDK's own validation."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    operation: Any = Field(exclude=True)
+    call_path: Any = Field(exclude=True)
+
+    async def run(
+        self, arguments: dict[str, Any], context: Context[Any, Any], convert_result: bool = False
+    ) -> CallToolResult:
+        result: CallToolResult = await self.call_path.execute(self.name, self.operation, arguments, context)
+        return result
+
+
+class _NoArguments(ArgModelBase):
+    """Placeholder: Cyrano validates against the operation's own input model."""
+
+
+def build_tool(tool_name: str, operation: Operation[Any, Any], call_path: CallPath) -> RegistryTool:
+    async def unused(**_: Any) -> None:  # the SDK requires a callable; `run` never calls it
+        return None
+
+    input_schema = operation.input_model.model_json_schema()
+    input_schema.pop("title", None)
+    output_schema = operation.output_model.model_json_schema(mode="serialization")
+    return RegistryTool(
+        fn=unused,
+        name=tool_name,
+        title=operation.title,
+        description=operation.description,
+        parameters=input_schema,
+        fn_metadata=FuncMetadata(arg_model=_NoArguments, output_schema=output_schema),
+        is_async=True,
+        annotations=ToolAnnotations(
+            title=operation.title,
+            read_only_hint=operation.read_only,
+            destructive_hint=operation.destructive,
+            idempotent_hint=operation.idempotent,
+            open_world_hint=operation.open_world,
+        ),
+        operation=operation,
+        call_path=call_path,
+    )

@@ -1,0 +1,52 @@
+"""The context of the tool call being served, reachable from services without importing `mcp`.
+
+The registry's call path sets it; a service that reports progress or needs the correlation id calls
+`current_call()`. Outside a tool call (unit tests, CLI) there is none and progress reports are dropped.
+"""
+
+import time
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar, Token
+from dataclasses import dataclass, field
+
+ProgressSink = Callable[[float, float | None, str | None], Awaitable[None]]
+
+
+async def _discard_progress(*_: object) -> None:
+    """Progress outside a tool call, or to a client that did not ask for it, goes nowhere."""
+
+
+@dataclass(slots=True)
+class CallContext:
+    """One tool call: who asked for what, under which correlation id."""
+
+    tool: str
+    correlation_id: str
+    transport: str = "memory"
+    protocol_version: str | None = None
+    started: float = field(default_factory=time.perf_counter)
+    progress_sink: ProgressSink = _discard_progress
+
+    async def report_progress(self, progress: float, total: float | None = None, message: str | None = None) -> None:
+        """Send an MCP progress notification if the client asked for them."""
+        await self.progress_sink(progress, total, message)
+
+    @property
+    def elapsed_ms(self) -> float:
+        return (time.perf_counter() - self.started) * 1000
+
+
+_current: ContextVar[CallContext | None] = ContextVar("cyrano_current_call", default=None)
+
+
+def current_call() -> CallContext | None:
+    return _current.get()
+
+
+def bind_call(call: CallContext) -> Token[CallContext | None]:
+    """Make `call` current; returns the token `unbind_call` needs."""
+    return _current.set(call)
+
+
+def unbind_call(token: Token[CallContext | None]) -> None:
+    _current.reset(token)

@@ -1,0 +1,201 @@
+"""`cyrano-mcp`: serve, list tools, check the installation, migrate the store, run the demo."""
+
+import json
+import socket
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import anyio
+import click
+
+from cyrano_mcp import __version__
+from cyrano_mcp.errors import CyranoError
+from cyrano_mcp.observability.logging import configure_logging, get_logger
+from cyrano_mcp.settings import Settings, load_settings
+
+T = TypeVar("T")
+log = get_logger("cyrano.cli")
+
+
+def _settings(**overrides: Any) -> Settings:
+    return load_settings(**{key: value for key, value in overrides.items() if value is not None})
+
+
+def _run(main: Callable[[], Awaitable[T]]) -> T:
+    """Run an async command; a Cyrano error becomes one clear line on stderr and exit code 2."""
+    try:
+        return anyio.run(main)
+    except CyranoError as exc:
+        click.echo(f"cyrano-mcp: {exc}", err=True)
+        sys.exit(2)
+
+
+def _fail_cleanly(action: Callable[[], T]) -> T:
+    try:
+        return action()
+    except CyranoError as exc:
+        click.echo(f"cyrano-mcp: {exc}", err=True)
+        sys.exit(2)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="cyrano-mcp")
+def cli() -> None:
+    """Cyrano: an MCP tool server for small legal practices."""
+
+
+@cli.command()
+@click.option(
+    "--transport",
+    type=click.Choice(["stdio", "http", "sse"]),
+    default=None,
+    help="stdio (default; for Claude Desktop), http (streamable HTTP at /mcp, plus SSE) or sse.",
+)
+@click.option("--host", default=None, help="HTTP bind address (default 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="HTTP port (default 8765; 0 picks a free one).")
+@click.option("--data-dir", type=click.Path(path_type=Path), default=None, help="Overrides CYRANO_DATA_DIR.")
+def serve(transport: str | None, host: str | None, port: int | None, data_dir: Path | None) -> None:
+    """Serve Cyrano's tools over stdio, streamable HTTP or SSE."""
+    settings = _fail_cleanly(lambda: _settings(transport=transport, host=host, port=port, data_dir=data_dir))
+    configure_logging(settings.log_level, settings.log_format)
+    if settings.transport == "stdio":
+        _run(lambda: _serve_stdio(settings))
+    else:
+        _serve_http(settings)
+
+
+async def _serve_stdio(settings: Settings) -> None:
+    from cyrano_mcp.server import build_runtime
+
+    runtime = build_runtime(settings)
+    async with runtime.running():
+        await runtime.server.run_stdio_async()
+
+
+def _serve_http(settings: Settings) -> None:
+    import uvicorn
+
+    from cyrano_mcp.http import build_http_app
+    from cyrano_mcp.server import build_runtime
+
+    runtime = _fail_cleanly(lambda: build_runtime(settings))
+    app = build_http_app(runtime)
+    sock = socket.socket(socket.AF_INET6 if ":" in settings.host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((settings.host, settings.port))
+    bound_port = sock.getsockname()[1]
+    host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    click.echo(
+        f"Cyrano {__version__} serving on http://{host}:{bound_port}/mcp (SSE: /sse, health: /healthz)", err=True
+    )
+    config = uvicorn.Config(app, log_config=None, access_log=False, lifespan="on", timeout_graceful_shutdown=5)
+    server = uvicorn.Server(config)
+    _fail_cleanly(lambda: server.run(sockets=[sock]))
+    if not server.started:
+        sys.exit(2)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the full catalogue with input and output schemas.")
+def tools(as_json: bool) -> None:
+    """List every tool this installation serves."""
+    from cyrano_mcp.server import build_runtime
+
+    settings = _fail_cleanly(_settings)
+    configure_logging("WARNING", settings.log_format)
+    runtime = _fail_cleanly(lambda: build_runtime(settings))
+    catalogue = runtime.registry.catalogue()
+    if as_json:
+        click.echo(json.dumps(catalogue, indent=2))
+        return
+    width = max(len(row["name"]) for row in catalogue)
+    for row in catalogue:
+        hints = row["annotations"]
+        flags = "read-only" if hints.get("readOnlyHint") else "writes"
+        if hints.get("destructiveHint"):
+            flags = "destructive"
+        click.echo(f"{row['name']:<{width}}  {flags:<11}  {row['description']}")
+
+
+@cli.command()
+def doctor() -> None:
+    """Check settings, data directory, database and optional components, with what to do about each."""
+    from cyrano_mcp.doctor import run_doctor
+
+    sys.exit(anyio.run(run_doctor))
+
+
+@cli.group()
+def db() -> None:
+    """The store's schema."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply pending schema migrations."""
+    settings = _fail_cleanly(_settings)
+    configure_logging("WARNING", settings.log_format)
+
+    async def main() -> None:
+        from cyrano_mcp.server import build_runtime
+        from cyrano_mcp.store.migrate import upgrade
+
+        runtime = build_runtime(settings)
+        await runtime.database.open()
+        try:
+            applied = await upgrade(runtime.database, runtime.registry.components())
+        finally:
+            await runtime.database.close()
+        if not applied:
+            click.echo("The schema is current; nothing to do.")
+        for name, (before, after) in applied.items():
+            click.echo(f"{name}: {before} -> {after}")
+
+    _run(main)
+
+
+@db.command("status")
+def db_status() -> None:
+    """Show the applied and known schema version of every component."""
+    settings = _fail_cleanly(_settings)
+    configure_logging("WARNING", settings.log_format)
+
+    async def main() -> None:
+        from cyrano_mcp.server import build_runtime
+        from cyrano_mcp.store.migrate import schema_status
+
+        runtime = build_runtime(settings)
+        await runtime.database.open()
+        try:
+            status = await schema_status(runtime.database, runtime.registry.components())
+        finally:
+            await runtime.database.close()
+        for name, known in status.known.items():
+            click.echo(f"{name}: applied {status.stored.get(name, 0)}, known {known}")
+        click.echo("current" if status.current else "NOT current: run `cyrano-mcp db upgrade`")
+
+    _run(main)
+
+
+@cli.command()
+@click.option(
+    "--data-dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Store for the demo (default: a fresh temporary directory, so your own store is untouched).",
+)
+def demo(data_dir: Path | None) -> None:
+    """Start Cyrano over stdio, drive a short scripted session, and print what each tool returned."""
+    from cyrano_mcp.demo import run_demo
+
+    _run(lambda: run_demo(data_dir))
+
+
+def main() -> None:
+    cli(prog_name="cyrano-mcp")
+
+
+if __name__ == "__main__":
+    main()

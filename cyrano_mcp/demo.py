@@ -1,0 +1,73 @@
+"""`cyrano-mcp demo`: what a host such as Claude Desktop does, scripted, with every answer printed."""
+
+import json
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from mcp import Client, StdioServerParameters
+from mcp_types import CallToolResult
+
+from cyrano_mcp.errors import CyranoError
+
+
+def _show(title: str, payload: Any) -> None:
+    print(f"\n== {title}")
+    print(json.dumps(payload, indent=2, default=str))
+
+
+def _content(result: CallToolResult) -> Any:
+    if result.is_error:
+        raise CyranoError(f"the server answered with an error: {result.content[0].text}")  # type: ignore[union-attr]
+    return result.structured_content
+
+
+async def run_demo(data_dir: Path | None) -> None:
+    with tempfile.TemporaryDirectory(prefix="cyrano-demo-") as scratch:
+        store = data_dir or Path(scratch)
+        server = StdioServerParameters(
+            command=sys.executable,
+            args=["-m", "cyrano_mcp", "serve", "--transport", "stdio"],
+            env={"CYRANO_DATA_DIR": str(store), "CYRANO_LOG_LEVEL": "WARNING"},
+        )
+        print(f"Starting `cyrano-mcp serve` over stdio (store: {store}) ...")
+        async with Client(server, read_timeout_seconds=30) as client:
+            tools = (await client.list_tools()).tools
+            _show(f"tools/list: {len(tools)} tools", [f"{tool.name}: {tool.description}" for tool in tools])
+
+            created = _content(
+                await client.call_tool(
+                    "matters_create",
+                    {
+                        "client_name": "Harbor Bakery LLC",
+                        "title": "Lease renewal dispute with Pier 9 Properties",
+                        "practice_area": "real estate",
+                        "reference": "2026-0042",
+                        "responsible_attorney": "J. Alvarez",
+                        "notes": "Landlord claims the renewal notice came late.",
+                    },
+                )
+            )
+            _show("matters_create", created)
+
+            matter_id = created["id"]
+            _show("matters_get", _content(await client.call_tool("matters_get", {"matter_id": matter_id})))
+            updated = _content(
+                await client.call_tool(
+                    "matters_update",
+                    {"matter_id": matter_id, "expected_version": created["version"], "practice_area": "litigation"},
+                )
+            )
+            _show("matters_update (practice area -> litigation)", updated)
+            listing = _content(await client.call_tool("matters_list", {"status": "open", "query": "lease"}))
+            _show("matters_list (open, 'lease')", listing)
+            resource = await client.read_resource(f"cyrano://matters/{matter_id}")
+            _show(f"resources/read cyrano://matters/{matter_id}", json.loads(resource.contents[0].text))  # type: ignore[union-attr]
+            refused = await client.call_tool("matters_get", {"matter_id": "not-an-id"})
+            _show(
+                "matters_get with a bad id (a tool error, not a crash)",
+                {"is_error": refused.is_error, "text": refused.content[0].text},
+            )  # type: ignore[union-attr]
+            _show("system_health", _content(await client.call_tool("system_health", {})))
+        print("\nDone. Run `cyrano-mcp serve` for your MCP client, or see README.md for Claude Desktop.")

@@ -1,0 +1,114 @@
+"""`cyrano-mcp doctor`: one line per thing that can be wrong, and what to do about it."""
+
+import os
+import shutil
+import tempfile
+
+import click
+
+from cyrano_mcp.errors import CyranoError
+from cyrano_mcp.observability.logging import configure_logging
+from cyrano_mcp.settings import Settings, load_settings
+
+OK, MISSING, FAILED = "OK     ", "MISSING", "FAILED "
+
+
+def _line(status: str, subject: str, detail: str) -> None:
+    click.echo(f"[{status}] {subject}: {detail}")
+
+
+async def run_doctor() -> int:
+    """Returns the exit code: 0 when nothing failed (a missing optional component is not a failure)."""
+    failures = 0
+    try:
+        settings = load_settings()
+    except CyranoError as exc:
+        _line(FAILED, "settings", f"{exc}. Fix the variable (or .env entry) named above.")
+        return 1
+    configure_logging("ERROR", settings.log_format)
+    _line(OK, "settings", f"transport {settings.transport}, store {settings.database_kind}")
+    failures += _check_data_dir(settings)
+    failures += await _check_store(settings)
+    _check_optional()
+    click.echo("All required checks passed." if not failures else f"{failures} check(s) failed; see above.")
+    return 1 if failures else 0
+
+
+def _check_data_dir(settings: Settings) -> int:
+    try:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=settings.data_dir):
+            pass
+    except OSError as exc:
+        _line(
+            FAILED,
+            "data dir",
+            f"{settings.data_dir} is not writable ({exc.strerror}); set CYRANO_DATA_DIR to a directory you own",
+        )
+        return 1
+    free = shutil.disk_usage(settings.data_dir).free / 2**30
+    _line(OK, "data dir", f"{settings.data_dir} (writable, {free:.1f} GiB free)")
+    return 0
+
+
+async def _check_store(settings: Settings) -> int:
+    from cyrano_mcp.server import build_runtime
+    from cyrano_mcp.store.migrate import schema_status
+
+    try:
+        runtime = build_runtime(settings)
+    except CyranoError as exc:
+        _line(FAILED, "engines", f"{exc}")
+        return 1
+    _line(
+        OK,
+        "engines",
+        f"{len(runtime.registry.engines)} loaded "
+        f"({', '.join(e.name for e in runtime.registry.engines)}), {len(runtime.registry.tool_names)} tools",
+    )
+    try:
+        await runtime.database.open()
+        latency = await runtime.database.ping()
+        status = await schema_status(runtime.database, runtime.registry.components())
+    except CyranoError as exc:
+        hint = (
+            "is PostgreSQL running and CYRANO_DATABASE_URL right?"
+            if settings.database_kind == "postgresql"
+            else "is the data dir on a local disk?"
+        )
+        _line(FAILED, "database", f"{exc}; {hint}")
+        return 1
+    finally:
+        await runtime.database.close()
+    _line(OK, "database", f"{settings.database_kind} answered in {latency:.1f} ms")
+    if status.ahead:
+        _line(FAILED, "schema", "the store is newer than this cyrano-mcp; upgrade cyrano-mcp")
+        return 1
+    if status.pending:
+        pending = ", ".join(f"{n} {a}->{b}" for n, (a, b) in status.pending.items())
+        _line(MISSING, "schema", f"migrations pending ({pending}); `cyrano-mcp db upgrade` (or just start the server)")
+    else:
+        _line(OK, "schema", "current")
+    return 0
+
+
+def _check_optional() -> None:
+    tesseract = shutil.which("tesseract")
+    if tesseract:
+        _line(OK, "OCR", f"tesseract at {tesseract}")
+    else:
+        _line(
+            MISSING,
+            "OCR",
+            "tesseract not found; scanned PDFs and images cannot be read. "
+            "Install Debian/Ubuntu `tesseract-ocr`, macOS `brew install tesseract`",
+        )
+    for variable, vendor in (("OPENAI_API_KEY", "OpenAI"), ("ANTHROPIC_API_KEY", "Anthropic")):
+        if os.environ.get(variable):
+            _line(OK, f"{vendor} key", f"{variable} is set")
+        else:
+            _line(
+                MISSING,
+                f"{vendor} key",
+                f"{variable} not set; tools use their offline methods (optional: set it to let engines use a model)",
+            )

@@ -1,0 +1,53 @@
+"""The HTTP app: streamable HTTP at /mcp, legacy SSE at /sse (+ /messages/), /healthz and /readyz."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from mcp.server.transport_security import TransportSecuritySettings
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Route
+
+from cyrano_mcp import __version__
+from cyrano_mcp.server import Runtime
+from cyrano_mcp.system.service import SystemService
+
+
+def build_http_app(runtime: Runtime) -> Starlette:
+    settings = runtime.settings
+    security = TransportSecuritySettings(
+        enable_dns_rebinding_protection=True,
+        allowed_hosts=settings.allowed_hosts,
+        allowed_origins=settings.allowed_origins,
+    )
+    mcp_app = runtime.server.streamable_http_app(
+        streamable_http_path="/mcp",
+        stateless_http=settings.stateless_http,
+        json_response=settings.json_response,
+        transport_security=security,
+    )
+    sse_app = runtime.server.sse_app(sse_path="/sse", message_path="/messages/", transport_security=security)
+    system = SystemService(
+        settings=settings, database=runtime.database, registry=runtime.registry, started_at=runtime.started_at
+    )
+
+    async def healthz(_: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok", "version": __version__})
+
+    async def readyz(_: Request) -> JSONResponse:
+        health = await system.health()
+        return JSONResponse(health.model_dump(mode="json"), status_code=200 if health.status == "ok" else 503)
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        async with runtime.running(), runtime.server.session_manager.run():
+            yield
+
+    routes: list[BaseRoute] = [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz, methods=["GET"]),
+        *mcp_app.routes,
+        *sse_app.routes,
+    ]
+    return Starlette(routes=routes, middleware=mcp_app.user_middleware, lifespan=lifespan)

@@ -1,0 +1,100 @@
+"""Assembles Cyrano: settings -> store -> registry of engines -> one `MCPServer`.
+
+`Runtime` owns the store for as long as anything serves: the stdio loop, the HTTP app's lifespan, or
+an in-memory client session (the MCP server's lifespan). The first user opens and migrates the store,
+the last one closes it.
+"""
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import anyio
+from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.tools import Tool
+
+from cyrano_mcp import __version__
+from cyrano_mcp.engine import EngineContext
+from cyrano_mcp.observability.logging import get_logger
+from cyrano_mcp.registry import EngineSource, Registry, discover_engine_sources
+from cyrano_mcp.settings import Settings
+from cyrano_mcp.store.database import Database
+from cyrano_mcp.store.migrate import SchemaStatus, ensure_current
+
+log = get_logger(__name__)
+
+INSTRUCTIONS = """Cyrano serves a small law practice's own data. Matters (client, title, practice area,
+status) are the spine: create or find the matter first, then attach work to it by its id. Every tool
+answers with structured content; errors start with a code such as not_found or invalid_input."""
+
+
+class Runtime:
+    """One Cyrano instance: its settings, store, registry and MCP server."""
+
+    def __init__(self, settings: Settings, sources: Sequence[EngineSource] | None = None) -> None:
+        self.settings = settings
+        self.started_at = datetime.now(UTC)
+        self.database = Database(settings)
+        self.registry = Registry()
+        context = EngineContext(settings=settings, database=self.database, registry=self.registry)
+        context.extras["started_at"] = self.started_at
+        self.registry.load(discover_engine_sources(settings) if sources is None else sources, context)
+        self.server: MCPServer[None] = MCPServer(
+            "cyrano",
+            title="Cyrano",
+            version=__version__,
+            instructions=INSTRUCTIONS,
+            tools=list[Tool](self.registry.build_tools()),
+            lifespan=lambda _server: self.running(),
+            warn_on_duplicate_tools=False,
+        )
+        self.registry.install_resources(self.server)
+        self.schema: SchemaStatus | None = None
+        self._users = 0
+        self._lock = anyio.Lock()
+
+    async def start(self) -> None:
+        await self.database.open()
+        try:
+            self.schema = await ensure_current(
+                self.database, self.registry.components(), auto_migrate=self.settings.auto_migrate
+            )
+        except BaseException:
+            await self.database.close()
+            raise
+        log.info(
+            "cyrano_started",
+            version=__version__,
+            store=self.database.kind,
+            engines=len(self.registry.engines),
+            tools=len(self.registry.tool_names),
+        )
+
+    async def stop(self) -> None:
+        await self.database.close()
+
+    @asynccontextmanager
+    async def running(self) -> AsyncIterator[None]:
+        """Keep the store open while the block runs (re-entrant across sessions)."""
+        async with self._lock:
+            if self._users == 0:
+                await self.start()
+            self._users += 1
+        try:
+            yield None
+        finally:
+            async with self._lock:
+                self._users -= 1
+                if self._users == 0:
+                    with anyio.CancelScope(shield=True):
+                        await self.stop()
+
+
+def build_runtime(settings: Settings, sources: Sequence[EngineSource] | None = None) -> Runtime:
+    return Runtime(settings, sources)
+
+
+def build_server(settings: Settings, sources: Sequence[EngineSource] | None = None) -> MCPServer[Any]:
+    """The MCP server alone; its lifespan opens the store, so `Client(build_server(s))` just works."""
+    return build_runtime(settings, sources).server

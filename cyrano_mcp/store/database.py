@@ -1,0 +1,160 @@
+"""The store: one async SQLAlchemy engine per role, SQLite by default, PostgreSQL when scaled out.
+
+SQLite has one writer at a time. Rather than let concurrent writers collide (and fail with
+"database is locked" the moment a read transaction tries to upgrade), writes go through a separate
+engine whose pool holds a single connection and whose transactions start with `BEGIN IMMEDIATE`:
+in-process writers queue on the pool, other processes wait on SQLite's busy timeout.
+On PostgreSQL both roles share one pooled engine.
+"""
+
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import anyio
+from sqlalchemy import event, text
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from cyrano_mcp.errors import ConflictError, UnavailableError
+from cyrano_mcp.observability.logging import get_logger
+from cyrano_mcp.settings import Settings
+
+log = get_logger(__name__)
+
+
+class Database:
+    """Opens, hands out sessions for, and closes the store."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.url = settings.resolved_database_url
+        self.kind = settings.database_kind
+        self._reader: AsyncEngine | None = None
+        self._writer: AsyncEngine | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self._reader is not None
+
+    @property
+    def engine(self) -> AsyncEngine:
+        if self._reader is None:
+            raise UnavailableError("the store is not open")
+        return self._reader
+
+    @property
+    def write_engine(self) -> AsyncEngine:
+        if self._writer is None:
+            raise UnavailableError("the store is not open")
+        return self._writer
+
+    async def open(self) -> None:
+        if self.is_open:
+            return
+        timeout = self.settings.db_timeout_seconds
+        if self.kind == "sqlite":
+            path = self._sqlite_path()
+            if path is not None:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            self._reader = create_async_engine(self.url, pool_size=5, max_overflow=5, pool_timeout=timeout)
+            self._writer = create_async_engine(self.url, pool_size=1, max_overflow=0, pool_timeout=timeout * 12)
+            _configure_sqlite(self._reader, busy_timeout_ms=int(timeout * 1000), immediate=False)
+            _configure_sqlite(self._writer, busy_timeout_ms=int(timeout * 1000), immediate=True)
+        else:
+            self._reader = create_async_engine(
+                self.url,
+                pool_size=self.settings.db_pool_min,
+                max_overflow=max(0, self.settings.db_pool_max - self.settings.db_pool_min),
+                pool_timeout=timeout,
+                pool_pre_ping=True,
+                connect_args={"timeout": timeout},
+            )
+            self._writer = self._reader
+        log.info("store_opened", kind=self.kind)
+
+    async def close(self) -> None:
+        writer, reader = self._writer, self._reader
+        self._reader = self._writer = None
+        if writer is not None and writer is not reader:
+            await writer.dispose()
+        if reader is not None:
+            await reader.dispose()
+
+    def _sqlite_path(self) -> Path | None:
+        database = self.engine_url_database()
+        if database in (None, "", ":memory:"):
+            return None
+        return Path(database)
+
+    def engine_url_database(self) -> str | None:
+        from sqlalchemy.engine import make_url
+
+        return make_url(self.url).database
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        """A read session (no commit)."""
+        async with AsyncSession(self.engine, expire_on_commit=False) as session:
+            try:
+                yield session
+            except (OperationalError, DBAPIError) as exc:
+                raise _unavailable(exc) from exc
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """A unit of work: commits when the block ends, rolls everything back if it raises."""
+        async with AsyncSession(self.write_engine, expire_on_commit=False) as session:
+            try:
+                async with session.begin():
+                    yield session
+            except IntegrityError as exc:
+                # A uniqueness or reference check that the service's own checks could not see coming
+                # (another writer got there first).
+                raise ConflictError("the change clashes with data stored at the same moment; try again") from exc
+            except OperationalError as exc:
+                raise _unavailable(exc) from exc
+
+    async def ping(self, timeout: float = 2.0) -> float:
+        """Run a trivial query; returns its latency in ms or raises `UnavailableError`."""
+        started = time.perf_counter()
+        try:
+            with anyio.fail_after(timeout):
+                async with self.engine.connect() as conn:
+                    await conn.execute(text("SELECT 1"))
+        except TimeoutError as exc:
+            raise UnavailableError(f"the database did not answer within {timeout:g} s") from exc
+        except (OSError, OperationalError, DBAPIError) as exc:
+            raise _unavailable(exc) from exc
+        return (time.perf_counter() - started) * 1000
+
+
+def _unavailable(exc: Exception) -> UnavailableError:
+    # The driver's message can hold connection details; keep only its class for the client.
+    reason = type(getattr(exc, "orig", None) or exc).__name__
+    return UnavailableError(f"the database is unavailable ({reason}); try again shortly")
+
+
+def _configure_sqlite(engine: AsyncEngine, *, busy_timeout_ms: int, immediate: bool) -> None:
+    begin_statement = "BEGIN IMMEDIATE" if immediate else "BEGIN"
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide when transactions begin (see the "begin" hook).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        for pragma in (
+            f"PRAGMA busy_timeout={busy_timeout_ms}",
+            "PRAGMA journal_mode=WAL",
+            "PRAGMA synchronous=NORMAL",
+            "PRAGMA foreign_keys=ON",
+        ):
+            cursor.execute(pragma)
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql(begin_statement)

@@ -1,0 +1,1 @@
+"""Cyrano's analysis engines (Potemkin, GoodCounsel, MAE)."""

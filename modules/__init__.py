@@ -1,0 +1,1 @@
+"""Cyrano's domain modules (matters, Arkiver, Chronometric, contract comparison)."""
