@@ -41,7 +41,7 @@ def validation_message(exc: ValidationError) -> str:
     parts = []
     for error in exc.errors(include_url=False, include_input=False):
         location = ".".join(str(part) for part in error["loc"]) or "arguments"
-        parts.append(f"{location}: {error['msg']}")
+        parts.append(f"{location}: {error['msg'].removeprefix('Value error, ')}")
     return "; ".join(parts)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from mcp import Client, StdioServerParameters
-from mcp_types import CallToolResult
+from mcp_types import CallToolResult, TextContent, TextResourceContents
 
 from cyrano_mcp.errors import CyranoError
 
@@ -17,9 +17,14 @@ def _show(title: str, payload: Any) -> None:
     print(json.dumps(payload, indent=2, default=str))
 
 
+def _text(result: CallToolResult) -> str:
+    block = result.content[0]
+    return block.text if isinstance(block, TextContent) else repr(block)
+
+
 def _content(result: CallToolResult) -> Any:
     if result.is_error:
-        raise CyranoError(f"the server answered with an error: {result.content[0].text}")  # type: ignore[union-attr]
+        raise CyranoError(f"the server answered with an error: {_text(result)}")
     return result.structured_content
 
 
@@ -62,12 +67,13 @@ async def run_demo(data_dir: Path | None) -> None:
             _show("matters_update (practice area -> litigation)", updated)
             listing = _content(await client.call_tool("matters_list", {"status": "open", "query": "lease"}))
             _show("matters_list (open, 'lease')", listing)
-            resource = await client.read_resource(f"cyrano://matters/{matter_id}")
-            _show(f"resources/read cyrano://matters/{matter_id}", json.loads(resource.contents[0].text))  # type: ignore[union-attr]
+            resource = (await client.read_resource(f"cyrano://matters/{matter_id}")).contents[0]
+            assert isinstance(resource, TextResourceContents)
+            _show(f"resources/read cyrano://matters/{matter_id}", json.loads(resource.text))
             refused = await client.call_tool("matters_get", {"matter_id": "not-an-id"})
             _show(
                 "matters_get with a bad id (a tool error, not a crash)",
-                {"is_error": refused.is_error, "text": refused.content[0].text},
-            )  # type: ignore[union-attr]
+                {"is_error": refused.is_error, "text": _text(refused)},
+            )
             _show("system_health", _content(await client.call_tool("system_health", {})))
         print("\nDone. Run `cyrano-mcp serve` for your MCP client, or see README.md for Claude Desktop.")

@@ -1,0 +1,127 @@
+"""Shared fixtures: a fresh store per test, SQLite and PostgreSQL, and a guard against leaving the machine."""
+
+import ipaddress
+import os
+import socket
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cyrano_mcp.settings import Settings, load_settings
+
+REQUIRE_SERVICES = os.environ.get("CYRANO_REQUIRE_SERVICES") == "1"
+POSTGRES_ADMIN_URL = os.environ.get("CYRANO_TEST_POSTGRES_URL", "postgresql://root@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("CYRANO_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+# --- no test reaches past this machine ---------------------------------------------------------------
+_real_connect = socket.socket.connect
+
+
+def _is_local(address: Any) -> bool:
+    if not isinstance(address, tuple):  # AF_UNIX paths
+        return True
+    host = str(address[0])
+    if host in ("localhost", ""):
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def _guarded_connect(self: socket.socket, address: Any) -> Any:
+    if not _is_local(address):
+        raise ConnectionRefusedError(f"tests may only connect to loopback addresses, not {address!r}")
+    return _real_connect(self, address)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _loopback_only() -> Iterator[None]:
+    socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        socket.socket.connect = _real_connect  # type: ignore[method-assign]
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+# --- services ---------------------------------------------------------------------------------------
+def service_unavailable(what: str, reason: str) -> None:
+    """Skip with a reason, or fail when CI says the service must be there."""
+    message = f"{what} is not reachable ({reason}); start it (see `env`) or unset CYRANO_REQUIRE_SERVICES"
+    if REQUIRE_SERVICES:
+        pytest.fail(message)
+    pytest.skip(f"{what} not reachable ({reason}); set CYRANO_REQUIRE_SERVICES=1 to make this a failure")
+
+
+async def _create_postgres_database() -> str:
+    import asyncpg
+
+    name = f"cyrano_test_{uuid.uuid4().hex[:12]}"
+    try:
+        conn = await asyncpg.connect(POSTGRES_ADMIN_URL, timeout=5)
+    except (OSError, asyncpg.PostgresError) as exc:
+        service_unavailable("PostgreSQL at 127.0.0.1:5432", type(exc).__name__)
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return name
+
+
+async def _drop_postgres_database(name: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(POSTGRES_ADMIN_URL, timeout=5)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+def _postgres_url(database: str) -> str:
+    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://", 1)
+    return f"{base}/{database}"
+
+
+@pytest.fixture
+async def postgres_url() -> AsyncIterator[str]:
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    name = await _create_postgres_database()
+    try:
+        yield _postgres_url(name)
+    finally:
+        await _drop_postgres_database(name)
+
+
+# --- settings -------------------------------------------------------------------------------------
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def settings(data_dir: Path) -> Settings:
+    """Settings on a fresh SQLite store in a temporary data dir."""
+    return load_settings(data_dir=data_dir, log_format="json")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+async def any_store_settings(request: pytest.FixtureRequest, data_dir: Path) -> AsyncIterator[Settings]:
+    """The same test on the embedded SQLite store and on PostgreSQL."""
+    if request.param == "sqlite":
+        yield load_settings(data_dir=data_dir, log_format="json")
+        return
+    name = await _create_postgres_database()
+    try:
+        yield load_settings(data_dir=data_dir, log_format="json", database_url=_postgres_url(name))
+    finally:
+        await _drop_postgres_database(name)
