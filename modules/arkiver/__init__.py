@@ -1,0 +1,1 @@
+"""Arkiver: ingest legal documents, keep their text per page, and extract grounded insights."""
