@@ -60,6 +60,8 @@ class CallPath:
 
     def __init__(self, interceptors: Sequence[CallInterceptor] = ()) -> None:
         self.interceptors: list[CallInterceptor] = list(interceptors)
+        # What to call a transport that carries no HTTP headers: in-memory unless the CLI serves stdio.
+        self.headerless_transport = "memory"
 
     def add_interceptor(self, interceptor: CallInterceptor) -> None:
         self.interceptors.append(interceptor)
@@ -67,7 +69,7 @@ class CallPath:
     async def execute(
         self, tool_name: str, operation: Operation[Any, Any], arguments: dict[str, Any], context: Context[Any, Any]
     ) -> CallToolResult:
-        call = _call_context(tool_name, context)
+        call = _call_context(tool_name, context, self.headerless_transport)
         token = bind_call(call)
         try:
             result = await self._run_chain(call, operation, arguments)
@@ -158,9 +160,9 @@ def _pre_parse(model: type[BaseModel], arguments: dict[str, Any]) -> dict[str, A
     return parsed
 
 
-def _call_context(tool_name: str, context: Context[Any, Any]) -> CallContext:
+def _call_context(tool_name: str, context: Context[Any, Any], headerless_transport: str) -> CallContext:
     correlation_id: str | None = None
-    transport = "memory"
+    transport = headerless_transport
     protocol_version: str | None = None
     progress_sink = None
     try:

@@ -1,5 +1,6 @@
 """`cyrano-mcp`: serve, list tools, check the installation, migrate the store, run the demo."""
 
+import io
 import json
 import socket
 import sys
@@ -70,8 +71,25 @@ async def _serve_stdio(settings: Settings) -> None:
     from cyrano_mcp.server import build_runtime
 
     runtime = build_runtime(settings)
+    runtime.registry.call_path.headerless_transport = "stdio"
     async with runtime.running():
+        _unbuffer_stdout()
         await runtime.server.run_stdio_async()
+
+
+def _unbuffer_stdout() -> None:
+    """Make Python-level writes to stdout go straight to fd 1.
+
+    While serving, the SDK points fd 1 at stderr and writes JSON-RPC on a private duplicate, so a stray
+    `print` lands on stderr. But text left in sys.stdout's buffer would be flushed at exit, after fd 1 is
+    the wire again, and corrupt it. Without a buffer there is nothing left to flush.
+    """
+    sys.stdout.flush()
+    sys.stdout = io.TextIOWrapper(
+        io.FileIO(sys.stdout.fileno(), "wb", closefd=False),
+        encoding="utf-8",
+        write_through=True,
+    )
 
 
 def _serve_http(settings: Settings) -> None:

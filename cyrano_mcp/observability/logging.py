@@ -50,21 +50,38 @@ def redact_secrets(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> Mut
     return event_dict
 
 
+_SHARED_PROCESSORS: list[Any] = [
+    structlog.contextvars.merge_contextvars,
+    structlog.stdlib.add_log_level,
+    structlog.stdlib.add_logger_name,
+    structlog.processors.TimeStamper(fmt="iso", utc=True),
+    structlog.stdlib.ExtraAdder(),
+    redact_secrets,
+]
+
+
+def _route_structlog_to_stdlib() -> None:
+    structlog.configure(
+        processors=[*_SHARED_PROCESSORS, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=True,
+    )
+
+
+# structlog's own default prints to stdout, which is the stdio transport: route it through the standard
+# library from the first import, so that even an embedding application that never calls
+# `configure_logging` cannot corrupt the wire.
+_route_structlog_to_stdlib()
+
+
 def configure_logging(level: LogLevel = "INFO", fmt: LogFormat = "auto", stream: TextIO | None = None) -> None:
     """Route structlog and the standard library's logging to `stream` (stderr by default)."""
     stream = stream or sys.stderr
     use_console = fmt == "console" or (fmt == "auto" and stream.isatty())
-    shared: list[Any] = [
-        structlog.contextvars.merge_contextvars,
-        structlog.stdlib.add_log_level,
-        structlog.stdlib.add_logger_name,
-        structlog.processors.TimeStamper(fmt="iso", utc=True),
-        structlog.stdlib.ExtraAdder(),
-        redact_secrets,
-    ]
     renderer: Any = structlog.dev.ConsoleRenderer(colors=False) if use_console else structlog.processors.JSONRenderer()
     formatter = structlog.stdlib.ProcessorFormatter(
-        foreign_pre_chain=shared,
+        foreign_pre_chain=_SHARED_PROCESSORS,
         processors=[
             structlog.stdlib.ProcessorFormatter.remove_processors_meta,
             structlog.processors.format_exc_info,
@@ -79,15 +96,9 @@ def configure_logging(level: LogLevel = "INFO", fmt: LogFormat = "auto", stream:
     root.addHandler(handler)
     root.setLevel(level)
     # Third-party chatter that is noise at INFO.
-    for noisy in ("httpx", "httpx2", "httpcore", "uvicorn.access", "sqlalchemy.engine", "aiosqlite"):
+    for noisy in ("httpx", "httpx2", "httpcore", "uvicorn.access", "sqlalchemy.engine", "aiosqlite", "alembic"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
-
-    structlog.configure(
-        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
-        logger_factory=structlog.stdlib.LoggerFactory(),
-        wrapper_class=structlog.stdlib.BoundLogger,
-        cache_logger_on_first_use=True,
-    )
+    _route_structlog_to_stdlib()
 
 
 def get_logger(name: str) -> structlog.stdlib.BoundLogger:

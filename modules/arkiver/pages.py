@@ -16,8 +16,8 @@ def paginate_text(text: str, target_chars: int = 3000) -> list[str]:
         return []
     if "\f" in text:
         pieces = text.split("\f")
-        pages = [piece + "\f" for piece in pieces[:-1]] + [pieces[-1]]
-        return [page for page in pages if page]
+        with_feeds = [piece + "\f" for piece in pieces[:-1]] + [pieces[-1]]
+        return [page for page in with_feeds if page]
     pages: list[str] = []
     start = 0
     while len(text) - start > target_chars * 1.5:

@@ -1,0 +1,104 @@
+"""The `cyrano-mcp` command as an operator uses it."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CYRANO = str(Path(sys.executable).parent / "cyrano-mcp")
+
+
+def run(*args: str, data_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "CYRANO_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT), **env}
+    return subprocess.run(
+        [CYRANO, *args], env=environment, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL
+    )
+
+
+def test_tools_json_lists_every_tool_with_its_schemas(data_dir: Path) -> None:
+    done = run("tools", "--json", data_dir=data_dir)
+    assert done.returncode == 0, done.stderr
+    catalogue = {row["name"]: row for row in json.loads(done.stdout)}
+    assert {
+        "matters_create",
+        "matters_get",
+        "matters_list",
+        "matters_update",
+        "matters_close",
+        "system_health",
+        "system_info",
+    } <= set(catalogue)
+    for row in catalogue.values():
+        assert row["inputSchema"]["type"] == "object" and row["outputSchema"]["type"] == "object"
+    assert not data_dir.exists()  # listing tools does not touch the store
+
+
+def test_tools_without_json_is_a_readable_table(data_dir: Path) -> None:
+    done = run("tools", data_dir=data_dir)
+    assert done.returncode == 0
+    assert any(line.startswith("matters_get") and "read-only" in line for line in done.stdout.splitlines())
+
+
+def test_db_upgrade_then_status(data_dir: Path) -> None:
+    first = run("db", "upgrade", data_dir=data_dir)
+    assert first.returncode == 0, first.stderr
+    assert "matters: 0 -> 1" in first.stdout
+    assert "nothing to do" in run("db", "upgrade", data_dir=data_dir).stdout
+    status = run("db", "status", data_dir=data_dir)
+    assert "matters: applied 1, known 1" in status.stdout and "current" in status.stdout
+
+
+def test_doctor_reports_each_component(data_dir: Path) -> None:
+    done = run("doctor", data_dir=data_dir)
+    assert done.returncode == 0, done.stdout + done.stderr
+    for subject in ("settings", "data dir", "engines", "database", "schema", "OCR"):
+        assert f"] {subject}:" in done.stdout
+
+
+def test_doctor_fails_on_an_unreachable_database(data_dir: Path) -> None:
+    done = run(
+        "doctor",
+        data_dir=data_dir,
+        CYRANO_DATABASE_URL="postgresql+asyncpg://nobody@127.0.0.1:1/x",
+        CYRANO_DB_TIMEOUT_SECONDS="1",
+    )
+    assert done.returncode == 1
+    assert "[FAILED ] database:" in done.stdout and "PostgreSQL" in done.stdout
+
+
+def test_a_newer_schema_stops_serve_with_a_clear_message(data_dir: Path) -> None:
+    import sqlite3
+
+    assert run("db", "upgrade", data_dir=data_dir).returncode == 0
+    with sqlite3.connect(data_dir / "cyrano.db") as db:
+        db.execute("UPDATE cyrano_schema SET version = 99 WHERE component = 'matters'")
+    done = run("serve", data_dir=data_dir)
+    assert done.returncode == 2
+    assert "newer than this version of Cyrano (matters is at version 99, this code knows 1)" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_python_dash_m_is_the_same_command(data_dir: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "cyrano_mcp", "--version"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.startswith("cyrano-mcp, version ")
+
+
+@pytest.mark.slow
+def test_demo_prints_a_whole_session(data_dir: Path) -> None:
+    done = run("demo", data_dir=data_dir)
+    assert done.returncode == 0, done.stderr
+    for step in (
+        "tools/list",
+        "matters_create",
+        "matters_get",
+        "matters_update",
+        "matters_list",
+        "resources/read",
+        "system_health",
+    ):
+        assert f"== {step}" in done.stdout
+    assert '"status": "ok"' in done.stdout
