@@ -1,0 +1,105 @@
+"""The installed `cyrano-mcp serve`, in a subprocess, driven by the Python SDK's `Client` over every transport.
+
+Each transport runs in both protocol generations: `mode="auto"` (2026-07-28, no handshake, no sessions)
+and `mode="legacy"` (the 2025-11-25 `initialize` handshake). Every test creates a matter, reads it back
+as a tool result and as the `cyrano://matters/{id}` resource, and checks a field-level validation error.
+"""
+
+import json
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from pathlib import Path
+from typing import Any, Literal
+
+import anyio
+import pytest
+from mcp import Client, StdioServerParameters
+from mcp.client.sse import sse_client
+from mcp.client.streamable_http import streamable_http_client
+from mcp_types import TextResourceContents
+from mcp_types.version import LATEST_HANDSHAKE_VERSION, LATEST_MODERN_VERSION
+
+from tests.interop._servers import cyrano_executable, cyrano_http_server, stdio_settings
+from tests.utils.mcp import MODES, error, ok
+
+pytestmark = [pytest.mark.anyio, pytest.mark.slow]
+
+Mode = Literal["auto", "legacy"]
+EXPECTED_PROTOCOL: dict[str, str] = {"auto": LATEST_MODERN_VERSION, "legacy": LATEST_HANDSHAKE_VERSION}
+CALL_TIMEOUT = 30.0  # a whole test's client session, connection included
+READ_TIMEOUT = 15.0  # one request
+
+
+async def exercise(client: Client, mode: str) -> dict[str, Any]:
+    """The same conversation on every transport; returns the matter it created."""
+    assert client.protocol_version == EXPECTED_PROTOCOL[mode]
+
+    tools = {tool.name: tool for tool in (await client.list_tools()).tools}
+    for name in ("matters_create", "matters_get", "system_info"):
+        assert name in tools, sorted(tools)
+        assert tools[name].input_schema.get("type") == "object"
+        assert tools[name].output_schema is not None and tools[name].output_schema.get("properties")
+
+    draft = {"client_name": "Interop Client (Python)", "title": "Interop v. Wire", "practice_area": "litigation"}
+    created = ok(await client.call_tool("matters_create", draft))
+    assert {key: created[key] for key in draft} == draft
+    assert created["status"] == "open"
+
+    fetched = ok(await client.call_tool("matters_get", {"matter_id": created["id"]}))
+    assert fetched == created
+
+    resource = await client.read_resource(f"cyrano://matters/{created['id']}")
+    (contents,) = resource.contents
+    assert isinstance(contents, TextResourceContents)
+    assert json.loads(contents.text) == created
+
+    message = error(await client.call_tool("matters_create", {"title": "x" * 301}), "invalid_input")
+    assert "client_name" in message and "practice_area" in message and "title" in message
+    return created
+
+
+@asynccontextmanager
+async def stdio_client(tmp_path: Path, mode: Mode) -> AsyncIterator[Client]:
+    params = StdioServerParameters(
+        command=cyrano_executable(), args=["serve"], env=stdio_settings(tmp_path / "data"), cwd=tmp_path
+    )
+    async with Client(params, mode=mode, read_timeout_seconds=READ_TIMEOUT) as client:
+        yield client
+
+
+async def test_stdio_creates_and_reads_back_a_matter(tmp_path: Path, mode: Mode) -> None:
+    with anyio.fail_after(CALL_TIMEOUT):
+        async with stdio_client(tmp_path, mode) as client:
+            await exercise(client, mode)
+
+
+@pytest.mark.parametrize("stateless", [False, True], ids=["stateful", "stateless"])
+@pytest.mark.parametrize("json_response", [False, True], ids=["sse-responses", "json-responses"])
+async def test_streamable_http_creates_and_reads_back_a_matter(
+    tmp_path: Path, mode: Mode, stateless: bool, json_response: bool
+) -> None:
+    async with cyrano_http_server(tmp_path, stateless=stateless, json_response=json_response) as server:
+        with anyio.fail_after(CALL_TIMEOUT):
+            async with Client(
+                streamable_http_client(server.mcp_url), mode=mode, read_timeout_seconds=READ_TIMEOUT
+            ) as client:
+                created = await exercise(client, mode)
+        # A second, independent client sees the same store.
+        with anyio.fail_after(CALL_TIMEOUT):
+            async with Client(server.mcp_url, mode=mode, read_timeout_seconds=READ_TIMEOUT) as client:
+                assert ok(await client.call_tool("matters_get", {"matter_id": created["id"]})) == created
+
+
+@pytest.mark.parametrize("stateless", [False, True], ids=["stateful-app", "stateless-app"])
+async def test_sse_creates_and_reads_back_a_matter(tmp_path: Path, mode: Mode, stateless: bool) -> None:
+    async with cyrano_http_server(tmp_path, stateless=stateless) as server:
+        transport: AbstractAsyncContextManager[Any] = sse_client(server.sse_url, timeout=5.0, sse_read_timeout=30.0)
+        with anyio.fail_after(CALL_TIMEOUT):
+            async with Client(transport, mode=mode, read_timeout_seconds=READ_TIMEOUT) as client:
+                await exercise(client, mode)
+
+
+@pytest.fixture(params=MODES)
+def mode(request: pytest.FixtureRequest) -> str:
+    value: str = request.param
+    return value
