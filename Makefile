@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NODE_DIR := tests/interop/ts
 
-.PHONY: demo serve test lint format bench clean
+.PHONY: demo serve test lint format docs bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -33,6 +33,9 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+docs: $(STAMP)  ## regenerate the README's settings and tools tables from the code
+	$(PY) -m cyrano_mcp.docs README.md
 
 bench: $(STAMP)
 	$(PY) bench/registry_overhead.py

@@ -137,6 +137,20 @@ def tools(as_json: bool) -> None:
         click.echo(f"{row['name']:<{width}}  {flags:<11}  {row['description']}")
 
 
+@cli.command("client-config")
+@click.option("--name", default="cyrano", show_default=True, help="The server's name in the host's list.")
+def client_config(name: str) -> None:
+    """Print an `mcpServers` entry (Claude Desktop and most hosts) that runs this installation over stdio."""
+    command = Path(sys.argv[0]).resolve() if Path(sys.argv[0]).name == "cyrano-mcp" else None
+    entry: dict[str, Any] = (
+        {"command": str(command), "args": ["serve"]}
+        if command is not None
+        else {"command": sys.executable, "args": ["-m", "cyrano_mcp", "serve"]}
+    )
+    entry["env"] = {"CYRANO_LOG_LEVEL": "INFO"}
+    click.echo(json.dumps({"mcpServers": {name: entry}}, indent=2))
+
+
 @cli.command()
 def doctor() -> None:
     """Check settings, data directory, database and optional components, with what to do about each."""

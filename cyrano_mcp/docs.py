@@ -1,0 +1,78 @@
+"""Tables in the README that are generated from the code, so they cannot drift from it.
+
+`python -m cyrano_mcp.docs README.md` rewrites every `<!-- name:begin -->...<!-- name:end -->` block;
+a test fails when the README is out of date.
+"""
+
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from pydantic.fields import FieldInfo
+
+from cyrano_mcp.settings import Settings
+
+
+def _default(field: FieldInfo) -> str:
+    if field.default_factory is not None:
+        value: Any = field.default_factory()  # type: ignore[call-arg]
+    else:
+        value = field.default
+    if value is None:
+        return "unset"
+    if isinstance(value, list):
+        return ", ".join(f"`{item}`" for item in value) or "empty"
+    if isinstance(value, Path):
+        return "per-user data dir (e.g. `~/.local/share/cyrano`)"
+    if isinstance(value, bool):
+        return "`true`" if value else "`false`"
+    return f"`{value}`"
+
+
+def _env_name(name: str, field: FieldInfo) -> str:
+    alias = field.validation_alias
+    return alias if isinstance(alias, str) else f"CYRANO_{name.upper()}"
+
+
+def settings_table() -> str:
+    rows = ["| Variable | Default | Meaning |", "|---|---|---|"]
+    for name, field in Settings.model_fields.items():
+        rows.append(f"| `{_env_name(name, field)}` | {_default(field)} | {field.description or ''} |")
+    return "\n".join(rows)
+
+
+def tools_table(catalogue: list[dict[str, Any]]) -> str:
+    rows = ["| Tool | Kind | Permission | What it does |", "|---|---|---|---|"]
+    for row in catalogue:
+        hints = row["annotations"]
+        kind = "destructive" if hints.get("destructiveHint") else "read-only" if hints.get("readOnlyHint") else "writes"
+        rows.append(f"| `{row['name']}` | {kind} | `{row['permission']}` | {row['description']} |")
+    return "\n".join(rows)
+
+
+def generated_blocks() -> dict[str, str]:
+    from cyrano_mcp.server import build_runtime
+    from cyrano_mcp.settings import load_settings
+
+    catalogue = build_runtime(load_settings(plugins="", disabled_engines="")).registry.catalogue()
+    return {"settings": settings_table(), "tools": tools_table(catalogue)}
+
+
+def render(document: str, blocks: dict[str, str]) -> str:
+    for name, body in blocks.items():
+        pattern = re.compile(rf"(<!-- {name}:begin -->\n)(?:.*?\n)?(<!-- {name}:end -->)", re.DOTALL)
+        if not pattern.search(document):
+            raise ValueError(f"no <!-- {name}:begin --> ... <!-- {name}:end --> block")
+        document = pattern.sub(lambda match, text=body: match.group(1) + text + "\n" + match.group(2), document)
+    return document
+
+
+def main(paths: list[str]) -> None:
+    blocks = generated_blocks()
+    for path in map(Path, paths):
+        path.write_text(render(path.read_text(encoding="utf-8"), blocks), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
