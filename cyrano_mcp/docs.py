@@ -6,6 +6,7 @@ a test fails when the README is out of date.
 
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -59,12 +60,16 @@ def generated_blocks() -> dict[str, str]:
     return {"settings": settings_table(), "tools": tools_table(catalogue)}
 
 
+def _replacement(body: str) -> Callable[[re.Match[str]], str]:
+    return lambda match: match.group(1) + body + "\n" + match.group(2)
+
+
 def render(document: str, blocks: dict[str, str]) -> str:
     for name, body in blocks.items():
         pattern = re.compile(rf"(<!-- {name}:begin -->\n)(?:.*?\n)?(<!-- {name}:end -->)", re.DOTALL)
         if not pattern.search(document):
             raise ValueError(f"no <!-- {name}:begin --> ... <!-- {name}:end --> block")
-        document = pattern.sub(lambda match, text=body: match.group(1) + text + "\n" + match.group(2), document)
+        document = pattern.sub(_replacement(body), document)
     return document
 
 
