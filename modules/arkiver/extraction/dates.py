@@ -1,0 +1,186 @@
+"""Dates the contract states, and what each one is: the agreement date, when it takes effect, when it ends.
+
+The agreement date is the date of the preamble ("made and entered into as of ...", "dated ..."), else a
+"Dated as of" line above it, else the date in the execution clause ("IN WITNESS WHEREOF ... this 14th day of
+February 2020"). A date is the effective date where the text says so ("effective as of", `(the "Effective
+Date")`, `"Effective Date" means`, "the term shall commence on"). Where the effective date is only given by
+reference to the agreement date ("effective as of the date first written above"), it is computed from it.
+Expiration dates stated outright ("shall expire on December 31, 2006") come from sentences about the term;
+durations counted from an anchor are resolved in `term`.
+"""
+
+import re
+from dataclasses import dataclass
+
+from modules.arkiver.extraction.date_mentions import DateMention, find_dates
+from modules.arkiver.extraction.document import Document
+from modules.arkiver.extraction.models import DateKind, ExtractedDate, ResolvedFrom
+from modules.arkiver.extraction.preamble import Preamble
+from modules.arkiver.extraction.sentences import Sentences, Span
+
+_I = re.IGNORECASE
+_SOURCE_HEADER = re.compile(r"Source:[^\n]{0,100}$")  # SEC filing headers repeat a filing date on every page
+_EFFECTIVE_BEFORE = re.compile(
+    r"\beffective(?:\s+date)?(?:\s+(?:as\s+of|on|from|upon|beginning|commencing|date\s+(?:is|of|shall\s+be)))?"
+    r"(?:\s+(?:the|this))?\s*:?\s*$",
+    _I,
+)
+_EFFECTIVE_AFTER = re.compile(r"^\s*,?\s*\(\s*(?:the|this)?\s*\"?(?:Effective|Commencement)\s+Date\b", _I)
+_EFFECTIVE_MEANS = re.compile(
+    r"\"?(?:Effective|Commencement)\s+Date\"?\s*(?:means|shall\s+mean|shall\s+be|is|:|-)\s*(?:the\s+date\s+of\s+)?$", _I
+)
+_STARTS = re.compile(
+    r"\b(?:commenc\w*|begin\w*|start\w*|(?:come|comes|coming)\s+into\s+(?:force|effect)|takes?\s+effect|in\s+force)"
+    r"(?:\s+(?:as\s+of|on|from|upon|with|effective))?(?:\s+the)?\s*$",
+    _I,
+)
+_ENDS = re.compile(
+    r"\b(?:expir\w*|terminat\w*|end|ends|ending|conclud\w*|until|through|thru|till)(?:\s+(?:on|at|upon|as\s+of))?"
+    r"(?:\s+(?:the\s+)?close\s+of\s+business\s+on|\s+midnight(?:\s+\(\w+\))?\s+on)?\s*$",
+    _I,
+)
+_RANGE_TO = re.compile(r"\b(?:to|and(?:\s+ending|\s+concluding)?(?:\s+on)?)\s*$", _I)
+_RANGE_FROM = re.compile(r"\b(?:from|commencing|beginning|starting)\b", _I)
+_DEADLINE = re.compile(r"\b(?:no\s+later\s+than|not\s+later\s+than|on\s+or\s+before|by|prior\s+to|before)\s*$", _I)
+_DATED = re.compile(r"\b(?:dated|date)\s*(?:as\s+of\s*)?(?:this\s+)?:?\s*$", _I)
+_AGREEMENT_WORD = re.compile(r"\b(?:agreement|contract|amendment|addendum|lease|licen[cs]e)\b", _I)
+# How far a cover-page date or "Dated" label may sit after the title.
+_TITLE_GAP = 150
+_HEAD_CHARS = 5_000
+_TERM_SENTENCE = re.compile(
+    r"\bterm\b|\bthis\s+(?:[\w-]+\s+){0,3}?(?:agreement|contract|amendment|addendum)\b|\bcontract\s+period\b|\bduration\b",
+    _I,
+)
+_WITNESS = re.compile(r"IN\s+WITNESS\s+WHEREOF", _I)
+# The effective date given by reference to the agreement date.
+_EFFECTIVE_AS_AGREEMENT = re.compile(
+    r"\b(?:effective|commenc\w*|begin\w*|come\s+into\s+(?:force|effect)|in\s+(?:full\s+)?force)\s+(?:as\s+of\s+|on\s+|upon\s+|from\s+)?"
+    r"(?:the\s+)?(?:date\s+(?:first\s+)?(?:above\s+|hereinabove\s+)?(?:written|set\s+forth|stated)(?:\s+above)?|date\s+(?:and\s+year\s+)?first\s+"
+    r"(?:above\s+)?written|date\s+hereof|date\s+of\s+(?:this\s+agreement|execution)|execution\s+date|day\s+and\s+year\s+first)"
+    r"|\"?Effective\s+Date\"?\s+(?:means|shall\s+mean|shall\s+be)\s+the\s+date\s+(?:of\s+this\s+Agreement|hereof|first)",
+    _I,
+)
+_CONTEXT = 80
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    mention: DateMention
+    sentence: Span
+    kind: DateKind
+
+
+def extract_dates(document: Document, sentences: Sentences, preamble: Preamble | None) -> list[ExtractedDate]:
+    text = document.text
+    found: list[_Found] = []
+    for mention in find_dates(text):
+        if _SOURCE_HEADER.search(text, max(0, mention.start - 110), mention.start):
+            continue
+        sentence = sentences.around(mention.start)
+        found.append(_Found(mention, sentence, _classify(text, sentence, mention)))
+    agreement = _agreement_date(text, found, preamble)
+    wanted: list[tuple[_Found, DateKind]] = []
+    for item in found:
+        if item is agreement:
+            wanted.append((item, "agreement"))
+            if item.kind != "effective":
+                continue
+        wanted.append((item, item.kind))
+    dates = [date for item, kind in wanted if (date := _item(document, item, kind)) is not None]
+    if agreement is not None and not any(date.kind == "effective" for date in dates):
+        computed = _effective_from_agreement(document, sentences, agreement)
+        if computed is not None:
+            dates.append(computed)
+    dates.sort(key=lambda date: (date.provenance.page, date.provenance.start))
+    return dates
+
+
+def _classify(text: str, sentence: Span, mention: DateMention) -> DateKind:
+    left = text[max(sentence.start, mention.start - _CONTEXT) : mention.start]
+    right = text[mention.end : min(sentence.end, mention.end + _CONTEXT)]
+    about_term = _TERM_SENTENCE.search(text, sentence.start, sentence.end) is not None
+    if _EFFECTIVE_AFTER.match(right) or _EFFECTIVE_MEANS.search(left):
+        return "effective"
+    if about_term and (_EFFECTIVE_BEFORE.search(left) or _STARTS.search(left)):
+        return "effective"
+    if about_term and (_ENDS.search(left) or (_RANGE_TO.search(left) and _RANGE_FROM.search(left))):
+        return "expiration"
+    if _DEADLINE.search(left):
+        return "deadline"
+    return "other"
+
+
+def _agreement_date(text: str, found: list[_Found], preamble: Preamble | None) -> _Found | None:
+    in_preamble: list[_Found] = []
+    if preamble is not None:
+        in_preamble = [
+            item
+            for item in found
+            if preamble.sentence.start <= item.mention.start < preamble.sentence.end and item.kind != "expiration"
+        ]
+        if in_preamble and not preamble.title_block:
+            return _preferred(text, in_preamble)
+    head_end = preamble.sentence.start if preamble is not None else min(len(text), _HEAD_CHARS)
+    head = [item for item in found if item.mention.start < head_end and item.kind == "other"]
+    dated = next((item for item in head if _labelled_dated(text, item)), None)
+    if dated is not None:
+        return dated
+    if in_preamble:
+        return _preferred(text, in_preamble)
+    # A cover page: "CONSTRUCTION AND MAINTENANCE AGREEMENT Singapore April 18th, 2000".
+    for item in head:
+        if _AGREEMENT_WORD.search(text, max(item.sentence.start, item.mention.start - _TITLE_GAP), item.mention.start):
+            return item
+    witness = _WITNESS.search(text)
+    if witness is not None:
+        sentence_end = text.find(".", witness.end())
+        for item in found:
+            if witness.start() <= item.mention.start and (sentence_end < 0 or item.mention.start < sentence_end):
+                return item
+    # "Dated: 4/8/2020" by the signatures of a short filing.
+    tail = len(text) // 2
+    return next((item for item in found if item.mention.start > tail and _labelled_dated(text, item)), None)
+
+
+def _labelled_dated(text: str, item: _Found) -> bool:
+    """ "Dated as of <date>" opening a line or following the title, not "a report dated ..." in running text."""
+    label = _DATED.search(text, max(item.sentence.start, item.mention.start - 30), item.mention.start)
+    if label is None:
+        return False
+    before = text[max(item.sentence.start, label.start() - _TITLE_GAP) : label.start()]
+    return not before.strip() or _AGREEMENT_WORD.search(before) is not None
+
+
+def _preferred(text: str, items: list[_Found]) -> _Found:
+    """The date the agreement is made on: the first one not introduced as the effective date, if any."""
+    for item in items:
+        start = item.mention.start
+        if not _EFFECTIVE_BEFORE.search(text, max(item.sentence.start, start - _CONTEXT), start):
+            return item
+    return items[0]
+
+
+def _item(document: Document, found: _Found, kind: DateKind) -> ExtractedDate | None:
+    provenance = document.provenance(found.sentence.start, found.sentence.end)
+    mention = document.provenance(found.mention.start, found.mention.end)
+    if provenance is None or mention is None:
+        return None
+    return ExtractedDate(provenance=provenance, date=found.mention.date, kind=kind, mention=mention)
+
+
+def _effective_from_agreement(document: Document, sentences: Sentences, agreement: _Found) -> ExtractedDate | None:
+    match = _EFFECTIVE_AS_AGREEMENT.search(document.text)
+    if match is None:
+        return None
+    sentence = sentences.around(match.start())
+    provenance = document.provenance(sentence.start, sentence.end)
+    if provenance is None:
+        return None
+    anchor = agreement.mention.date
+    return ExtractedDate(
+        provenance=provenance,
+        date=anchor,
+        kind="effective",
+        computed=True,
+        resolved_from=ResolvedFrom(anchor="agreement", anchor_date=anchor),
+    )

@@ -1,0 +1,89 @@
+"""Sentence spans in the normalised text, tuned for contract drafting (abbreviations, initials, headings)."""
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+# Words that end in a full stop without ending the sentence.
+_ABBREVIATIONS = frozenset({
+    "inc", "corp", "co", "ltd", "no", "nos", "sec", "secs", "art", "arts", "st", "mr", "mrs", "ms", "dr", "jr",
+    "sr", "v", "vs", "e.g", "i.e", "u.s", "u.s.a", "n.a", "s.a", "b.v", "n.v", "l.p", "l.l.c", "p.c", "l.l.p",
+    "ave", "blvd", "rd", "ste", "para", "paras", "cf", "fig", "vol", "pp", "p", "approx", "dept", "univ", "assoc",
+    "bros", "esq", "messrs", "pty", "pte", "plc", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+    "oct", "nov", "dec", "ch", "cl", "sch", "exh", "ex", "et", "al", "incl", "viz", "str", "fl", "apt", "hwy",
+    "pkwy", "ln", "ct", "bldg", "p.o",
+})  # fmt: skip
+_END = re.compile(r"[.!?][\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n")
+# A paragraph ending in a conjunction continues in the next one ('"ELEPHANT TALK"\n and\n T-Mobile').
+_DANGLING = re.compile(r"\b(?:and|or|between|among)$")
+_WORD_BEFORE = re.compile(r"(?:^|[\s(\[])([A-Za-z][A-Za-z.]*)\.$")
+# Longer than this, a "sentence" is a run-on list or a table; cut at semicolons so quotes stay readable.
+_MAX_SENTENCE = 1500
+_SEMICOLON = re.compile(r";\s")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int
+    end: int
+
+
+def _is_boundary(text: str, match: re.Match[str]) -> bool:
+    if match.group() == "\n":
+        # A blank line before a lowercase word continues the sentence: a page break mid-clause ("or any\n
+        # successive term"), a title over its parties ("AGREEMENT\n between\n ..."), a list set out in
+        # paragraphs ('... "ELEPHANT TALK"\n and\n T-Mobile B.V. ...').
+        before = text[match.start() - 1] if match.start() else "."
+        after = text[match.end() : match.end() + 4]
+        if after[:1].islower() and before not in ".;:!?":
+            return False
+        return _DANGLING.search(text, max(0, match.start() - 8), match.start()) is None
+    if text[match.start()] != ".":
+        return True
+    word = _WORD_BEFORE.search(text, max(0, match.start() - 20), match.start() + 1)
+    if word is None:
+        return True
+    token = word.group(1)
+    if len(token) == 1 and token.isupper():  # an initial, as in "M. D. Anderson"
+        return False
+    return token.lower() not in _ABBREVIATIONS
+
+
+def split_sentences(text: str) -> list[Span]:
+    spans: list[Span] = []
+    start = 0
+    for match in _END.finditer(text):
+        if not _is_boundary(text, match):
+            continue
+        end = match.end()
+        _add(text, start, end, spans)
+        start = end
+    _add(text, start, len(text), spans)
+    return spans
+
+
+def _add(text: str, start: int, end: int, spans: list[Span]) -> None:
+    while end - start > _MAX_SENTENCE:
+        cut = None
+        for match in _SEMICOLON.finditer(text, start + _MAX_SENTENCE // 3, start + _MAX_SENTENCE):
+            cut = match.end()
+        if cut is None:
+            break
+        spans.append(Span(start, cut))
+        start = cut
+    if text[start:end].strip():
+        spans.append(Span(start, end))
+
+
+class Sentences:
+    """The sentences of a text, with lookup of the sentence around an offset."""
+
+    def __init__(self, text: str) -> None:
+        self.spans = split_sentences(text)
+        self._starts = [span.start for span in self.spans]
+
+    def around(self, offset: int) -> Span:
+        return self.spans[max(0, bisect_right(self._starts, offset) - 1)]
+
+    def index_of(self, offset: int) -> int:
+        return max(0, bisect_right(self._starts, offset) - 1)
