@@ -1,0 +1,82 @@
+"""Why a document or a path was refused; every message tells the user what to do about it.
+
+The classes keep their parent's `code` (invalid_input, unavailable, ...), the project's error vocabulary:
+the class says which case it is, the message says it to the user.
+
+    InvalidInputError
+    ├── DocumentError          the document cannot be turned into text; nothing of it is returned
+    │   ├── UnsupportedFormat  unknown, binary, or a format Arkiver does not read
+    │   ├── DocumentTooLarge   more bytes than ParseLimits.max_bytes
+    │   ├── TooManyPages       more pages than ParseLimits.max_pages
+    │   ├── ImageTooLarge      more pixels than the budget (decompression bomb)
+    │   ├── SuspiciousArchive  a DOCX whose zip directory looks like a zip bomb
+    │   ├── PasswordProtected
+    │   ├── CorruptDocument    damaged or truncated
+    │   ├── EmptyDocument      no text at all, even after OCR
+    │   └── OcrFailed          Tesseract gave up on a page (error or timeout)
+    └── NotARegularFile        a directory, device, FIFO or socket
+    UnavailableError
+    └── OcrUnavailable         Tesseract or its English data is not installed
+    PermissionDeniedError
+    └── PathNotAllowed         outside every allowed root, after resolving `..` and symlinks
+    NotFoundError
+    └── PathNotFound
+"""
+
+from cyrano_mcp.errors import InvalidInputError, NotFoundError, PermissionDeniedError, UnavailableError
+
+
+class DocumentError(InvalidInputError):
+    """The document cannot be turned into text."""
+
+
+class UnsupportedFormat(DocumentError):
+    """Not a format Arkiver reads (or not a document at all)."""
+
+
+class DocumentTooLarge(DocumentError):
+    """More bytes than the limit allows."""
+
+
+class TooManyPages(DocumentError):
+    """More pages (or image frames) than the limit allows."""
+
+
+class ImageTooLarge(DocumentError):
+    """An image or frame with more pixels than the budget: refused before it is decoded."""
+
+
+class SuspiciousArchive(DocumentError):
+    """A DOCX whose zip directory promises far more data, members or nesting than a real document has."""
+
+
+class PasswordProtected(DocumentError):
+    """The document needs a password to be opened."""
+
+
+class CorruptDocument(DocumentError):
+    """The document is damaged or truncated."""
+
+
+class EmptyDocument(DocumentError):
+    """No text at all, not even after OCR."""
+
+
+class OcrFailed(DocumentError):
+    """Tesseract failed or timed out on a page."""
+
+
+class OcrUnavailable(UnavailableError):
+    """Tesseract (or its English language data) is not installed where the server runs."""
+
+
+class PathNotAllowed(PermissionDeniedError):
+    """The path resolves outside every allowed root."""
+
+
+class PathNotFound(NotFoundError):
+    """Nothing exists at the path."""
+
+
+class NotARegularFile(InvalidInputError):
+    """Only regular files are read: not directories, devices, FIFOs or sockets."""
