@@ -13,7 +13,8 @@ How a prediction is chosen per field:
 - agreement / effective date: the first extracted date of kind `agreement` / `effective` (document order).
 - expiration date: the first date of kind `expiration`; if none, "perpetual" when the initial term is perpetual.
 - governing law: `governing_law.jurisdiction`.
-- renewal term / notice period: the parsed duration of `term.renewal` / `term.non_renewal_notice`.
+- renewal term / notice period: the parsed duration of `term.renewal` / `term.non_renewal_notice`; a renewal that
+  runs on until someone gives notice ("thereafter it shall continue until terminated") is "perpetual".
 
 How it is scored (micro-averaged over contracts):
 - single-valued fields: a prediction equal to gold is a true positive; a prediction where gold is null, or one
@@ -51,7 +52,7 @@ from typing import Any
 from rapidfuzz import fuzz, utils
 
 from modules.arkiver.extraction import Insights, extract_insights
-from modules.arkiver.extraction.models import Duration
+from modules.arkiver.extraction.models import Duration, TermClause
 from modules.arkiver.pages import paginate_text
 
 DATA = Path("/work/shared/data/cuad_dev.jsonl")
@@ -148,6 +149,14 @@ def governing_law_matches(predicted: str, answer: str) -> bool:
     return predicted.lower() in places or bool(parts & places) or predicted.lower() in answer.lower()
 
 
+def renewal_key(renewal: TermClause | None) -> str | None:
+    if renewal is None:
+        return None
+    if renewal.perpetual:
+        return "perpetual"
+    return duration_key(renewal.duration) if renewal.duration else None
+
+
 def predictions(insights: Insights) -> dict[str, Any]:
     agreement = insights.first_date("agreement")
     effective = insights.first_date("effective")
@@ -164,7 +173,7 @@ def predictions(insights: Insights) -> dict[str, Any]:
         "effective_date": effective.date.isoformat() if effective else None,
         "expiration_date": expiry,
         "governing_law": insights.governing_law.jurisdiction if insights.governing_law else None,
-        "renewal_term": duration_key(renewal.duration) if renewal and renewal.duration else None,
+        "renewal_term": renewal_key(renewal),
         "notice_period": duration_key(notice.duration) if notice and notice.duration else None,
     }
 

@@ -9,6 +9,7 @@ dates. "May" must be followed by a day and a year, so the modal verb never match
 import datetime as dt
 import re
 from dataclasses import dataclass
+from heapq import merge
 
 _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11,
@@ -79,10 +80,30 @@ def _parse(match: re.Match[str]) -> dt.date | None:
         return None
 
 
+# Every date has a month name, a slash between digits, or an ISO dash; the full pattern runs only near these.
+# Two case-sensitive scans are several times faster than one case-insensitive one; a month name in lower case
+# ("may") is nearly always something else.
+_MONTH_TRIGGER = re.compile("|".join(f"{month.capitalize()}|{month.upper()}" for month in _MONTHS))
+_NUMBER_TRIGGER = re.compile(r"/\d|-[01]\d-")  # starting at the separator lets the scan skip ahead fast
+_REACH = 45  # the farthest a date's start lies before its month name ("thirty-first (31st) day of May")
+
+
+def _start(match: re.Match[str]) -> int:
+    return match.start()
+
+
 def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMention]:
+    end = len(text) if end is None else end
     found: list[DateMention] = []
-    for match in _PATTERN.finditer(text, start, len(text) if end is None else end):
-        parsed = _parse(match)
-        if parsed is not None:
-            found.append(DateMention(match.start(), match.end(), parsed))
+    covered = start  # no date starts before this: it is inside the last one found, or already searched
+    triggers = merge(_MONTH_TRIGGER.finditer(text, start, end), _NUMBER_TRIGGER.finditer(text, start, end), key=_start)
+    for trigger in triggers:
+        if trigger.start() < covered:
+            continue
+        for match in _PATTERN.finditer(text, max(covered, trigger.start() - _REACH), min(end, trigger.end() + _REACH)):
+            parsed = _parse(match)
+            if parsed is not None:
+                found.append(DateMention(match.start(), match.end(), parsed))
+            covered = match.end()
+        covered = max(covered, trigger.end())
     return found

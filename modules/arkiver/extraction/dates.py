@@ -17,6 +17,7 @@ from modules.arkiver.extraction.document import Document
 from modules.arkiver.extraction.models import DateKind, ExtractedDate, ResolvedFrom
 from modules.arkiver.extraction.preamble import Preamble
 from modules.arkiver.extraction.sentences import Sentences, Span
+from modules.arkiver.extraction.term import about_term
 
 _I = re.IGNORECASE
 _SOURCE_HEADER = re.compile(r"Source:[^\n]{0,100}$")  # SEC filing headers repeat a filing date on every page
@@ -25,7 +26,7 @@ _EFFECTIVE_BEFORE = re.compile(
     r"(?:\s+(?:the|this))?\s*:?\s*$",
     _I,
 )
-_EFFECTIVE_AFTER = re.compile(r"^\s*,?\s*\(\s*(?:the|this)?\s*\"?(?:Effective|Commencement)\s+Date\b", _I)
+_EFFECTIVE_AFTER = re.compile(r"^\s*,?\s*\(\s*(?:the|this)?\s*\"?(?:Effective|Commencement)\s*Date\b", _I)
 _EFFECTIVE_MEANS = re.compile(
     r"\"?(?:Effective|Commencement)\s+Date\"?\s*(?:means|shall\s+mean|shall\s+be|is|:|-)\s*(?:the\s+date\s+of\s+)?$", _I
 )
@@ -47,7 +48,7 @@ _AGREEMENT_WORD = re.compile(r"\b(?:agreement|contract|amendment|addendum|lease|
 # How far a cover-page date or "Dated" label may sit after the title.
 _TITLE_GAP = 150
 _HEAD_CHARS = 5_000
-_TERM_SENTENCE = re.compile(
+_ABOUT_AGREEMENT = re.compile(
     r"\bterm\b|\bthis\s+(?:[\w-]+\s+){0,3}?(?:agreement|contract|amendment|addendum)\b|\bcontract\s+period\b|\bduration\b",
     _I,
 )
@@ -77,7 +78,7 @@ def extract_dates(document: Document, sentences: Sentences, preamble: Preamble |
         if _SOURCE_HEADER.search(text, max(0, mention.start - 110), mention.start):
             continue
         sentence = sentences.around(mention.start)
-        found.append(_Found(mention, sentence, _classify(text, sentence, mention)))
+        found.append(_Found(mention, sentence, _classify(document, sentence, mention)))
     agreement = _agreement_date(text, found, preamble)
     wanted: list[tuple[_Found, DateKind]] = []
     for item in found:
@@ -95,15 +96,17 @@ def extract_dates(document: Document, sentences: Sentences, preamble: Preamble |
     return dates
 
 
-def _classify(text: str, sentence: Span, mention: DateMention) -> DateKind:
+def _classify(document: Document, sentence: Span, mention: DateMention) -> DateKind:
+    text = document.text
     left = text[max(sentence.start, mention.start - _CONTEXT) : mention.start]
     right = text[mention.end : min(sentence.end, mention.end + _CONTEXT)]
-    about_term = _TERM_SENTENCE.search(text, sentence.start, sentence.end) is not None
+    about_agreement = _ABOUT_AGREEMENT.search(text, sentence.start, sentence.end) is not None
+    term_sentence = about_term(document.lower, sentence.start, sentence.end)
     if _EFFECTIVE_AFTER.match(right) or _EFFECTIVE_MEANS.search(left):
         return "effective"
-    if about_term and (_EFFECTIVE_BEFORE.search(left) or _STARTS.search(left)):
+    if about_agreement and (_EFFECTIVE_BEFORE.search(left) or _STARTS.search(left)):
         return "effective"
-    if about_term and (_ENDS.search(left) or (_RANGE_TO.search(left) and _RANGE_FROM.search(left))):
+    if term_sentence and (_ENDS.search(left) or (_RANGE_TO.search(left) and _RANGE_FROM.search(left))):
         return "expiration"
     if _DEADLINE.search(left):
         return "deadline"

@@ -8,16 +8,15 @@ exact slice of the page as given.
 
 import re
 from bisect import bisect_right
+from itertools import accumulate
 from collections.abc import Sequence
 
 from modules.arkiver.extraction.models import Provenance
 
 # Same-length replacements, so they need no offset bookkeeping.
-_STRAIGHTEN = str.maketrans(
-    {"“": '"', "”": '"', "„": '"', "‟": '"', "ʺ": '"', "‘": "'", "’": "'", "‛": "'", "\xa0": " "}
-)
+_STRAIGHTEN = {"“": '"', "”": '"', "„": '"', "‟": '"', "ʺ": '"', "‘": "'", "’": "'", "‛": "'", "\xa0": " "}
 # A run of whitespace that is not already a single space.
-_RUN = re.compile(r"\s{2,}|[^\S ]")
+_RUN = re.compile(r"(\s{2,}|[^\S ])")
 
 
 class Document:
@@ -28,25 +27,25 @@ class Document:
         for page in self.pages:
             self.page_starts.append(position)
             position += len(page) + 1
-        raw = "\n".join(self.pages).translate(_STRAIGHTEN)
-        pieces: list[str] = []
-        # Anchors: from normalised offset norm_at[i] on, raw offset = raw_at[i] + (offset - norm_at[i]).
-        self._norm_at = [0]
-        self._raw_at = [0]
-        kept = 0  # raw offset up to which text is copied
-        length = 0  # length of the normalised text so far
-        for run in _RUN.finditer(raw):
-            pieces.append(raw[kept : run.start()])
-            length += run.start() - kept
-            pieces.append("\n" if run.group().count("\n") >= 2 else " ")
-            self._norm_at.append(length)
-            self._raw_at.append(run.start())
-            length += 1
-            self._norm_at.append(length)
-            self._raw_at.append(run.end())
-            kept = run.end()
-        pieces.append(raw[kept:])
+        raw = "\n".join(self.pages)
+        for typographic, plain in _STRAIGHTEN.items():
+            if typographic in raw:
+                raw = raw.replace(typographic, plain)
+        # split() alternates kept text and whitespace runs; each run becomes one character.
+        parts = _RUN.split(raw)
+        kept = parts[0::2]
+        runs = parts[1::2]
+        replacements = ["\n" if run.count("\n") >= 2 else " " for run in runs]
+        pieces = [piece for pair in zip(kept, replacements, strict=False) for piece in pair] + [kept[-1]]
         self.text = "".join(pieces)
+        # For fast case-sensitive scans for lowercase cue words; lower() keeps offsets unless some character
+        # lower-cases to two (rare: "İ"), and then the scans fall back to the text itself.
+        lower = self.text.lower()
+        self.lower = lower if len(lower) == len(self.text) else self.text
+        # Anchors, one per piece: from normalised offset norm_at[i] on, raw offset = raw_at[i] + offset - norm_at[i].
+        raw_pieces = [piece for pair in zip(kept, runs, strict=False) for piece in pair] + [kept[-1]]
+        self._norm_at = [0, *accumulate(len(piece) for piece in pieces[:-1])]
+        self._raw_at = [0, *accumulate(len(piece) for piece in raw_pieces[:-1])]
 
     def raw_offset(self, offset: int) -> int:
         index = bisect_right(self._norm_at, offset) - 1

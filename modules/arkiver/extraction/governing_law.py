@@ -14,6 +14,7 @@ from modules.arkiver.extraction.sentences import Sentences
 
 _STRONG = re.compile(r"\bgovern(?:ed|s|ing)\b", re.IGNORECASE)
 _WEAK = re.compile(r"\b(?:constru(?:ed|ction)|interpret(?:ed|ation)|enforced|validity)\b", re.IGNORECASE)
+_CUE = re.compile(r"govern|constru|interpret|enforced|validity")
 _LAWS_OF = re.compile(r"\blaws?\s+(?:\w+\s+){0,3}?of\b|\blaws?\s+(?:in\s+force|applicable)\s+in\b", re.IGNORECASE)
 _ADJECTIVE_LAW = re.compile(r"\b(?:substantive\s+)?law\b", re.IGNORECASE)
 _NOT_CHOICE = re.compile(
@@ -27,7 +28,8 @@ _WINDOW = 80
 def extract_governing_law(document: Document, sentences: Sentences) -> GoverningLaw | None:
     text = document.text
     best: tuple[int, int, str] | None = None  # (rank, sentence index, jurisdiction)
-    for index, span in enumerate(sentences.spans):
+    for index in sentences.matching(_CUE, document.lower):
+        span = sentences.spans[index]
         sentence = text[span.start : span.end]
         keyword = _STRONG.search(sentence)
         strong = keyword is not None

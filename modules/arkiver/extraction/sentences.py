@@ -87,3 +87,19 @@ class Sentences:
 
     def index_of(self, offset: int) -> int:
         return max(0, bisect_right(self._starts, offset) - 1)
+
+    def matching(self, pattern: re.Pattern[str], text: str) -> list[int]:
+        """Indices of the sentences where `pattern` matches, in order: one pass over the text, not one per sentence.
+
+        Callers pass `Document.lower` and a case-sensitive pattern of lowercase cue words: Python's regex engine
+        scans for literals many times faster than it matches case-insensitively.
+        """
+        found: list[int] = []
+        match = pattern.search(text)
+        while match is not None:
+            index = self.index_of(match.start())
+            found.append(index)
+            if index + 1 >= len(self.spans):
+                break
+            match = pattern.search(text, self.spans[index + 1].start)
+        return found

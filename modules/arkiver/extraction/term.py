@@ -15,16 +15,39 @@ from modules.arkiver.extraction.models import ContractTerm, Duration, ExtractedD
 from modules.arkiver.extraction.sentences import Sentences
 
 _I = re.IGNORECASE
-_TERM_SENTENCE = re.compile(
-    r"\b(?:initial\s+)?term\s+of\s+(?:this|the)\s+(?:[\w-]+\s+){0,3}?(?:agreement|contract|licen[cs]e|amendment)\b"
-    r"|\bthis\s+(?:[\w-]+\s+){0,3}?(?:agreement|contract)\s+(?:shall|will|is\s+to)\s+(?:\w+\s+){0,3}?(?:be\s+for|commence|begin|"
-    r"continue|remain|become\s+effective|come\s+into|take\s+effect|expire|terminate|be\s+valid|be\s+effective|be\s+in\s+(?:full\s+)?force|run)"
-    r"|\(\s*(?:the\s+)?\"(?:Initial\s+)?Term\"\s*\)|\"(?:Initial\s+)?Term\"\s+(?:means|shall\s+mean|shall\s+be)"
+# The contract's own duration as the subject: "The term of this Agreement shall be ...", "This Agreement shall
+# continue until ...", '(the "Initial Term")'.
+_TERM_SUBJECT = re.compile(
+    r"\b(?:initial\s+)?term\s+of\s+(?:this|the)\s+(?:[\w-]+\s+){0,3}?(?:agreement|contract|licen[cs]e|amendment|venture)\b"
+    r"|\bth(?:is|e)\s+(?:[\w-]+\s+){0,3}?(?:agreement|contract)\b(?:\s*\([^)]{0,60}\))?(?:\s*,?\s+as\s+amended,?)?\s+"
+    r"(?:shall|will|is\s+to|is|to|be)\s+(?:\w+\s+){0,3}?(?:be\s+for|commence|begin|continue|remain|become\s+effective|come\s+into|"
+    r"take\s+effect|expire|terminate|be\s+valid|valid|be\s+effective|be\s+in\s+(?:full\s+)?force|run|have\s+an?\s+(?:initial\s+)?term)"
+    r"|\bagreement\b[^.;]{0,80}?\b(?:shall|will)\s+(?:automatically\s+)?(?:terminate|expire|end)\s+on\b"
+    r"|\(\s*(?:the\s+)?\"(?:initial\s+)?term\"\s*\)|\"(?:initial\s+)?term\"\s+(?:means|shall\s+mean|shall\s+be)"
     r"|\b(?:contract|license|agreement)\s+period\b|\bduration\s+of\s+th(?:is|e)\b|\bthe\s+initial\s+term\b",
-    _I,
+)  # matched against `Document.lower`
+# Words every term sentence contains one of (lowercase, for `Sentences.matching`).
+_TERM_CUE = re.compile(
+    r"term|period|duration|commenc|begin|continue|remain|become|come into|take|expire|terminat|valid|force|run|have a"
 )
+# "during the term of this Agreement", "in this Agreement shall terminate": the term is not the subject.
+_PREPOSITION_BEFORE = re.compile(
+    r"\b(?:during|throughout|after|within|for|beyond|upon|in|of|to|under|over|through|following|prior\s+to|"
+    r"(?:remainder|expiration|expiry|termination|end|part|portion|any)\s+of)\s+(?:the\s+)?$",
+)
+
+
+def about_term(lower: str, start: int, end: int) -> bool:
+    """Whether lower[start:end] (a sentence of `Document.lower`) is about how long the contract runs."""
+    for match in _TERM_SUBJECT.finditer(lower, start, end):
+        if _PREPOSITION_BEFORE.search(lower, max(start, match.start() - 25), match.start()) is None:
+            return True
+    return False
+
+
 _PERPETUAL = re.compile(
-    r"\bin\s+perpetuity\b|\bperpetual(?:ly)?\b|\bindefinite(?:ly)?\b|(?<!unless\s)\buntil\s+(?:it\s+is\s+|so\s+)?terminated\b"
+    r"\bin\s+perpetuity\b|\bperpetual(?:ly)?\b|\bindefinite(?:ly)?\b|(?<!unless\s)(?<!or\s)\buntil\s+(?:it\s+is\s+|so\s+)?terminated\b"
+    r"|\bthereafter\s*,?\s+unless\s+(?:sooner\s+|earlier\s+)?terminated\b"
     r"|\bunless\s+and\s+until\s+terminated\b|\buntil\s+termination\b|\buntil\s+terminated\s+by\b"
     r"|\buntil\s+(?:such\s+time\s+as\s+)?(?:either|one|both|the)\s+part(?:y|ies)\s+terminat",
     _I,
@@ -48,28 +71,48 @@ _ANNIVERSARY = re.compile(
 )
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
              "ninth": 9, "tenth": 10, "fifteenth": 15, "twentieth": 20}  # fmt: skip
-_ANCHOR_EFFECTIVE = re.compile(r"\bEffective\s+Date\b|\bCommencement\s+Date\b", _I)
-_ANCHOR_AGREEMENT = re.compile(
-    r"\bdate\s+(?:hereof|of\s+(?:this\s+(?:agreement|document|contract)|execution|signing|signature)|first\s+(?:above\s+)?written"
-    r"|(?:first\s+)?(?:set\s+forth|written)\s+above)|\bexecution\s+(?:date|of\s+this\s+agreement)|\bagreement\s+date\b"
-    r"|\bdate\s+(?:this\s+agreement\s+is\s+)?(?:signed|executed)\b|\bday\s+and\s+year\s+first",
+# Where a term starts: "commencing on", "from", "begin on", "effective as of", "as of".
+_START_PHRASE = re.compile(
+    r"\b(?:commenc\w*|begin\w*|start\w*|(?<!from\stime\sto\stime\s)from|after|following|effective|as\s+of|come\s+into\s+"
+    r"(?:force|effect)|take\s+effect|takes\s+effect)(?:\s+(?:on|upon|with|from|as\s+of|at))?\s+(?:and\s+including\s+)?",
     _I,
 )
-# "from the Launch", "after the first commercial sale": a period counted from an event the text cannot date.
-_OTHER_ANCHOR = re.compile(
-    r"^\W*(?:(?:commencing|beginning|starting)\s+(?:on|upon|with|from)?|from|after|following|of)\s+(?:the\s+)?(?:date\s+of\s+)?"
-    r"(?:first\s+|[A-Z])",
+# Blanks drawn as dashes or underscores sit in front of anchors in some filings ("the ------ Effective Date").
+_ANCHOR_EFFECTIVE = re.compile(
+    r"(?:the\s+)?(?:[-_]+\s*)?(?:date\s+of\s+(?:the\s+)?)?(?:Effective|Commencement)\s*Date\b", _I
 )
+_ANCHOR_AGREEMENT = re.compile(
+    r"(?:the\s+)?(?:[-_]+\s*)?(?:date\s+(?:hereof|of\s+(?:this\s+(?:agreement|document|contract)|execution|signing|signature)"
+    r"|(?:and\s+year\s+)?first\s+(?:above\s+)?written|(?:first\s+)?(?:set\s+forth|written)\s+above|this\s+agreement\s+is\s+"
+    r"(?:signed|executed))|execution\s+(?:date|of\s+this\s+agreement)|agreement\s+date\b|day\s+and\s+year\s+first)",
+    _I,
+)
+_EITHER_OF = re.compile(r"\b(?:later|longer|earlier|shorter|sooner|greater|lesser)\s+of\b", _I)
 _RENEWAL_SENTENCE = re.compile(r"\b(?:renew\w*|extend\w*|extension)\b", _I)
+_RENEWAL_CUE_WORDS = re.compile(r"renew|extend|extension|thereafter")
 _RENEWAL_CUE = re.compile(
     r"\b(?:automatic\w*|successive|additional|further|thereafter|consecutive|renewal\s+terms?)\b", _I
 )
+# "thereafter, it shall automatically continue until terminated by either party upon thirty (30) days notice"
+_EVERGREEN = re.compile(
+    r"\bthereafter\b[^.;]{0,60}?\b(?:continue|remain|renew)\w*\b[^.;]{0,40}?\buntil\b"
+    r"|\b(?:continue|remain)\w*\b[^.;]{0,30}?\bthereafter\b[^.;]{0,30}?\buntil\b",
+    _I,
+)
+_OF_CONTRACT = re.compile(r"\b(?:agreement|contract|term)\b", _I)
+# Any contract can be extended by agreement; that is not a renewal term.
+_MUTUAL = re.compile(r"\bmutual(?:ly)?\b|\bby\s+agreement\s+of\b|\bif\s+(?:both|the)\s+parties\s+(?:so\s+)?agree", _I)
+_PERIODIC = re.compile(r"\bannually\b|\bannual\s+basis\b|\byear[\s-]+to[\s-]+year\b|\bmonth[\s-]+to[\s-]+month\b", _I)
 _SAME_LENGTH = re.compile(r"\b(?:same|like|equal|identical)\s+(?:duration|period|length|term)|\blike\s+periods?\b", _I)
 _AUTOMATIC = re.compile(r"\bautomatic\w*|\bunless\s+(?:either|one|a)\s+party\b|\bunless\s+(?:written\s+)?notice\b", _I)
 _NOT_RENEW = re.compile(
     r"\b(?:not\s+to\s+renew|non-?\s?renewal|not\s+(?:be\s+)?renew|intention\s+to\s+terminate|terminate\s+(?:this\s+agreement\s+)?"
-    r"(?:at|upon|as\s+of)\s+the\s+(?:end|expiration)|(?:end|expiration)\s+of\s+the\s+(?:then[\s-]+current|initial|renewal|current))",
+    r"(?:at|upon|as\s+of)\s+the\s+(?:end|expiration)|(?:end|expiration|expiry)\s+of\s+the\s+(?:then[\s-]+current|initial|renewal|"
+    r"current|original)|prior\s+to\s+(?:the\s+)?(?:expiration|expiry|end)\s+of\s+(?:the|this|any))",
     _I,
+)
+_NOT_RENEW_CUE = re.compile(
+    r"renew|expiration of|expiry of|end of the|intention to terminate|terminate at|terminate upon"
 )
 # The sentence after a renewal clause often carries the notice ("Either party may elect not to renew...").
 _LOOKAHEAD_SENTENCES = 2
@@ -81,25 +124,26 @@ def extract_term(
     text = document.text
     agreement = next((item for item in dates if item.kind == "agreement"), None)
     effective = next((item for item in dates if item.kind == "effective"), None)
-    expiring_pages = {(item.provenance.page, item.provenance.start) for item in dates if item.kind == "expiration"}
+    expiring = {(item.provenance.page, item.provenance.start) for item in dates if item.kind == "expiration"}
     initial: TermClause | None = None
     computed: list[ExtractedDate] = []
-    for span in sentences.spans:
-        sentence = text[span.start : span.end]
-        if _TERM_SENTENCE.search(sentence) is None:
+    for index in sentences.matching(_TERM_CUE, document.lower):
+        span = sentences.spans[index]
+        if not about_term(document.lower, span.start, span.end):
             continue
+        sentence = text[span.start : span.end]
         provenance = document.provenance(span.start, span.end)
         if provenance is None:
             continue
         duration, anchor_kind = _initial_length(sentence)
-        explicit_end = (provenance.page, provenance.start) in expiring_pages
+        explicit_end = (provenance.page, provenance.start) in expiring
         perpetual = duration is None and not explicit_end and _PERPETUAL.search(sentence) is not None
         if duration is None and not explicit_end and not perpetual:
             continue
         initial = TermClause(
             provenance=provenance, kind="initial", text=provenance.quote, duration=duration, perpetual=perpetual
         )
-        if duration is not None and not explicit_end and not expiring_pages and anchor_kind is not None:
+        if duration is not None and not explicit_end and anchor_kind is not None:
             resolved = _resolve(sentence, anchor_kind, agreement, effective, duration)
             if resolved is not None:
                 expiry = add_duration(resolved.anchor_date, duration)
@@ -132,7 +176,7 @@ def _initial_length(sentence: str) -> tuple[Duration | None, str | None]:
     for anniversary in _ANNIVERSARY.finditer(sentence):
         token = anniversary.group("ordinal").lower()
         years = _ORDINALS.get(token) or int(re.match(r"\d+", token).group())  # type: ignore[union-attr]
-        return Duration(years=years), _anchor(sentence, anniversary.end())
+        return Duration(years=years), _anchor_at(sentence[anniversary.end() : anniversary.end() + 60])
     for match in DURATION.finditer(sentence):
         before = sentence[max(0, match.start() - 45) : match.start()]
         after = sentence[match.end() : match.end() + 40]
@@ -146,40 +190,46 @@ def _initial_length(sentence: str) -> tuple[Duration | None, str | None]:
 
 
 def _anchor(sentence: str, after: int) -> str | None:
-    """What the period counts from: "effective", "agreement", "stated" (a date in the sentence), or None for
-    an event the text gives no date for."""
-    rest = sentence[after : after + 80]
-    named = _named_anchor(rest)  # "five (5) years from the Effective Date"
-    if named is not None:
-        return named
-    if _OTHER_ANCHOR.match(rest):
-        return "stated" if find_dates(rest[:40]) else None
-    named = _named_anchor(sentence)  # "shall commence on the Effective Date and continue for five years"
-    if named is not None:
-        return named
-    return "stated" if find_dates(sentence[:after]) else "effective"
+    """What a period ending at `after` counts from: "effective", "agreement", "stated" (a date in the sentence),
+    or None when it counts from an event the text gives no date for ("from the Launch")."""
+    if _EITHER_OF.search(sentence, 0, after):
+        return None  # "the later of the first anniversary ... or ...": no single date
+    following = [match for match in _START_PHRASE.finditer(sentence, after, after + 80)]
+    preceding = [match for match in _START_PHRASE.finditer(sentence, 0, after)]
+    for match in following[:1] + preceding[::-1]:
+        anchor = _anchor_at(sentence[match.end() : match.end() + 60])
+        if anchor is not None or match in following:
+            return anchor
+    return None if preceding else "effective"
 
 
-def _named_anchor(text: str) -> str | None:
-    effective = _ANCHOR_EFFECTIVE.search(text)
-    agreement = _ANCHOR_AGREEMENT.search(text)
-    if effective is not None and (agreement is None or effective.start() < agreement.start()):
+def _anchor_at(text: str) -> str | None:
+    """The anchor a phrase starts with: "the Effective Date", "the date hereof", a date; None for anything else."""
+    if _ANCHOR_EFFECTIVE.match(text):
         return "effective"
-    return "agreement" if agreement is not None else None
+    if _ANCHOR_AGREEMENT.match(text):
+        return "agreement"
+    stated = find_dates(text[:40])
+    return "stated" if stated and stated[0].start == 0 else None
 
 
 def _renewal(
     document: Document, sentences: Sentences, initial: TermClause | None
 ) -> tuple[TermClause | None, TermClause | None]:
     text = document.text
-    for index, span in enumerate(sentences.spans):
+    for index in sentences.matching(_RENEWAL_CUE_WORDS, document.lower):
+        span = sentences.spans[index]
         sentence = text[span.start : span.end]
-        if _RENEWAL_SENTENCE.search(sentence) is None or _RENEWAL_CUE.search(sentence) is None:
+        evergreen = _EVERGREEN.search(sentence) is not None
+        renews = _RENEWAL_SENTENCE.search(sentence) is not None and _RENEWAL_CUE.search(sentence) is not None
+        if not (renews or evergreen) or _OF_CONTRACT.search(sentence) is None or _MUTUAL.search(sentence):
             continue
-        duration = _renewal_length(sentence)
-        if duration is None and _SAME_LENGTH.search(sentence) and initial is not None:
+        duration = _renewal_length(sentence) if renews else None
+        if duration is None and renews:
+            duration = _periodic(sentence)
+        if duration is None and renews and _SAME_LENGTH.search(sentence) and initial is not None:
             duration = initial.duration
-        if duration is None:
+        if duration is None and not evergreen:
             continue
         provenance = document.provenance(span.start, span.end)
         if provenance is None:
@@ -189,7 +239,8 @@ def _renewal(
             kind="renewal",
             text=provenance.quote,
             duration=duration,
-            automatic=_AUTOMATIC.search(sentence) is not None,
+            perpetual=duration is None,
+            automatic=evergreen or _AUTOMATIC.search(sentence) is not None,
         )
         return renewal, _notice(document, sentences, index)
     return None, None
@@ -206,12 +257,24 @@ def _renewal_length(sentence: str) -> Duration | None:
     return None
 
 
+def _periodic(sentence: str) -> Duration | None:
+    """ "renewing annually", "from year to year", "on a month-to-month basis"."""
+    match = _PERIODIC.search(sentence)
+    if match is None:
+        return None
+    return Duration(months=1) if match.group().lower().startswith("month") else Duration(years=1)
+
+
 def _notice(document: Document, sentences: Sentences, index: int) -> TermClause | None:
+    """The notice that stops renewal: in the renewal clause, the sentences after it, or a non-renewal clause."""
     text = document.text
-    for offset, span in enumerate(sentences.spans[index : index + _LOOKAHEAD_SENTENCES]):
-        sentence = text[span.start : span.end]
-        if offset and _NOT_RENEW.search(sentence) is None:
+    nearby = list(range(index, min(index + _LOOKAHEAD_SENTENCES, len(sentences.spans))))
+    others = [other for other in sentences.matching(_NOT_RENEW_CUE, document.lower) if other not in nearby]
+    for position in nearby + others:
+        span = sentences.spans[position]
+        if position != index and _NOT_RENEW.search(text, span.start, span.end) is None:
             continue
+        sentence = text[span.start : span.end]
         for match in DURATION.finditer(sentence):
             before = sentence[max(0, match.start() - 45) : match.start()]
             after = sentence[match.end() : match.end() + 40]
