@@ -1,6 +1,9 @@
 """Base classes for the pydantic models engines take in and give out."""
 
-from pydantic import BaseModel, ConfigDict
+import uuid
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 
 class ToolInput(BaseModel):
@@ -17,3 +20,22 @@ class ToolOutput(BaseModel):
 
 class NoArguments(ToolInput):
     """A tool that takes no arguments."""
+
+
+def uuid_of(kind: str, source: str) -> AfterValidator:
+    """Validates a `kind` id (a UUID) and normalises it; the error says what such an id looks like."""
+
+    def validate(value: str) -> str:
+        try:
+            return str(uuid.UUID(value.strip()))
+        except ValueError:
+            raise ValueError(f"not a {kind} id ({kind} ids are UUIDs, as {source} return them)") from None
+
+    return AfterValidator(validate)
+
+
+def id_field(kind: str, source: str) -> Any:
+    return Field(description=f"The {kind}'s id (a UUID, as {source} return it).", json_schema_extra={"format": "uuid"})
+
+
+UuidText = Annotated[str, StringConstraints(max_length=64)]

@@ -73,6 +73,15 @@ class Settings(BaseSettings):
         description="Origin headers the HTTP app accepts; comma-separated.",
     )
 
+    allowed_roots: Annotated[list[Path], NoDecode] = Field(
+        default_factory=list,
+        description="Folders whose files `arkiver_ingest` may read by path, comma-separated; empty: none.",
+    )
+    max_document_bytes: int = Field(
+        default=50_000_000, ge=1_000, le=2_000_000_000, description="Largest document Arkiver ingests, in bytes."
+    )
+    max_document_pages: int = Field(default=2000, ge=1, le=100_000, description="Most pages Arkiver ingests.")
+
     log_level: LogLevel = Field(default="INFO", description="Lowest level written to stderr.")
     log_format: LogFormat = Field(
         default="auto", description="`json` lines, readable `console`, or `auto` (console on a terminal)."
@@ -87,7 +96,7 @@ class Settings(BaseSettings):
         default_factory=list, description="Engines not to load, by name, comma-separated."
     )
 
-    @field_validator("allowed_hosts", "allowed_origins", "plugins", "disabled_engines", mode="before")
+    @field_validator("allowed_hosts", "allowed_origins", "plugins", "disabled_engines", "allowed_roots", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         return _split_csv(value)

@@ -1,1 +1,122 @@
 """Arkiver: ingest legal documents, keep their text per page, and extract grounded insights."""
+
+from cyrano_mcp.engine import Engine, EngineContext, Operation, ResourceTemplate
+
+
+def create_engine(context: EngineContext) -> Engine:
+    # Imported here so that `modules.arkiver.pages` and the parsing/extraction packages stay importable alone.
+    from modules.arkiver.migrations import MIGRATIONS
+    from modules.arkiver.models import (
+        DeleteResult,
+        DocumentInsights,
+        DocumentListRequest,
+        DocumentPageList,
+        DocumentRef,
+        DocumentText,
+        IngestRequest,
+        IngestResult,
+        InsightsRequest,
+        PageRangeRequest,
+        SearchRequest,
+        SearchResults,
+    )
+    from modules.arkiver.service import ArkiverService
+    from modules.matters.service import MattersService
+
+    service: ArkiverService = ArkiverService(
+        database=context.database, settings=context.settings, matters=MattersService(context.database)
+    )
+
+    async def delete(params: DocumentRef) -> DeleteResult:
+        return await service.delete(params.document_id)
+
+    async def read_document(document_id: str) -> str:
+        text = await service.document(PageRangeRequest(document_id=document_id, first_page=1, last_page=100_000))
+        return text.model_dump_json(indent=2)
+
+    return Engine(
+        name="arkiver",
+        description="Documents: ingest PDFs, scans, DOCX, HTML and text; keep their text per page; extract "
+        "parties, dates, amounts, citations, defined terms, obligations, term and governing law with provenance.",
+        depends_on=("matters",),
+        migrations=MIGRATIONS,
+        operations=[
+            Operation(
+                name="ingest",
+                title="Ingest a document",
+                description="Read a document (a file path under the allowed roots, its text, or its bytes in "
+                "base64), store its text page by page, index it for search and extract its insights. The same "
+                "content in the same matter is stored once: the existing document comes back.",
+                input_model=IngestRequest,
+                output_model=IngestResult,
+                handler=service.ingest,
+                permission="documents:write",
+            ),
+            Operation(
+                name="insights",
+                title="Insights of a document",
+                description="Parties, dates, governing law, amounts, citations, defined terms, obligations and "
+                "term of a stored document; each item gives the page and the exact words it came from.",
+                input_model=InsightsRequest,
+                output_model=DocumentInsights,
+                handler=service.insights,
+                permission="documents:read",
+                read_only=True,
+                idempotent=True,
+            ),
+            Operation(
+                name="search",
+                title="Search documents",
+                description="Full-text search of stored documents (optionally in one matter): ranked pages with "
+                "a snippet around the match.",
+                input_model=SearchRequest,
+                output_model=SearchResults,
+                handler=service.search,
+                permission="documents:read",
+                read_only=True,
+                idempotent=True,
+            ),
+            Operation(
+                name="documents",
+                title="List documents",
+                description="Stored documents, newest first, filtered by matter, format or file name.",
+                input_model=DocumentListRequest,
+                output_model=DocumentPageList,
+                handler=service.documents,
+                permission="documents:read",
+                read_only=True,
+                idempotent=True,
+            ),
+            Operation(
+                name="document",
+                title="Read a document",
+                description="A stored document's details and the text of a range of its pages (ten by default).",
+                input_model=PageRangeRequest,
+                output_model=DocumentText,
+                handler=service.document,
+                permission="documents:read",
+                read_only=True,
+                idempotent=True,
+            ),
+            Operation(
+                name="delete",
+                title="Delete a document",
+                description="Delete a stored document with its pages, insights and search index entries.",
+                input_model=DocumentRef,
+                output_model=DeleteResult,
+                handler=delete,
+                permission="documents:delete",
+                destructive=True,
+                idempotent=True,
+            ),
+        ],
+        resources=[
+            ResourceTemplate(
+                uri_template="cyrano://documents/{document_id}",
+                name="document",
+                description="A stored document's details and full text, as JSON.",
+                handler=read_document,
+                permission="documents:read",
+            )
+        ],
+    )

@@ -1,36 +1,19 @@
 """Matters: the table, and the models its tools take and return."""
 
-import uuid
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, StringConstraints, model_validator
 from pydantic import Field as PydanticField
+from pydantic import StringConstraints, model_validator
 from sqlalchemy import Column, Index, Text
 from sqlmodel import Field, SQLModel
 
-from cyrano_mcp.models import ToolInput, ToolOutput
+from cyrano_mcp.models import ToolInput, ToolOutput, UuidText, id_field, uuid_of
 from cyrano_mcp.store.types import UTCDateTime
 
-
-def _matter_id(value: str) -> str:
-    try:
-        return str(uuid.UUID(value.strip()))
-    except ValueError:
-        raise ValueError(
-            "not a matter id (matter ids are UUIDs, as matters_create and matters_list return them)"
-        ) from None
-
-
-MatterId = Annotated[
-    str,
-    StringConstraints(max_length=64),
-    AfterValidator(_matter_id),
-    PydanticField(
-        description="The matter's id (a UUID, as matters_create returned it).", json_schema_extra={"format": "uuid"}
-    ),
-]
+_MATTER_SOURCE = "matters_create and matters_list"
+MatterId = Annotated[UuidText, uuid_of("matter", _MATTER_SOURCE), id_field("matter", _MATTER_SOURCE)]
 ClientName = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 Title = Annotated[str, StringConstraints(min_length=1, max_length=300)]
 PracticeArea = Annotated[str, StringConstraints(min_length=1, max_length=100)]

@@ -1,0 +1,75 @@
+"""Schema steps of Arkiver. Frozen: a released step is never edited, only followed by a new one."""
+
+import sqlalchemy as sa
+from alembic.operations import Operations
+
+from cyrano_mcp.engine import Migration
+
+
+def _create_documents(op: Operations) -> None:
+    op.create_table(
+        "documents",
+        sa.Column("id", sa.String(36), primary_key=True),
+        sa.Column("matter_id", sa.String(36), sa.ForeignKey("matters.id"), nullable=True),
+        sa.Column("filename", sa.String(255), nullable=True),
+        sa.Column("format", sa.String(16), nullable=False),
+        sa.Column("sha256", sa.String(64), nullable=False),
+        sa.Column("dedup_key", sa.String(110), nullable=False, unique=True),
+        sa.Column("size_bytes", sa.Integer(), nullable=False),
+        sa.Column("page_count", sa.Integer(), nullable=False),
+        sa.Column("char_count", sa.Integer(), nullable=False),
+        sa.Column("method", sa.String(32), nullable=False),
+        sa.Column("insights_method", sa.String(64), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+    )
+    op.create_index("ix_documents_sha256", "documents", ["sha256"])
+    op.create_index("ix_documents_matter_id_created_at", "documents", ["matter_id", "created_at"])
+    op.create_table(
+        "document_pages",
+        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+        sa.Column("document_id", sa.String(36), sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("page_no", sa.Integer(), nullable=False),
+        sa.Column("method", sa.String(16), nullable=False),
+        sa.Column("char_count", sa.Integer(), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.UniqueConstraint("document_id", "page_no"),
+    )
+    op.create_table(
+        "insights",
+        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+        sa.Column("document_id", sa.String(36), sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("kind", sa.String(24), nullable=False),
+        sa.Column("subkind", sa.String(32), nullable=True),
+        sa.Column("page", sa.Integer(), nullable=False),
+        sa.Column("start", sa.Integer(), nullable=False),
+        sa.Column("end", sa.Integer(), nullable=False),
+        sa.Column("quote", sa.Text(), nullable=False),
+        sa.Column("label", sa.String(300), nullable=True),
+        sa.Column("date_value", sa.Date(), nullable=True),
+        sa.Column("method", sa.String(32), nullable=False),
+        sa.Column("data", sa.Text(), nullable=False),
+    )
+    op.create_index("ix_insights_document_id_kind", "insights", ["document_id", "kind"])
+    op.create_index("ix_insights_kind_date_value", "insights", ["kind", "date_value"])
+
+
+def _create_search_index(op: Operations) -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        # Contentless: the index keeps terms and positions only; the text stays in document_pages.
+        op.execute(
+            "CREATE VIRTUAL TABLE document_pages_fts USING fts5("
+            "text, content='', tokenize='porter unicode61 remove_diacritics 2')"
+        )
+    else:
+        op.execute(
+            "CREATE TABLE document_page_terms ("
+            "page_id INTEGER PRIMARY KEY REFERENCES document_pages(id) ON DELETE CASCADE, "
+            "terms tsvector NOT NULL)"
+        )
+        op.execute("CREATE INDEX ix_document_page_terms_terms ON document_page_terms USING GIN (terms)")
+
+
+MIGRATIONS = [
+    Migration(1, "create documents, pages and insights", _create_documents),
+    Migration(2, "create the full-text index", _create_search_index),
+]

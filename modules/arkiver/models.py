@@ -1,0 +1,227 @@
+"""Arkiver's tables, and the models its tools take and return."""
+
+import base64
+import binascii
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, StringConstraints, model_validator
+from pydantic import Field as PydanticField
+from sqlalchemy import Column, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from cyrano_mcp.models import ToolInput, ToolOutput, UuidText, id_field, uuid_of
+from cyrano_mcp.store.types import UTCDateTime
+from modules.arkiver.extraction.models import Insights
+from modules.matters.models import MatterId
+
+_DOCUMENT_SOURCE = "arkiver_ingest and arkiver_documents"
+DocumentId = Annotated[UuidText, uuid_of("document", _DOCUMENT_SOURCE), id_field("document", _DOCUMENT_SOURCE)]
+
+
+# --- tables ------------------------------------------------------------------------------------------
+class Document(SQLModel, table=True):
+    __tablename__ = "documents"
+    __table_args__ = (Index("ix_documents_matter_id_created_at", "matter_id", "created_at"),)
+
+    id: str = Field(primary_key=True, max_length=36)
+    matter_id: str | None = Field(default=None, sa_column=Column(String(36), ForeignKey("matters.id"), nullable=True))
+    filename: str | None = Field(default=None, max_length=255)
+    format: str = Field(max_length=16)
+    sha256: str = Field(max_length=64, index=True)
+    # One copy of the same content per matter (documents outside any matter share the key "-").
+    dedup_key: str = Field(max_length=110, unique=True)
+    size_bytes: int
+    page_count: int
+    char_count: int
+    method: str = Field(max_length=32, description="How the text was obtained: text-layer, ocr, docx, ...")
+    insights_method: str = Field(max_length=64)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class DocumentPage(SQLModel, table=True):
+    __tablename__ = "document_pages"
+    __table_args__ = (UniqueConstraint("document_id", "page_no"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: str = Field(
+        sa_column=Column(String(36), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False)
+    )
+    page_no: int
+    method: str = Field(max_length=16)
+    char_count: int
+    text: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class Insight(SQLModel, table=True):
+    __tablename__ = "insights"
+    __table_args__ = (
+        Index("ix_insights_document_id_kind", "document_id", "kind"),
+        Index("ix_insights_kind_date_value", "kind", "date_value"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: str = Field(
+        sa_column=Column(String(36), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False)
+    )
+    kind: str = Field(max_length=24)
+    subkind: str | None = Field(default=None, max_length=32)
+    page: int
+    start: int
+    end: int
+    quote: str = Field(sa_column=Column(Text, nullable=False))
+    label: str | None = Field(default=None, max_length=300)
+    date_value: date | None = None
+    method: str = Field(max_length=32)
+    data: str = Field(sa_column=Column(Text, nullable=False))
+
+
+# --- tool inputs -------------------------------------------------------------------------------------
+Filename = Annotated[str, StringConstraints(min_length=1, max_length=255, pattern=r"^[^/\\\x00]+$")]
+
+
+def _valid_base64(value: str) -> str:
+    try:
+        base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError("not valid base64") from None
+    return value
+
+
+class IngestRequest(ToolInput):
+    path: Annotated[str, StringConstraints(min_length=1, max_length=4096)] | None = PydanticField(
+        default=None, description="A file under one of the allowed roots (CYRANO_ALLOWED_ROOTS)."
+    )
+    # Kept exactly as given (no trimming): offsets and the content hash refer to these characters.
+    text: Annotated[str, StringConstraints(min_length=1, strip_whitespace=False)] | None = PydanticField(
+        default=None, description="The document's text itself."
+    )
+    content_base64: Annotated[str, AfterValidator(_valid_base64)] | None = PydanticField(
+        default=None, description="The file's bytes, base64-encoded (PDF, DOCX, image, text, HTML)."
+    )
+    filename: Filename | None = PydanticField(
+        default=None, description="The document's name; required with content_base64, optional with text."
+    )
+    matter_id: MatterId | None = PydanticField(default=None, description="The open matter to file it under.")
+
+    @model_validator(mode="after")
+    def _exactly_one_source(self) -> "IngestRequest":
+        given = [name for name in ("path", "text", "content_base64") if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of path, text or content_base64")
+        if self.content_base64 is not None and self.filename is None:
+            raise ValueError("filename is required with content_base64")
+        return self
+
+
+class DocumentRef(ToolInput):
+    document_id: DocumentId
+
+
+InsightKind = Literal[
+    "parties", "dates", "governing_law", "amounts", "citations", "defined_terms", "obligations", "term"
+]
+
+
+class InsightsRequest(ToolInput):
+    document_id: DocumentId
+    kinds: list[InsightKind] | None = PydanticField(default=None, description="Only these kinds (default: all).")
+
+
+class SearchRequest(ToolInput):
+    query: Annotated[str, StringConstraints(min_length=1, max_length=500)] = PydanticField(
+        description='Words to find (all must occur on the page); "quoted phrases" match exactly.'
+    )
+    matter_id: MatterId | None = None
+    limit: int = PydanticField(default=10, ge=1, le=50)
+
+
+class DocumentListRequest(ToolInput):
+    matter_id: MatterId | None = None
+    format: Annotated[str, StringConstraints(max_length=16)] | None = None
+    filename: Annotated[str, StringConstraints(min_length=1, max_length=255)] | None = PydanticField(
+        default=None, description="Part of the file name (case-insensitive)."
+    )
+    limit: int = PydanticField(default=20, ge=1, le=100)
+    offset: int = PydanticField(default=0, ge=0, le=100_000)
+
+
+class PageRangeRequest(ToolInput):
+    document_id: DocumentId
+    first_page: int = PydanticField(default=1, ge=1)
+    last_page: int | None = PydanticField(default=None, ge=1, description="Default: first_page + 9 (ten pages).")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "PageRangeRequest":
+        if self.last_page is not None and self.last_page < self.first_page:
+            raise ValueError("last_page is before first_page")
+        return self
+
+
+# --- tool outputs -------------------------------------------------------------------------------------
+class DocumentRecord(ToolOutput):
+    id: str
+    matter_id: str | None
+    filename: str | None
+    format: str
+    sha256: str
+    size_bytes: int
+    page_count: int
+    char_count: int
+    method: str
+    insights_method: str
+    created_at: datetime
+    uri: str
+
+    @classmethod
+    def of(cls, document: Document) -> "DocumentRecord":
+        fields: dict[str, Any] = document.model_dump(exclude={"dedup_key"})
+        return cls(**fields, uri=f"cyrano://documents/{document.id}")
+
+
+class IngestResult(ToolOutput):
+    document: DocumentRecord
+    duplicate: bool = PydanticField(description="True when this content was already stored in this matter.")
+    insight_counts: dict[str, int]
+
+
+class DocumentInsights(ToolOutput):
+    document_id: str
+    method: str = PydanticField(description='Which method produced the insights: "rules" or "llm:<provider>/<model>".')
+    insights: Insights
+
+
+class SearchHit(ToolOutput):
+    document_id: str
+    filename: str | None
+    matter_id: str | None
+    page: int
+    score: float = PydanticField(description="Higher is a better match.")
+    snippet: str = PydanticField(description="Text around the first match; matched words are marked «like this».")
+
+
+class SearchResults(ToolOutput):
+    query: str
+    hits: list[SearchHit]
+
+
+class DocumentPageList(ToolOutput):
+    items: list[DocumentRecord]
+    total: int
+
+
+class PageText(ToolOutput):
+    page: int
+    method: str
+    text: str
+
+
+class DocumentText(ToolOutput):
+    document: DocumentRecord
+    pages: list[PageText]
+
+
+class DeleteResult(ToolOutput):
+    document_id: str
+    deleted_pages: int
+    deleted_insights: int

@@ -1,0 +1,295 @@
+"""Arkiver's service: ingest a document in one unit of work, then read, search and delete what was stored."""
+
+import base64
+import functools
+import hashlib
+import uuid
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import anyio
+import anyio.from_thread
+import anyio.to_thread
+from sqlalchemy import delete, func, insert
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from cyrano_mcp.calls import current_call
+from cyrano_mcp.errors import InvalidInputError, NotFoundError
+from cyrano_mcp.settings import Settings
+from cyrano_mcp.store.database import Database
+from cyrano_mcp.store.types import utc_now
+from modules.arkiver.extraction import extract_insights
+from modules.arkiver.extraction.models import Insights
+from modules.arkiver.insight_rows import insights_to_rows, rows_to_insights
+from modules.arkiver.models import (
+    DeleteResult,
+    Document,
+    DocumentInsights,
+    DocumentListRequest,
+    DocumentPage,
+    DocumentPageList,
+    DocumentRecord,
+    DocumentText,
+    IngestRequest,
+    IngestResult,
+    Insight,
+    InsightsRequest,
+    PageRangeRequest,
+    PageText,
+    SearchHit,
+    SearchRequest,
+    SearchResults,
+)
+from modules.arkiver.parsing import ParsedDocument, ParseLimits, parse_document, resolve_allowed_path
+from modules.arkiver.search import index_pages, match_pages, query_terms, snippet, unindex_pages
+from modules.matters.service import MattersService
+
+RULES_METHOD = "rules"
+
+
+class ArkiverService:
+    def __init__(self, *, database: Database, settings: Settings, matters: MattersService) -> None:
+        self._database = database
+        self._settings = settings
+        self._matters = matters
+        self._limits = ParseLimits(max_bytes=settings.max_document_bytes, max_pages=settings.max_document_pages)
+
+    # --- ingest -------------------------------------------------------------------------------------
+    async def ingest(self, request: IngestRequest) -> IngestResult:
+        data, filename = await self._read_source(request)
+        sha256 = hashlib.sha256(data).hexdigest()
+        dedup_key = f"{request.matter_id or '-'}:{sha256}"
+        existing = await self._find_duplicate(dedup_key)
+        if existing is not None:
+            return await self._duplicate_result(existing)
+
+        progress = _thread_progress_reporter()
+        parsed: ParsedDocument = await anyio.to_thread.run_sync(
+            functools.partial(parse_document, data, filename=filename, limits=self._limits, progress=progress)
+        )
+        insights = await anyio.to_thread.run_sync(extract_insights, parsed.pages)
+
+        document = Document(
+            id=str(uuid.uuid4()),
+            matter_id=request.matter_id,
+            filename=filename,
+            format=parsed.format,
+            sha256=sha256,
+            dedup_key=dedup_key,
+            size_bytes=len(data),
+            page_count=parsed.page_count,
+            char_count=parsed.char_count,
+            method=parsed.method,
+            insights_method=RULES_METHOD,
+            created_at=utc_now(),
+        )
+        async with self._database.transaction() as session:
+            if request.matter_id is not None:
+                await self._matters.require_open(session, request.matter_id)
+            # A concurrent ingest of the same content may have won since the check above.
+            raced = (await session.exec(select(Document).where(Document.dedup_key == dedup_key))).first()
+            if raced is not None:
+                duplicate_of: Document | None = raced
+            else:
+                duplicate_of = None
+                session.add(document)
+                await session.flush()
+                page_rows = [
+                    {
+                        "document_id": document.id,
+                        "page_no": number,
+                        "method": method,
+                        "char_count": len(body),
+                        "text": body,
+                    }
+                    for number, (body, method) in enumerate(zip(parsed.pages, parsed.page_methods, strict=True), 1)
+                ]
+                await session.exec(insert(DocumentPage), params=page_rows)
+                stored = await session.exec(
+                    select(DocumentPage.id, DocumentPage.page_no).where(DocumentPage.document_id == document.id)
+                )
+                page_ids = {page_no: page_id for page_id, page_no in stored if page_id is not None}
+                await index_pages(
+                    session,
+                    self._database.kind,
+                    [(page_ids[number], body) for number, body in enumerate(parsed.pages, 1) if body.strip()],
+                )
+                insight_rows = insights_to_rows(document.id, insights)
+                if insight_rows:
+                    await session.exec(insert(Insight), params=insight_rows)
+        if duplicate_of is not None:
+            return await self._duplicate_result(duplicate_of)
+        return IngestResult(document=DocumentRecord.of(document), duplicate=False, insight_counts=insights.counts())
+
+    async def _read_source(self, request: IngestRequest) -> tuple[bytes, str | None]:
+        limit = self._limits.max_bytes
+        if request.text is not None:
+            data = request.text.encode("utf-8")
+            filename = request.filename
+        elif request.content_base64 is not None:
+            if len(request.content_base64) * 3 // 4 > limit + 3:
+                raise InvalidInputError(_too_large(limit))
+            data = base64.b64decode(request.content_base64)
+            filename = request.filename
+        else:
+            assert request.path is not None
+            path = resolve_allowed_path(request.path, self._settings.allowed_roots)
+            data = await anyio.to_thread.run_sync(_read_bounded, path, limit)
+            filename = request.filename or path.name
+        if len(data) > limit:
+            raise InvalidInputError(_too_large(limit))
+        return data, filename
+
+    async def _find_duplicate(self, dedup_key: str) -> Document | None:
+        async with self._database.session() as session:
+            return (await session.exec(select(Document).where(Document.dedup_key == dedup_key))).first()
+
+    async def _duplicate_result(self, document: Document) -> IngestResult:
+        insights = await self._load_insights(document.id, None)
+        return IngestResult(document=DocumentRecord.of(document), duplicate=True, insight_counts=insights.counts())
+
+    # --- reading ------------------------------------------------------------------------------------
+    async def insights(self, request: InsightsRequest) -> DocumentInsights:
+        document = await self._document(request.document_id)
+        insights = await self._load_insights(document.id, request.kinds)
+        return DocumentInsights(document_id=document.id, method=document.insights_method, insights=insights)
+
+    async def _load_insights(self, document_id: str, kinds: Sequence[str] | None) -> Insights:
+        async with self._database.session() as session:
+            rows = (
+                await session.exec(select(Insight).where(Insight.document_id == document_id).order_by(col(Insight.id)))
+            ).all()
+        return rows_to_insights(rows, kinds)
+
+    async def document(self, request: PageRangeRequest) -> DocumentText:
+        last = request.last_page if request.last_page is not None else request.first_page + 9
+        async with self._database.session() as session:
+            document = await self._load_document(session, request.document_id)
+            pages = (
+                await session.exec(
+                    select(DocumentPage)
+                    .where(DocumentPage.document_id == document.id)
+                    .where(col(DocumentPage.page_no) >= request.first_page)
+                    .where(col(DocumentPage.page_no) <= last)
+                    .order_by(col(DocumentPage.page_no))
+                )
+            ).all()
+        if request.first_page > document.page_count:
+            raise InvalidInputError(f"first_page {request.first_page} is past the last page ({document.page_count})")
+        return DocumentText(
+            document=DocumentRecord.of(document),
+            pages=[PageText(page=page.page_no, method=page.method, text=page.text) for page in pages],
+        )
+
+    async def documents(self, request: DocumentListRequest) -> DocumentPageList:
+        filters = []
+        if request.matter_id is not None:
+            filters.append(col(Document.matter_id) == request.matter_id)
+        if request.format is not None:
+            filters.append(col(Document.format) == request.format.lower())
+        if request.filename is not None:
+            filters.append(func.lower(Document.filename).contains(request.filename.lower(), autoescape=True))
+        async with self._database.session() as session:
+            total = (await session.exec(select(func.count()).select_from(Document).where(*filters))).one()
+            rows = (
+                await session.exec(
+                    select(Document)
+                    .where(*filters)
+                    .order_by(col(Document.created_at).desc(), col(Document.id))
+                    .offset(request.offset)
+                    .limit(request.limit)
+                )
+            ).all()
+        return DocumentPageList(items=[DocumentRecord.of(row) for row in rows], total=total)
+
+    async def search(self, request: SearchRequest) -> SearchResults:
+        terms = query_terms(request.query)
+        if not terms:
+            raise InvalidInputError("query: give at least one word to search for")
+        async with self._database.session() as session:
+            matches = await match_pages(session, self._database.kind, terms, request.matter_id, request.limit)
+            if not matches:
+                return SearchResults(query=request.query, hits=[])
+            rows = (
+                await session.exec(
+                    select(DocumentPage, Document)
+                    .join(Document, col(Document.id) == DocumentPage.document_id)
+                    .where(col(DocumentPage.id).in_([match.page_id for match in matches]))
+                )
+            ).all()
+        by_page = {page.id: (page, document) for page, document in rows}
+        hits = []
+        for match in matches:
+            page, document = by_page[match.page_id]
+            hits.append(
+                SearchHit(
+                    document_id=document.id,
+                    filename=document.filename,
+                    matter_id=document.matter_id,
+                    page=page.page_no,
+                    score=round(match.score, 4),
+                    snippet=snippet(page.text, terms),
+                )
+            )
+        return SearchResults(query=request.query, hits=hits)
+
+    # --- deleting -----------------------------------------------------------------------------------
+    async def delete(self, document_id: str) -> DeleteResult:
+        async with self._database.transaction() as session:
+            document = await self._load_document(session, document_id, for_update=True)
+            pages = (
+                await session.exec(
+                    select(DocumentPage.id, DocumentPage.text).where(DocumentPage.document_id == document.id)
+                )
+            ).all()
+            await unindex_pages(
+                session,
+                self._database.kind,
+                [(page_id, body) for page_id, body in pages if page_id is not None and body.strip()],
+            )
+            insight_count = (
+                await session.exec(select(func.count()).select_from(Insight).where(Insight.document_id == document.id))
+            ).one()
+            await session.exec(delete(Insight).where(col(Insight.document_id) == document.id))
+            await session.exec(delete(DocumentPage).where(col(DocumentPage.document_id) == document.id))
+            await session.delete(document)
+        return DeleteResult(document_id=document_id, deleted_pages=len(pages), deleted_insights=insight_count)
+
+    # --- helpers ------------------------------------------------------------------------------------
+    async def _document(self, document_id: str) -> Document:
+        async with self._database.session() as session:
+            return await self._load_document(session, document_id)
+
+    async def _load_document(self, session: AsyncSession, document_id: str, *, for_update: bool = False) -> Document:
+        statement = select(Document).where(Document.id == document_id)
+        if for_update:
+            statement = statement.with_for_update()
+        document = (await session.exec(statement)).first()
+        if document is None:
+            raise NotFoundError(f"no document has id {document_id}")
+        return document
+
+
+def _too_large(limit: int) -> str:
+    return f"the document is larger than the limit of {limit / 1_000_000:g} MB (CYRANO_MAX_DOCUMENT_BYTES)"
+
+
+def _read_bounded(path: Path, limit: int) -> bytes:
+    with path.open("rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise InvalidInputError(_too_large(limit))
+    return data
+
+
+def _thread_progress_reporter() -> Callable[[int, int], None] | None:
+    """Progress from the parsing thread, sent as MCP progress notifications on the event loop."""
+    call = current_call()
+    if call is None:
+        return None
+
+    def report(done: int, total: int) -> None:
+        anyio.from_thread.run(call.report_progress, float(done), float(total), f"page {done} of {total}")
+
+    return report
