@@ -5,6 +5,7 @@ pending in one transaction (on PostgreSQL under an advisory lock, so several pro
 once do not race); a component whose stored version is newer than the code knows is refused.
 """
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,6 +20,8 @@ from cyrano_mcp.observability.logging import get_logger
 from cyrano_mcp.store.database import Database
 
 log = get_logger(__name__)
+# Alembic narrates every migration context at INFO ("Context impl SQLiteImpl."); our own log line says what moved.
+logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
 
 SCHEMA_TABLE = "cyrano_schema"
 # Arbitrary but fixed: the key of the PostgreSQL advisory lock that serialises migrations.
