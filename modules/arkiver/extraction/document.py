@@ -8,8 +8,8 @@ exact slice of the page as given.
 
 import re
 from bisect import bisect_right
-from itertools import accumulate
 from collections.abc import Sequence
+from itertools import accumulate
 
 from modules.arkiver.extraction.models import Provenance
 

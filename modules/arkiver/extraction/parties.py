@@ -130,7 +130,7 @@ _COMPANY_WORDS = re.compile(
     r"Association|Networks?|Media|Labs?|Laboratories|Capital|Ventures|International|Global)\b",
     re.IGNORECASE,
 )
-_ROLE_NOUNS = frozenset({
+ROLE_NOUNS = frozenset({
     "licensee", "licensor", "company", "consultant", "contractor", "subcontractor", "client", "customer", "vendor",
     "supplier", "distributor", "reseller", "developer", "manufacturer", "agent", "sponsor", "franchisee",
     "franchisor", "lessee", "lessor", "landlord", "tenant", "buyer", "seller", "purchaser", "employer", "employee",
@@ -253,7 +253,7 @@ def _party(document: Document, entry: _Entry) -> Party | None:
         return None
     name = document.text[entry.start : entry.end]
     aliases = _aliases(entry.rest)
-    role = next((alias for alias in aliases if alias.lower() in _ROLE_NOUNS), None)
+    role = next((alias for alias in aliases if alias.lower() in ROLE_NOUNS), None)
     return Party(provenance=provenance, name=name, aliases=aliases, role=role, kind=_kind(name, entry.rest))
 
 

@@ -194,8 +194,8 @@ def _anchor(sentence: str, after: int) -> str | None:
     or None when it counts from an event the text gives no date for ("from the Launch")."""
     if _EITHER_OF.search(sentence, 0, after):
         return None  # "the later of the first anniversary ... or ...": no single date
-    following = [match for match in _START_PHRASE.finditer(sentence, after, after + 80)]
-    preceding = [match for match in _START_PHRASE.finditer(sentence, 0, after)]
+    following = list(_START_PHRASE.finditer(sentence, after, after + 80))
+    preceding = list(_START_PHRASE.finditer(sentence, 0, after))
     for match in following[:1] + preceding[::-1]:
         anchor = _anchor_at(sentence[match.end() : match.end() + 60])
         if anchor is not None or match in following:
