@@ -76,10 +76,11 @@ def _grayscale(image: Image.Image) -> Image.Image:
 
 
 def _declared_dpi(image: Image.Image) -> int | None:
-    dpi = image.info.get("dpi")
-    if isinstance(dpi, tuple) and dpi and isinstance(dpi[0], int | float) and round(dpi[0]) in _PLAUSIBLE_SCAN_DPI:
-        return round(dpi[0])
-    return None
+    try:
+        value = round(float(image.info["dpi"][0]))  # TIFF gives rationals, PNG and JPEG floats
+    except (KeyError, TypeError, ValueError, IndexError, ZeroDivisionError, OverflowError):
+        return None
+    return value if value in _PLAUSIBLE_SCAN_DPI else None
 
 
 @contextmanager

@@ -21,6 +21,7 @@ from modules.arkiver.parsing import (
     ocr,
     parse_document,
 )
+from modules.arkiver.parsing.images import _declared_dpi
 from modules.arkiver.parsing.limits import usable_cores
 from tests.modules.arkiver.test_parsing_samples import (
     CONTRACT,
@@ -70,6 +71,24 @@ def test_transparent_and_sideways_images_are_read_as_paper() -> None:
     exif = Image.Exif()
     exif[0x0112] = 6  # Orientation: "turn 90 degrees clockwise to view"
     assert parse(image_bytes(sideways, "JPEG", exif=exif)) == ["Indemnity survives termination"]
+
+
+def test_fax_tiffs_and_16_bit_scans_are_read() -> None:
+    require_tesseract()
+    fax = image_bytes(scan("Group four fax of the lease").convert("1"), "TIFF", compression="group4", dpi=(300, 300))
+    assert parse(fax) == ["Group four fax of the lease"]
+    deep = scan("Sixteen bit gray scan").convert("I").point(lambda value: value * 257).convert("I;16")
+    assert parse(image_bytes(deep, "PNG")) == ["Sixteen bit gray scan"]
+
+
+@pytest.mark.parametrize(
+    ("info", "expected"),
+    [({"dpi": (300, 300)}, 300), ({"dpi": (72, 72)}, None), ({}, None), ({"dpi": "bogus"}, None)],
+)
+def test_only_a_plausible_scan_resolution_is_passed_to_tesseract(info: dict[str, object], expected: int | None) -> None:
+    image = Image.new("L", (10, 10))
+    image.info.update(info)
+    assert _declared_dpi(image) == expected
 
 
 def test_a_blank_image_is_empty() -> None:
