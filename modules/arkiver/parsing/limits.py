@@ -36,8 +36,15 @@ class ParseLimits(BaseModel):
         description="Per image or TIFF frame; PDF pages are rendered for OCR at no more than this either.",
     )
     max_zip_members: int = Field(default=10_000, gt=0)
-    max_zip_uncompressed_bytes: int = Field(default=256 * MIB, gt=0)
-    max_zip_ratio: float = Field(default=100.0, gt=1, description="Uncompressed/compressed, per large member.")
+    max_zip_uncompressed_bytes: int = Field(
+        default=128 * MIB,  # lxml takes ~5x the XML's size; 13 MiB of document.xml is already ~4,000 pages
+        gt=0,
+    )
+    max_zip_ratio: float = Field(
+        default=250.0,  # boilerplate-heavy document.xml reaches ~100; deflate bombs sit near its ~1,000 ceiling
+        gt=1,
+        description="Uncompressed/compressed, per member over 1 MiB.",
+    )
     ocr_workers: int | None = Field(
         default=None, gt=0, description="Pages OCR'd at once; default (and at most) the usable CPU cores."
     )

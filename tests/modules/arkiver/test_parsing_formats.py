@@ -284,6 +284,15 @@ def test_docx_zip_bomb_is_refused_from_its_directory() -> None:
         parse(bomb)
 
 
+def test_a_long_repetitive_but_real_docx_is_not_mistaken_for_a_bomb() -> None:
+    boilerplate = "The supplier shall deliver the goods on time and in full. " * 12
+    clauses = [f'<w:p><w:r><w:t xml:space="preserve">Clause {n}. {boilerplate}</w:t></w:r></w:p>' for n in range(3000)]
+    data = _docx_with_body_xml(*clauses)
+    member = zipfile.ZipFile(io.BytesIO(data)).getinfo("word/document.xml")
+    assert member.file_size / member.compress_size > 100  # what a 100:1 limit would have refused
+    assert parse_document(data, filename=None, limits=LIMITS).page_count > 500
+
+
 def test_docx_that_would_unpack_past_the_budget_is_refused() -> None:
     with pytest.raises(SuspiciousArchive, match="unpack to"):
         parse(word_document("Fine on its own."), limits=ParseLimits(max_zip_uncompressed_bytes=10_000))
