@@ -36,7 +36,8 @@ _PURPOSE_NOUN = re.compile(
     r"\b(?:an?|the|such|any|its|each)\s+((?:[\w-]+\s+){0,4}?(?:fee|fees|payment|price|royalty|royalties|deposit|rent|salary|"
     r"compensation|bonus|penalty|amount|sum|charge|cost|costs|premium|retainer|advance|consideration|commission|"
     r"reimbursement|budget|cap|limit|purchase\s+price|guarantee|minimum|fine|damages|loan|investment))\s+(?:of|equal\s+to|"
-    r"in\s+the\s+amount\s+of|totaling|totalling|not\s+to\s+exceed|up\s+to)\s*(?:an?\s+)?(?:amount\s+of\s+)?$",
+    r"in\s+the\s+amount\s+of|totaling|totalling|not\s+to\s+exceed|up\s+to|is|are|shall\s+be|will\s+be)\s*(?:an?\s+)?"
+    r"(?:amount\s+of\s+)?$",
     re.IGNORECASE,
 )
 _PER = re.compile(r"^\s*(?:\([^)]{0,40}\)\s*)?(per|each|a|an)\s+((?:calendar\s+|business\s+)?[a-z]+)\b", re.IGNORECASE)

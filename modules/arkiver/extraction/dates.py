@@ -48,20 +48,29 @@ _AGREEMENT_WORD = re.compile(r"\b(?:agreement|contract|amendment|addendum|lease|
 # How far a cover-page date or "Dated" label may sit after the title.
 _TITLE_GAP = 150
 _HEAD_CHARS = 5_000
+_THIS_CONTRACT = re.compile(r"\bthis\s+(?:[\w-]+\s+){0,3}?(?:agreement|contract|amendment|addendum)\b", _I)
 _ABOUT_AGREEMENT = re.compile(
     r"\bterm\b|\bthis\s+(?:[\w-]+\s+){0,3}?(?:agreement|contract|amendment|addendum)\b|\bcontract\s+period\b|\bduration\b",
     _I,
 )
-_WITNESS = re.compile(r"IN\s+WITNESS\s+WHEREOF", _I)
+# The execution clause: "IN WITNESS WHEREOF ... this 14th day of February 2020", "Signed and effective this ...".
+_WITNESS = re.compile(
+    r"IN\s+WITNESS\s+WHEREOF|\b(?:signed|executed)(?:\s+and\s+(?:delivered|effective))?\s+(?:this|on|as\s+of)\b", _I
+)
 # The effective date given by reference to the agreement date.
 _EFFECTIVE_AS_AGREEMENT = re.compile(
-    r"\b(?:effective|commenc\w*|begin\w*|come\s+into\s+(?:force|effect)|in\s+(?:full\s+)?force)\s+(?:as\s+of\s+|on\s+|upon\s+|from\s+)?"
-    r"(?:the\s+)?(?:date\s+(?:first\s+)?(?:above\s+|hereinabove\s+)?(?:written|set\s+forth|stated)(?:\s+above)?|date\s+(?:and\s+year\s+)?first\s+"
-    r"(?:above\s+)?written|date\s+hereof|date\s+of\s+(?:this\s+agreement|execution)|execution\s+date|day\s+and\s+year\s+first)"
+    r"\b(?:effective|commenc\w*|begin\w*|come\s+into\s+(?:force|effect)|in\s+(?:full\s+)?force)\s+(?:as\s+of|on|upon|from)\s+"
+    r"(?:the\s+)?(?:date\s+(?:first\s+)?(?:above\s+|hereinabove\s+)?(?:written|set\s+forth|stated)(?:\s+above)?|date\s+(?:and\s+year\s+)?"
+    r"first\s+(?:above\s+)?written|date\s+hereof|date\s+of\s+(?:this\s+agreement|execution)|execution\s+date|day\s+and\s+year\s+first)"
     r"|\"?Effective\s+Date\"?\s+(?:means|shall\s+mean|shall\s+be)\s+the\s+date\s+(?:of\s+this\s+Agreement|hereof|first)",
     _I,
 )
 _CONTEXT = 80
+_MADE_ON = re.compile(
+    r"\b(?:made|entered\s+into|executed|signed|concluded)(?:\s+and\s+(?:entered\s+into|executed|delivered))?"
+    r"(?:\s+(?:effective|on|as\s+of|this|the|day|of|dated))*\s*$",
+    _I,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,48 +78,74 @@ class _Found:
     mention: DateMention
     sentence: Span
     kind: DateKind
+    # For effective dates, how it is marked: 0 names it ("(the "Effective Date")", '"Effective Date" means'),
+    # 1 says it ("effective as of", "shall commence on").
+    marking: int = 1
 
 
 def extract_dates(document: Document, sentences: Sentences, preamble: Preamble | None) -> list[ExtractedDate]:
+    """Every stated date with its kind; at most one each of `agreement` and `effective`, the contract's own."""
     text = document.text
     found: list[_Found] = []
     for mention in find_dates(text):
         if _SOURCE_HEADER.search(text, max(0, mention.start - 110), mention.start):
             continue
         sentence = sentences.around(mention.start)
-        found.append(_Found(mention, sentence, _classify(document, sentence, mention)))
+        found.append(_classify(document, sentence, mention))
     agreement = _agreement_date(text, found, preamble)
-    wanted: list[tuple[_Found, DateKind]] = []
-    for item in found:
-        if item is agreement:
-            wanted.append((item, "agreement"))
-            if item.kind != "effective":
-                continue
-        wanted.append((item, item.kind))
-    dates = [date for item, kind in wanted if (date := _item(document, item, kind)) is not None]
-    if agreement is not None and not any(date.kind == "effective" for date in dates):
+    effective = _effective_date(found, preamble)
+    computed = None
+    if agreement is not None and (effective is None or not _in_preamble(effective, preamble)):
+        # A clause tying the effective date to the agreement date outranks an "Effective Date:" label elsewhere.
         computed = _effective_from_agreement(document, sentences, agreement)
         if computed is not None:
-            dates.append(computed)
+            effective = None
+    dates: list[ExtractedDate] = [] if computed is None else [computed]
+    for item in found:
+        kinds: list[DateKind] = []
+        if item is agreement:
+            kinds.append("agreement")
+        if item is effective:
+            kinds.append("effective")
+        elif item.kind != "effective" and item is not agreement:
+            kinds.append(item.kind)
+        elif not kinds:
+            kinds.append("other")  # effective-looking, but not the contract's effective date
+        dates += [date for kind in kinds if (date := _item(document, item, kind)) is not None]
     dates.sort(key=lambda date: (date.provenance.page, date.provenance.start))
     return dates
 
 
-def _classify(document: Document, sentence: Span, mention: DateMention) -> DateKind:
+def _effective_date(found: list[_Found], preamble: Preamble | None) -> _Found | None:
+    """The contract's effective date as stated: one the preamble gives, else one the text names as "Effective
+    Date", else the first it says the contract takes effect on."""
+    candidates = [item for item in found if item.kind == "effective"]
+    for item in candidates:
+        if _in_preamble(item, preamble):
+            return item
+    named = [item for item in candidates if item.marking == 0]
+    return (named or candidates or [None])[0]
+
+
+def _in_preamble(item: _Found, preamble: Preamble | None) -> bool:
+    return preamble is not None and preamble.sentence.start <= item.mention.start < preamble.sentence.end
+
+
+def _classify(document: Document, sentence: Span, mention: DateMention) -> _Found:
     text = document.text
     left = text[max(sentence.start, mention.start - _CONTEXT) : mention.start]
     right = text[mention.end : min(sentence.end, mention.end + _CONTEXT)]
-    about_agreement = _ABOUT_AGREEMENT.search(text, sentence.start, sentence.end) is not None
-    term_sentence = about_term(document.lower, sentence.start, sentence.end)
     if _EFFECTIVE_AFTER.match(right) or _EFFECTIVE_MEANS.search(left):
-        return "effective"
+        return _Found(mention, sentence, "effective", marking=0)
+    about_agreement = _ABOUT_AGREEMENT.search(text, sentence.start, sentence.end) is not None
     if about_agreement and (_EFFECTIVE_BEFORE.search(left) or _STARTS.search(left)):
-        return "effective"
+        return _Found(mention, sentence, "effective")
+    term_sentence = about_term(document.lower, sentence.start, sentence.end)
     if term_sentence and (_ENDS.search(left) or (_RANGE_TO.search(left) and _RANGE_FROM.search(left))):
-        return "expiration"
+        return _Found(mention, sentence, "expiration")
     if _DEADLINE.search(left):
-        return "deadline"
-    return "other"
+        return _Found(mention, sentence, "deadline")
+    return _Found(mention, sentence, "other")
 
 
 def _agreement_date(text: str, found: list[_Found], preamble: Preamble | None) -> _Found | None:
@@ -155,7 +190,12 @@ def _labelled_dated(text: str, item: _Found) -> bool:
 
 
 def _preferred(text: str, items: list[_Found]) -> _Found:
-    """The date the agreement is made on: the first one not introduced as the effective date, if any."""
+    """The date the agreement is made on: the one "made", "entered into" or "signed" on (an amendment's preamble
+    also names the date of the agreement it amends), else the first not introduced as the effective date."""
+    for item in items:
+        start = item.mention.start
+        if _MADE_ON.search(text, max(item.sentence.start, start - _CONTEXT), start):
+            return item
     for item in items:
         start = item.mention.start
         if not _EFFECTIVE_BEFORE.search(text, max(item.sentence.start, start - _CONTEXT), start):
@@ -172,18 +212,25 @@ def _item(document: Document, found: _Found, kind: DateKind) -> ExtractedDate | 
 
 
 def _effective_from_agreement(document: Document, sentences: Sentences, agreement: _Found) -> ExtractedDate | None:
-    match = _EFFECTIVE_AS_AGREEMENT.search(document.text)
-    if match is None:
-        return None
-    sentence = sentences.around(match.start())
-    provenance = document.provenance(sentence.start, sentence.end)
-    if provenance is None:
-        return None
-    anchor = agreement.mention.date
-    return ExtractedDate(
-        provenance=provenance,
-        date=anchor,
-        kind="effective",
-        computed=True,
-        resolved_from=ResolvedFrom(anchor="agreement", anchor_date=anchor),
-    )
+    """ "This Agreement shall become effective as of the date first written above": the agreement date."""
+    for match in _EFFECTIVE_AS_AGREEMENT.finditer(document.text):
+        sentence = sentences.around(match.start())
+        # The clause must be about the contract itself, not "the period commencing on the date hereof".
+        if not (
+            about_term(document.lower, sentence.start, sentence.end)
+            or _THIS_CONTRACT.search(document.text, sentence.start, sentence.end)
+            and match.group().lower().startswith(("effective", "come", "in ", '"effective'))
+        ):
+            continue
+        provenance = document.provenance(sentence.start, sentence.end)
+        if provenance is None:
+            return None
+        anchor = agreement.mention.date
+        return ExtractedDate(
+            provenance=provenance,
+            date=anchor,
+            kind="effective",
+            computed=True,
+            resolved_from=ResolvedFrom(anchor="agreement", anchor_date=anchor),
+        )
+    return None

@@ -12,15 +12,19 @@ from modules.arkiver.extraction.jurisdictions import COUNTRY_OF, JURISDICTION, c
 from modules.arkiver.extraction.models import GoverningLaw
 from modules.arkiver.extraction.sentences import Sentences
 
-_STRONG = re.compile(r"\bgovern(?:ed|s|ing)\b", re.IGNORECASE)
-_WEAK = re.compile(r"\b(?:constru(?:ed|ction)|interpret(?:ed|ation)|enforced|validity)\b", re.IGNORECASE)
-_CUE = re.compile(r"govern|constru|interpret|enforced|validity")
+_STRONG = re.compile(r"\bgovern(?:ed|s|ing)?\b", re.IGNORECASE)
+_WEAK = re.compile(
+    r"\b(?:constru(?:ed|ction)|interpret(?:ed|ation)|enforced|validity|controlled\s+by|subject\s+to\s+the\s+laws?)\b",
+    re.IGNORECASE,
+)
+_KEYWORD = re.compile(f"{_STRONG.pattern}|{_WEAK.pattern}", re.IGNORECASE)
+_CUE = re.compile(r"govern|constru|interpret|enforced|validity|controlled by|subject to the law")
 _LAWS_OF = re.compile(r"\blaws?\s+(?:\w+\s+){0,3}?of\b|\blaws?\s+(?:in\s+force|applicable)\s+in\b", re.IGNORECASE)
 _ADJECTIVE_LAW = re.compile(r"\b(?:substantive\s+)?law\b", re.IGNORECASE)
 _NOT_CHOICE = re.compile(
     r"\b(?:organi[sz]ed|incorporated|existing|formed)\s+(?:and\s+existing\s+)?under\b", re.IGNORECASE
 )
-_LAW_GOVERNS = re.compile(r"\b(?:shall|will)\s+govern\b", re.IGNORECASE)
+_LAW_GOVERNS = re.compile(r"\b(?:shall|will)\s+(?:govern|apply)\b", re.IGNORECASE)
 # How far after "laws of" the jurisdiction may appear ("the laws of the State of New York").
 _WINDOW = 80
 
@@ -31,9 +35,8 @@ def extract_governing_law(document: Document, sentences: Sentences) -> Governing
     for index in sentences.matching(_CUE, document.lower):
         span = sentences.spans[index]
         sentence = text[span.start : span.end]
-        keyword = _STRONG.search(sentence)
-        strong = keyword is not None
-        keyword = keyword or _WEAK.search(sentence)
+        strong = _STRONG.search(sentence) is not None
+        keyword = _KEYWORD.search(sentence)  # the earliest: "INTERPRETATION ... BY THE LAWS OF TEXAS ... GOVERNING"
         if keyword is None:
             continue
         # "The laws of X shall govern" names the law first; otherwise the law follows the verb.

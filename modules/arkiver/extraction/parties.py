@@ -40,6 +40,7 @@ _NAMED_AHEAD = re.compile(
 )
 
 
+_COMMA_IN_NAME = re.compile(rf",\s*(?:[A-Z][\w'.-]*,?\s+|&\s+){{1,4}}{_STRICT_SUFFIX}(?=[\s,;(]|$)")
 _QUOTED_END = re.compile(r"\"[^\"]{1,40}\"\s*$")
 # Where a party list stops.
 _STOP = re.compile(
@@ -140,7 +141,8 @@ ROLE_NOUNS = frozenset({
     "producer", "artist",
 })  # fmt: skip
 # Signature blocks: "ACME, INC. By: /s/ ..." — the name comes straight before "By:".
-_SIGNATORY = re.compile(rf"((?:[A-Z0-9][\w.&'/()-]*,?\s+){{0,8}}?(?:[A-Z0-9][\w.&'/()-]*\s*,?\s*){SUFFIX})\s*By\s*:")
+# One line of the normalised text: names in a signature block never run across a paragraph break.
+_SIGNATORY = re.compile(rf"((?:[A-Z0-9][\w.&'/()-]*,?[ ]){{0,8}}?(?:[A-Z0-9][\w.&'/()-]*[ ]?,?[ ]?){SUFFIX})\s?By[ ]?:")
 _WITNESS = re.compile(r"IN\s+WITNESS\s+WHEREOF", re.IGNORECASE)
 
 
@@ -198,7 +200,7 @@ def _chunks(text: str, start: int, end: int) -> Iterator[_Chunk]:
             depth = max(0, depth - 1)
             alias_closed = alias_closed or depth == 0
             continue
-        is_and = text[position : position + 5].lower() == " and "
+        is_and = char in " \n" and text[position + 1 : position + 5].lower() in ("and ", "and\n")
         if depth or not (char in ",;" or is_and):
             continue
         so_far = text[chunk_start:position]
@@ -268,7 +270,8 @@ def _name_length(raw: str, offset: int) -> int:
         if word == "(":
             return at
         if word == ",":
-            if _STARTS_WITH_SUFFIX.match(raw, at) is None:
+            # "WYZZ, Inc.", and "Stratton, Cheeseman & Walsh-Nevada, Inc." where the suffix comes a few names on.
+            if _STARTS_WITH_SUFFIX.match(raw, at) is None and _COMMA_IN_NAME.match(raw, at) is None:
                 return at
             continue
         lowered = word.lower()

@@ -80,10 +80,17 @@ def find_preamble(text: str, sentences: Sentences) -> Preamble | None:
             and agree.start() > 0
             and _looks_like_party_list(sentence[: agree.start()])
         ):
-            return Preamble(span, span.start, span.start + agree.start(), title_block=False)
+            title = _TITLE_PREFIX.match(sentence)
+            start = span.start + (title.end() if title else 0)
+            return Preamble(span, start, span.start + agree.start(), title_block=False)
     return fallbacks[min(fallbacks)] if fallbacks else None
 
 
+# "EXHIBIT 10.7 CONSULTING AGREEMENT" run into the first party's name where the text has no blank line.
+_TITLE_PREFIX = re.compile(
+    r"(?:EXHIBIT|Exhibit)\s+[\w.()-]+\s+(?:[A-Z0-9&,'-]+\s+)*?(?:AGREEMENT|CONTRACT|AMENDMENT|LEASE|LICENSE)\s+"
+    r"|(?:[A-Z0-9&,'-]+\s+)*?(?:AGREEMENT|CONTRACT|AMENDMENT|LEASE|LICENSE)\s+(?=[A-Z][a-z])"
+)
 _ALIAS_CUE = re.compile(r"\(\s*(?:the\s+)?\"|\([A-Z]{2,}\)")
 _PARTY_CUE = re.compile(
     _ALIAS_CUE.pattern + r"|\b(?:Inc|LLC|L\.L\.C|Ltd|Limited|Corporation|Corp|Company|GmbH|AG|B\.V|S\.A)\b"

@@ -14,8 +14,9 @@ _ABBREVIATIONS = frozenset({
     "pkwy", "ln", "ct", "bldg", "p.o",
 })  # fmt: skip
 _END = re.compile(r"[.!?][\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n")
-# A paragraph ending in a conjunction continues in the next one ('"ELEPHANT TALK"\n and\n T-Mobile').
-_DANGLING = re.compile(r"\b(?:and|or|between|among)$")
+# A paragraph ending in a conjunction or preposition continues in the next one ('"ELEPHANT TALK"\n and\n
+# T-Mobile', "the laws of the State of\n California").
+_DANGLING = re.compile(r"\b(?:and|or|between|among|of|the|to|for|by|in|with|under|a|an)$")
 _WORD_BEFORE = re.compile(r"(?:^|[\s(\[])([A-Za-z][A-Za-z.]*)\.$")
 # Longer than this, a "sentence" is a run-on list or a table; cut at semicolons so quotes stay readable.
 _MAX_SENTENCE = 1500
