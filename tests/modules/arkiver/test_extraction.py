@@ -309,10 +309,11 @@ def test_evergreen_renewal_with_notice() -> None:
 # --- provenance ------------------------------------------------------------------------------------------------
 def test_quotes_are_exact_slices_of_oddly_spaced_pages() -> None:
     pages = [
-        "Page 1 of 2\n\n  CO-BRANDING  AGREEMENT\n\n     This  CO-BRANDING AGREEMENT (the \u201cAgreement\u201d) is made "
-        "and entered into as of Nov  5,  1999, by and\n between  NETTAXI  Online  Communities,  Inc.  "
+        "Page 1 of 2\n\n  CO-BRANDING  AGREEMENT\n\n     This  CO-BRANDING AGREEMENT (the \u201cAgreement\u201d) "
+        "is made and entered into as of Nov  5,  1999, by and\n between  NETTAXI  Online  Communities,  Inc.  "
         "(\u201cNETTAXI\u201d), and Solutions Media, Inc. (\u201cClient\u201d).\f",
-        "Page 2 of 2\n\n 2.  This  Agreement  shall  be  governed  by  the  laws  of  the  State  of\n\n\n  California.",
+        "Page 2 of 2\n\n 2.  This  Agreement  shall  be  governed  by  the  laws  of  the  State  of\n\n\n"
+        "  California.",
     ]
     insights = extract_insights(pages)
     _assert_quotes(insights, pages)
