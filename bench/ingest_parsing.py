@@ -2,7 +2,7 @@
 
     python bench/ingest_parsing.py                 # everything (about two minutes on 2 cores)
     python bench/ingest_parsing.py --ocr-pages 4   # fewer scanned pages
-    python bench/ingest_parsing.py --skip-ocr
+    python bench/ingest_parsing.py --only ocr      # one section: text, ocr or memory
 
 1. Text layer, on the CUAD development PDFs: pages per second of raw pypdfium2 (open, text of each page,
    close), of pypdf (`extract_text` per page) and of `parse_document` (detection, limits, cleaning, the scan
@@ -10,6 +10,8 @@
 2. OCR: real contract pages rasterised at 300 dpi (grayscale) become a scanned PDF with no text layer, which
    `parse_document` renders at 300 dpi again and OCRs with a pool as wide as the usable cores, then with one
    worker. Seconds per page = wall time / pages. Word recall compares the OCR words with the page's own text layer.
+   Tesseract CPU per page and the load average are printed too: on a shared machine the wall time says as
+   much about the neighbours as about the code.
 3. Memory: a generated PDF of --rss-pages pages of contract text is parsed in a fresh process; peak RSS
    (ru_maxrss) is reported next to the RSS after imports.
 """
@@ -51,15 +53,17 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--ocr-pages", type=int, default=8)
     parser.add_argument("--rss-pages", type=int, default=520)
-    parser.add_argument("--skip-ocr", action="store_true")
+    parser.add_argument("--only", choices=["text", "ocr", "memory"])
     args = parser.parse_args()
 
     environment()
     pdfs = sorted(path for path in PDF_DIR.iterdir() if path.suffix.lower() == ".pdf")
-    text_layer(pdfs, args.rounds)
-    if not args.skip_ocr:
+    if args.only in (None, "text"):
+        text_layer(pdfs, args.rounds)
+    if args.only in (None, "ocr"):
         ocr(pdfs, args.ocr_pages)
-    memory(args.rss_pages)
+    if args.only in (None, "memory"):
+        memory(args.rss_pages)
 
 
 def environment() -> None:
@@ -185,7 +189,8 @@ def ocr(pdfs: list[Path], count: int) -> None:
             print(
                 f"   {workers} worker{'s' if workers > 1 else ' '}: {result['seconds'] / len(truths):.2f} s per page"
                 f" (wall {result['seconds']:.1f} s; Tesseract CPU {result['ocr_cpu'] / len(truths):.2f} s per page);"
-                f" word recall {hits / total:.1%}; peak RSS {result['peak'] / 2**20:.0f} MiB"
+                f" word recall {hits / total:.1%}; peak RSS {result['peak'] / 2**20:.0f} MiB;"
+                f" load average after {os.getloadavg()[0]:.1f}"
             )
     if len(walls) > 1:
         print(f"   speed-up with {usable_cores()} workers: {walls[1] / walls[usable_cores()]:.2f}x")

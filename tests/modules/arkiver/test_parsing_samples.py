@@ -10,6 +10,7 @@ import os
 import struct
 import textwrap
 import zlib
+from typing import Any
 
 import docx
 import pypdfium2 as pdfium
@@ -120,7 +121,7 @@ def tiff_pages(images: list[Image.Image]) -> bytes:
 
 def word_document(*paragraphs: str, page_break_after: int | None = None) -> bytes:
     """A DOCX of `paragraphs`, with an explicit page break after paragraph number `page_break_after`."""
-    document = docx.Document()
+    document: Any = docx.Document()  # python-docx is only partly typed
     for number, paragraph in enumerate(paragraphs, start=1):
         document.add_paragraph(paragraph)
         if number == page_break_after:
