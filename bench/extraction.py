@@ -27,9 +27,10 @@ How it is scored (micro-averaged over contracts):
 - durations: compared in (months, days), so 12 months equals 1 year; gold is the last "<number> <unit>" in the
   answer, or "perpetual".
 - parties: each name's quoted aliases and parenthesised remarks are removed (gold and prediction alike); gold
-  entries that only define the collective "Parties", or that name nothing but aliases of other entries, or that
-  are redacted ("[*]"), are dropped. A predicted name matches a gold name when rapidfuzz token_set_ratio >= 85
-  (after rapidfuzz's default processing); matching is one-to-one. Precision = matched / predicted names,
+  entries that only define the collective "Parties", or that name nothing but other entries or their aliases
+  ("A and B", "Licensor and Licensee"), or that are redacted ("[*]"), or repeat an entry, are dropped. A predicted
+  name matches a gold name when rapidfuzz token_set_ratio >= 85 (after rapidfuzz's default processing); matching
+  is one-to-one. Precision = matched / predicted names,
   recall = matched / gold names.
 
 The halves: a contract is in the "even" half when the first byte of sha1(id) is even. Develop on one half and
@@ -129,17 +130,21 @@ def _strip_aliases(name: str) -> str:
 
 def gold_parties(gold: dict[str, Any]) -> list[str]:
     raw_names = [str(name) for name in gold.get("names") or []]
-    aliases = {alias.lower() for name in raw_names for alias in re.findall(r"[\"“]([^\"“”]+)[\"”]", name)}
+    cleaned = [_strip_aliases(raw) for raw in raw_names]
+    aliases = [alias for raw in raw_names for alias in re.findall(r"[\"“]([^\"“”]+)[\"”]", raw)]
     names: list[str] = []
-    for raw in raw_names:
-        name = _strip_aliases(raw)
+    for raw, name in zip(raw_names, cleaned, strict=True):
         defines_parties = re.search(r"[\"“]Part(?:y|ies)\b", raw) is not None
         if defines_parties and (not name or re.search(r"\b(?:collectively|individually|referred)\b", name, re.I)):
             continue
-        words = [word for word in re.split(r"\s*(?:,|\band\b|&)\s*", name) if word]
-        if not utils.default_process(name) or all(word.lower() in aliases for word in words):
+        # A group label made of other entries ("A and B", "Licensor and Licensee") names no one new.
+        rest = name
+        others = [other for other in cleaned if other and other.lower() != name.lower()] + aliases
+        for other in sorted(others, key=len, reverse=True):
+            rest = re.sub(re.escape(other), " ", rest, flags=re.I)
+        if not utils.default_process(re.sub(r"\b(?:and|or|&)\b|[,.;]", " ", rest, flags=re.I)):
             continue
-        if all(name.lower() != seen.lower() for seen in names):
+        if utils.default_process(name) and all(name.lower() != seen.lower() for seen in names):
             names.append(name)
     return names
 

@@ -181,11 +181,13 @@ def _agreement_date(text: str, found: list[_Found], preamble: Preamble | None) -
 
 
 def _labelled_dated(text: str, item: _Found) -> bool:
-    """ "Dated as of <date>" opening a line or following the title, not "a report dated ..." in running text."""
-    label = _DATED.search(text, max(item.sentence.start, item.mention.start - 30), item.mention.start)
+    """ "Dated as of <date>" or "Date\n 30 December 2016" opening a line or following the title, not "a report
+    dated ..." in running text."""
+    label = _DATED.search(text, max(0, item.mention.start - 30), item.mention.start)
     if label is None:
         return False
-    before = text[max(item.sentence.start, label.start() - _TITLE_GAP) : label.start()]
+    line_start = max(text.rfind("\n", 0, label.start()) + 1, label.start() - _TITLE_GAP)
+    before = text[line_start : label.start()]
     return not before.strip() or _AGREEMENT_WORD.search(before) is not None
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from modules.arkiver.extraction.document import Document
+from modules.arkiver.extraction.jurisdictions import canonical
 from modules.arkiver.extraction.models import Party, PartyKind
 from modules.arkiver.extraction.preamble import Preamble
 
@@ -35,11 +36,12 @@ _ENTITY_AHEAD = re.compile(
 )
 _NAME_WORD = r"(?!(?i:and)\b)[A-Z\[][A-Za-z.&'/*\]-]*"
 _NAMED_AHEAD = re.compile(
-    rf"\s*(?:(?i:and)\s+|&\s+)?(?:(?:{_NAME_WORD}|of|the|de|&)\s+){{0,6}}{_NAME_WORD}\s*(?:\(|,\s+(?:a|an|with|having|whose|located|organi[sz]ed|"
-    r"incorporated|of)\s|\s(?:hereinafter|herein|referred))"
+    rf"\s*(?:(?i:and)\s+|&\s+)?(?P<name>(?:(?:{_NAME_WORD}|of|the|de|&)\s+){{0,9}}{_NAME_WORD})\s*(?:,?\s*\(|,\s+(?:a|an|"
+    r"with|having|whose|located|organi[sz]ed|incorporated|of)\s|\s(?:hereinafter|herein|referred))"
 )
 
 
+_PARENTHESIS_IN_NAME = re.compile(rf"\([^()\"]{{1,30}}\)\s*,?\s*{_STRICT_SUFFIX}")
 _COMMA_IN_NAME = re.compile(rf",\s*(?:[A-Z][\w'.-]*,?\s+|&\s+){{1,4}}{_STRICT_SUFFIX}(?=[\s,;(]|$)")
 _QUOTED_END = re.compile(r"\"[^\"]{1,40}\"\s*$")
 # Where a party list stops.
@@ -208,7 +210,8 @@ def _chunks(text: str, start: int, end: int) -> Iterator[_Chunk]:
         alias_closed = alias_closed or _QUOTED_END.search(so_far) is not None
         complete = alias_closed or _DESCRIPTOR.search(so_far) is not None
         if char == ";":
-            split = True
+            # Addresses use semicolons too ("5701 Old Harding Pike; Suite 200; Nashville").
+            split = _ENTITY_AHEAD.match(text, position + 1, end) is not None or _named_ahead(text, position + 1, end)
         elif char == ",":
             # Inside an address only a company name starts a new entry; after an alias, a person's name may.
             split = (
@@ -217,14 +220,13 @@ def _chunks(text: str, start: int, end: int) -> Iterator[_Chunk]:
                 and (
                     _ENTITY_AHEAD.match(text, position + 1, end) is not None
                     or alias_closed
-                    and _NAMED_AHEAD.match(text, position + 1, end) is not None
+                    and _named_ahead(text, position + 1, end)
                 )
             )
         else:
             complete = complete or _SUFFIX_END.search(so_far) is not None
             split = complete and (
-                _ENTITY_AHEAD.match(text, position + 4, end) is not None
-                or _NAMED_AHEAD.match(text, position + 4, end) is not None
+                _ENTITY_AHEAD.match(text, position + 4, end) is not None or _named_ahead(text, position + 4, end)
             )
         if split:
             yield _Chunk(chunk_start, position)
@@ -232,6 +234,12 @@ def _chunks(text: str, start: int, end: int) -> Iterator[_Chunk]:
             alias_closed = False
     if chunk_start < end:
         yield _Chunk(chunk_start, end)
+
+
+def _named_ahead(text: str, position: int, end: int) -> bool:
+    """A name with an alias or descriptor starts here, and it is not a place ("..., Florida, a Florida corporation")."""
+    match = _NAMED_AHEAD.match(text, position, end)
+    return match is not None and canonical(match.group("name")) is None
 
 
 def _entry(text: str, chunk: _Chunk) -> _Entry | None:
@@ -268,7 +276,9 @@ def _name_length(raw: str, offset: int) -> int:
         word = token.group()
         at = offset + token.start()
         if word == "(":
-            return at
+            if _PARENTHESIS_IN_NAME.match(raw, at) is None:
+                return at
+            continue  # "GALEN (CHEMICALS) LIMITED", "YA Global Investments II (U.S.), Ltd."
         if word == ",":
             # "WYZZ, Inc.", and "Stratton, Cheeseman & Walsh-Nevada, Inc." where the suffix comes a few names on.
             if _STARTS_WITH_SUFFIX.match(raw, at) is None and _COMMA_IN_NAME.match(raw, at) is None:

@@ -25,7 +25,9 @@ _MAKING_VERB = re.compile(
 )
 _AGREE_VERB = re.compile(r"\b(?:hereby\s+)?(?:agrees?|enters?\s+into|covenant)\b", re.IGNORECASE)
 # The first word of a party list names someone: "between Acme Inc." but not "between the Parties".
-_NAMED_AFTER = re.compile(r"(?:[\s:,;-]|on\s+the\s+one\s+hand)*(?:\(\w{1,3}\)\s*)?\S*[A-Z\[]")
+_NAMED_AFTER = re.compile(
+    r"(?:[\s:,;-]|on\s+the\s+one\s+hand)*(?:\(\w{1,3}\)\s*)?(?:\S*[A-Z\[]|[a-z][\w-]*\.(?:com|org|net|io)\b)"
+)
 _THIS_AGREEMENT = re.compile(r"\bthis\s+(?:[\w&,'-]+\s+){0,6}?" + _AGREEMENT_WORD.pattern, re.IGNORECASE)
 _DEFINITION = re.compile(r"^\W*(?:[\d.()a-z]+\s+)?\"[^\"]{1,60}\"\s+(?:means|shall\s+mean)")
 _RECITAL = re.compile(r"^\W*(?:WHEREAS|RECITALS?|NOW|IN\s+WITNESS)\b", re.IGNORECASE)

@@ -11,12 +11,14 @@ _ABBREVIATIONS = frozenset({
     "ave", "blvd", "rd", "ste", "para", "paras", "cf", "fig", "vol", "pp", "p", "approx", "dept", "univ", "assoc",
     "bros", "esq", "messrs", "pty", "pte", "plc", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
     "oct", "nov", "dec", "ch", "cl", "sch", "exh", "ex", "et", "al", "incl", "viz", "str", "fl", "apt", "hwy",
-    "pkwy", "ln", "ct", "bldg", "p.o",
+    "pkwy", "ln", "ct", "bldg", "p.o", "mt", "ft",
 })  # fmt: skip
 _END = re.compile(r"[.!?][\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n")
 # A paragraph ending in a conjunction or preposition continues in the next one ('"ELEPHANT TALK"\n and\n
 # T-Mobile', "the laws of the State of\n California").
 _DANGLING = re.compile(r"\b(?:and|or|between|among|of|the|to|for|by|in|with|under|a|an)$")
+_FIRST_WORD = re.compile(r"\w+")
+_JOINING = frozenset({"and", "or", "between", "among", "by"})
 _WORD_BEFORE = re.compile(r"(?:^|[\s(\[])([A-Za-z][A-Za-z.]*)\.$")
 # Longer than this, a "sentence" is a run-on list or a table; cut at semicolons so quotes stay readable.
 _MAX_SENTENCE = 1500
@@ -31,23 +33,32 @@ class Span:
 
 def _is_boundary(text: str, match: re.Match[str]) -> bool:
     if match.group() == "\n":
-        # A blank line before a lowercase word continues the sentence: a page break mid-clause ("or any\n
-        # successive term"), a title over its parties ("AGREEMENT\n between\n ..."), a list set out in
-        # paragraphs ('... "ELEPHANT TALK"\n and\n T-Mobile B.V. ...').
-        before = text[match.start() - 1] if match.start() else "."
-        after = text[match.end() : match.end() + 4]
-        if after[:1].islower() and before not in ".;:!?":
-            return False
-        return _DANGLING.search(text, max(0, match.start() - 8), match.start()) is None
-    if text[match.start()] != ".":
-        return True
-    word = _WORD_BEFORE.search(text, max(0, match.start() - 20), match.start() + 1)
+        return _paragraph_ends_sentence(text, match.start(), match.end())
+    return text[match.start()] != "." or not _abbreviation_before(text, match.start())
+
+
+def _abbreviation_before(text: str, period: int) -> bool:
+    """Whether the full stop at `period` ends an abbreviation or an initial ("Inc.", "U.S.", "M. D. Anderson")."""
+    word = _WORD_BEFORE.search(text, max(0, period - 20), period + 1)
     if word is None:
-        return True
-    token = word.group(1)
-    if len(token) == 1 and token.isupper():  # an initial, as in "M. D. Anderson"
         return False
-    return token.lower() not in _ABBREVIATIONS
+    token = word.group(1)
+    return (len(token) == 1 and token.isupper()) or token.lower() in _ABBREVIATIONS
+
+
+def _paragraph_ends_sentence(text: str, start: int, end: int) -> bool:
+    """A blank line ends a sentence unless the text plainly runs on: a page break mid-clause ("or any\n
+    successive term"), a title over its parties ("AGREEMENT\n Between\n Acme, Inc.\n and\n Beta AG"), a list set
+    out in paragraphs, a clause cut after "of" or ",")."""
+    before = text[start - 1] if start else "."
+    following = _FIRST_WORD.match(text, end)
+    if following is not None and following.group().lower() in _JOINING:
+        return False
+    if _DANGLING.search(text, max(0, start - 8), start) or before == ",":
+        return False
+    if text[end : end + 1].islower():
+        return before in "!?;:" or (before == "." and not _abbreviation_before(text, start - 1))
+    return True
 
 
 def split_sentences(text: str) -> list[Span]:
