@@ -124,7 +124,8 @@ def _effective_date(found: list[_Found], preamble: Preamble | None) -> _Found | 
         if _in_preamble(item, preamble):
             return item
     named = [item for item in candidates if item.marking == 0]
-    return (named or candidates or [None])[0]
+    ordered = named or candidates
+    return ordered[0] if ordered else None
 
 
 def _in_preamble(item: _Found, preamble: Preamble | None) -> bool:
