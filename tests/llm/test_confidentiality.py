@@ -107,7 +107,9 @@ async def test_prompts_and_identifiers_never_reach_the_logs_even_at_debug(
 ) -> None:
     text = f"{PRIVILEGED}: refund card {CARD}"
     async with running("openai") as (fake, url), Client(server(with_openai(settings, url))) as client:
-        fake.enqueue(status(500), answer(f"Echoing you: {PRIVILEGED}"))
+        fake.enqueue(status(401))  # a failure, logged (not retried, so nothing to wait for)
+        ok(await client.call_tool("probe_ask", {"text": text}))
+        fake.enqueue(answer(f"Echoing you: {PRIVILEGED}"))
         ok(await client.call_tool("probe_ask", {"text": text}))
         fake.enqueue(answer(f"not json, {PRIVILEGED}"), answer(f"still not, {PRIVILEGED}"))
         ok(await client.call_tool("probe_ask", {"text": text, "structured": True}))
