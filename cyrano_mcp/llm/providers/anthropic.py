@@ -90,6 +90,10 @@ class AnthropicProvider:
             raise failure_for_status(exc.status_code, exc.response.headers) from None
         except (anthropic.APIResponseValidationError, ValueError):
             raise UpstreamFailure("bad_response", "the response was not valid JSON", retryable=True) from None
+        except anthropic.AnthropicError as exc:
+            raise UpstreamFailure(
+                "rejected", f"the SDK refused the exchange ({type(exc).__name__})", retryable=False
+            ) from None
         text = ""
         for block in reply.content:
             if schema is not None and block.type == "tool_use" and block.name == schema.name:

@@ -89,6 +89,10 @@ class OpenAIProvider:
             raise failure_for_status(exc.status_code, exc.response.headers) from None
         except (openai.APIResponseValidationError, ValueError):
             raise UpstreamFailure("bad_response", "the response was not valid JSON", retryable=True) from None
+        except openai.OpenAIError as exc:
+            raise UpstreamFailure(
+                "rejected", f"the SDK refused the exchange ({type(exc).__name__})", retryable=False
+            ) from None
         if not completion.choices:
             raise UpstreamFailure("bad_response", "the response had no choices", retryable=True)
         answer = completion.choices[0].message
