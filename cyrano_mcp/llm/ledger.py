@@ -112,11 +112,8 @@ class UsageLedger:
         in_period = (col(LLMCall.created_at) >= since, col(LLMCall.created_at) < until)
         async with self._database.session() as session:
             connection = await session.connection()
-            rows = (
-                await connection.execute(
-                    select(*dimensions, *_measures()).where(*in_period).group_by(*dimensions).order_by(*dimensions)
-                )
-            ).all()
+            grouped = select(*dimensions, *_measures()).where(*in_period).group_by(*dimensions).order_by(*dimensions)
+            rows = (await connection.execute(grouped)).all() if dimensions else []
             total = (await connection.execute(select(*_measures()).where(*in_period))).one()
         groups = [
             _totals(dict(zip(query.group_by, row[: len(dimensions)], strict=True)), row[len(dimensions) :])

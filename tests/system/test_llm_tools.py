@@ -94,6 +94,7 @@ async def test_llm_usage_totals_the_calls_made_by_provider_model_and_tool(any_st
         report = ok(await client.call_tool("system_llm_usage", {}))
         by_provider = ok(await client.call_tool("system_llm_usage", {"group_by": ["provider"]}))
         future = ok(await client.call_tool("system_llm_usage", {"since": tomorrow}))
+        grand = ok(await client.call_tool("system_llm_usage", {"group_by": []}))
         backwards = await client.call_tool(
             "system_llm_usage", {"since": "2026-02-01T00:00:00Z", "until": "2026-01-01T00:00:00Z"}
         )
@@ -109,6 +110,7 @@ async def test_llm_usage_totals_the_calls_made_by_provider_model_and_tool(any_st
         ("openai", None, None, 3)
     ]
     assert (future["groups"], future["totals"]["calls"], future["totals"]["average_latency_ms"]) == ([], 0, None)
+    assert (grand["groups"], grand["totals"]["calls"]) == ([], 3)
     assert "since must be before until" in error(backwards, "invalid_input")
 
 
