@@ -183,6 +183,7 @@ def _call_context(tool_name: str, context: Context[Any, Any], headerless_transpo
         correlation_id=correlation_id or uuid.uuid4().hex,
         transport=transport,
         protocol_version=protocol_version,
+        mcp_context=context if request_context is not None else None,
     )
     if progress_sink is not None:
         call.progress_sink = progress_sink

@@ -26,6 +26,9 @@ class CallContext:
     protocol_version: str | None = None
     started: float = field(default_factory=time.perf_counter)
     progress_sink: ProgressSink = _discard_progress
+    # The SDK's request context, opaque here so services stay free of `mcp`; only adapters that must
+    # talk MCP back to the client (the sampling provider) look inside.
+    mcp_context: object | None = None
 
     async def report_progress(self, progress: float, total: float | None = None, message: str | None = None) -> None:
         """Send an MCP progress notification if the client asked for them."""

@@ -1,6 +1,5 @@
 """`cyrano-mcp doctor`: one line per thing that can be wrong, and what to do about it."""
 
-import os
 import shutil
 import tempfile
 
@@ -29,6 +28,7 @@ async def run_doctor() -> int:
     _line(OK, "settings", f"transport {settings.transport}, store {settings.database_kind}")
     failures += _check_data_dir(settings)
     failures += await _check_store(settings)
+    failures += await _check_models(settings)
     _check_optional()
     click.echo("All required checks passed." if not failures else f"{failures} check(s) failed; see above.")
     return 1 if failures else 0
@@ -92,6 +92,36 @@ async def _check_store(settings: Settings) -> int:
     return 0
 
 
+async def _check_models(settings: Settings) -> int:
+    """Each model provider: configured? reachable? A configured provider that cannot be used is a failure."""
+    from cyrano_mcp.llm import build_gateway
+
+    gateway = build_gateway(settings, None)
+    failures = 0
+    try:
+        chain = " -> ".join(provider.name for provider in gateway.chain())
+        _line(OK, "models", f"CYRANO_LLM_PROVIDER={settings.llm_provider}: tries {chain}")
+        for provider, probe in await gateway.probe(timeout=5.0):
+            subject = f"model {provider.name}"
+            model = f"{provider.model}: " if provider.model else ""
+            if probe.status == "ok":
+                _line(OK, subject, f"{model}{probe.detail} ({probe.latency_ms or 0:.0f} ms)")
+            elif probe.status == "not_applicable":
+                _line(OK, subject, probe.detail)
+            elif probe.status == "not_configured" and settings.llm_provider != provider.name:
+                _line(MISSING, subject, f"{probe.detail} (optional: without a model, engines use their rules)")
+            elif probe.status == "not_configured":
+                failures += 1
+                _line(FAILED, subject, f"CYRANO_LLM_PROVIDER={provider.name}, but {probe.detail}")
+            else:
+                failures += 1
+                variable = "OPENAI" if provider.name == "openai" else "ANTHROPIC"
+                _line(FAILED, subject, f"{model}{probe.detail}; check {variable}_API_KEY and {variable}_BASE_URL")
+    finally:
+        await gateway.aclose()
+    return failures
+
+
 def _check_optional() -> None:
     tesseract = shutil.which("tesseract")
     if tesseract:
@@ -103,12 +133,3 @@ def _check_optional() -> None:
             "tesseract not found; scanned PDFs and images cannot be read. "
             "Install Debian/Ubuntu `tesseract-ocr`, macOS `brew install tesseract`",
         )
-    for variable, vendor in (("OPENAI_API_KEY", "OpenAI"), ("ANTHROPIC_API_KEY", "Anthropic")):
-        if os.environ.get(variable):
-            _line(OK, f"{vendor} key", f"{variable} is set")
-        else:
-            _line(
-                MISSING,
-                f"{vendor} key",
-                f"{variable} not set; tools use their offline methods (optional: set it to let engines use a model)",
-            )

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from cyrano_mcp.errors import ConfigError
 
 if TYPE_CHECKING:
+    from cyrano_mcp.llm.gateway import LLMGateway
     from cyrano_mcp.settings import Settings
     from cyrano_mcp.store.database import Database
 
@@ -114,13 +115,25 @@ class RegistryView(Protocol):
         ...
 
 
+def _no_model() -> "LLMGateway":
+    # Imported here because the model layer imports this module (for `Migration`).
+    from cyrano_mcp.llm.gateway import LLMGateway
+
+    return LLMGateway.offline()
+
+
 @dataclass(slots=True)
 class EngineContext:
-    """Everything an engine factory is given. Services take what they need from it in their constructor."""
+    """Everything an engine factory is given. Services take what they need from it in their constructor.
+
+    `llm` is the model gateway; a context built without a runtime gets one with no model, so engines
+    run their rules.
+    """
 
     settings: "Settings"
     database: "Database"
     registry: RegistryView
+    llm: "LLMGateway" = field(default_factory=_no_model)
     extras: dict[str, Any] = field(default_factory=dict)
 
 

@@ -16,6 +16,7 @@ from mcp.server.mcpserver.tools import Tool
 
 from cyrano_mcp import __version__
 from cyrano_mcp.engine import EngineContext
+from cyrano_mcp.llm import build_gateway, llm_component
 from cyrano_mcp.observability.logging import get_logger
 from cyrano_mcp.registry import EngineSource, Registry, discover_engine_sources
 from cyrano_mcp.settings import Settings
@@ -36,10 +37,12 @@ class Runtime:
         self.settings = settings
         self.started_at = datetime.now(UTC)
         self.database = Database(settings)
+        self.llm = build_gateway(settings, self.database)
         self.registry = Registry()
-        context = EngineContext(settings=settings, database=self.database, registry=self.registry)
+        context = EngineContext(settings=settings, database=self.database, registry=self.registry, llm=self.llm)
         context.extras["started_at"] = self.started_at
         self.registry.load(discover_engine_sources(settings) if sources is None else sources, context)
+        self.registry.add(llm_component(), origin="core (cyrano_mcp.llm)")
         self.server: MCPServer[None] = MCPServer(
             "cyrano",
             title="Cyrano",
@@ -72,6 +75,7 @@ class Runtime:
         )
 
     async def stop(self) -> None:
+        await self.llm.aclose()
         await self.database.close()
 
     @asynccontextmanager

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import platformdirs
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from cyrano_mcp.errors import ConfigError
@@ -15,11 +15,22 @@ from cyrano_mcp.errors import ConfigError
 Transport = Literal["stdio", "http", "sse"]
 LogFormat = Literal["auto", "json", "console"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+LLMSelection = Literal["auto", "openai", "anthropic", "sampling", "offline"]
+RedactionKind = Literal["ssn", "card", "bank_account"]
 
 
 def default_data_dir() -> Path:
     """The per-user data directory (e.g. ~/.local/share/cyrano on Linux)."""
     return Path(platformdirs.user_data_dir("cyrano", appauthor=False))
+
+
+def _vendor_variable(name: str) -> AliasChoices:
+    """Read a vendor setting from its usual variable (OPENAI_API_KEY...), not a CYRANO_ one."""
+    return AliasChoices(name.lower(), name)
+
+
+def _every_redaction() -> list[RedactionKind]:
+    return ["ssn", "card", "bank_account"]
 
 
 def _split_csv(value: object) -> object:
@@ -96,7 +107,57 @@ class Settings(BaseSettings):
         default_factory=list, description="Engines not to load, by name, comma-separated."
     )
 
-    @field_validator("allowed_hosts", "allowed_origins", "plugins", "disabled_engines", "allowed_roots", mode="before")
+    llm_provider: LLMSelection = Field(
+        default="auto",
+        description="Which model engines use: `auto` (the first that can answer of openai, anthropic and sampling, "
+        "else offline), `openai`, `anthropic`, `sampling` (the MCP client's own model) or `offline` (rules only).",
+    )
+    openai_api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=_vendor_variable("OPENAI_API_KEY"),
+        description="OPENAI_API_KEY. For an OpenAI-compatible server that needs no key, any value.",
+    )
+    openai_base_url: str | None = Field(
+        default=None,
+        validation_alias=_vendor_variable("OPENAI_BASE_URL"),
+        description="OPENAI_BASE_URL: any server that speaks OpenAI's chat-completions API (default: OpenAI's).",
+    )
+    openai_model: str = Field(default="gpt-4.1-mini", min_length=1, description="The OpenAI model to use.")
+    anthropic_api_key: SecretStr | None = Field(
+        default=None, validation_alias=_vendor_variable("ANTHROPIC_API_KEY"), description="ANTHROPIC_API_KEY."
+    )
+    anthropic_base_url: str | None = Field(
+        default=None,
+        validation_alias=_vendor_variable("ANTHROPIC_BASE_URL"),
+        description="ANTHROPIC_BASE_URL (default: Anthropic's API).",
+    )
+    anthropic_model: str = Field(default="claude-haiku-4-5", min_length=1, description="The Anthropic model to use.")
+    llm_timeout_seconds: float = Field(default=60.0, gt=0, le=600, description="Longest wait for one model answer.")
+    llm_max_attempts: int = Field(
+        default=3, ge=1, le=10, description="Tries per call on rate limits, server errors, timeouts (vendor APIs)."
+    )
+    llm_retry_budget_seconds: float = Field(
+        default=90.0, gt=0, le=900, description="Longest a call may spend on one provider, retries and waits included."
+    )
+    llm_breaker_threshold: int = Field(
+        default=5, ge=1, le=100, description="Consecutive failures after which a vendor API is skipped for a while."
+    )
+    llm_breaker_cooldown_seconds: float = Field(
+        default=30.0, gt=0, le=3600, description="How long a vendor API is skipped before one trial call."
+    )
+    llm_cache_size: int = Field(
+        default=256, ge=0, le=100_000, description="Temperature-0 answers kept in memory; 0 turns the cache off."
+    )
+    llm_cache_ttl_seconds: float = Field(default=3600.0, gt=0, description="How long a cached answer is served.")
+    llm_redact: Annotated[list[RedactionKind], NoDecode] = Field(
+        default_factory=_every_redaction,
+        description="What is masked before text goes to any model: ssn, card, bank_account, comma-separated. "
+        "Empty turns masking off.",
+    )
+
+    @field_validator(
+        "allowed_hosts", "allowed_origins", "plugins", "disabled_engines", "allowed_roots", "llm_redact", mode="before"
+    )
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         return _split_csv(value)
@@ -110,6 +171,20 @@ class Settings(BaseSettings):
         if not url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
             raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
         return value
+
+    @field_validator("openai_base_url", "anthropic_base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not value.strip().startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.strip()
+
+    @field_validator("openai_api_key", "anthropic_api_key")
+    @classmethod
+    def _unset_if_blank(cls, value: SecretStr | None) -> SecretStr | None:
+        return value if value is not None and value.get_secret_value().strip() else None
 
     @property
     def sqlite_path(self) -> Path:
@@ -135,5 +210,14 @@ def load_settings(**overrides: object) -> Settings:
         problems = []
         for error in exc.errors():
             field = ".".join(str(part) for part in error["loc"]) or "settings"
-            problems.append(f"CYRANO_{field.upper()}: {error['msg']}")
+            problems.append(f"{_variable(field)}: {error['msg']}")
         raise ConfigError("invalid settings: " + "; ".join(problems)) from None
+
+
+def _variable(field: str) -> str:
+    """The environment variable a setting is read from."""
+    info = Settings.model_fields.get(field)
+    alias = info.validation_alias if info is not None else None
+    if isinstance(alias, AliasChoices):
+        return str(alias.choices[-1])
+    return f"CYRANO_{field.upper()}"

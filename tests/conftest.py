@@ -48,6 +48,22 @@ def _loopback_only() -> Iterator[None]:
         socket.socket.connect = _real_connect  # type: ignore[method-assign]
 
 
+# --- no test uses the developer's own model keys or provider choice -----------------------------------
+_MODEL_VARIABLES = (
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+    "ANTHROPIC_API_KEY",
+    "ANTHROPIC_BASE_URL",
+    "CYRANO_LLM_PROVIDER",
+)
+
+
+@pytest.fixture(autouse=True)
+def _no_model_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in _MODEL_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"

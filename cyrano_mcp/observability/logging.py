@@ -95,8 +95,18 @@ def configure_logging(level: LogLevel = "INFO", fmt: LogFormat = "auto", stream:
         root.removeHandler(existing)
     root.addHandler(handler)
     root.setLevel(level)
-    # Third-party chatter that is noise at INFO.
-    for noisy in ("httpx", "httpx2", "httpcore", "uvicorn.access", "sqlalchemy.engine", "aiosqlite", "alembic"):
+    # Third-party chatter that is noise at INFO. The model SDKs log request bodies (prompts) at DEBUG.
+    for noisy in (
+        "httpx",
+        "httpx2",
+        "httpcore",
+        "uvicorn.access",
+        "sqlalchemy.engine",
+        "aiosqlite",
+        "alembic",
+        "openai",
+        "anthropic",
+    ):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
     _route_structlog_to_stdlib()
 

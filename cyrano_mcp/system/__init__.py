@@ -1,8 +1,9 @@
-"""The `system` engine: `system_info` and `system_health`."""
+"""The `system` engine: `system_info`, `system_health`, `system_llm_usage` and `system_llm_check`."""
 
 from datetime import UTC, datetime
 
 from cyrano_mcp.engine import Engine, EngineContext, Operation
+from cyrano_mcp.llm import LLMCheckReport, LLMUsageQuery, LLMUsageReport, run_check
 from cyrano_mcp.models import NoArguments
 from cyrano_mcp.system.models import SystemHealth, SystemInfo
 from cyrano_mcp.system.service import SystemService
@@ -22,6 +23,12 @@ def create_engine(context: EngineContext) -> Engine:
 
     async def health(_: NoArguments) -> SystemHealth:
         return await service.health()
+
+    async def llm_usage(query: LLMUsageQuery) -> LLMUsageReport:
+        return await context.llm.usage(query)
+
+    async def llm_check(_: NoArguments) -> LLMCheckReport:
+        return await run_check(context.llm)
 
     return Engine(
         name="system",
@@ -49,6 +56,31 @@ def create_engine(context: EngineContext) -> Engine:
                 permission="system:read",
                 read_only=True,
                 idempotent=True,
+            ),
+            Operation(
+                name="llm_usage",
+                title="Model usage",
+                description="Model calls over a period (default: the last 30 days), totalled by provider, model and "
+                "calling tool: calls, answers, cached answers, failures, tokens and average latency. "
+                "Prompts are never stored, only their SHA-256.",
+                input_model=LLMUsageQuery,
+                output_model=LLMUsageReport,
+                handler=llm_usage,
+                permission="system:read",
+                read_only=True,
+                idempotent=True,
+            ),
+            Operation(
+                name="llm_check",
+                title="Check the model provider",
+                description="Send a fixed, harmless prompt to the selected model provider and report which provider "
+                "and model answered, how fast, and whether its structured answer validated. With no model "
+                "available it says why; engines then use their rules.",
+                input_model=NoArguments,
+                output_model=LLMCheckReport,
+                handler=llm_check,
+                permission="system:read",
+                open_world=True,
             ),
         ],
     )

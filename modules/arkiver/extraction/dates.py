@@ -66,6 +66,12 @@ _EFFECTIVE_AS_AGREEMENT = re.compile(
     _I,
 )
 _CONTEXT = 80
+# "amends that certain Reseller Agreement ... dated as of August 1, 2015": the date of another agreement.
+_REFERENCED = re.compile(
+    r"\b(?:that\s+certain|amends?|amending|supplements?|to\s+the)\b[^.;]{0,120}?\b(?:agreement|contract|lease)\b[^.;]{0,80}?"
+    r"\bdated\s*(?:as\s+of\s*)?$",
+    _I,
+)
 _MADE_ON = re.compile(
     r"\b(?:made|entered\s+into|executed|signed|concluded)(?:\s+and\s+(?:entered\s+into|executed|delivered))?"
     r"(?:\s+(?:effective|on|as\s+of|this|the|day|of|dated))*\s*$",
@@ -157,15 +163,17 @@ def _agreement_date(text: str, found: list[_Found], preamble: Preamble | None) -
             for item in found
             if preamble.sentence.start <= item.mention.start < preamble.sentence.end and item.kind != "expiration"
         ]
-        if in_preamble and not preamble.title_block:
-            return _preferred(text, in_preamble)
+        chosen = _preferred(text, in_preamble)
+        if chosen is not None and not preamble.title_block:
+            return chosen
     head_end = preamble.sentence.start if preamble is not None else min(len(text), _HEAD_CHARS)
     head = [item for item in found if item.mention.start < head_end and item.kind == "other"]
     dated = next((item for item in head if _labelled_dated(text, item)), None)
     if dated is not None:
         return dated
-    if in_preamble:
-        return _preferred(text, in_preamble)
+    chosen = _preferred(text, in_preamble)
+    if chosen is not None:
+        return chosen
     # A cover page: "CONSTRUCTION AND MAINTENANCE AGREEMENT Singapore April 18th, 2000".
     for item in head:
         if _AGREEMENT_WORD.search(text, max(item.sentence.start, item.mention.start - _TITLE_GAP), item.mention.start):
@@ -178,10 +186,10 @@ def _agreement_date(text: str, found: list[_Found], preamble: Preamble | None) -
                 return item
     # "Dated: 4/8/2020" by the signatures of a short filing.
     tail = len(text) // 2
-    return next((item for item in found if item.mention.start > tail and _labelled_dated(text, item)), None)
+    return next((item for item in found if item.mention.start > tail and _labelled_dated(text, item, False)), None)
 
 
-def _labelled_dated(text: str, item: _Found) -> bool:
+def _labelled_dated(text: str, item: _Found, after_title: bool = True) -> bool:
     """ "Dated as of <date>" or "Date\n 30 December 2016" opening a line or following the title, not "a report
     dated ..." in running text."""
     label = _DATED.search(text, max(0, item.mention.start - 30), item.mention.start)
@@ -189,21 +197,22 @@ def _labelled_dated(text: str, item: _Found) -> bool:
         return False
     line_start = max(text.rfind("\n", 0, label.start()) + 1, label.start() - _TITLE_GAP)
     before = text[line_start : label.start()]
-    return not before.strip() or _AGREEMENT_WORD.search(before) is not None
+    return not before.strip() or after_title and _AGREEMENT_WORD.search(before) is not None
 
 
-def _preferred(text: str, items: list[_Found]) -> _Found:
+def _preferred(text: str, items: list[_Found]) -> _Found | None:
     """The date the agreement is made on: the one "made", "entered into" or "signed" on (an amendment's preamble
     also names the date of the agreement it amends), else the first not introduced as the effective date."""
-    for item in items:
+    own = [item for item in items if not _REFERENCED.search(text, max(0, item.mention.start - 200), item.mention.start)]
+    for item in own:
         start = item.mention.start
         if _MADE_ON.search(text, max(item.sentence.start, start - _CONTEXT), start):
             return item
-    for item in items:
+    for item in own:
         start = item.mention.start
         if not _EFFECTIVE_BEFORE.search(text, max(item.sentence.start, start - _CONTEXT), start):
             return item
-    return items[0]
+    return own[0] if own else None
 
 
 def _item(document: Document, found: _Found, kind: DateKind) -> ExtractedDate | None:

@@ -19,6 +19,7 @@ _END = re.compile(r"[.!?][\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n")
 _DANGLING = re.compile(r"\b(?:and|or|between|among|of|the|to|for|by|in|with|under|a|an)$")
 _FIRST_WORD = re.compile(r"\w+")
 _JOINING = frozenset({"and", "or", "between", "among", "by"})
+_CONTINUING = frozenset("—–-(,;")
 _WORD_BEFORE = re.compile(r"(?:^|[\s(\[])([A-Za-z][A-Za-z.]*)\.$")
 # Longer than this, a "sentence" is a run-on list or a table; cut at semicolons so quotes stay readable.
 _MAX_SENTENCE = 1500
@@ -54,7 +55,7 @@ def _paragraph_ends_sentence(text: str, start: int, end: int) -> bool:
     following = _FIRST_WORD.match(text, end)
     if following is not None and following.group().lower() in _JOINING:
         return False
-    if _DANGLING.search(text, max(0, start - 8), start) or before == ",":
+    if _DANGLING.search(text, max(0, start - 8), start) or before == "," or text[end : end + 1] in _CONTINUING:
         return False
     if text[end : end + 1].islower():
         return before in "!?;:" or (before == "." and not _abbreviation_before(text, start - 1))

@@ -73,8 +73,9 @@ _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixt
              "ninth": 9, "tenth": 10, "fifteenth": 15, "twentieth": 20}  # fmt: skip
 # Where a term starts: "commencing on", "from", "begin on", "effective as of", "as of".
 _START_PHRASE = re.compile(
-    r"\b(?:commenc\w*|begin\w*|start\w*|(?<!from\stime\sto\stime\s)from|after|following|effective|as\s+of|come\s+into\s+"
-    r"(?:force|effect)|take\s+effect|takes\s+effect)(?:\s+(?:on|upon|with|from|as\s+of|at))?\s+(?:and\s+including\s+)?",
+    r"\b(?:(?:commenc\w*|begin\w*|start\w*|(?<!from\stime\sto\stime\s)from|after|following|as\s+of|come\s+into\s+"
+    r"(?:force|effect)|take\s+effect|takes\s+effect)(?:\s+(?:on|upon|with|from|as\s+of|at))?"
+    r"|effective\s+(?:on|upon|from|as\s+of)|anniversary\s+of)\s+(?:and\s+including\s+)?",
     _I,
 )
 # Blanks drawn as dashes or underscores sit in front of anchors in some filings ("the ------ Effective Date").
@@ -89,7 +90,7 @@ _ANCHOR_AGREEMENT = re.compile(
 )
 _EITHER_OF = re.compile(r"\b(?:later|longer|earlier|shorter|sooner|greater|lesser)\s+of\b", _I)
 _RENEWAL_SENTENCE = re.compile(r"\b(?:renew\w*|extend\w*|extension)\b", _I)
-_RENEWAL_CUE_WORDS = re.compile(r"renew|extend|extension|thereafter")
+_RENEWAL_CUE_WORDS = re.compile(r"renew|extend|extension|thereafter|month to month|month-to-month|year to year")
 _RENEWAL_CUE = re.compile(
     r"\b(?:automatic\w*|successive|additional|further|thereafter|consecutive|renewal\s+terms?)\b", _I
 )
@@ -99,16 +100,33 @@ _EVERGREEN = re.compile(
     r"|\b(?:continue|remain)\w*\b[^.;]{0,30}?\bthereafter\b[^.;]{0,30}?\buntil\b",
     _I,
 )
-_OF_CONTRACT = re.compile(r"\b(?:agreement|contract|term)\b", _I)
+# The renewal is the contract's: "this Agreement shall automatically renew", "extend the Term", "the Agreement
+# shall continue on a month-to-month basis" — not "extend the warranty".
+_OF_CONTRACT = re.compile(
+    r"\b(?:agreement|contract|term)\b[^.]{0,120}?\b(?:renew|extend|continu|remain)|\b(?:renew|extend)\w*\s+(?:(?:this|the)\s+)?"
+    r"(?:[\w-]+\s+){0,2}?(?:agreement|contract|term)\b|\b(?:renewal|extension)\s+(?:terms?|periods?)\b",
+    _I,
+)
 # Any contract can be extended by agreement; that is not a renewal term.
 _MUTUAL = re.compile(r"\bmutual(?:ly)?\b|\bby\s+agreement\s+of\b|\bif\s+(?:both|the)\s+parties\s+(?:so\s+)?agree", _I)
-_PERIODIC = re.compile(r"\bannually\b|\bannual\s+basis\b|\byear[\s-]+to[\s-]+year\b|\bmonth[\s-]+to[\s-]+month\b", _I)
+_PERIODIC = re.compile(
+    r"\bannually\b|\bannual\s+basis\b|\byear[\s-]+to[\s-]+year\b|\b(?:each|every)\s+(?:successive\s+)?(?:year|month)\b"
+    r"|\bmonth[\s-]+to[\s-]+month\b|\bmonthly\s+basis\b",
+    _I,
+)
+_CONTINUES = re.compile(r"\b(?:continu|remain|renew|extend)\w*", _I)
 _SAME_LENGTH = re.compile(r"\b(?:same|like|equal|identical)\s+(?:duration|period|length|term)|\blike\s+periods?\b", _I)
 _AUTOMATIC = re.compile(r"\bautomatic\w*|\bunless\s+(?:either|one|a)\s+party\b|\bunless\s+(?:written\s+)?notice\b", _I)
 _NOT_RENEW = re.compile(
     r"\b(?:not\s+to\s+renew|non-?\s?renewal|not\s+(?:be\s+)?renew|intention\s+to\s+terminate|terminate\s+(?:this\s+agreement\s+)?"
     r"(?:at|upon|as\s+of)\s+the\s+(?:end|expiration)|(?:end|expiration|expiry)\s+of\s+the\s+(?:then[\s-]+current|initial|renewal|"
     r"current|original)|prior\s+to\s+(?:the\s+)?(?:expiration|expiry|end)\s+of\s+(?:the|this|any))",
+    _I,
+)
+# Elsewhere in the contract, only an explicit non-renewal clause counts ("notice of its intention not to renew").
+_NON_RENEWAL = re.compile(
+    r"\b(?:not\s+to\s+renew|non-?\s?renewal|not\s+(?:be\s+)?renew|nonrenewal|intention\s+not\s+to|elect\s+not\s+to|"
+    r"prevent\s+(?:the\s+)?(?:automatic\s+)?renewal|terminate\s+(?:this\s+agreement\s+)?(?:at|upon|as\s+of)\s+the\s+(?:end|expiration))",
     _I,
 )
 _NOT_RENEW_CUE = re.compile(
@@ -220,8 +238,12 @@ def _renewal(
     for index in sentences.matching(_RENEWAL_CUE_WORDS, document.lower):
         span = sentences.spans[index]
         sentence = text[span.start : span.end]
-        evergreen = _EVERGREEN.search(sentence) is not None
-        renews = _RENEWAL_SENTENCE.search(sentence) is not None and _RENEWAL_CUE.search(sentence) is not None
+        # "continue thereafter until terminated" renews a fixed initial term; after a term with no end it is that term.
+        evergreen = _EVERGREEN.search(sentence) is not None and initial is not None and not initial.perpetual
+        periodic = _PERIODIC.search(sentence) is not None and _CONTINUES.search(sentence) is not None
+        renews = (
+            periodic or _RENEWAL_SENTENCE.search(sentence) is not None and _RENEWAL_CUE.search(sentence) is not None
+        )
         if not (renews or evergreen) or _OF_CONTRACT.search(sentence) is None or _MUTUAL.search(sentence):
             continue
         duration = _renewal_length(sentence) if renews else None
@@ -242,7 +264,8 @@ def _renewal(
             perpetual=duration is None,
             automatic=evergreen or _AUTOMATIC.search(sentence) is not None,
         )
-        return renewal, _notice(document, sentences, index)
+        # Notice stops an automatic renewal; an option to renew has no notice period to stop it.
+        return renewal, _notice(document, sentences, index) if renewal.automatic else None
     return None, None
 
 
@@ -262,7 +285,7 @@ def _periodic(sentence: str) -> Duration | None:
     match = _PERIODIC.search(sentence)
     if match is None:
         return None
-    return Duration(months=1) if match.group().lower().startswith("month") else Duration(years=1)
+    return Duration(months=1) if "month" in match.group().lower() else Duration(years=1)
 
 
 def _notice(document: Document, sentences: Sentences, index: int) -> TermClause | None:
@@ -272,13 +295,15 @@ def _notice(document: Document, sentences: Sentences, index: int) -> TermClause 
     others = [other for other in sentences.matching(_NOT_RENEW_CUE, document.lower) if other not in nearby]
     for position in nearby + others:
         span = sentences.spans[position]
-        if position != index and _NOT_RENEW.search(text, span.start, span.end) is None:
+        cue = _NOT_RENEW if position in nearby else _NON_RENEWAL
+        if position != index and cue.search(text, span.start, span.end) is None:
             continue
         sentence = text[span.start : span.end]
         for match in DURATION.finditer(sentence):
             before = sentence[max(0, match.start() - 45) : match.start()]
             after = sentence[match.end() : match.end() + 40]
-            if not (_NOTICE_BEFORE.search(before) or _NOTICE_AFTER.match(after)):
+            # "on a month-to-month basis" is no notice period; one is counted ("thirty (30) days").
+            if match.group("article") or not (_NOTICE_BEFORE.search(before) or _NOTICE_AFTER.match(after)):
                 continue
             duration = duration_of(match)
             provenance = document.provenance(span.start, span.end)

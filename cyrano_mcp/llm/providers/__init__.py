@@ -1,0 +1,1 @@
+"""One module per vendor; each implements `cyrano_mcp.llm.provider.Provider`."""

@@ -1,0 +1,119 @@
+"""What engines send to a model and what they get back."""
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from cyrano_mcp.settings import LLMSelection, RedactionKind
+
+__all__ = [
+    "RULES",
+    "Completion",
+    "LLMRequest",
+    "Message",
+    "ProviderName",
+    "RedactionKind",
+    "Selection",
+    "Usage",
+    "method_label",
+]
+
+ProviderName = Literal["openai", "anthropic", "sampling", "offline"]
+Selection = LLMSelection
+
+RULES = "rules"
+"""The `method` label of a result an engine produced without a model."""
+
+OutputT = TypeVar("OutputT")
+
+
+class Message(BaseModel):
+    """One turn of the conversation (the system prompt is separate, on `LLMRequest`)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    role: Literal["user", "assistant"]
+    content: str
+
+    @classmethod
+    def user(cls, content: str) -> "Message":
+        return cls(role="user", content=content)
+
+    @classmethod
+    def assistant(cls, content: str) -> "Message":
+        return cls(role="assistant", content=content)
+
+
+class LLMRequest(BaseModel):
+    """A model call: a system prompt, the turns so far (ending with the user's), and sampling limits."""
+
+    model_config = ConfigDict(frozen=True)
+
+    messages: tuple[Message, ...] = Field(min_length=1)
+    system: str | None = None
+    max_tokens: int = Field(default=1024, ge=1, le=64_000)
+    # 1.0 is the highest value every provider accepts; engines want 0 (repeatable answers) almost always.
+    temperature: float = Field(default=0.0, ge=0.0, le=1.0)
+    cacheable: bool = Field(default=True, description="May a temperature-0 answer be served from the cache?")
+
+    @model_validator(mode="after")
+    def _ends_with_user(self) -> "LLMRequest":
+        if self.messages[-1].role != "user":
+            raise ValueError("the last message must be the user's")
+        return self
+
+    def fingerprint(self) -> str:
+        """SHA-256 of the prompt (system prompt and turns): identifies it in the ledger without keeping it."""
+        prompt = {"system": self.system, "messages": [[m.role, m.content] for m in self.messages]}
+        return hashlib.sha256(json.dumps(prompt, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """Tokens the provider counted; `None` where it does not say (MCP sampling reports none)."""
+
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+
+    def __add__(self, other: "Usage") -> "Usage":
+        return Usage(_add(self.input_tokens, other.input_tokens), _add(self.output_tokens, other.output_tokens))
+
+
+def _add(left: int | None, right: int | None) -> int | None:
+    if left is None and right is None:
+        return None
+    return (left or 0) + (right or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Completion(Generic[OutputT]):
+    """A model's answer: the text, or the validated object when a `response_model` was given."""
+
+    output: OutputT
+    text: str
+    provider: ProviderName
+    model: str
+    usage: Usage
+    latency_ms: float
+    attempts: int
+    redactions: Mapping[RedactionKind, int] = field(default_factory=dict)
+    cached: bool = False
+    repaired: bool = False
+
+    @property
+    def redacted(self) -> bool:
+        """Whether anything was masked out of the prompt before it left the machine."""
+        return any(self.redactions.values())
+
+    @property
+    def method(self) -> str:
+        return f"llm:{self.provider}/{self.model}"
+
+
+def method_label(completion: "Completion[Any] | None") -> str:
+    """What produced a result: `llm:<provider>/<model>`, or `rules` when the engine used no model."""
+    return RULES if completion is None else completion.method
