@@ -6,9 +6,10 @@ reporters in reporters-db; a case citation in the usual form whose reporter it d
 12 Foo. Rptr. 34 (2001)") is still reported, with `reporter_known` false.
 """
 
+import logging
 import re
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from modules.arkiver.extraction.models import Citation, CitationKind, Provenance
@@ -18,6 +19,9 @@ from modules.arkiver.extraction.models import Citation, CitationKind, Provenance
 _CITATION_LIKE = re.compile(
     r"\b\d{1,4}\s+(?:[A-Z][A-Za-z]{0,5}\.\s?(?:\d?[a-z]{1,2}\s)?){1,6}\s*(?:§+\s*)?\d|§|\b\d{4}\s+(?:WL|LEXIS)\s+\d"
 )
+# What every citation-like spot contains, found by a fast literal scan: a full stop before a page number
+# ("U.S. 483", "F.3d 456"), a section sign, or a database cite ("2020 WL 123").
+_CHEAP_CUE = re.compile(r"\. \d|\.\d[a-z]{1,2} \d|§|WL \d|LEXIS \d")
 # eyecite reads this much text around each citation-like spot: enough for a case name before it and a pin cite,
 # court and year after it, and far cheaper than tokenising the whole page.
 _WINDOW = 300
@@ -34,9 +38,34 @@ _REGULATION = re.compile(r"C\.\s?F\.\s?R|Fed\.\s?Reg|Reg\.|Regs\.|Admin\.", re.I
 def _eyecite() -> Any:
     """eyecite's entry point and citation classes, imported on first use."""
     import eyecite
+    from eyecite import helpers
     from eyecite.models import FullCaseCitation, FullJournalCitation, FullLawCitation
 
+    # eyecite logs citation text (so document text) at WARNING level, e.g. "Unknown overlap case. Last cite: ...".
+    logging.getLogger("eyecite").setLevel(logging.ERROR)
+    # eyecite resolves a court parenthetical ("9th Cir.") by normalising all ~1,400 court names on every call,
+    # about 30 ms a citation; the same rule over names normalised once is a thousand times faster.
+    table = [(_normalise_court(str(court["citation_string"])), court["id"]) for court in helpers.courts]
+    helpers.get_court_by_paren = cache(partial(_court_by_paren, table))
     return eyecite.get_citations, FullCaseCitation, FullLawCitation, FullJournalCitation
+
+
+def _normalise_court(name: str) -> str:
+    return re.sub(r"[^\w]", "", name).lower()
+
+
+def _court_by_paren(table: list[tuple[str, Any]], paren: str) -> str | None:
+    """eyecite's rule: the court whose citation string equals the parenthetical, else the last that starts with it."""
+    wanted = _normalise_court(paren)
+    if not wanted:
+        return None
+    found = None
+    for name, court_id in table:
+        if name == wanted:
+            return str(court_id)
+        if name.startswith(wanted):
+            found = court_id
+    return found
 
 
 @cache
@@ -65,11 +94,11 @@ def reporter_known(reporter: str) -> bool:
 def extract_citations(pages: Sequence[str]) -> list[Citation]:
     citations: list[Citation] = []
     for number, page in enumerate(pages, start=1):
+        if not _citation_like(page):
+            continue
         found: list[Citation] = []
         for start, end in _windows(page):
             found += _from_eyecite(page, number, start, end)
-        if not found and _CITATION_LIKE.search(page) is None:
-            continue
         taken = [(item.provenance.start, item.provenance.end) for item in found]
         for match in _CASE.finditer(page):
             if any(start < match.end() and match.start() < end for start, end in taken):
@@ -77,6 +106,12 @@ def extract_citations(pages: Sequence[str]) -> list[Citation]:
             found.append(_from_pattern(number, match))
         citations += sorted(found, key=lambda item: item.provenance.start)
     return citations
+
+
+def _citation_like(page: str) -> bool:
+    return any(
+        _CITATION_LIKE.search(page, max(0, cue.start() - 40), cue.end() + 12) for cue in _CHEAP_CUE.finditer(page)
+    )
 
 
 def _windows(page: str) -> list[tuple[int, int]]:

@@ -34,6 +34,7 @@ _NOT_OBLIGATION = re.compile(
 )
 # "any breach by Consultant shall be deemed": the name after a preposition is not the subject.
 _AGENT = re.compile(r"\b(?:by|of|to|from|with|for|against|and|or)\s+$", re.IGNORECASE)
+_ADVERBS = frozenset({"hereby", "also", "further", "promptly", "thereafter", "then", "immediately"})
 _DETERMINER = re.compile(r"^(?:the|each|either|neither|both|such|any|a)\s+", re.IGNORECASE)
 _ANY_PARTY = re.compile(r"\bpart(?:y|ies)$", re.IGNORECASE)
 _CLAUSE_END = re.compile(r";|\.\s|\.$")
@@ -56,6 +57,8 @@ def extract_obligations(document: Document, sentences: Sentences, parties: list[
     for index in sentences.matching(_MODAL_CUE, document.lower):
         span = sentences.spans[index]
         for modal in _MODAL.finditer(text, span.start, span.end):
+            if not _may_name_party(text, span.start, modal.start()):
+                continue
             subject = _SUBJECT.search(text, max(span.start, modal.start() - 80), modal.start())
             if subject is None or _AGENT.search(text, max(span.start, subject.start() - 6), subject.start()):
                 continue
@@ -83,6 +86,19 @@ def extract_obligations(document: Document, sentences: Sentences, parties: list[
                 )
             )
     return obligations
+
+
+def _may_name_party(text: str, start: int, modal: int) -> bool:
+    """Cheap pre-check: the word before the verb (past adverbs) is capitalised, "party", or closes an alias."""
+    end = modal
+    for _ in range(3):
+        end = len(text[start:end].rstrip(" ,")) + start
+        word_start = text.rfind(" ", start, end) + 1
+        word = text[max(start, word_start) : end]
+        if word.lower() not in _ADVERBS:
+            return bool(word) and (word[0].isupper() or word[-1] in ')"' or word.lower() in ("party", "parties"))
+        end = word_start
+    return False
 
 
 def _deadline(action: str) -> tuple[str | None, Duration | None]:

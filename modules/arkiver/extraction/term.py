@@ -26,6 +26,8 @@ _TERM_SUBJECT = re.compile(
     r"|\(\s*(?:the\s+)?\"(?:initial\s+)?term\"\s*\)|\"(?:initial\s+)?term\"\s+(?:means|shall\s+mean|shall\s+be)"
     r"|\b(?:contract|license|agreement)\s+period\b|\bduration\s+of\s+th(?:is|e)\b|\bthe\s+initial\s+term\b",
 )  # matched against `Document.lower`
+_TERM_WORDS = ("term", "period", "duration", "commence", "begin", "continu", "remain", "effect", "come into", "expire",
+               "terminat", "valid", "force", "run", "be for", "have a", " end on")  # fmt: skip
 # Words every term sentence contains one of (lowercase, for `Sentences.matching`).
 _TERM_CUE = re.compile(
     r"term|period|duration|commenc|begin|continue|remain|become|come into|take|expire|terminat|valid|force|run|have a"
@@ -39,6 +41,9 @@ _PREPOSITION_BEFORE = re.compile(
 
 def about_term(lower: str, start: int, end: int) -> bool:
     """Whether lower[start:end] (a sentence of `Document.lower`) is about how long the contract runs."""
+    sentence = lower[start:end]
+    if not any(word in sentence for word in _TERM_WORDS):
+        return False  # cheap pre-check: every form of the pattern contains one of these
     for match in _TERM_SUBJECT.finditer(lower, start, end):
         if _PREPOSITION_BEFORE.search(lower, max(start, match.start() - 25), match.start()) is None:
             return True

@@ -3,6 +3,7 @@
 import datetime as dt
 import importlib.util
 import json
+import logging
 from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
@@ -247,6 +248,14 @@ def test_citations_cases_statutes_and_invented_reporters() -> None:
     assert invented.kind == "case" and not invented.reporter_known and invented.year == 2001
     assert found["42 U.S.C. § 1983"].kind == "statute" and found["42 U.S.C. § 1983"].reporter_known
     assert found["29 C.F.R. § 1630.2"].kind == "regulation"
+
+
+def test_circuit_court_citation_and_quiet_eyecite(caplog: pytest.LogCaptureFixture) -> None:
+    text = "See Smith v. Jones, 123 F.3d 456, 460 (9th Cir. 1997), and Smith v. Jones, 123 F.3d 456 (9th Cir. 1997)."
+    with caplog.at_level(logging.DEBUG):
+        citations = extract_insights([text]).citations
+    assert citations and all((c.court, c.year, c.reporter_known) == ("ca9", 1997, True) for c in citations)
+    assert not [record for record in caplog.records if record.name.startswith("eyecite")]
 
 
 def test_eyecite_is_not_run_on_pages_without_citation_like_text(monkeypatch: pytest.MonkeyPatch) -> None:
