@@ -38,14 +38,16 @@ _REGULATION = re.compile(r"C\.\s?F\.\s?R|Fed\.\s?Reg|Reg\.|Regs\.|Admin\.", re.I
 def _eyecite() -> Any:
     """eyecite's entry point and citation classes, imported on first use."""
     import eyecite
+    from courts_db import courts
     from eyecite import helpers
     from eyecite.models import FullCaseCitation, FullJournalCitation, FullLawCitation
 
     # eyecite logs citation text (so document text) at WARNING level, e.g. "Unknown overlap case. Last cite: ...".
     logging.getLogger("eyecite").setLevel(logging.ERROR)
     # eyecite resolves a court parenthetical ("9th Cir.") by normalising all ~1,400 court names on every call,
-    # about 30 ms a citation; the same rule over names normalised once is a thousand times faster.
-    table = [(_normalise_court(str(court["citation_string"])), court["id"]) for court in helpers.courts]
+    # about 30 ms a citation; the same rule over names normalised once (from courts-db, as eyecite reads them)
+    # is a thousand times faster.
+    table = [(_normalise_court(str(court["citation_string"])), court["id"]) for court in courts]
     helpers.get_court_by_paren = cache(partial(_court_by_paren, table))
     return eyecite.get_citations, FullCaseCitation, FullLawCitation, FullJournalCitation
 
