@@ -144,7 +144,10 @@ def _classify(document: Document, sentence: Span, mention: DateMention) -> _Foun
     right = text[mention.end : min(sentence.end, mention.end + _CONTEXT)]
     if _EFFECTIVE_AFTER.match(right) or _EFFECTIVE_MEANS.search(left):
         return _Found(mention, sentence, "effective", marking=0)
-    about_agreement = _ABOUT_AGREEMENT.search(text, sentence.start, sentence.end) is not None
+    about_agreement = (
+        _ABOUT_AGREEMENT.search(text, sentence.start, sentence.end) is not None
+        or _WITNESS.search(text, sentence.start, sentence.end) is not None  # "Signed and effective this ..."
+    )
     if about_agreement and (_EFFECTIVE_BEFORE.search(left) or _STARTS.search(left)):
         return _Found(mention, sentence, "effective")
     term_sentence = about_term(document.lower, sentence.start, sentence.end)

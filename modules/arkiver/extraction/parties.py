@@ -144,7 +144,9 @@ ROLE_NOUNS = frozenset({
 })  # fmt: skip
 # Signature blocks: "ACME, INC. By: /s/ ..." — the name comes straight before "By:".
 # One line of the normalised text: names in a signature block never run across a paragraph break.
-_SIGNATORY = re.compile(rf"((?:[A-Z0-9][\w.&'/()-]*,?[ ]){{0,8}}?(?:[A-Z0-9][\w.&'/()-]*[ ]?,?[ ]?){SUFFIX})\s?By[ ]?:")
+_SIGNATORY = re.compile(
+    rf"((?:[A-Z0-9(][\w.&'/()-]*,?[ ]){{0,8}}?(?:[A-Z0-9(][\w.&'/()-]*[ ]?,?[ ]?)(?i:{SUFFIX}))\s?By[ ]?:"
+)
 _WITNESS = re.compile(r"IN\s+WITNESS\s+WHEREOF", re.IGNORECASE)
 
 
