@@ -100,7 +100,10 @@ def _serve_http(settings: Settings) -> None:
 
     runtime = _fail_cleanly(lambda: build_runtime(settings))
     app = build_http_app(runtime)
-    sock = socket.socket(socket.AF_INET6 if ":" in settings.host else socket.AF_INET)
+    # IPPROTO_TCP explicitly: asyncio turns Nagle off only for sockets that say they are TCP, and with Nagle on
+    # every response on a kept-alive connection waits ~40 ms for the client's delayed ACK.
+    family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((settings.host, settings.port))
     bound_port = sock.getsockname()[1]

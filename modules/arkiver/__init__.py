@@ -23,12 +23,18 @@ def create_engine(context: EngineContext) -> Engine:
     from modules.arkiver.service import ArkiverService
     from modules.matters.service import MattersService
 
-    service: ArkiverService = ArkiverService(
-        database=context.database, settings=context.settings, matters=MattersService(context.database)
+    service = ArkiverService(
+        database=context.database,
+        settings=context.settings,
+        matters=MattersService(context.database),
+        llm=context.llm,
     )
 
     async def delete(params: DocumentRef) -> DeleteResult:
         return await service.delete(params.document_id)
+
+    async def refine(params: DocumentRef) -> DocumentInsights:
+        return await service.refine(params.document_id)
 
     async def read_document(document_id: str) -> str:
         text = await service.document(PageRangeRequest(document_id=document_id, first_page=1, last_page=100_000))
@@ -63,6 +69,20 @@ def create_engine(context: EngineContext) -> Engine:
                 permission="documents:read",
                 read_only=True,
                 idempotent=True,
+            ),
+            Operation(
+                name="refine",
+                title="Refine insights with a model",
+                description="Ask the configured model (see system_llm_check) for parties, dates and governing law "
+                "the rules missed in a stored document. A proposal is kept only if its quote is found in the "
+                "document; the answer says what was kept, what was dropped and why. Without a model the stored "
+                "rules' insights come back with the reason.",
+                input_model=DocumentRef,
+                output_model=DocumentInsights,
+                handler=refine,
+                permission="documents:write",
+                idempotent=True,
+                open_world=True,
             ),
             Operation(
                 name="search",

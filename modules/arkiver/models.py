@@ -185,10 +185,22 @@ class IngestResult(ToolOutput):
     insight_counts: dict[str, int]
 
 
+class ModelAssist(ToolOutput):
+    method: str = PydanticField(description='"llm:<provider>/<model>", or "rules" when no model answered.')
+    accepted: int = PydanticField(description="Proposals kept (grounded in the document and new).")
+    rejected: list[str] = PydanticField(description="Proposals dropped, and why.")
+    redacted: bool = PydanticField(description="Whether identifiers were masked before the text left the machine.")
+    fallback_reason: str | None = None
+
+
 class DocumentInsights(ToolOutput):
     document_id: str
-    method: str = PydanticField(description='Which method produced the insights: "rules" or "llm:<provider>/<model>".')
+    method: str = PydanticField(
+        description='What produced the stored insights: "rules", or "rules+llm:<provider>/<model>" once a model '
+        "added to them. Each item also says its own method."
+    )
     insights: Insights
+    model: ModelAssist | None = PydanticField(default=None, description="What the model did (arkiver_refine).")
 
 
 class SearchHit(ToolOutput):

@@ -16,9 +16,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from cyrano_mcp.calls import current_call
 from cyrano_mcp.errors import InvalidInputError, NotFoundError
+from cyrano_mcp.llm import RULES, LLMError, LLMGateway, LLMRequest, Message
 from cyrano_mcp.settings import Settings
 from cyrano_mcp.store.database import Database
 from cyrano_mcp.store.types import utc_now
+from modules.arkiver.assist import SYSTEM_PROMPT, Proposals, excerpt, merge
 from modules.arkiver.extraction import extract_insights
 from modules.arkiver.extraction.models import Insights
 from modules.arkiver.insight_rows import insights_to_rows, rows_to_insights
@@ -35,6 +37,7 @@ from modules.arkiver.models import (
     IngestResult,
     Insight,
     InsightsRequest,
+    ModelAssist,
     PageRangeRequest,
     PageText,
     SearchHit,
@@ -45,12 +48,11 @@ from modules.arkiver.parsing import ParsedDocument, ParseLimits, parse_document,
 from modules.arkiver.search import index_pages, match_pages, query_terms, snippet, unindex_pages
 from modules.matters.service import MattersService
 
-RULES_METHOD = "rules"
-
 
 class ArkiverService:
-    def __init__(self, *, database: Database, settings: Settings, matters: MattersService) -> None:
+    def __init__(self, *, database: Database, settings: Settings, matters: MattersService, llm: LLMGateway) -> None:
         self._database = database
+        self._llm = llm
         self._settings = settings
         self._matters = matters
         self._limits = ParseLimits(max_bytes=settings.max_document_bytes, max_pages=settings.max_document_pages)
@@ -81,7 +83,7 @@ class ArkiverService:
             page_count=parsed.page_count,
             char_count=parsed.char_count,
             method=parsed.method,
-            insights_method=RULES_METHOD,
+            insights_method=RULES,
             created_at=utc_now(),
         )
         async with self._database.transaction() as session:
@@ -154,6 +156,53 @@ class ArkiverService:
         document = await self._document(request.document_id)
         insights = await self._load_insights(document.id, request.kinds)
         return DocumentInsights(document_id=document.id, method=document.insights_method, insights=insights)
+
+    async def refine(self, document_id: str) -> DocumentInsights:
+        """Ask the model for what the rules may have missed; store only grounded, new items."""
+        document = await self._document(document_id)
+        assist = await self._assist(document)
+        document = await self._document(document_id)
+        insights = await self._load_insights(document.id, None)
+        return DocumentInsights(
+            document_id=document.id, method=document.insights_method, insights=insights, model=assist
+        )
+
+    async def _assist(self, document: Document) -> ModelAssist:
+        async with self._database.session() as session:
+            pages = list(
+                (
+                    await session.exec(
+                        select(DocumentPage.text)
+                        .where(DocumentPage.document_id == document.id)
+                        .order_by(col(DocumentPage.page_no))
+                    )
+                ).all()
+            )
+        rules = await self._load_insights(document.id, None)
+        request = LLMRequest(
+            system=SYSTEM_PROMPT,
+            messages=(Message.user(f"Contract text:\n\n{excerpt(pages)}"),),
+            max_tokens=2048,
+        )
+        try:
+            completion = await self._llm.complete(request, Proposals)
+        except LLMError as exc:
+            return ModelAssist(method=RULES, accepted=0, rejected=[], redacted=False, fallback_reason=exc.message)
+        outcome = merge(rules, completion.output, pages)
+        if outcome.accepted:
+            known = {row["data"] for row in insights_to_rows(document.id, rules)}
+            added = [row for row in insights_to_rows(document.id, outcome.insights) if row["data"] not in known]
+            async with self._database.transaction() as session:
+                await session.exec(insert(Insight), params=added)
+                stored = await self._load_document(session, document.id, for_update=True)
+                stored.insights_method = f"{RULES}+{completion.method}"[:64]
+                session.add(stored)
+        return ModelAssist(
+            method=completion.method,
+            accepted=outcome.accepted,
+            rejected=outcome.rejected,
+            redacted=completion.redacted,
+        )
 
     async def _load_insights(self, document_id: str, kinds: Sequence[str] | None) -> Insights:
         async with self._database.session() as session:

@@ -11,7 +11,7 @@ from starlette.types import ASGIApp
 
 @asynccontextmanager
 async def serve_app(app: ASGIApp) -> AsyncIterator[str]:
-    sock = socket.socket()
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # TCP_NODELAY needs the proto
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     server = uvicorn.Server(uvicorn.Config(app, log_config=None, lifespan="on"))
