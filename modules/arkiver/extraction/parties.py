@@ -144,9 +144,10 @@ ROLE_NOUNS = frozenset({
 })  # fmt: skip
 # Signature blocks: "ACME, INC. By: /s/ ..." — the name comes straight before "By:".
 # One line of the normalised text: names in a signature block never run across a paragraph break.
-_SIGNATORY = re.compile(
-    rf"((?:[A-Z0-9(][\w.&'/()-]*,?[ ]){{0,8}}?(?:[A-Z0-9(][\w.&'/()-]*[ ]?,?[ ]?)(?i:{SUFFIX}))\s?By[ ]?:"
-)
+_SIGNATORY = re.compile(rf"(?:[A-Z0-9(][\w.&'/()-]*,?[ ]){{0,8}}?(?:[A-Z0-9(][\w.&'/()-]*[ ]?,?[ ]?)(?i:{SUFFIX})\s?$")
+_BY = re.compile(r"By ?:")
+# The signature line before a name ends with the signer's title.
+_TITLE_BEFORE = re.compile(r"^.*\b(?:Officer|Counsel|Partner|Manager|Member|Director|President|Secretary|Title:?)\s+")
 _WITNESS = re.compile(r"IN\s+WITNESS\s+WHEREOF", re.IGNORECASE)
 
 
@@ -338,16 +339,19 @@ def _kind(name: str, rest: str) -> PartyKind:
 
 
 def _signatories(document: Document) -> list[Party]:
+    """Names straight before "By:" in the signature blocks (found by the literal, then read backwards)."""
     text = document.text
     witness = _WITNESS.search(text)
     start = witness.start() if witness else max(0, len(text) - 20_000)
     parties: list[Party] = []
-    for match in _SIGNATORY.finditer(text, start):
-        name = match.group(1).strip(" ,")
-        name = re.sub(r"^.*\b(?:Officer|Counsel|Partner|Manager|Member|Director|President|Title:?)\s+", "", name)
+    for by in _BY.finditer(text, start):
+        match = _SIGNATORY.search(text, max(start, by.start() - 150), by.start())
+        if match is None:
+            continue
+        name = _TITLE_BEFORE.sub("", match.group().strip(" ,\n"))
         if not _valid_name(name) or any(name.lower() == seen.name.lower() for seen in parties):
             continue
-        name_start = match.start(1) + match.group(1).find(name)
+        name_start = match.start() + match.group().find(name)
         provenance = document.provenance(name_start, name_start + len(name))
         if provenance is not None:
             parties.append(Party(provenance=provenance, name=name, kind=_kind(name, "")))
