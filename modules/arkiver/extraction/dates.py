@@ -93,11 +93,12 @@ def extract_dates(document: Document, sentences: Sentences, preamble: Preamble |
     """Every stated date with its kind; at most one each of `agreement` and `effective`, the contract's own."""
     text = document.text
     found: list[_Found] = []
+    known: dict[Span, tuple[bool, bool]] = {}
     for mention in find_dates(text):
         if _SOURCE_HEADER.search(text, max(0, mention.start - 110), mention.start):
             continue
         sentence = sentences.around(mention.start)
-        found.append(_classify(document, sentence, mention))
+        found.append(_classify(document, sentence, mention, known))
     agreement = _agreement_date(text, found, preamble)
     effective = _effective_date(found, preamble)
     computed = None
@@ -138,24 +139,33 @@ def _in_preamble(item: _Found, preamble: Preamble | None) -> bool:
     return preamble is not None and preamble.sentence.start <= item.mention.start < preamble.sentence.end
 
 
-def _classify(document: Document, sentence: Span, mention: DateMention) -> _Found:
+def _classify(document: Document, sentence: Span, mention: DateMention, known: dict[Span, tuple[bool, bool]]) -> _Found:
     text = document.text
     left = text[max(sentence.start, mention.start - _CONTEXT) : mention.start]
     right = text[mention.end : min(sentence.end, mention.end + _CONTEXT)]
     if _EFFECTIVE_AFTER.match(right) or _EFFECTIVE_MEANS.search(left):
         return _Found(mention, sentence, "effective", marking=0)
-    about_agreement = (
-        _ABOUT_AGREEMENT.search(text, sentence.start, sentence.end) is not None
-        or _WITNESS.search(text, sentence.start, sentence.end) is not None  # "Signed and effective this ..."
-    )
+    about_agreement, about_the_term = _sentence_kind(document, sentence, known)
     if about_agreement and (_EFFECTIVE_BEFORE.search(left) or _STARTS.search(left)):
         return _Found(mention, sentence, "effective")
-    term_sentence = about_term(document.lower, sentence.start, sentence.end)
-    if term_sentence and (_ENDS.search(left) or (_RANGE_TO.search(left) and _RANGE_FROM.search(left))):
+    if about_the_term and (_ENDS.search(left) or (_RANGE_TO.search(left) and _RANGE_FROM.search(left))):
         return _Found(mention, sentence, "expiration")
     if _DEADLINE.search(left):
         return _Found(mention, sentence, "deadline")
     return _Found(mention, sentence, "other")
+
+
+def _sentence_kind(document: Document, sentence: Span, known: dict[Span, tuple[bool, bool]]) -> tuple[bool, bool]:
+    """Whether a sentence is about the contract itself, and about its term; once per sentence, not per date."""
+    if sentence in known:
+        return known[sentence]
+    text = document.text
+    about_agreement = (
+        _ABOUT_AGREEMENT.search(text, sentence.start, sentence.end) is not None
+        or _WITNESS.search(text, sentence.start, sentence.end) is not None  # "Signed and effective this ..."
+    )
+    known[sentence] = (about_agreement, about_term(document.lower, sentence.start, sentence.end))
+    return known[sentence]
 
 
 def _agreement_date(text: str, found: list[_Found], preamble: Preamble | None) -> _Found | None:
