@@ -114,10 +114,9 @@ def extract_dates(document: Document, sentences: Sentences, preamble: Preamble |
             kinds.append("agreement")
         if item is effective:
             kinds.append("effective")
-        elif item.kind != "effective" and item is not agreement:
-            kinds.append(item.kind)
-        elif not kinds:
-            kinds.append("other")  # effective-looking, but not the contract's effective date
+        elif item is not agreement:
+            # An effective-looking date that is not the contract's effective date is just a date.
+            kinds.append("other" if item.kind == "effective" else item.kind)
         dates += [date for kind in kinds if (date := _item(document, item, kind)) is not None]
     dates.sort(key=lambda date: (date.provenance.page, date.provenance.start))
     return dates

@@ -63,56 +63,18 @@ _HEREINAFTER = re.compile(
     re.IGNORECASE,
 )
 _NOT_ALIASES = frozenset({"party", "parties", "agreement", "the parties", "the party"})
-_CONNECTORS = frozenset(
-    {
-        "and",
-        "of",
-        "the",
-        "de",
-        "du",
-        "la",
-        "le",
-        "des",
-        "del",
-        "von",
-        "van",
-        "der",
-        "den",
-        "&",
-        "y",
-        "et",
-        "for",
-        "and/or",
-    }
-)
-_LOWER_SUFFIX = frozenset(
-    {"inc", "inc.", "corporation", "corp", "corp.", "company", "limited", "ltd", "ltd.", "llc", "co", "co."}
-)
-_ENDING_SUFFIXES = frozenset(
-    {
-        "inc",
-        "incorporated",
-        "llc",
-        "l.l.c",
-        "ltd",
-        "limited",
-        "lp",
-        "l.p",
-        "llp",
-        "plc",
-        "gmbh",
-        "ag",
-        "b.v",
-        "n.v",
-        "s.a",
-        "pty",
-        "pte",
-        "a/s",
-        "s.a.s",
-        "sas",
-    }
-)
-_SUFFIX_WORDS = _ENDING_SUFFIXES | {"co", "kg", "corp", "corporation", "company", "s.a.s", "sas", "a/s", "ab"}
+_CONNECTORS = frozenset({
+    "and", "of", "the", "de", "du", "la", "le", "des", "del", "von", "van", "der", "den", "&", "y", "et", "for",
+    "and/or",
+})  # fmt: skip
+# Suffixes some filings write in lower case ("salesforce.com, inc.").
+_LOWER_SUFFIX = frozenset({"inc", "corporation", "corp", "company", "limited", "ltd", "llc", "co"})
+_ENDING_SUFFIXES = frozenset({
+    "inc", "incorporated", "llc", "l.l.c", "ltd", "limited", "lp", "l.p", "llp", "plc", "gmbh", "ag", "b.v", "n.v",
+    "s.a", "pty", "pte", "a/s", "s.a.s", "sas",
+})  # fmt: skip
+# Words that may follow a suffix in the same name ("Cremer Oleo GmbH & Co KG", "Acme Pty Ltd").
+_SUFFIX_WORDS = _ENDING_SUFFIXES | {"co", "kg", "corp", "corporation", "company", "ab"}
 _NAME_STOP_WORDS = frozenset(
     {"the", "a", "an", "each", "this", "that", "such", "all", "any", "its", "their", "undersigned"}
 )

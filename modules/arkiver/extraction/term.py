@@ -134,8 +134,9 @@ _NON_RENEWAL = re.compile(
     r"prevent\s+(?:the\s+)?(?:automatic\s+)?renewal|terminate\s+(?:this\s+agreement\s+)?(?:at|upon|as\s+of)\s+the\s+(?:end|expiration))",
     _I,
 )
+# Words a non-renewal clause contains one of (lowercase, for `Sentences.matching`).
 _NOT_RENEW_CUE = re.compile(
-    r"renew|expiration of|expiry of|end of the|intention to terminate|terminate at|terminate upon"
+    r"renew|intention not to|elect not to|terminate at|terminate upon|terminate as of|agreement at"
 )
 # The sentence after a renewal clause often carries the notice ("Either party may elect not to renew...").
 _LOOKAHEAD_SENTENCES = 2
@@ -186,16 +187,16 @@ def _resolve(
     if anchor_kind == "stated":
         stated = find_dates(sentence)
         return ResolvedFrom(anchor="stated", anchor_date=stated[0].date, offset=offset) if stated else None
-    # Without a separate effective date, the contract takes effect on the date it is made.
     if anchor_kind == "effective" and effective is not None:
         return ResolvedFrom(anchor="effective", anchor_date=effective.date, offset=offset)
+    # Without a separate effective date, the contract takes effect on the date it is made.
     if agreement is not None:
         return ResolvedFrom(anchor="agreement", anchor_date=agreement.date, offset=offset)
     return None
 
 
 def _initial_length(sentence: str) -> tuple[Duration | None, str | None]:
-    """The term's length and what it counts from: "effective", "agreement", "literal" (a date in the sentence)."""
+    """The term's length and what it counts from (see `_anchor`)."""
     for anniversary in _ANNIVERSARY.finditer(sentence):
         token = anniversary.group("ordinal").lower()
         years = _ORDINALS.get(token) or int(re.match(r"\d+", token).group())  # type: ignore[union-attr]
