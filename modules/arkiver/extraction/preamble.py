@@ -12,7 +12,8 @@ from modules.arkiver.extraction.sentences import Sentences, Span
 
 # The preamble is near the top; a long table of contents can push it down a few pages.
 _SEARCH_CHARS = 60_000
-# A title block is at the very top; "between A and B" further down is body text.
+# A title block is at the very top, and starts with the title; "between A and B" further down, or after an
+# agreement named mid-sentence, is body text.
 _TITLE_CHARS = 5_000
 _TITLE_OFFSET = 150
 _BETWEEN = re.compile(r"\b(?:by\s+and\s+)?(?:between|among(?:st)?)\b\s*:?", re.IGNORECASE)
@@ -31,7 +32,7 @@ _NAMED_AFTER = re.compile(
 _THIS_AGREEMENT = re.compile(r"\bthis\s+(?:[\w&,'-]+\s+){0,6}?" + _AGREEMENT_WORD.pattern, re.IGNORECASE)
 _DEFINITION = re.compile(r"^\W*(?:[\d.()a-z]+\s+)?\"[^\"]{1,60}\"\s+(?:means|shall\s+mean)")
 _RECITAL = re.compile(r"^\W*(?:WHEREAS|RECITALS?|NOW|IN\s+WITNESS)\b", re.IGNORECASE)
-# Tables of contents: dotted leaders or many "Section 1.2 ... 5" entries.
+# Tables of contents: dotted leaders, or the heading itself.
 _TOC = re.compile(r"\.{5}|\bTABLE\s+OF\s+CONTENTS?\b", re.IGNORECASE)
 
 

@@ -96,7 +96,7 @@ class Sentences:
         self._starts = [span.start for span in self.spans]
 
     def around(self, offset: int) -> Span:
-        return self.spans[max(0, bisect_right(self._starts, offset) - 1)]
+        return self.spans[self.index_of(offset)]
 
     def index_of(self, offset: int) -> int:
         return max(0, bisect_right(self._starts, offset) - 1)

@@ -351,6 +351,16 @@ def test_every_quote_is_the_page_slice(pages: list[str]) -> None:
     _assert_quotes(extract_insights(pages), pages)
 
 
+@pytest.mark.parametrize("pages", [[], [""], ["   \f  "], ["no contract here"]])
+def test_empty_and_plain_pages(pages: list[str]) -> None:
+    assert extract_insights(pages) == Insights()
+
+
+def test_insights_round_trip_as_json() -> None:
+    insights = extract_insights([LICENSE])
+    assert Insights.model_validate_json(insights.model_dump_json()) == insights
+
+
 def test_counts_by_kind() -> None:
     counts = extract_insights([LICENSE]).counts()
     assert counts["parties"] == 2 and counts["governing_law"] == 1 and counts["term"] == 3
