@@ -66,6 +66,14 @@ _EFFECTIVE_AS_AGREEMENT = re.compile(
     _I,
 )
 _CONTEXT = 80
+# The effective date defined by the signatures: "the date the last party hereto has executed this Agreement",
+# "the later of the two signature dates below", "the date of the most recent final signature".
+_LAST_SIGNATURE = re.compile(
+    r"\b(?:effective|Effective\s+Date)\b[^.]{0,120}?\b(?:(?:last|latest|final|most\s+recent(?:\s+final)?)\s+(?:party|signatory|signature|"
+    r"to\s+sign|execution)|later\s+of\s+the\s+(?:two\s+)?(?:signature|execution)\s+dates|date\s+of\s+(?:the\s+)?last\s+signature)",
+    _I,
+)
+_SIGNED_ON = re.compile(r"\bDated?\s*:+\s*$")
 # "amends that certain Reseller Agreement ... dated as of August 1, 2015": the date of another agreement.
 _REFERENCED = re.compile(
     r"\b(?:that\s+certain|amends?|amending|supplements?|to\s+the)\b[^.;]{0,120}?\b(?:agreement|contract|lease)\b[^.;]{0,80}?"
@@ -102,9 +110,12 @@ def extract_dates(document: Document, sentences: Sentences, preamble: Preamble |
     agreement = _agreement_date(text, found, preamble)
     effective = _effective_date(found, preamble)
     computed = None
-    if agreement is not None and (effective is None or not _in_preamble(effective, preamble)):
-        # A clause tying the effective date to the agreement date outranks an "Effective Date:" label elsewhere.
-        computed = _effective_from_agreement(document, sentences, agreement)
+    if effective is None or not _in_preamble(effective, preamble):
+        # A clause tying the effective date to the signatures or to the agreement date outranks an "Effective
+        # Date:" label elsewhere.
+        computed = _effective_from_signatures(document, sentences, found)
+        if computed is None and agreement is not None:
+            computed = _effective_from_agreement(document, sentences, agreement)
         if computed is not None:
             effective = None
     dates: list[ExtractedDate] = [] if computed is None else [computed]
@@ -233,6 +244,38 @@ def _item(document: Document, found: _Found, kind: DateKind) -> ExtractedDate | 
     if provenance is None or mention is None:
         return None
     return ExtractedDate(provenance=provenance, date=found.mention.date, kind=kind, mention=mention)
+
+
+def _effective_from_signatures(document: Document, sentences: Sentences, found: list[_Found]) -> ExtractedDate | None:
+    """ "The Effective Date is the date of the last signature": the latest "Date:" in the signature blocks."""
+    text = document.text
+    rule = _LAST_SIGNATURE.search(text)
+    if rule is None:
+        return None
+    witness = _WITNESS.search(text)
+    start = witness.start() if witness else len(text) // 2
+    signed = [
+        item
+        for item in found
+        if item.mention.start >= start and _SIGNED_ON.search(text, max(0, item.mention.start - 12), item.mention.start)
+    ]
+    if not signed:
+        return None
+    latest = max(signed, key=lambda item: item.mention.date)
+    sentence = sentences.around(rule.start())
+    provenance = document.provenance(sentence.start, sentence.end)
+    mention = document.provenance(latest.mention.start, latest.mention.end)
+    if provenance is None or mention is None:
+        return None
+    date = latest.mention.date
+    return ExtractedDate(
+        provenance=provenance,
+        date=date,
+        kind="effective",
+        mention=mention,
+        computed=True,
+        resolved_from=ResolvedFrom(anchor="stated", anchor_date=date),
+    )
 
 
 def _effective_from_agreement(document: Document, sentences: Sentences, agreement: _Found) -> ExtractedDate | None:

@@ -145,6 +145,20 @@ def test_effective_date_by_reference_to_the_date_first_written() -> None:
     assert insights.term.initial is not None and insights.term.initial.perpetual
 
 
+def test_effective_date_from_the_last_signature() -> None:
+    text = (
+        'This License Agreement is entered into by and between Oak University ("Oak") and Pine, Inc. ("Pine").\n\n'
+        '"Effective Date" shall mean the date the last party hereto has executed this Agreement.\n\n'
+        "IN WITNESS WHEREOF, the parties have executed this Agreement.\n\n"
+        "OAK UNIVERSITY By: /s/ A. Lee Title: Dean Date: 5/4/2016\n\n"
+        "PINE, INC. By: /s/ B. Kim Title: CEO Date: 5/11/2016"
+    )
+    effective = extract_insights([text]).first_date("effective")
+    assert effective is not None and effective.date == dt.date(2016, 5, 11) and effective.computed
+    assert effective.mention is not None and effective.mention.quote == "5/11/2016"
+    assert effective.provenance.quote.startswith('"Effective Date" shall mean the date the last party')
+
+
 def test_may_and_numbers_are_not_dates() -> None:
     text = (
         "Either party may terminate this Agreement. The Company may 15 times a year request 2,000 units at "
