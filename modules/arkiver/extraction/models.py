@@ -51,7 +51,9 @@ class Party(_Item):
 class ResolvedFrom(_Model):
     """How a computed date follows from another date the contract states."""
 
-    anchor: Literal["agreement", "effective", "stated"] = Field(description='"stated": a date in the same sentence.')
+    anchor: Literal["agreement", "effective", "stated"] = Field(
+        description='"stated": a date the text gives for the start, in the same sentence or, for signatures, by them.'
+    )
     anchor_date: dt.date
     offset: Duration | None = None
 

@@ -88,7 +88,7 @@ _ANCHOR_EFFECTIVE = re.compile(
     r"(?:the\s+)?(?:[-_]+\s*)?(?:date\s+of\s+(?:the\s+)?)?(?:Effective|Commencement)\s*Date\b", _I
 )
 _ANCHOR_AGREEMENT = re.compile(
-    r"(?:the\s+)?(?:[-_]+\s*)?(?:date\s+(?:hereof|of\s+(?:this\s+(?:agreement|document|contract)|execution|signing|signature)"
+    r"(?:the\s+)?(?:[-_]+\s*)?(?:date\s+(?:hereof|of\s+(?:this\s+(?:agreement|document|contract)|(?:its\s+)?(?:execution|signing|signature))"
     r"|(?:and\s+year\s+)?first\s+(?:above\s+)?written|(?:first\s+)?(?:set\s+forth|written)\s+above|this\s+agreement\s+is\s+"
     r"(?:signed|executed))|execution\s+(?:date|of\s+this\s+agreement)|agreement\s+date\b|day\s+and\s+year\s+first)",
     _I,
@@ -200,6 +200,8 @@ def _initial_length(sentence: str) -> tuple[Duration | None, str | None]:
     for anniversary in _ANNIVERSARY.finditer(sentence):
         token = anniversary.group("ordinal").lower()
         years = _ORDINALS.get(token) or int(re.match(r"\d+", token).group())  # type: ignore[union-attr]
+        if _EITHER_OF.search(sentence, 0, anniversary.start()):
+            return Duration(years=years), None  # "the longer of the first anniversary ... or ...": no single date
         return Duration(years=years), _anchor_at(sentence[anniversary.end() : anniversary.end() + 60])
     for match in DURATION.finditer(sentence):
         before = sentence[max(0, match.start() - 45) : match.start()]
