@@ -91,8 +91,8 @@ def find_preamble(text: str, sentences: Sentences) -> Preamble | None:
 
 # "EXHIBIT 10.7 CONSULTING AGREEMENT" run into the first party's name where the text has no blank line.
 _TITLE_PREFIX = re.compile(
-    r"(?:EXHIBIT|Exhibit)\s+[\w.()-]+\s+(?:[A-Z0-9&,'-]+\s+)*?(?:AGREEMENT|CONTRACT|AMENDMENT|LEASE|LICENSE)\s+"
-    r"|(?:[A-Z0-9&,'-]+\s+)*?(?:AGREEMENT|CONTRACT|AMENDMENT|LEASE|LICENSE)\s+(?=[A-Z][a-z])"
+    r"\s*(?:EXHIBIT|Exhibit)\s+[\w.()-]+\s+(?:[A-Z0-9&,'-]+\s+)*?(?:AGREEMENT|CONTRACT|AMENDMENT|LEASE|LICENSE)\s+"
+    r"|\s*(?:[A-Z0-9&,'-]+\s+)*?(?:AGREEMENT|CONTRACT|AMENDMENT|LEASE|LICENSE)\s+(?=[A-Z][a-z])"
 )
 _ALIAS_CUE = re.compile(r"\(\s*(?:the\s+)?\"|\([A-Z]{2,}\)")
 _PARTY_CUE = re.compile(

@@ -415,3 +415,24 @@ def test_paginated_contract_quotes_hold() -> None:
     record = json.loads(_CUAD.read_text().splitlines()[0])
     pages = paginate_text(record["text"])
     _assert_quotes(extract_insights(pages), pages)
+
+
+_PDF = Path("/work/shared/data/cuad_dev_pdf/AURASYSTEMSINC_06_16_2010-EX-10.25-STRATEGIC ALLIANCE AGREEMENT.PDF")
+
+
+@pytest.mark.skipif(not _PDF.exists(), reason="CUAD PDF originals not on this machine")
+def test_pdf_extracted_pages() -> None:
+    """Text as pypdfium2 extracts it (CR LF line ends, no blank lines between paragraphs) reads the same."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(_PDF)
+    pages = [document[index].get_textpage().get_text_range() for index in range(len(document))]
+    insights = extract_insights(pages)
+    _assert_quotes(insights, pages)
+    assert [p.name for p in insights.parties] == ["AURA SYSTEMS INC.", "ZANOTTI EAST INC."]
+    assert insights.first_date("agreement").date == dt.date(2010, 3, 18)  # type: ignore[union-attr]
+    assert insights.first_date("expiration").date == dt.date(2015, 3, 18)  # type: ignore[union-attr]
+    assert insights.governing_law is not None and insights.governing_law.jurisdiction == "California"
+    assert insights.term.renewal is not None and insights.term.renewal.duration == Duration(years=5)
+    assert insights.term.non_renewal_notice is not None
+    assert insights.term.non_renewal_notice.duration == Duration(days=90)
