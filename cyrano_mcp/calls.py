@@ -5,9 +5,10 @@ The registry's call path sets it; a service that reports progress or needs the c
 """
 
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
+from typing import Any
 
 ProgressSink = Callable[[float, float | None, str | None], Awaitable[None]]
 
@@ -26,6 +27,8 @@ class CallContext:
     protocol_version: str | None = None
     started: float = field(default_factory=time.perf_counter)
     progress_sink: ProgressSink = _discard_progress
+    # The raw arguments: client material. Only the log redaction reads them, to cut them out of log lines.
+    arguments: Mapping[str, Any] = field(default_factory=dict)
 
     async def report_progress(self, progress: float, total: float | None = None, message: str | None = None) -> None:
         """Send an MCP progress notification if the client asked for them."""
