@@ -14,11 +14,12 @@ Four nets, each for what the others miss:
    much text, and long free text is where documents hide. Tracebacks are exempt (nets 2 and 3 apply).
 """
 
+import functools
 import re
 from collections.abc import Iterable, Iterator, MutableMapping
 from typing import Any
 
-from cyrano_mcp.calls import current_call
+from cyrano_mcp.calls import CallContext, current_call
 
 REDACTED = "[redacted]"
 MAX_FIELD_CHARS = 2000
@@ -31,14 +32,15 @@ _SECRET_KEY = re.compile(
 )
 # Token *counts* (input_tokens=123) are metrics, not secrets.
 _COUNT_KEY = re.compile(r"tokens?(_count)?$|_count$", re.IGNORECASE)
+_WHITESPACE = re.compile(r"\s")
 _CLIENT_TEXT_KEY = re.compile(
     r"(^|_)(text|content|contents|body|notes?|quote|excerpt|snippet|prompt|completion|messages|arguments|"
     r"transcript|document)$",
     re.IGNORECASE,
 )
-# Keys whose values Cyrano itself produces; only the shape net applies to them.
+# Keys whose values Cyrano itself produces (the correlation id is checked against a strict pattern).
 _OWN_KEYS = frozenset(
-    {"event", "level", "timestamp", "logger", "tool", "correlation_id", "outcome", "transport", "trace_id", "span_id"}
+    {"level", "timestamp", "logger", "tool", "correlation_id", "outcome", "transport", "trace_id", "span_id"}
 )
 # Tracebacks are long by nature; they still go through the shape and argument nets.
 _LONG_KEYS = frozenset({"exception", "stack", "stack_info"})
@@ -65,17 +67,49 @@ _PREFIXED_SHAPES = [
     ),
 ]
 _PREFIXED_REPLACEMENT = r"\1" + REDACTED
+# Something every shape above contains. Most strings contain none of them, and one search of this
+# pattern is far cheaper than trying every shape: it is what keeps a log line's redaction in microseconds.
+_TRIGGERS = [
+    "eyJ",
+    "sk-",
+    "pk-",
+    "rk-",
+    "_live_",
+    "_test_",
+    "gh",
+    "glpat-",
+    "xox",
+    "AKIA",
+    "ASIA",
+    "AIza",
+    "hf_",
+    "://",
+]
+_WORD_TRIGGERS = r"(?i:bearer|basic|digest|token|pass|pwd|secret|key)"
+
+
+def _trigger() -> re.Pattern[str]:
+    extra = [shape.pattern for shape in _shapes[_BUILT_IN_SHAPES:]]
+    return re.compile("|".join([*map(re.escape, _TRIGGERS), _WORD_TRIGGERS, *extra]))
+
+
+_BUILT_IN_SHAPES = len(_shapes)
+_trigger_pattern = _trigger()
 
 
 def register_secret_pattern(pattern: str) -> None:
     """Add a shape to redact everywhere (e.g. the prefix of API keys that Cyrano itself issues)."""
+    global _trigger_pattern
     _shapes.append(re.compile(pattern))
+    _trigger_pattern = _trigger()
 
 
 def redact_text(text: str, client_values: Iterable[str] = ()) -> str:
     for value in client_values:
         if value in text:
             text = text.replace(value, REDACTED)
+    if _trigger_pattern.search(text) is None:
+        return text
     for shape in _shapes:
         text = shape.sub(REDACTED, text)
     for prefixed in _PREFIXED_SHAPES:
@@ -83,6 +117,7 @@ def redact_text(text: str, client_values: Iterable[str] = ()) -> str:
     return text
 
 
+@functools.cache
 def _is_secret_key(key: str) -> bool:
     return bool(_SECRET_KEY.search(key) or _CLIENT_TEXT_KEY.search(key))
 
@@ -116,7 +151,7 @@ def _argument_strings(value: Any, secret: bool = False) -> Iterator[str]:
     if isinstance(value, str):
         stripped = value.strip()
         # Identifiers and enum words (no whitespace) are useful in logs; free text and secrets are not.
-        if len(stripped) >= 4 and (secret or any(c.isspace() for c in stripped)):
+        if len(stripped) >= 4 and (secret or _WHITESPACE.search(stripped)):
             yield stripped
     elif isinstance(value, dict):
         for key, item in value.items():
@@ -126,22 +161,33 @@ def _argument_strings(value: Any, secret: bool = False) -> Iterator[str]:
             yield from _argument_strings(item, secret)
 
 
+_last_call: tuple[CallContext | None, tuple[str, ...]] = (None, ())
+
+
 def _client_values() -> tuple[str, ...]:
+    """The current call's free-text arguments, longest first; worked out once per call, not per line."""
+    global _last_call
     call = current_call()
     if call is None or not call.arguments:
         return ()
-    # Longest first, so a value that contains another is cut out whole.
-    return tuple(sorted(set(_argument_strings(call.arguments)), key=len, reverse=True))
+    cached_call, values = _last_call
+    if cached_call is not call:
+        # Longest first, so a value that contains another is cut out whole.
+        values = tuple(sorted(set(_argument_strings(call.arguments)), key=len, reverse=True))
+        _last_call = (call, values)
+    return values
 
 
 def redact_event(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     """structlog processor: the last step before rendering (after tracebacks are formatted)."""
     client_values = _client_values()
     for key, value in event_dict.items():
+        if key in _OWN_KEYS:
+            continue
         if key in _LONG_KEYS:
             event_dict[key] = _redact(value, client_values, limit=False)
-        elif key in _OWN_KEYS:
-            event_dict[key] = _redact(value, client_values, limit=key == "event")
+        elif key == "event":
+            event_dict[key] = _redact(value, client_values, limit=True)
         else:
             event_dict[key] = _redact_field(key, value, client_values)
     return event_dict

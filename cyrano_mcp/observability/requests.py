@@ -6,8 +6,10 @@ id, the middleware puts the one it made into the request's headers, so the tool 
 carries log and answer under the same id as the request line.
 """
 
+import itertools
+import logging
+import secrets
 import time
-import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -15,10 +17,22 @@ from cyrano_mcp.callpath import _REQUEST_ID  # the same rule the call path appli
 from cyrano_mcp.observability.logging import get_logger, request_correlation_id
 
 log = get_logger("cyrano.http")
+_enabled_for = logging.getLogger("cyrano.http").isEnabledFor
+# Ids need to be unique, not secret: a per-process random prefix and a counter are cheaper than uuid4.
+_PREFIX = secrets.token_hex(6)
+_sequence = itertools.count(1)
 
 HEADER = b"x-request-id"
 # Probes and scrapes arrive every few seconds; their lines are detail, not business events.
 _QUIET_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+
+
+def _level(path: str, status: int) -> int:
+    """A served request is detail (its tool calls log their own INFO line, and an access line per request
+    would double the logging cost of a call); a refused one is an event; a failed one is degraded service."""
+    if path in _QUIET_PATHS or status < 400:
+        return logging.DEBUG
+    return logging.INFO if status < 500 else logging.WARNING
 
 
 class RequestContextMiddleware:
@@ -33,7 +47,7 @@ class RequestContextMiddleware:
         given = next((value for name, value in headers if name == HEADER), None)
         correlation_id = given.decode("latin-1") if given is not None else ""
         if not _REQUEST_ID.match(correlation_id):
-            correlation_id = uuid.uuid4().hex
+            correlation_id = f"{_PREFIX}{next(_sequence):012x}"
             scope = {**scope, "headers": [*(h for h in headers if h[0] != HEADER), (HEADER, correlation_id.encode())]}
         echoed = (HEADER, correlation_id.encode())
         status = 500
@@ -51,14 +65,15 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send_with_id)
         finally:
             path: str = scope["path"]
-            level = 10 if path in _QUIET_PATHS else 30 if status >= 500 else 20
-            # The path only: query strings can carry session ids and tokens.
-            log.log(
-                level,
-                "http_request",
-                method=scope["method"],
-                path=path,
-                status=status,
-                duration_ms=round((time.perf_counter() - started) * 1000, 2),
-            )
+            level = _level(path, status)
+            if _enabled_for(level):
+                # The path only: query strings can carry session ids and tokens.
+                log.log(
+                    level,
+                    "http_request",
+                    method=scope["method"],
+                    path=path,
+                    status=status,
+                    duration_ms=round((time.perf_counter() - started) * 1000, 2),
+                )
             request_correlation_id.reset(token)
