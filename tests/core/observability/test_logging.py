@@ -104,6 +104,20 @@ async def test_an_unusable_x_request_id_is_replaced(data_dir: object) -> None:
     assert re.fullmatch(r"[0-9a-f]{24}", response.headers["x-request-id"])
 
 
+async def test_levels_mean_what_the_operator_must_do(data_dir: object, log_lines: LogLines) -> None:
+    settings = load_settings(data_dir=data_dir, plugins="tests.fixtures.engines:faulty")
+    async with Client(build_runtime(settings).server) as client:
+        for tool in ("faulty_missing", "faulty_down", "faulty_crash", "system_info"):
+            await client.call_tool(tool, {})
+    levels = {line["tool"]: line["level"] for line in log_lines() if line["event"] == "tool_call"}
+    assert levels == {
+        "faulty_missing": "info",
+        "faulty_down": "warning",
+        "faulty_crash": "error",
+        "system_info": "info",
+    }
+
+
 def test_levels_follow_the_setting(log_stream: io.StringIO) -> None:
     configure_logging("WARNING", "json", stream=log_stream)
     get_logger("tests").info("quiet")
