@@ -78,39 +78,54 @@ def _sdk_provider() -> Any | None:
     return TracerProvider(sampler=ALWAYS_ON)
 
 
-async def call_costs(calls: int, rounds: int) -> None:
+async def _rounds(setups: dict[str, tuple[str, Callable[[], CallPath]]], calls: int, rounds: int) -> dict[str, float]:
     stream = io.StringIO()
-    setups: dict[str, tuple[str, Callable[[], CallPath]]] = {
-        "bare": ("WARNING", lambda: CallPath()),
-        "+logging": ("INFO", lambda: CallPath()),
-        "+logging +metrics": ("INFO", lambda: CallPath([metrics.ToolCallMetrics(["bench_lookup"])])),
-        "+logging +metrics +no-op span (what 'off' avoids)": (
-            "INFO",
-            lambda: CallPath([tracing.ToolCallSpans(), metrics.ToolCallMetrics(["bench_lookup"])]),
-        ),
-    }
-    provider = _sdk_provider()
-    if provider is not None:
-        setups["+logging +metrics +tracing on (SDK, sampled)"] = (
-            "INFO",
-            lambda: CallPath([tracing.ToolCallSpans(), metrics.ToolCallMetrics(["bench_lookup"])]),
-        )
     results: dict[str, list[float]] = {name: [] for name in setups}
     for _ in range(rounds):
         for name, (level, make) in setups.items():
             configure_logging(level, "json", stream=stream)  # type: ignore[arg-type]
-            if "SDK" in name:
-                trace.set_tracer_provider(provider)
             path = make()
             await _per_call_us(path, calls // 10)  # warm-up
             results[name].append(await _per_call_us(path, calls))
             stream.seek(0)
             stream.truncate()
-    base = statistics.median(results["bare"])
-    print(f"per-call cost over {calls} calls x {rounds} rounds (median microseconds; added vs bare):")
-    for name, values in results.items():
-        median = statistics.median(values)
+    return {name: statistics.median(values) for name, values in results.items()}
+
+
+def _show(title: str, medians: dict[str, float]) -> None:
+    base = medians["bare"]
+    print(title)
+    for name, median in medians.items():
         print(f"  {name:<52} {median:8.1f} us  {median - base:+7.1f} us")
+
+
+def _traced() -> CallPath:
+    return CallPath([tracing.ToolCallSpans(), metrics.ToolCallMetrics(["bench_lookup"])])
+
+
+async def call_costs(calls: int, rounds: int) -> None:
+    bare: tuple[str, Callable[[], CallPath]] = ("WARNING", CallPath)
+    # Without a tracer provider first: the API's default is a no-op tracer until one is installed, for good.
+    medians = await _rounds(
+        {
+            "bare": bare,
+            "+logging": ("INFO", CallPath),
+            "+logging +metrics": ("INFO", lambda: CallPath([metrics.ToolCallMetrics(["bench_lookup"])])),
+            "+logging +metrics +no-op span (what 'off' avoids)": ("INFO", _traced),
+        },
+        calls,
+        rounds,
+    )
+    _show(f"per-call cost over {calls} calls x {rounds} rounds (median microseconds; added vs bare):", medians)
+    provider = _sdk_provider()
+    if provider is None:
+        print("  (tracing on: the OpenTelemetry SDK is not installed)")
+        return
+    trace.set_tracer_provider(provider)
+    _show(
+        "with the OpenTelemetry SDK installed (spans sampled, no exporter):",
+        await _rounds({"bare": bare, "+logging +metrics +tracing on": ("INFO", _traced)}, calls, rounds),
+    )
 
 
 async def backup_costs(matters: int) -> None:
