@@ -57,6 +57,12 @@ def add_call_context(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> M
     return event_dict
 
 
+def _drop_color_message(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    """uvicorn passes its message again with terminal colour codes; the plain one is enough."""
+    event_dict.pop("color_message", None)
+    return event_dict
+
+
 def _count_errors(_: Any, method: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     if method in ("error", "critical", "exception"):
         metrics.record_logged_error(str(event_dict.get("logger", "")))
@@ -69,6 +75,7 @@ _SHARED_PROCESSORS: list[Any] = [
     structlog.stdlib.add_logger_name,
     structlog.processors.TimeStamper(fmt="iso", utc=True),
     structlog.stdlib.ExtraAdder(),
+    _drop_color_message,
     add_call_context,
     tracing.add_trace_ids,
     structlog.processors.StackInfoRenderer(),

@@ -130,3 +130,9 @@ def test_console_format_is_readable_and_redacted(log_stream: io.StringIO) -> Non
     get_logger("tests").info("login", user="alice", password="hunter2")
     output = log_stream.getvalue()
     assert "login" in output and "user=alice" in output and "hunter2" not in output and not output.startswith("{")
+
+
+def test_uvicorn_colour_codes_stay_out_of_json(log_lines: LogLines) -> None:
+    logging.getLogger("uvicorn.error").info("Started server process [%d]", 42, extra={"color_message": "\x1b[36m%d"})
+    (line,) = [line for line in log_lines() if line["logger"] == "uvicorn.error"]
+    assert line["event"] == "Started server process [42]" and "color_message" not in line
