@@ -96,7 +96,6 @@ class Manifest:
 
 @dataclass(frozen=True, slots=True)
 class BackupReport:
-    path: Path
     manifest: Manifest
     seconds: float
 
@@ -237,7 +236,7 @@ def create_backup(settings: Settings, destination: Path) -> BackupReport:
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
-    return BackupReport(path=destination, manifest=manifest, seconds=time.perf_counter() - started)
+    return BackupReport(manifest=manifest, seconds=time.perf_counter() - started)
 
 
 def _inside(root: Path, relative: str) -> Path:

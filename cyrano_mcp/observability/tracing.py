@@ -47,10 +47,6 @@ def configure_tracing() -> bool:
     return _enabled
 
 
-def tracing_enabled() -> bool:
-    return _enabled
-
-
 def span(name: str, attributes: Mapping[str, AttributeValue] | None = None) -> AbstractContextManager[Span | None]:
     """A span around a block, or a shared do-nothing context manager while tracing is off."""
     if not _enabled:

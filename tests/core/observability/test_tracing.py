@@ -77,7 +77,6 @@ async def test_without_a_tracer_provider_nothing_is_traced(
     monkeypatch.setattr(tracing.trace, "get_tracer_provider", lambda: trace.ProxyTracerProvider())
     runtime = build_runtime(settings)
     try:
-        assert not tracing.tracing_enabled()
         assert not any(isinstance(i, tracing.ToolCallSpans) for i in runtime.registry.call_path.interceptors)
         assert tracing.span("db.transaction") is tracing.span("db.session")  # one shared null context
         async with Client(runtime.server) as client:
