@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from cyrano_mcp.calls import CallContext, bind_call, unbind_call
 from cyrano_mcp.engine import Operation
-from cyrano_mcp.errors import DomainError, InvalidInputError
+from cyrano_mcp.errors import DomainError, InvalidInputError, UnavailableError
 from cyrano_mcp.observability.logging import get_logger
 
 log = get_logger("cyrano.calls")
@@ -70,24 +70,34 @@ class CallPath:
         self, tool_name: str, operation: Operation[Any, Any], arguments: dict[str, Any], context: Context[Any, Any]
     ) -> CallToolResult:
         call = _call_context(tool_name, context, self.headerless_transport)
+        call.arguments = arguments
         token = bind_call(call)
+        try:  # the call stays current until its last log line is written
+            return await self._answer(call, operation, arguments)
+        finally:
+            unbind_call(token)
+
+    async def _answer(
+        self, call: CallContext, operation: Operation[Any, Any], arguments: dict[str, Any]
+    ) -> CallToolResult:
         try:
             result = await self._run_chain(call, operation, arguments)
         except DomainError as exc:
-            return self._failure(call, exc.code, exc.message, level="info")
+            return self._failure(
+                call, exc.code, exc.message, level="warning" if isinstance(exc, UnavailableError) else "info"
+            )
         except Exception:
-            log.exception("tool_crashed", tool=tool_name, correlation_id=call.correlation_id)
+            # One line per call, crashes included: it carries the traceback (redacted) and counts once.
             return self._failure(
                 call,
                 "internal_error",
                 f"an unexpected error occurred; quote correlation id {call.correlation_id} to the operator",
                 level="error",
+                exc_info=True,
             )
-        finally:
-            unbind_call(token)
         log.info(
             "tool_call",
-            tool=tool_name,
+            tool=call.tool,
             outcome="ok",
             correlation_id=call.correlation_id,
             duration_ms=round(call.elapsed_ms, 2),
@@ -115,7 +125,9 @@ class CallPath:
             proceed = _bind(interceptor, call, operation, proceed)
         return await proceed()
 
-    def _failure(self, call: CallContext, code: str, message: str, *, level: str) -> CallToolResult:
+    def _failure(
+        self, call: CallContext, code: str, message: str, *, level: str, exc_info: bool = False
+    ) -> CallToolResult:
         log.log(
             _LEVELS[level],
             "tool_call",
@@ -124,6 +136,7 @@ class CallPath:
             correlation_id=call.correlation_id,
             duration_ms=round(call.elapsed_ms, 2),
             transport=call.transport,
+            exc_info=exc_info,
         )
         return CallToolResult(
             content=[TextContent(type="text", text=f"{code}: {message}")],
@@ -132,7 +145,7 @@ class CallPath:
         )
 
 
-_LEVELS = {"info": 20, "error": 40}
+_LEVELS = {"info": 20, "warning": 30, "error": 40}
 
 
 def _bind(interceptor: CallInterceptor, call: CallContext, operation: Operation[Any, Any], inner: Proceed) -> Proceed:

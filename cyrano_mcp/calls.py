@@ -5,9 +5,10 @@ The registry's call path sets it; a service that reports progress or needs the c
 """
 
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
+from typing import Any
 
 ProgressSink = Callable[[float, float | None, str | None], Awaitable[None]]
 
@@ -29,6 +30,8 @@ class CallContext:
     # The SDK's request context, opaque here so services stay free of `mcp`; only adapters that must
     # talk MCP back to the client (the sampling provider) look inside.
     mcp_context: object | None = None
+    # The raw arguments: client material. Only the log redaction reads them, to cut them out of log lines.
+    arguments: Mapping[str, Any] = field(default_factory=dict)
 
     async def report_progress(self, progress: float, total: float | None = None, message: str | None = None) -> None:
         """Send an MCP progress notification if the client asked for them."""

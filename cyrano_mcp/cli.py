@@ -57,14 +57,39 @@ def cli() -> None:
 @click.option("--host", default=None, help="HTTP bind address (default 127.0.0.1).")
 @click.option("--port", type=int, default=None, help="HTTP port (default 8765; 0 picks a free one).")
 @click.option("--data-dir", type=click.Path(path_type=Path), default=None, help="Overrides CYRANO_DATA_DIR.")
-def serve(transport: str | None, host: str | None, port: int | None, data_dir: Path | None) -> None:
+@click.option(
+    "--metrics-port",
+    type=int,
+    default=None,
+    help="Also serve Prometheus metrics on this port (for stdio deployments; 0 picks a free one).",
+)
+def serve(
+    transport: str | None, host: str | None, port: int | None, data_dir: Path | None, metrics_port: int | None
+) -> None:
     """Serve Cyrano's tools over stdio, streamable HTTP or SSE."""
-    settings = _fail_cleanly(lambda: _settings(transport=transport, host=host, port=port, data_dir=data_dir))
+    settings = _fail_cleanly(
+        lambda: _settings(transport=transport, host=host, port=port, data_dir=data_dir, metrics_port=metrics_port)
+    )
     configure_logging(settings.log_level, settings.log_format)
+    if settings.metrics_port is not None:
+        _serve_metrics(settings)
     if settings.transport == "stdio":
         _run(lambda: _serve_stdio(settings))
     else:
         _serve_http(settings)
+
+
+def _serve_metrics(settings: Settings) -> None:
+    from cyrano_mcp.observability.metrics import serve_metrics
+
+    assert settings.metrics_port is not None
+    try:
+        host, port = serve_metrics(settings.metrics_host, settings.metrics_port)
+    except OSError as exc:
+        where = f"{settings.metrics_host}:{settings.metrics_port}"
+        click.echo(f"cyrano-mcp: cannot serve metrics on {where}: {exc.strerror or exc}", err=True)
+        sys.exit(2)
+    log.info("metrics_listening", url=f"http://{host}:{port}/metrics")
 
 
 async def _serve_stdio(settings: Settings) -> None:
@@ -212,6 +237,55 @@ def db_status() -> None:
         click.echo("current" if status.current else "NOT current: run `cyrano-mcp db upgrade`")
 
     _run(main)
+
+
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--data-dir", type=click.Path(path_type=Path), default=None, help="Overrides CYRANO_DATA_DIR.")
+def backup(path: Path, data_dir: Path | None) -> None:
+    """Back up the store and key files into the new directory PATH (safe while the server runs)."""
+    from cyrano_mcp.backup import create_backup
+
+    settings = _fail_cleanly(lambda: _settings(data_dir=data_dir))
+    configure_logging("WARNING", settings.log_format)
+    report = _fail_cleanly(lambda: create_backup(settings, path))
+    manifest = report.manifest
+    rows = ", ".join(f"{table} {count}" for table, count in manifest.tables.items())
+    click.echo(f"Backed up {settings.data_dir} to {path} in {report.seconds:.2f} s")
+    click.echo(f"  rows: {rows}")
+    click.echo(f"  schema: {', '.join(f'{n} {v}' for n, v in manifest.schema.items())}")
+    for entry in manifest.files:
+        click.echo(f"  {entry.path}  {entry.size} bytes  sha256 {entry.sha256[:16]}...")
+    for skipped in manifest.skipped:
+        click.echo(f"  NOT copied: {skipped} (a master key; keep it somewhere other than the backups)")
+    click.echo("The master key of an encrypted keyring is never in a backup: store it separately.")
+
+
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--data-dir", type=click.Path(path_type=Path), default=None, help="Overrides CYRANO_DATA_DIR.")
+@click.option("--force", is_flag=True, help="Replace an existing store (it is kept beside, renamed).")
+def restore(path: Path, data_dir: Path | None, force: bool) -> None:
+    """Verify the backup in PATH and restore it into the data dir. Stop the server first."""
+    from cyrano_mcp.backup import restore_backup
+    from cyrano_mcp.server import build_runtime
+
+    settings = _fail_cleanly(lambda: _settings(data_dir=data_dir))
+    configure_logging("WARNING", settings.log_format)
+    runtime = _fail_cleanly(lambda: build_runtime(settings))
+    known = {component.name: component.latest for component in runtime.registry.components()}
+    report = _fail_cleanly(lambda: restore_backup(settings, path, known=known, force=force))
+    click.echo(
+        f"Restored the backup of {report.manifest.created_at} (Cyrano {report.manifest.cyrano_version}) "
+        f"into {settings.data_dir} in {report.seconds:.2f} s; checksums verified."
+    )
+    for aside in report.moved_aside:
+        click.echo(f"  the previous {aside.name.split('.replaced-')[0]} is kept as {aside}")
+    if report.pending_migrations:
+        pending = ", ".join(f"{n} {a}->{b}" for n, (a, b) in report.pending_migrations.items())
+        click.echo(f"  the schema is older than this code ({pending}): the next start migrates it")
+    if report.manifest.skipped:
+        click.echo(f"  put the master key back yourself: {', '.join(report.manifest.skipped)}")
 
 
 @cli.command()

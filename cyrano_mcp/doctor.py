@@ -10,6 +10,7 @@ from cyrano_mcp.observability.logging import configure_logging
 from cyrano_mcp.settings import Settings, load_settings
 
 OK, MISSING, FAILED = "OK     ", "MISSING", "FAILED "
+TROUBLESHOOTING = "see docs/operations.md#troubleshooting in Cyrano's source for each message above"
 
 
 def _line(status: str, subject: str, detail: str) -> None:
@@ -23,6 +24,7 @@ async def run_doctor() -> int:
         settings = load_settings()
     except CyranoError as exc:
         _line(FAILED, "settings", f"{exc}. Fix the variable (or .env entry) named above.")
+        click.echo(f"Troubleshooting: {TROUBLESHOOTING}")
         return 1
     configure_logging("ERROR", settings.log_format)
     _line(OK, "settings", f"transport {settings.transport}, store {settings.database_kind}")
@@ -31,6 +33,7 @@ async def run_doctor() -> int:
     failures += await _check_models(settings)
     _check_optional()
     click.echo("All required checks passed." if not failures else f"{failures} check(s) failed; see above.")
+    click.echo(f"Troubleshooting: {TROUBLESHOOTING}")
     return 1 if failures else 0
 
 

@@ -1,15 +1,18 @@
-"""The HTTP app: streamable HTTP at /mcp, legacy SSE at /sse (+ /messages/), /healthz and /readyz."""
+"""The HTTP app: streamable HTTP at /mcp, legacy SSE at /sse (+ /messages/), /healthz, /readyz and /metrics."""
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from mcp.server.transport_security import TransportSecuritySettings
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from cyrano_mcp import __version__
+from cyrano_mcp.observability import metrics
+from cyrano_mcp.observability.requests import RequestContextMiddleware
 from cyrano_mcp.server import Runtime
 from cyrano_mcp.system.service import SystemService
 
@@ -37,7 +40,11 @@ def build_http_app(runtime: Runtime) -> Starlette:
 
     async def readyz(_: Request) -> JSONResponse:
         health = await system.health()
-        return JSONResponse(health.model_dump(mode="json"), status_code=200 if health.status == "ok" else 503)
+        # Degraded (low disk) still serves; failed takes this process out of the load balancer.
+        return JSONResponse(health.model_dump(mode="json"), status_code=503 if health.status == "failed" else 200)
+
+    async def metrics_endpoint(_: Request) -> Response:
+        return Response(metrics.exposition(), media_type=metrics.CONTENT_TYPE)
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -47,7 +54,9 @@ def build_http_app(runtime: Runtime) -> Starlette:
     routes: list[BaseRoute] = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
+        Route("/metrics", metrics_endpoint, methods=["GET"]),
         *mcp_app.routes,
         *sse_app.routes,
     ]
-    return Starlette(routes=routes, middleware=mcp_app.user_middleware, lifespan=lifespan)
+    middleware = [Middleware(RequestContextMiddleware), *mcp_app.user_middleware]
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)

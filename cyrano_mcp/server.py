@@ -17,7 +17,9 @@ from mcp.server.mcpserver.tools import Tool
 from cyrano_mcp import __version__
 from cyrano_mcp.engine import EngineContext
 from cyrano_mcp.llm import build_gateway, llm_component
+from cyrano_mcp.observability import metrics
 from cyrano_mcp.observability.logging import get_logger
+from cyrano_mcp.observability.tracing import ToolCallSpans, configure_tracing
 from cyrano_mcp.registry import EngineSource, Registry, discover_engine_sources
 from cyrano_mcp.settings import Settings
 from cyrano_mcp.store.database import Database
@@ -43,6 +45,10 @@ class Runtime:
         context.extras["started_at"] = self.started_at
         self.registry.load(discover_engine_sources(settings) if sources is None else sources, context)
         self.registry.add(llm_component(), origin="core (cyrano_mcp.llm)")
+        # Outermost interceptors, so they see the refusals of those added later (auth, RBAC, rate limits).
+        if configure_tracing():
+            self.registry.call_path.add_interceptor(ToolCallSpans())
+        self.registry.call_path.add_interceptor(metrics.ToolCallMetrics(self.registry.tool_names))
         self.server: MCPServer[None] = MCPServer(
             "cyrano",
             title="Cyrano",
@@ -66,6 +72,7 @@ class Runtime:
         except BaseException:
             await self.database.close()
             raise
+        metrics.watch_store(self.database, self.settings.data_dir)
         log.info(
             "cyrano_started",
             version=__version__,
@@ -76,6 +83,7 @@ class Runtime:
 
     async def stop(self) -> None:
         await self.llm.aclose()
+        metrics.unwatch_store(self.database, self.settings.data_dir)
         await self.database.close()
 
     @asynccontextmanager

@@ -92,10 +92,29 @@ class Settings(BaseSettings):
         default=50_000_000, ge=1_000, le=2_000_000_000, description="Largest document Arkiver ingests, in bytes."
     )
     max_document_pages: int = Field(default=2000, ge=1, le=100_000, description="Most pages Arkiver ingests.")
+    redis_url: SecretStr | None = Field(
+        default=None,
+        description="Redis for state shared by several processes (`redis://host:6379/0`); "
+        "when set, readiness also checks that it answers.",
+    )
 
     log_level: LogLevel = Field(default="INFO", description="Lowest level written to stderr.")
     log_format: LogFormat = Field(
         default="auto", description="`json` lines, readable `console`, or `auto` (console on a terminal)."
+    )
+
+    metrics_port: int | None = Field(
+        default=None,
+        ge=0,
+        le=65535,
+        description="Also serve Prometheus metrics on this port (for stdio, or to keep /metrics off the main "
+        "listener); unset: only `GET /metrics` of the HTTP app.",
+    )
+    metrics_host: str = Field(default="127.0.0.1", description="Bind address of the `CYRANO_METRICS_PORT` listener.")
+    min_free_disk_mb: int = Field(
+        default=1024,
+        ge=0,
+        description="Readiness fails when the data dir's disk has less free space than this, in MiB.",
     )
 
     plugins: Annotated[list[str], NoDecode] = Field(
@@ -185,6 +204,15 @@ class Settings(BaseSettings):
     @classmethod
     def _unset_if_blank(cls, value: SecretStr | None) -> SecretStr | None:
         return value if value is not None and value.get_secret_value().strip() else None
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        if not value.get_secret_value().startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must start with redis://, rediss:// or unix://")
+        return value
 
     @property
     def sqlite_path(self) -> Path:

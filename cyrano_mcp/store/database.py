@@ -17,9 +17,11 @@ import anyio
 from sqlalchemy import event, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import Pool
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from cyrano_mcp.errors import ConflictError, UnavailableError
+from cyrano_mcp.observability import tracing
 from cyrano_mcp.observability.logging import get_logger
 from cyrano_mcp.settings import Settings
 
@@ -84,6 +86,14 @@ class Database:
         if reader is not None:
             await reader.dispose()
 
+    def pools(self) -> dict[str, Pool]:
+        """The open connection pools by role, for metrics: reader and writer on SQLite, one on PostgreSQL."""
+        if self._reader is None or self._writer is None:
+            return {}
+        if self._writer is self._reader:
+            return {"shared": self._reader.pool}
+        return {"reader": self._reader.pool, "writer": self._writer.pool}
+
     def _sqlite_path(self) -> Path | None:
         database = self.engine_url_database()
         if database in (None, "", ":memory:"):
@@ -98,25 +108,30 @@ class Database:
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
         """A read session (no commit)."""
-        async with AsyncSession(self.engine, expire_on_commit=False) as session:
-            try:
-                yield session
-            except (OperationalError, DBAPIError) as exc:
-                raise _unavailable(exc) from exc
+        with tracing.span("db.session", {"db.system": self.kind}) as current:
+            async with AsyncSession(self.engine, expire_on_commit=False) as session:
+                try:
+                    yield session
+                except (OperationalError, DBAPIError) as exc:
+                    tracing.mark_failed(current, exc)
+                    raise _unavailable(exc) from exc
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A unit of work: commits when the block ends, rolls everything back if it raises."""
-        async with AsyncSession(self.write_engine, expire_on_commit=False) as session:
-            try:
-                async with session.begin():
-                    yield session
-            except IntegrityError as exc:
-                # A uniqueness or reference check that the service's own checks could not see coming
-                # (another writer got there first).
-                raise ConflictError("the change clashes with data stored at the same moment; try again") from exc
-            except OperationalError as exc:
-                raise _unavailable(exc) from exc
+        with tracing.span("db.transaction", {"db.system": self.kind}) as current:
+            async with AsyncSession(self.write_engine, expire_on_commit=False) as session:
+                try:
+                    async with session.begin():
+                        yield session
+                except IntegrityError as exc:
+                    # A uniqueness or reference check that the service's own checks could not see coming
+                    # (another writer got there first).
+                    tracing.mark_failed(current, exc)
+                    raise ConflictError("the change clashes with data stored at the same moment; try again") from exc
+                except OperationalError as exc:
+                    tracing.mark_failed(current, exc)
+                    raise _unavailable(exc) from exc
 
     async def ping(self, timeout: float = 2.0) -> float:
         """Run a trivial query; returns its latency in ms or raises `UnavailableError`."""

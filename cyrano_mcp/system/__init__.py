@@ -48,8 +48,9 @@ def create_engine(context: EngineContext) -> Engine:
             Operation(
                 name="health",
                 title="Health check",
-                description="Whether the database answers (and how fast), whether its schema is current, "
-                "and how many engines and tools are loaded.",
+                description="Whether Cyrano is ready to serve: the database answers (and how fast), its schema "
+                "is current, Redis answers (when configured) and the data dir's disk has room; each check with its "
+                "timing. The same checks as GET /readyz.",
                 input_model=NoArguments,
                 output_model=SystemHealth,
                 handler=health,

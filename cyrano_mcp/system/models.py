@@ -38,7 +38,9 @@ class HealthCheck(ToolOutput):
 
 
 class SystemHealth(ToolOutput):
-    status: CheckStatus = Field(description="ok when every check is ok; failed when any check failed.")
+    status: CheckStatus = Field(
+        description="ok when every check is ok; degraded when one is degraded (still serving); failed when one failed."
+    )
     version: str
     checks: list[HealthCheck]
     schema_versions: dict[str, int] = Field(description="Applied schema version per component.")

@@ -1,7 +1,6 @@
-"""Reports on Cyrano itself: what is loaded, and whether the store answers."""
+"""Reports on Cyrano itself: what is loaded, and whether it is ready to serve (`/readyz` reports the same)."""
 
 import platform
-import time
 from datetime import UTC, datetime
 from importlib.metadata import version
 
@@ -9,11 +8,11 @@ from mcp_types.version import SUPPORTED_PROTOCOL_VERSIONS
 
 from cyrano_mcp import __version__
 from cyrano_mcp.engine import RegistryView
-from cyrano_mcp.errors import CyranoError
+from cyrano_mcp.observability.health import run_checks
 from cyrano_mcp.settings import Settings
 from cyrano_mcp.store.database import Database
-from cyrano_mcp.store.migrate import Component, schema_status
-from cyrano_mcp.system.models import EngineSummary, HealthCheck, SystemHealth, SystemInfo
+from cyrano_mcp.store.migrate import Component
+from cyrano_mcp.system.models import EngineSummary, SystemHealth, SystemInfo
 
 
 class SystemService:
@@ -61,41 +60,14 @@ class SystemService:
         )
 
     async def health(self) -> SystemHealth:
-        checks: list[HealthCheck] = []
-        schema_versions: dict[str, int] = {}
-        schema_current = False
-        try:
-            latency = await self._database.ping()
-            checks.append(
-                HealthCheck(name="database", status="ok", latency_ms=round(latency, 2), detail=self._database.kind)
-            )
-        except CyranoError as exc:
-            checks.append(HealthCheck(name="database", status="failed", detail=str(exc)))
-        else:
-            started = time.perf_counter()
-            try:
-                status = await schema_status(self._database, self._components())
-            except Exception as exc:  # a broken schema table must not break the health report
-                checks.append(HealthCheck(name="schema", status="failed", detail=type(exc).__name__))
-            else:
-                schema_versions = status.stored
-                schema_current = status.current
-                pending = ", ".join(f"{n} {a}->{b}" for n, (a, b) in {**status.pending, **status.ahead}.items())
-                checks.append(
-                    HealthCheck(
-                        name="schema",
-                        status="ok" if status.current else "failed",
-                        latency_ms=round((time.perf_counter() - started) * 1000, 2),
-                        detail="current" if status.current else f"not current: {pending}",
-                    )
-                )
-        overall = "ok" if all(c.status == "ok" for c in checks) else "failed"
+        readiness = await run_checks(self._settings, self._database, self._components())
+        schema = readiness.schema
         return SystemHealth(
-            status=overall,
+            status=readiness.status,
             version=__version__,
-            checks=checks,
-            schema_versions=schema_versions,
-            schema_current=schema_current,
+            checks=readiness.checks,
+            schema_versions=schema.stored if schema is not None else {},
+            schema_current=schema is not None and schema.current,
             engine_count=len(self._registry.engines),
             tool_count=len(self._registry.tool_names),
         )

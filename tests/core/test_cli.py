@@ -57,6 +57,7 @@ def test_doctor_reports_each_component(data_dir: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     for subject in ("settings", "data dir", "engines", "database", "schema", "OCR"):
         assert f"] {subject}:" in done.stdout
+    assert "Troubleshooting: see docs/operations.md#troubleshooting" in done.stdout
 
 
 def test_doctor_fails_on_an_unreachable_database(data_dir: Path) -> None:
@@ -102,3 +103,13 @@ def test_demo_prints_a_whole_session(data_dir: Path) -> None:
     ):
         assert f"== {step}" in done.stdout
     assert '"status": "ok"' in done.stdout
+
+
+def test_serve_stops_cleanly_when_the_metrics_port_is_taken(data_dir: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        done = run("serve", "--metrics-port", str(taken.getsockname()[1]), data_dir=data_dir)
+    assert done.returncode == 2 and "cannot serve metrics on 127.0.0.1:" in done.stderr

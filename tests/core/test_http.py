@@ -65,7 +65,7 @@ async def test_liveness_and_readiness(base_url: str) -> None:
     assert live.status_code == 200 and live.json()["status"] == "ok"
     assert ready.status_code == 200
     body = ready.json()
-    assert body["status"] == "ok" and {c["name"] for c in body["checks"]} == {"database", "schema"}
+    assert body["status"] == "ok" and {c["name"] for c in body["checks"]} == {"database", "schema", "disk"}
 
 
 async def test_readiness_fails_when_the_database_is_unreachable(data_dir: object) -> None:

@@ -160,8 +160,9 @@ async def test_a_crash_becomes_a_generic_error_with_a_correlation_id(
     correlation_id = result.meta["cyrano/correlation_id"] if result.meta else None
     assert correlation_id and correlation_id in message
     assert "hunter2" not in message and "RuntimeError" not in message
-    crash_logs = [r for r in caplog.records if "tool_crashed" in r.getMessage()]
-    assert crash_logs and crash_logs[0].exc_info is not None  # the traceback stays in the server log
+    crash_logs = [r.msg for r in caplog.records if isinstance(r.msg, dict) and r.msg.get("outcome") == "internal_error"]
+    assert len(crash_logs) == 1  # one line per call, crashes included
+    assert "RuntimeError" in crash_logs[0]["exception"]  # the traceback stays in the server log
 
 
 @pytest.mark.parametrize("mode", MODES)

@@ -43,3 +43,12 @@ def test_a_dotenv_file_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     (tmp_path / ".env").write_text("CYRANO_LOG_LEVEL=DEBUG\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     assert load_settings().log_level == "DEBUG"
+
+
+def test_a_redis_url_is_checked_and_stays_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CYRANO_REDIS_URL", "redis://:r3dis-pw@cache.internal:6379/0")
+    settings = load_settings()
+    assert settings.redis_url is not None and "r3dis-pw" not in repr(settings)
+    monkeypatch.setenv("CYRANO_REDIS_URL", "http://cache.internal")
+    with pytest.raises(ConfigError, match="CYRANO_REDIS_URL: Value error, must start with redis://"):
+        load_settings()
