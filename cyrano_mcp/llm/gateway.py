@@ -32,6 +32,7 @@ from cyrano_mcp.llm.reports import LLMUsageQuery, LLMUsageReport, ProviderStatus
 from cyrano_mcp.llm.resilience import CircuitBreaker, CircuitOpen, Clock, RetryPolicy, Sleep, call_with_retries
 from cyrano_mcp.llm.structured import output_schema, parse, problem_summary, repair_request
 from cyrano_mcp.llm.types import Completion, LLMRequest, ProviderName, RedactionKind, Selection, Usage
+from cyrano_mcp.observability import metrics, tracing
 from cyrano_mcp.observability.logging import get_logger
 
 log = get_logger("cyrano.llm")
@@ -147,10 +148,19 @@ class LLMGateway:
             if not availability.available:
                 reasons[provider.name] = availability.reason
                 continue
-            try:
-                return await self._answer(provider, safe, schema, response_model, redactions)
-            except _HandOver as handover:
-                reasons[provider.name] = handover.reason
+            attributes = {"gen_ai.system": provider.name, "gen_ai.request.model": provider.model or "unknown"}
+            with tracing.span(f"llm.call {provider.name}", attributes) as current:
+                try:
+                    completion = await self._answer(provider, safe, schema, response_model, redactions)
+                except _HandOver as handover:
+                    tracing.mark_failed(current, handover)
+                    reasons[provider.name] = handover.reason
+                    continue
+                if current is not None:
+                    current.set_attribute("gen_ai.response.model", completion.model)
+                    current.set_attribute("gen_ai.usage.input_tokens", completion.usage.input_tokens or 0)
+                    current.set_attribute("gen_ai.usage.output_tokens", completion.usage.output_tokens or 0)
+                return completion
         await self._record(CallRecord("offline", None, "unavailable", safe.fingerprint(), schema is not None, 0))
         raise ModelUnavailableError(reasons)
 
@@ -170,6 +180,18 @@ class LLMGateway:
         model = provider.model
 
         async def record(outcome: str) -> None:
+            seconds = time.perf_counter() - started
+            metrics.record_llm_call(
+                provider.name,
+                model or "unknown",
+                outcome=outcome,
+                seconds=seconds,
+                input_tokens=usage.input_tokens or 0,
+                output_tokens=usage.output_tokens or 0,
+            )
+            breaker = self._breakers.get(provider.name)
+            if breaker is not None:
+                metrics.set_llm_circuit_open(provider.name, breaker.state == "open")
             await self._record(
                 CallRecord(
                     provider=provider.name,

@@ -140,7 +140,7 @@ def record_rate_limited(scope: str) -> None:
 def record_llm_call(
     provider: str, model: str, *, outcome: str, seconds: float, input_tokens: int = 0, output_tokens: int = 0
 ) -> None:
-    """One provider request (prefer `observability.llm.observe_llm_call`, which also opens a span)."""
+    """One model call by the gateway, whatever its outcome (the gateway also opens its span)."""
     LLM_CALLS.labels(provider, model, outcome).inc()
     LLM_DURATION.labels(provider, model).observe(seconds)
     if input_tokens:

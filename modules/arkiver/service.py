@@ -17,6 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from cyrano_mcp.calls import current_call
 from cyrano_mcp.errors import InvalidInputError, NotFoundError
 from cyrano_mcp.llm import RULES, LLMError, LLMGateway, LLMRequest, Message
+from cyrano_mcp.observability.metrics import record_ingested
 from cyrano_mcp.settings import Settings
 from cyrano_mcp.store.database import Database
 from cyrano_mcp.store.types import utc_now
@@ -122,6 +123,7 @@ class ArkiverService:
                     await session.exec(insert(Insight), params=insight_rows)
         if duplicate_of is not None:
             return await self._duplicate_result(duplicate_of)
+        record_ingested(document.format, pages=document.page_count)
         return IngestResult(document=DocumentRecord.of(document), duplicate=False, insight_counts=insights.counts())
 
     async def _read_source(self, request: IngestRequest) -> tuple[bytes, str | None]:

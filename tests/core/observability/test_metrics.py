@@ -14,7 +14,6 @@ from cyrano_mcp.engine import Operation
 from cyrano_mcp.errors import RateLimitedError
 from cyrano_mcp.http import build_http_app
 from cyrano_mcp.observability import metrics
-from cyrano_mcp.observability.llm import observe_llm_call
 from cyrano_mcp.server import build_runtime
 from cyrano_mcp.settings import Settings, load_settings
 from tests.utils.http import serve_app
@@ -94,11 +93,8 @@ def test_the_apis_for_other_components() -> None:
     metrics.record_ingested("docx", pages=12)
     metrics.record_ingested("pdf", pages=0, outcome="unreadable")
     metrics.set_llm_circuit_open("openai", True)
-    with observe_llm_call("anthropic", "claude-test") as llm:
-        llm.tokens(120, 30)
-    with pytest.raises(TimeoutError), observe_llm_call("anthropic", "claude-test") as llm:
-        llm.outcome = "timeout"
-        raise TimeoutError
+    metrics.record_llm_call("anthropic", "claude-test", outcome="ok", seconds=0.4, input_tokens=120, output_tokens=30)
+    metrics.record_llm_call("anthropic", "claude-test", outcome="timeout", seconds=60, input_tokens=0, output_tokens=0)
     after = scrape()
 
     def delta(name: str, **labels: str) -> float:

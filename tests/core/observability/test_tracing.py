@@ -8,12 +8,13 @@ import pytest
 from mcp import Client
 from opentelemetry import trace
 from opentelemetry.trace import StatusCode
+from pydantic import SecretStr
 
 from cyrano_mcp.observability import tracing
-from cyrano_mcp.observability.llm import observe_llm_call
 from cyrano_mcp.server import build_runtime
 from cyrano_mcp.settings import Settings, load_settings
 from tests.core.observability.conftest import LogLines
+from tests.fakes.models import running
 from tests.utils.mcp import MODES, error, ok
 from tests.utils.tracing import RecordedSpan, RecordingProvider, install
 
@@ -62,13 +63,20 @@ async def test_failures_mark_spans_by_type_only(data_dir: Path, spans: list[Reco
     assert "hunter2" not in repr([(s.attributes, s.events) for s in named(spans, "cyrano.tool")])
 
 
-async def test_model_calls_get_a_span_with_their_usage(spans: list[RecordedSpan]) -> None:
-    tracing.configure_tracing()
-    with observe_llm_call("openai", "gpt-test") as call:
-        call.tokens(10, 5)
+async def test_model_calls_get_a_span_with_their_usage(settings: Settings, spans: list[RecordedSpan]) -> None:
+    async with running("openai") as (_, url):
+        configured = settings.model_copy(
+            update={
+                "openai_api_key": SecretStr("sk-test-0123456789abcdef"),
+                "openai_base_url": url,
+                "openai_model": "gpt-test",
+            }
+        )
+        async with Client(build_runtime(configured).server) as client:
+            ok(await client.call_tool("system_llm_check", {}))
     (span,) = named(spans, "llm.call openai")
     assert span.attributes["gen_ai.request.model"] == "gpt-test"
-    assert span.attributes["gen_ai.usage.input_tokens"] == 10 and span.attributes["cyrano.outcome"] == "ok"
+    assert span.attributes["gen_ai.usage.input_tokens"] == 12 and span.attributes["gen_ai.usage.output_tokens"] == 5
 
 
 async def test_without_a_tracer_provider_nothing_is_traced(
