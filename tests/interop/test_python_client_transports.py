@@ -37,8 +37,9 @@ async def exercise(client: Client, mode: str) -> dict[str, Any]:
     tools = {tool.name: tool for tool in (await client.list_tools()).tools}
     for name in ("matters_create", "matters_get", "system_info"):
         assert name in tools, sorted(tools)
+        output_schema = tools[name].output_schema
         assert tools[name].input_schema.get("type") == "object"
-        assert tools[name].output_schema is not None and tools[name].output_schema.get("properties")
+        assert output_schema is not None and output_schema.get("properties")
 
     draft = {"client_name": "Interop Client (Python)", "title": "Interop v. Wire", "practice_area": "litigation"}
     created = ok(await client.call_tool("matters_create", draft))
