@@ -3,6 +3,8 @@
 import base64
 import functools
 import hashlib
+import os
+import stat
 import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -327,7 +329,14 @@ def _too_large(limit: int) -> str:
 
 
 def _read_bounded(path: Path, limit: int) -> bytes:
-    with path.open("rb") as handle:
+    # The path was checked when resolved; refuse a symlink or special file swapped in since then.
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise InvalidInputError(f"cannot open {path.name}: {exc.strerror}") from None
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise InvalidInputError(f"{path.name} is not a regular file")
         data = handle.read(limit + 1)
     if len(data) > limit:
         raise InvalidInputError(_too_large(limit))
