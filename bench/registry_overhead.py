@@ -1,32 +1,36 @@
 """How much of a bare MCP server's throughput does Cyrano's registry call path keep?
 
-Runs two servers as subprocesses on 127.0.0.1, served the same way (uvicorn, h11 and asyncio as
-installed, streamable HTTP at /mcp, the same HTTP mode):
+Runs two servers as subprocesses on 127.0.0.1, served the same way (uvicorn with the configuration
+`cyrano-mcp serve` uses, h11 and asyncio as installed, streamable HTTP at /mcp, the same HTTP mode):
 
-* **cyrano**: the installed `cyrano-mcp serve --transport http`, with its normal INFO logging on
-  stderr redirected to a file (not disabled: a log line per call is part of the cost); the tool is
-  `system_info`, which touches no database.
-* **bare**: `MCPServer("bare")` from this file (`--serve-bare`), with one async tool, also named
+* **cyrano**: Cyrano's HTTP app built as `cyrano-mcp serve --transport http` builds it (settings from
+  CYRANO_* variables, `configure_logging`, `build_runtime`, `build_http_app`), with its normal INFO
+  logging on stderr redirected to a file (not disabled: a log line per call is part of the cost). The
+  tool is `system_info`, which touches no database. `--cyrano-via cli` runs the installed
+  `cyrano-mcp serve` itself instead; see `_serve_app` for why that is not the default.
+* **bare**: `MCPServer("bare")` from this file (`--serve-bare`) with one async tool, also named
   `system_info`, that builds and returns a pydantic model of the same shape and size as Cyrano's
-  `SystemInfo`; stdlib logging at INFO to a file.
+  `SystemInfo` (the SDK version read once, as Cyrano does); stdlib logging at INFO to a file.
 
 A load generator in this process drives N concurrent clients (one keep-alive HTTP/1.1 connection
 each). A client sends what `mcp.Client` 2.3 sends in the chosen protocol mode, byte for byte in body
 and MCP headers: `auto` (2026-07-28: `server/discover`, then `tools/call` with `_meta`, no session)
-or `legacy` (2025-11-25: `initialize`, `notifications/initialized`, session id when stateful, a
+or `legacy` (2025-11-25: `initialize`, `notifications/initialized`, a session id when stateful, a
 DELETE at the end); each client also lists tools once, as the SDK client does before its first
 validated call. It speaks raw HTTP rather than running `mcp.Client` so that, on a small machine, the
-servers and not the client library are the bottleneck; the server CPU column shows whether they were.
+servers and not the client library are the bottleneck (see the gen CPU column).
 
-Each round measures both servers, one after the other, in alternating order; a measurement is a
-warm-up, then a fixed window in which completed calls, their latencies, and the server process's CPU
-time are recorded. The table gives per server the median throughput of the rounds, p50/p95 latency
-over all rounds, and server CPU per call; the ratio is computed per round (cyrano / bare, from the
-same round) and the median is reported with its range.
+Each round opens a fleet of clients per server, warms both up, then measures them in alternating
+slices (A B B A A B ...) so that both see the same background load; within a slice, completed calls,
+their latencies and the server process's CPU time are recorded. The table gives per server the
+median throughput of the rounds, p50/p95 latency over all rounds and CPU time per call. The ratio is
+computed per round (cyrano / bare, same round) and its median is checked against the target. The
+CPU-per-call ratio (bare / cyrano) is what the throughput ratio converges to when both servers are
+CPU-bound; on a shared machine it is the steadier of the two.
 
     python bench/registry_overhead.py                       # auto and legacy, 10 and 100 clients
     python bench/registry_overhead.py --mode legacy --http stateless --duration 5 --rounds 2
-    python bench/registry_overhead.py --clients 10 --json bench/results/run.json
+    python bench/registry_overhead.py --clients 10 --json bench/results/run.json --check
 """
 
 import argparse
@@ -47,7 +51,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import anyio
 import psutil
@@ -61,8 +65,8 @@ if TYPE_CHECKING:
 
 Mode = Literal["auto", "legacy"]
 ServerName = Literal["cyrano", "bare"]
-CyranoVia = Literal["app", "cli"]
 TARGET_RATIO = 0.90
+SATURATED_PCT = 80.0  # below this server CPU share, the server was not the bottleneck
 TOOL = "system_info"
 STARTUP_TIMEOUT = 60.0
 STOP_TIMEOUT = 10.0
@@ -99,29 +103,36 @@ class BareInfo(BaseModel):
 
 _BARE_STARTED = datetime.now(UTC)
 _BARE_SDK_VERSION = importlib.metadata.version("mcp")
-_BARE_DATA_DIR = str(Path(tempfile.gettempdir()) / "bare-data")
-_BARE_ENGINES = {
-    "matters": (
-        "Client matters: who the client is, what the matter is about, who is responsible, and whether it is open.",
-        ["create", "get", "list", "update", "close", "reopen"],
-        "entry point modules.matters:create_engine",
-    ),
-    "system": (
-        "Cyrano itself: version, loaded engines and tools, and the health of the store.",
-        ["info", "health"],
-        "entry point cyrano_mcp.system:create_engine",
-    ),
+# What the tool reports about "its" engines. The benchmark replaces it with what Cyrano's own system_info
+# returned (`--profile`), so that both servers build and serialize the same amount of data per call.
+_BARE_PROFILE: dict[str, Any] = {
+    "data_dir": str(Path(tempfile.gettempdir()) / "bare-data"),
+    "tool_count": 2,
+    "engines": [
+        {
+            "name": "system",
+            "version": "0.1.0",
+            "description": "The server itself.",
+            "tools": ["system_info", "system_health"],
+            "origin": "code",
+        }
+    ],
 }
 
 
 async def bare_system_info() -> BareInfo:
     """Version, protocol versions, store kind, and the engines and tools this server has loaded."""
-    # Per call, the same work as Cyrano's SystemService.info(); the SDK version is read once, as there.
+    # Per call, the same work as Cyrano's SystemService.info(): engine summaries built afresh, protocol
+    # versions sorted, uptime computed; the SDK version is read once at start, as Cyrano does.
     engines = [
         BareEngine(
-            name=name, version="0.1.0", description=description, tools=[f"{name}_{op}" for op in ops], origin=origin
+            name=engine["name"],
+            version=engine["version"],
+            description=engine["description"],
+            tools=list(engine["tools"]),
+            origin=engine["origin"],
         )
-        for name, (description, ops, origin) in _BARE_ENGINES.items()
+        for engine in _BARE_PROFILE["engines"]
     ]
     now = datetime.now(UTC)
     return BareInfo(
@@ -131,19 +142,18 @@ async def bare_system_info() -> BareInfo:
         mcp_sdk_version=_BARE_SDK_VERSION,
         protocol_versions=sorted(SUPPORTED_PROTOCOL_VERSIONS, reverse=True),
         store="sqlite",
-        data_dir=_BARE_DATA_DIR,
+        data_dir=_BARE_PROFILE["data_dir"],
         engines=engines,
-        tool_count=sum(len(ops) for _, ops, _ in _BARE_ENGINES.values()),
+        tool_count=_BARE_PROFILE["tool_count"],
         started_at=_BARE_STARTED,
         uptime_seconds=round((now - _BARE_STARTED).total_seconds(), 3),
     )
 
 
 def _serve_app(app: "Starlette", port: int) -> None:
-    """uvicorn on 127.0.0.1:`port` with the configuration `cyrano-mcp serve --transport http` uses.
+    """uvicorn on 127.0.0.1:`port`, configured and given its socket as `cyrano-mcp serve --transport http` does.
 
-    The listening socket is created with `IPPROTO_TCP`, as uvicorn's own `host`/`port` path creates it:
-    asyncio sets TCP_NODELAY on accepted connections only when `sock.proto == IPPROTO_TCP`. Without it,
+    The socket says IPPROTO_TCP: asyncio sets TCP_NODELAY on accepted connections only then. Without it,
     Nagle's algorithm holds each response body until the client's delayed ACK (~40 ms) for the headers.
     """
     import uvicorn
@@ -155,9 +165,12 @@ def _serve_app(app: "Starlette", port: int) -> None:
     uvicorn.Server(config).run(sockets=[sock])
 
 
-def serve_bare(port: int, *, stateless: bool, json_response: bool) -> None:
+def serve_bare(port: int, *, stateless: bool, json_response: bool, profile: Path | None) -> None:
     """A bare `MCPServer` with one tool, served like Cyrano (see `_serve_app`)."""
     from mcp.server.mcpserver import MCPServer
+
+    if profile is not None:
+        _BARE_PROFILE.update(json.loads(profile.read_text(encoding="utf-8")))
     from mcp.server.transport_security import TransportSecuritySettings
 
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s %(message)s")
@@ -174,19 +187,6 @@ def serve_bare(port: int, *, stateless: bool, json_response: bool) -> None:
         ),
     )
     _serve_app(app, port)
-
-
-def serve_cyrano(port: int) -> None:
-    """Cyrano's HTTP app exactly as `cyrano-mcp serve --transport http` builds it (settings from CYRANO_*
-    variables, its own logging set-up, runtime, app), served like the bare server (see `_serve_app`)."""
-    from cyrano_mcp.http import build_http_app
-    from cyrano_mcp.observability.logging import configure_logging
-    from cyrano_mcp.server import build_runtime
-    from cyrano_mcp.settings import load_settings
-
-    settings = load_settings(transport="http", host="127.0.0.1", port=port)
-    configure_logging(settings.log_level, settings.log_format)
-    _serve_app(build_http_app(build_runtime(settings)), port)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -244,6 +244,7 @@ class WireClient:
         self.response_bytes = 0
         self.tool_calls = 0  # every successful tools/call, warm-up and set-up included
         self.reconnects = 0  # idle keep-alive connections the server had closed
+        self.first_result: dict[str, Any] = {}  # structured content of the checked call in open_session
         self._last_used = time.monotonic()
         self._next_id = 0
         self._stream: SocketStream | None = None
@@ -382,8 +383,10 @@ class WireClient:
         if not any(isinstance(tool, dict) and tool.get("name") == TOOL and tool.get("outputSchema") for tool in listed):
             raise WireError(f"the server has no {TOOL} tool with an output schema")
         result = await self._call("tools/call", f'{{"name":"{TOOL}","arguments":{{}}}}', TOOL)
-        if result.get("isError") or not isinstance(result.get("structuredContent"), dict):
+        structured = result.get("structuredContent")
+        if result.get("isError") or not isinstance(structured, dict):
             raise WireError(f"{TOOL} did not return structured content: {str(result)[:300]}")
+        self.first_result = structured
         self.tool_calls += 1
 
     async def call_tool(self) -> None:
@@ -426,6 +429,24 @@ class ServerProcess:
             return sum(1 for _ in handle)
 
 
+def _describe_checkout() -> str:
+    """The commit being measured, and whether the server's code differs from it."""
+    root = Path(__file__).resolve().parent.parent
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=10
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--", "cyrano_mcp", "modules", "engines"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "at an unknown commit"
+    return f"at {commit or 'an unknown commit'}{' with local changes' if dirty else ''}"
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET) as probe:
         probe.bind(("127.0.0.1", 0))
@@ -453,17 +474,16 @@ def _stop(popen: subprocess.Popen[bytes]) -> None:
 
 @contextmanager
 def start_server(
-    name: ServerName, workdir: Path, *, stateless: bool, json_response: bool, cyrano_via: CyranoVia = "app"
+    name: ServerName, workdir: Path, *, stateless: bool, json_response: bool, profile: Path | None = None
 ) -> Iterator[ServerProcess]:
-    """One server subprocess, its stdout and stderr going to `<workdir>/<name>.log`; stopped on exit."""
+    """One server subprocess, its stdout and stderr going to `<workdir>/<name>.log`; stopped on exit.
+
+    cyrano is the installed `cyrano-mcp serve --transport http`; bare is this file with `--serve-bare`.
+    """
     port = _free_port()
     log_path = workdir / f"{name}.log"
-    this_file = str(Path(__file__).resolve())
     if name == "cyrano":
-        if cyrano_via == "cli":
-            command = [*_cyrano_command(), "--port", str(port)]
-        else:
-            command = [sys.executable, this_file, "--serve-cyrano", "--port", str(port)]
+        command = [*_cyrano_command(), "--port", str(port)]
         env = {key: value for key, value in os.environ.items() if not key.startswith("CYRANO_")}
         env.update(
             CYRANO_DATA_DIR=str(workdir / "cyrano-data"),
@@ -472,9 +492,10 @@ def start_server(
             CYRANO_JSON_RESPONSE="1" if json_response else "0",
         )
     else:
-        command = [sys.executable, this_file, "--serve-bare", "--port", str(port)]
+        command = [sys.executable, str(Path(__file__).resolve()), "--serve-bare", "--port", str(port)]
         command += ["--stateless"] if stateless else []
         command += ["--json-response"] if json_response else []
+        command += ["--profile", str(profile)] if profile is not None else []
         env = dict(os.environ)
     with log_path.open("wb") as log:
         popen = subprocess.Popen(
@@ -484,6 +505,18 @@ def start_server(
         yield ServerProcess(name=name, port=port, popen=popen, log_path=log_path)
     finally:
         _stop(popen)
+
+
+async def mirror_profile(server: ServerProcess) -> dict[str, Any]:
+    """The parts of Cyrano's own system_info answer the bare tool should return too (`--profile`)."""
+    client = WireClient(server.port, "auto")
+    try:
+        with anyio.fail_after(STARTUP_TIMEOUT):
+            await client.open_session()
+    finally:
+        await client.close_session()
+    info = client.first_result
+    return {key: info[key] for key in ("data_dir", "tool_count", "engines")}
 
 
 async def wait_ready(server: ServerProcess, timeout: float = STARTUP_TIMEOUT) -> None:
@@ -714,7 +747,17 @@ def print_table(summaries: Sequence[Summary], http: str, target: float) -> None:
             f"(rounds {', '.join(f'{r:.3f}' for r in summary.ratios)}; target >= {target:.2f}: {verdict}); "
             f"CPU-per-call ratio bare/cyrano {statistics.median(summary.cpu_ratios):.3f}"
         )
+        busiest = max(row["server_cpu_pct"] for row in summary.rows.values())
+        if busiest < SATURATED_PCT:
+            print(
+                f"{'':<27}note: neither server used more than {busiest:.0f}% of a CPU, so other load on the machine "
+                "limited both; the CPU-per-call ratio is the steadier estimate of the saturated throughput ratio"
+            )
         print("-" * len(header))
+    print(
+        "srv CPU: server process CPU time / measured time; gen CPU: this load generator's; resp B: response bytes "
+        "per call; log/call: server log lines per tool call (set-up and warm-up calls included)"
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -729,8 +772,7 @@ async def run_benchmark(args: argparse.Namespace) -> int:
         f"registry_overhead: {platform.python_version()} on {os.cpu_count()} CPUs, load average "
         f"{load[0]:.2f}/{load[1]:.2f}/{load[2]:.2f}; tool {TOOL}; {args.rounds} rounds x "
         f"({args.warmup:g} s warm-up + {args.duration:g} s in {args.slice:g} s slices) per server; "
-        f"json_response={args.json_response}; "
-        f"cyrano via {args.cyrano_via}",
+        f"json_response={args.json_response}; cyrano {_describe_checkout()}",
         flush=True,
     )
     if load[0] > (os.cpu_count() or 1):
@@ -744,16 +786,17 @@ async def run_benchmark(args: argparse.Namespace) -> int:
             http = "stateless" if stateless else "stateful"
             subdir = workdir / http
             subdir.mkdir(exist_ok=True)
-            servers = {
-                name: stack.enter_context(
-                    start_server(
-                        name, subdir, stateless=stateless, json_response=args.json_response, cyrano_via=args.cyrano_via
-                    )
-                )
-                for name in ("cyrano", "bare")
-            }
-            for server in servers.values():
-                await wait_ready(server)
+            cyrano = stack.enter_context(
+                start_server("cyrano", subdir, stateless=stateless, json_response=args.json_response)
+            )
+            await wait_ready(cyrano)
+            profile = subdir / "bare-profile.json"
+            profile.write_text(json.dumps(await mirror_profile(cyrano)), encoding="utf-8")
+            bare = stack.enter_context(
+                start_server("bare", subdir, stateless=stateless, json_response=args.json_response, profile=profile)
+            )
+            await wait_ready(bare)
+            servers: dict[ServerName, ServerProcess] = {"cyrano": cyrano, "bare": bare}
             summaries: list[Summary] = []
             for mode in modes:
                 for count in clients:
@@ -819,23 +862,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 when a ratio is below the target")
     parser.add_argument("--log-dir", help="keep the servers' logs here (default: a temporary directory)")
     parser.add_argument("--json", help="also write the raw measurements to this file")
-    parser.add_argument(
-        "--cyrano-via",
-        choices=["app", "cli"],
-        default="app",
-        help="app: Cyrano's HTTP app served like the bare server (default); cli: the installed `cyrano-mcp serve` "
-        "as it is, including how it creates its listening socket",
-    )
     parser.add_argument("--serve-bare", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--serve-cyrano", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--profile", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--stateless", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve_bare:
-        serve_bare(args.port, stateless=args.stateless, json_response=args.json_response)
-        return 0
-    if args.serve_cyrano:
-        serve_cyrano(args.port)
+        serve_bare(args.port, stateless=args.stateless, json_response=args.json_response, profile=args.profile)
         return 0
     if args.rounds < 1 or args.duration <= 0 or args.warmup < 0 or args.slice <= 0:
         parser.error("--rounds must be >= 1, --duration and --slice > 0, --warmup >= 0")
