@@ -27,6 +27,7 @@ log = get_logger("cyrano.calls")
 Proceed = Callable[[], Awaitable[BaseModel]]
 META_CORRELATION = "cyrano/correlation_id"
 META_ERROR_CODE = "cyrano/error_code"
+META_DETAILS = "cyrano/details"  # e.g. {"retry_after": 12} on rate_limited
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 
@@ -74,7 +75,7 @@ class CallPath:
         try:
             result = await self._run_chain(call, operation, arguments)
         except DomainError as exc:
-            return self._failure(call, exc.code, exc.message, level="info")
+            return self._failure(call, exc.code, exc.message, level="info", details=exc.details)
         except Exception:
             log.exception("tool_crashed", tool=tool_name, correlation_id=call.correlation_id)
             return self._failure(
@@ -115,7 +116,25 @@ class CallPath:
             proceed = _bind(interceptor, call, operation, proceed)
         return await proceed()
 
-    def _failure(self, call: CallContext, code: str, message: str, *, level: str) -> CallToolResult:
+    async def read_resource(
+        self, name: str, operation: Operation[Any, Any], arguments: dict[str, Any], context: Context[Any, Any]
+    ) -> BaseModel:
+        """A resource read takes the same path as a tool call; a refusal raises the `DomainError`."""
+        call = _call_context(name, context, self.headerless_transport)
+        token = bind_call(call)
+        try:
+            result = await self._run_chain(call, operation, arguments)
+        except DomainError as exc:
+            log.info("resource_read", resource=name, outcome=exc.code, correlation_id=call.correlation_id)
+            raise
+        finally:
+            unbind_call(token)
+        log.info("resource_read", resource=name, outcome="ok", correlation_id=call.correlation_id)
+        return result
+
+    def _failure(
+        self, call: CallContext, code: str, message: str, *, level: str, details: dict[str, Any] | None = None
+    ) -> CallToolResult:
         log.log(
             _LEVELS[level],
             "tool_call",
@@ -128,7 +147,8 @@ class CallPath:
         return CallToolResult(
             content=[TextContent(type="text", text=f"{code}: {message}")],
             is_error=True,
-            _meta={META_CORRELATION: call.correlation_id, META_ERROR_CODE: code},
+            _meta={META_CORRELATION: call.correlation_id, META_ERROR_CODE: code}
+            | ({META_DETAILS: details} if details else {}),
         )
 
 
@@ -169,6 +189,7 @@ def _call_context(tool_name: str, context: Context[Any, Any], headerless_transpo
         request_context = context.request_context
     except ValueError:
         request_context = None
+    source: str | None = None
     if request_context is not None:
         headers = context.headers
         if headers is not None:
@@ -176,6 +197,8 @@ def _call_context(tool_name: str, context: Context[Any, Any], headerless_transpo
             candidate = headers.get("x-request-id")
             if candidate and _REQUEST_ID.match(candidate):
                 correlation_id = candidate
+            client = getattr(request_context.request, "client", None)
+            source = getattr(client, "host", None)
         protocol_version = context.protocol_version
         progress_sink = context.report_progress
     call = CallContext(
@@ -183,6 +206,7 @@ def _call_context(tool_name: str, context: Context[Any, Any], headerless_transpo
         correlation_id=correlation_id or uuid.uuid4().hex,
         transport=transport,
         protocol_version=protocol_version,
+        source=source or transport,
     )
     if progress_sink is not None:
         call.progress_sink = progress_sink

@@ -8,6 +8,10 @@ import time
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cyrano_mcp.security.principals import Principal
 
 ProgressSink = Callable[[float, float | None, str | None], Awaitable[None]]
 
@@ -24,6 +28,8 @@ class CallContext:
     correlation_id: str
     transport: str = "memory"
     protocol_version: str | None = None
+    source: str | None = None  # the client address over HTTP, else the transport's name
+    principal: "Principal | None" = None  # set by the call path's authentication step
     started: float = field(default_factory=time.perf_counter)
     progress_sink: ProgressSink = _discard_progress
 

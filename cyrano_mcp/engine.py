@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from cyrano_mcp.errors import ConfigError
 
 if TYPE_CHECKING:
+    from cyrano_mcp.security.crypto import FieldCipher
     from cyrano_mcp.settings import Settings
     from cyrano_mcp.store.database import Database
 
@@ -122,6 +123,13 @@ class EngineContext:
     database: "Database"
     registry: RegistryView
     extras: dict[str, Any] = field(default_factory=dict)
+    # Field encryption: `fields.field(table=..., column=..., key_type=...)` declares an encrypted column.
+    fields: "FieldCipher | None" = None
+
+    def require_fields(self) -> "FieldCipher":
+        if self.fields is None:
+            raise ConfigError("this engine stores encrypted fields, but no field encryption was configured")
+        return self.fields
 
 
 EngineFactory = Callable[[EngineContext], Engine]
