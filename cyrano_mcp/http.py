@@ -1,4 +1,8 @@
-"""The HTTP app: streamable HTTP at /mcp, legacy SSE at /sse (+ /messages/), /healthz and /readyz."""
+"""The HTTP app: streamable HTTP at /mcp, legacy SSE at /sse (+ /messages/), /auth/*, /healthz and /readyz.
+
+Every MCP route needs a bearer token (the SDK's TokenVerifier/AuthSettings; see `security/`); the
+security middleware (headers, limits, body size) wraps the whole app.
+"""
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -10,8 +14,12 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
 from cyrano_mcp import __version__
+from cyrano_mcp.observability.logging import get_logger
+from cyrano_mcp.security.http import auth_routes, security_middleware
 from cyrano_mcp.server import Runtime
 from cyrano_mcp.system.service import SystemService
+
+log = get_logger(__name__)
 
 
 def build_http_app(runtime: Runtime) -> Starlette:
@@ -26,8 +34,20 @@ def build_http_app(runtime: Runtime) -> Starlette:
         stateless_http=settings.stateless_http,
         json_response=settings.json_response,
         transport_security=security,
+        max_request_body_size=settings.max_request_bytes,
     )
-    sse_app = runtime.server.sse_app(sse_path="/sse", message_path="/messages/", transport_security=security)
+    sse_app = runtime.server.sse_app(
+        sse_path="/sse",
+        message_path="/messages/",
+        transport_security=security,
+        max_request_body_size=settings.max_request_bytes,
+    )
+    if not runtime.security.http_auth:
+        log.warning(
+            "http_auth_disabled",
+            note="CYRANO_INSECURE_HTTP_NO_AUTH is on: every HTTP caller acts as the local user "
+            f"{settings.local_user!r}. For local development only.",
+        )
     system = SystemService(
         settings=settings, database=runtime.database, registry=runtime.registry, started_at=runtime.started_at
     )
@@ -47,7 +67,9 @@ def build_http_app(runtime: Runtime) -> Starlette:
     routes: list[BaseRoute] = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
+        *auth_routes(runtime.security),
         *mcp_app.routes,
         *sse_app.routes,
     ]
-    return Starlette(routes=routes, middleware=mcp_app.user_middleware, lifespan=lifespan)
+    middleware = security_middleware(settings, runtime.security, sdk_auth=mcp_app.user_middleware)
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
