@@ -1,8 +1,10 @@
 """Start the installed `cyrano-mcp serve` as a subprocess on 127.0.0.1 and stop it reliably.
 
 The server writes its log (JSON lines, INFO) to a file in the test's temporary directory. Readiness
-is the port the server prints once it has bound its socket, then `/healthz` answering 200. On any
-failure inside the block, the tail of that log is attached to the exception as a note.
+is the port the server prints once it has bound its socket, then `/healthz` answering 200. Before it
+starts, an admin account is made with `cyrano-mcp users add`; once it is ready, the harness logs in
+(POST /auth/login) for the bearer token every MCP request needs. On any failure inside the block, the
+tail of that log is attached to the exception as a note.
 """
 
 import os
@@ -45,6 +47,10 @@ def cyrano_executable() -> str:
     return found
 
 
+TEST_USER = "interop"
+TEST_PASSWORD = "interop test passphrase"
+
+
 def server_env(data_dir: Path, **settings: str) -> dict[str, str]:
     """The environment for a server subprocess: this one minus any CYRANO_* variable, plus `settings`."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("CYRANO_")}
@@ -53,6 +59,7 @@ def server_env(data_dir: Path, **settings: str) -> dict[str, str]:
             "CYRANO_DATA_DIR": str(data_dir),
             "CYRANO_LOG_LEVEL": "INFO",
             "CYRANO_LOG_FORMAT": "json",
+            "CYRANO_ARGON2_MEMORY_KIB": "19456",
             "PYTHONUNBUFFERED": "1",
         }
     )
@@ -78,6 +85,11 @@ class HttpServer:
     base_url: str
     log_path: Path
     pid: int
+    access_token: str  # of an admin account made for the test (every MCP request needs a bearer token)
+
+    @property
+    def auth_headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.access_token}"}
 
     @property
     def mcp_url(self) -> str:
@@ -86,6 +98,27 @@ class HttpServer:
     @property
     def sse_url(self) -> str:
         return f"{self.base_url}/sse"
+
+
+async def add_account(env: Mapping[str, str], cwd: Path, username: str, role: str, password: str) -> None:
+    """`cyrano-mcp users add`, the password on stdin, as an operator creates accounts."""
+    done = await anyio.run_process(
+        [cyrano_executable(), "users", "add", username, "--role", role],
+        input=f"{password}\n".encode(),
+        env=dict(env),
+        cwd=cwd,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode(errors="replace")
+
+
+async def log_in(base_url: str, username: str, password: str) -> str:
+    """An access token from POST /auth/login."""
+    async with httpx2.AsyncClient(timeout=10.0) as http:
+        response = await http.post(f"{base_url}/auth/login", json={"username": username, "password": password})
+    response.raise_for_status()
+    token: str = response.json()["access_token"]
+    return token
 
 
 async def stop_process(process: Process, timeout: float = STOP_TIMEOUT) -> None:
@@ -143,6 +176,7 @@ async def cyrano_http_server(
         json_response="1" if json_response else "0",
         **dict(extra_settings or {}),
     )
+    await add_account(env, tmp_path, TEST_USER, "admin", TEST_PASSWORD)
     command = [cyrano_executable(), "serve", "--transport", "http", "--host", "127.0.0.1", "--port", "0"]
     with log_path.open("wb") as log_file:
         process = await anyio.open_process(
@@ -156,7 +190,8 @@ async def cyrano_http_server(
         )
     try:
         base_url = await _wait_until_ready(process, log_path, startup_timeout)
-        yield HttpServer(base_url=base_url, log_path=log_path, pid=process.pid)
+        token = await log_in(base_url, TEST_USER, TEST_PASSWORD)
+        yield HttpServer(base_url=base_url, log_path=log_path, pid=process.pid, access_token=token)
     except BaseException as exc:
         exc.add_note(f"--- cyrano-mcp serve log ({log_path}), last lines ---\n{log_tail(log_path)}")
         raise
