@@ -20,10 +20,12 @@ _SECRET_KEYS = re.compile(
     r"master[_-]?key|database_url|^text$|document_text|content|notes|quote|prompt)",
     re.IGNORECASE,
 )
-# Values that look like secrets whatever their key: JWTs and common API-key prefixes.
+# Values that look like secrets whatever their key: JWTs, common API-key prefixes, and password or token
+# fields inside JSON or repr text (a library that logs a whole message would otherwise carry them along).
 _SECRET_VALUES = re.compile(
     r"(eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}|\b(sk|pk|rk)-[A-Za-z0-9_-]{16,}|"
-    r"\bsk-ant-[A-Za-z0-9_-]{16,}|Bearer\s+[A-Za-z0-9._~+/-]{8,}=*)"
+    r"\bsk-ant-[A-Za-z0-9_-]{16,}|Bearer\s+[A-Za-z0-9._~+/-]{8,}=*|"
+    r"[\"']?(password|refresh_token|access_token)[\"']?\s*[:=]\s*([\"'])(?:(?!\4).)*\4)"
 )
 REDACTED = "[redacted]"
 _EXEMPT_KEYS = frozenset({"event", "level", "timestamp", "logger", "tool", "correlation_id", "outcome"})
@@ -95,8 +97,19 @@ def configure_logging(level: LogLevel = "INFO", fmt: LogFormat = "auto", stream:
         root.removeHandler(existing)
     root.addHandler(handler)
     root.setLevel(level)
-    # Third-party chatter that is noise at INFO.
-    for noisy in ("httpx", "httpx2", "httpcore", "uvicorn.access", "sqlalchemy.engine", "aiosqlite", "alembic"):
+    # Third-party chatter that is noise at INFO. The SDK's SSE transport and sse-starlette also log whole
+    # messages (client documents, passwords, tokens) at DEBUG, so they never go below WARNING either.
+    for noisy in (
+        "httpx",
+        "httpx2",
+        "httpcore",
+        "uvicorn.access",
+        "sqlalchemy.engine",
+        "aiosqlite",
+        "alembic",
+        "mcp.server.sse",
+        "sse_starlette",
+    ):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
     _route_structlog_to_stdlib()
 
