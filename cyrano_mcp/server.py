@@ -97,6 +97,7 @@ class Runtime:
         )
 
     async def stop(self) -> None:
+        await self.security.stop()
         await self.database.close()
 
     @asynccontextmanager

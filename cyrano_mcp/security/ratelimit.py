@@ -24,6 +24,7 @@ from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.util import WindowStats
+from redis.asyncio import ConnectionPool
 
 from cyrano_mcp.observability.logging import get_logger
 from cyrano_mcp.settings import Settings
@@ -63,11 +64,19 @@ class Decision:
         return headers
 
 
-def _storage(settings: Settings) -> Storage:
+def _storage(settings: Settings) -> tuple[Storage, ConnectionPool | None]:
     if settings.redis_url is None:
-        return MemoryStorage()
+        return MemoryStorage(), None
     url = settings.redis_url.get_secret_value()
-    return RedisStorage(f"async+{url}", implementation="redispy", key_prefix="cyrano")
+    # Our own pool, so that stopping the server closes its connections.
+    pool = ConnectionPool.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+    storage = RedisStorage(
+        f"async+{url}",
+        implementation="redispy",
+        key_prefix="cyrano",
+        connection_pool=pool,  # type: ignore[arg-type]
+    )
+    return storage, pool
 
 
 class RateLimiter:
@@ -78,9 +87,13 @@ class RateLimiter:
             "login": parse(settings.rate_limit_login),
         }
         self._max_penalty = settings.rate_limit_max_penalty_seconds
-        self._primary = _storage(settings)
+        self._primary, self._pool = _storage(settings)
         self._fallback = MemoryStorage()
         self._degraded_until = 0.0
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            await self._pool.disconnect()
 
     async def _use(self, action: Callable[[Storage], Awaitable[T]]) -> T:
         """Run `action` on the storage; if Redis fails, switch to in-memory counters for a minute."""

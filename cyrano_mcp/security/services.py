@@ -74,6 +74,9 @@ class Security:
 
         return HideForbiddenTools(self.resolver, permission_of)
 
+    async def stop(self) -> None:
+        await self.limiter.close()
+
     async def start(self, registry: Registry) -> None:
         """After migrations: unwrap the keyring (creating keys for new types) and warn about gaps."""
         load_jwt_secret(self.settings)  # a missing or unreadable signing key stops start-up, not the first login
