@@ -7,6 +7,7 @@ entry-point group (or named in `CYRANO_PLUGINS`). A duplicate engine or tool nam
 import importlib
 import inspect
 import json
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from importlib.metadata import entry_points
@@ -207,7 +208,7 @@ def _resource_reader(template: ResourceTemplate, call_path: CallPath) -> Callabl
         return ResourceText(text=await template.handler(**params.model_dump()))
 
     operation: Operation[BaseModel, ResourceText] = Operation(
-        name=template.name,
+        name="read_" + re.sub(r"[^a-z0-9_]", "_", template.name.lower())[:35],
         description=template.description,
         input_model=params_model,
         output_model=ResourceText,
