@@ -121,11 +121,15 @@ class RateLimiter:
 
         return await self._use(remaining)
 
+    async def blocked_for(self, policy: Policy, identity: str) -> int:
+        """Seconds left of a penalty block (0 when there is none)."""
+        return await self._remaining(f"block/{policy}/{identity}")
+
     async def hit(self, policy: Policy, identity: str) -> Decision:
         item = self.policies[policy]
         window = item.get_expiry()
         block_key = f"block/{policy}/{identity}"
-        blocked_for = await self._remaining(block_key)
+        blocked_for = await self.blocked_for(policy, identity)
         if blocked_for > 0:
             return Decision(False, policy, item.amount, window, 0, blocked_for, blocked_for)
 

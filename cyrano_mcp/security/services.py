@@ -49,7 +49,7 @@ class Security:
         )
         self.http_auth = not settings.insecure_http_no_auth
         self.resolver = PrincipalResolver(self.accounts, http_auth_required=self.http_auth)
-        self.verifier = BearerVerifier(self.tokens, self.audit)
+        self.verifier = BearerVerifier(self.tokens, self.audit, self.limiter)
 
     def interceptors(self) -> list[CallInterceptor]:
         """Outermost first: the audit record wraps everything, so refusals are recorded too."""

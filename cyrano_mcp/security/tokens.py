@@ -26,6 +26,7 @@ from cyrano_mcp.errors import UnavailableError
 from cyrano_mcp.observability.logging import get_logger
 from cyrano_mcp.security.audit import Actor, AuditLog
 from cyrano_mcp.security.principals import Principal, client_address
+from cyrano_mcp.security.ratelimit import RateLimiter
 from cyrano_mcp.security.rbac import Role
 from cyrano_mcp.security.tables import RefreshToken, TokenFamily, User
 from cyrano_mcp.settings import Settings
@@ -238,21 +239,25 @@ class TokenService:
 class BearerVerifier:
     """The SDK's `TokenVerifier`: every HTTP request's bearer token passes through here."""
 
-    def __init__(self, tokens: TokenService, audit: AuditLog) -> None:
+    def __init__(self, tokens: TokenService, audit: AuditLog, limiter: RateLimiter) -> None:
         self._tokens = tokens
         self._audit = audit
+        self._limiter = limiter
 
     async def verify_token(self, token: str) -> AccessToken | None:
         try:
             principal = await self._tokens.verify_access(token)
         except InvalidTokenError as exc:
             log.info("token_rejected", reason=exc.reason)
-            if exc.reason != "expired":  # expiry is routine; everything else is worth an audit record
+            # Expiry is routine; anything else is worth an audit record, unless the address is already
+            # blocked for flooding (its requests are refused anyway, and must not fill the audit log).
+            source = client_address.get()
+            if exc.reason != "expired" and not await self._limiter.blocked_for("anonymous", source or "unknown"):
                 await self._audit.append(
                     "token_rejected",
                     actor=Actor(name="anonymous", user_id=exc.user_id),
                     outcome="refused",
-                    source=client_address.get(),
+                    source=source,
                     detail={"reason": exc.reason},
                 )
             return None

@@ -55,6 +55,22 @@ async def test_the_21st_request_of_an_address_without_a_token_gets_429(http_serv
         assert (await http.get("/healthz")).status_code == 200  # probes are never limited
 
 
+async def test_a_flood_of_bad_tokens_cannot_fill_the_audit_log(http_server: HttpServer) -> None:
+    import jwt
+
+    from cyrano_mcp.security.keyfiles import load_jwt_secret
+
+    claims = jwt.decode(http_server.token(), options={"verify_signature": False})
+    forged = jwt.encode(
+        {**claims, "ver": 999}, load_jwt_secret(http_server.runtime.settings), headers={"typ": "at+jwt"}
+    )  # correctly signed, so it is checked against the store and refused there
+    async with http_server.client(None, Authorization=f"Bearer {forged}") as http:
+        statuses = [(await http.post("/mcp", json=tool_call("system_info"))).status_code for _ in range(40)]
+    assert statuses == [401] * 20 + [429] * 20
+    rejected = await http_server.runtime.security.audit.query(action="token_rejected", limit=500)
+    assert len(rejected) == 21  # 20 within the limit, plus the one that tripped the block
+
+
 async def test_without_auth_the_21st_call_of_an_address_gets_429(data_dir: Path) -> None:
     async for server in start_http(http_settings(data_dir, insecure_http_no_auth=True), users={}):
         async with httpx2.AsyncClient(base_url=server.url, headers=CALL_HEADERS) as http:
