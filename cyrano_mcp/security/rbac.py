@@ -20,14 +20,18 @@ class Role(StrEnum):
 # Every resource and action the table knows, with what the action means (for the generated docs).
 RESOURCES: dict[str, dict[str, str]] = {
     "matters": {"read": "see matters", "write": "open, change, close, reopen", "delete": "delete a matter"},
-    "documents": {"read": "read documents and their extracts", "write": "ingest and draft", "delete": "delete"},
+    "documents": {
+        "read": "read documents and their extracts",
+        "write": "ingest and draft",
+        "delete": "delete documents",
+    },
     "timelines": {"read": "read timelines", "write": "build and edit timelines"},
     "workflows": {"read": "see workflow runs", "run": "start workflows", "approve": "approve a step"},
     "system": {"read": "server version and health"},
     "auth": {"self": "log in, refresh, log out, whoami"},
     "users": {"read": "list accounts", "manage": "add accounts, change roles, disable, reset passwords"},
     "audit": {"read": "query the audit log"},
-    "keys": {"manage": "rotate and retire encryption keys"},
+    "keys": {"manage": "rotate and retire encryption keys (the `cyrano-mcp keys` CLI today)"},
 }
 
 _VIEWER = ("matters:read", "documents:read", "timelines:read", "workflows:read", "system:read", "auth:self")

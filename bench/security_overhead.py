@@ -1,0 +1,89 @@
+"""What security costs: Argon2id hashing, and the call path's interceptors per tool call.
+
+    python bench/security_overhead.py [--calls 300]
+
+Runs against a throw-away SQLite store; prints medians in milliseconds.
+"""
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import anyio
+from mcp import Client
+
+from cyrano_mcp.security.audit import Actor
+from cyrano_mcp.security.passwords import Passwords
+from cyrano_mcp.security.rbac import Role
+from cyrano_mcp.server import build_runtime
+from cyrano_mcp.settings import Settings, load_settings
+
+
+async def argon2(settings: Settings, rounds: int = 10) -> tuple[float, float]:
+    passwords = Passwords(settings)
+    hashes, verifies = [], []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        stored = await passwords.hash("correct horse battery staple")
+        hashes.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        await passwords.verify(stored, "correct horse battery staple")
+        verifies.append(time.perf_counter() - started)
+    return statistics.median(hashes) * 1000, statistics.median(verifies) * 1000
+
+
+async def calls(settings: Settings, count: int, *, secured: bool) -> float:
+    runtime = build_runtime(settings)
+    if not secured:
+        runtime.registry.call_path.interceptors.clear()
+    timings = []
+    async with Client(runtime.server) as client:
+        for _ in range(20):  # warm up (the local account is made on the first call)
+            await client.call_tool("system_info", {})
+        for _ in range(count):
+            started = time.perf_counter()
+            await client.call_tool("system_info", {})
+            timings.append(time.perf_counter() - started)
+    return statistics.median(timings) * 1000
+
+
+async def steps(settings: Settings, count: int) -> dict[str, float]:
+    runtime = build_runtime(settings)
+    security = runtime.security
+    results: dict[str, list[float]] = {"audit append": [], "local principal": [], "rate limit": [], "token check": []}
+    async with runtime.running():
+        await security.accounts.add("bench", Role.VIEWER, "correct horse battery staple", by=Actor("bench"))
+        pair = await security.auth.login("bench", "correct horse battery staple", source="bench")
+        for _ in range(count):
+            for name, step in (
+                ("audit append", lambda: security.audit.append("bench", actor=Actor("bench"), outcome="ok")),
+                ("local principal", security.accounts.local_principal),
+                ("rate limit", lambda: security.limiter.hit("user", "bench")),
+                ("token check", lambda: security.tokens.verify_access(pair.access_token)),
+            ):
+                started = time.perf_counter()
+                await step()
+                results[name].append(time.perf_counter() - started)
+    return {name: statistics.median(values) * 1000 for name, values in results.items()}
+
+
+async def main(count: int) -> None:
+    with tempfile.TemporaryDirectory() as scratch:
+        base = {"data_dir": Path(scratch) / "a", "log_level": "WARNING", "rate_limit_user": "1000000/minute"}
+        for memory in (19456, 32768, 65536):
+            hashing, verifying = await argon2(load_settings(**base, argon2_memory_kib=memory))
+            print(f"argon2id m={memory} KiB t=2 p=1: hash {hashing:.1f} ms, verify {verifying:.1f} ms")
+        settings = load_settings(**base)
+        plain = await calls(load_settings(**{**base, "data_dir": Path(scratch) / "b"}), count, secured=False)
+        secured = await calls(settings, count, secured=True)
+        print(f"system_info in memory: {plain:.2f} ms without interceptors, {secured:.2f} ms with them")
+        for name, value in (await steps(load_settings(**{**base, "data_dir": Path(scratch) / "c"}), count)).items():
+            print(f"  {name}: {value:.2f} ms")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--calls", type=int, default=300)
+    anyio.run(main, parser.parse_args().calls)
