@@ -51,10 +51,6 @@ class AccountService:
         async with self._database.session() as session:
             return (await session.exec(select(User).where(User.username == name))).first()
 
-    async def get(self, user_id: str) -> User | None:
-        async with self._database.session() as session:
-            return await session.get(User, user_id)
-
     async def list(self) -> list[User]:
         async with self._database.session() as session:
             return list((await session.exec(select(User).order_by(col(User.username)))).all())

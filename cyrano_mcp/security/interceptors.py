@@ -91,9 +91,8 @@ class Authenticate:
 
 
 class LimitCalls:
-    def __init__(self, limiter: RateLimiter, audit: AuditLog) -> None:
+    def __init__(self, limiter: RateLimiter) -> None:
         self._limiter = limiter
-        self._audit = audit
 
     async def __call__(self, call: CallContext, operation: Operation[Any, Any], proceed: Proceed) -> BaseModel:
         if not charged_upstream.get():

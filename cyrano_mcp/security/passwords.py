@@ -44,9 +44,9 @@ class Passwords:
         return await anyio.to_thread.run_sync(self._hasher.hash, password, limiter=self._slots)
 
     async def verify(self, stored: str | None, password: str) -> bool:
+        if self._dummy is None:  # made before the first check of any kind, so no first answer is slower
+            self._dummy = await self.hash(secrets.token_urlsafe(32))
         if stored is None:
-            if self._dummy is None:
-                self._dummy = await self.hash(secrets.token_urlsafe(32))
             await self._check(self._dummy, password)
             return False
         return await self._check(stored, password)

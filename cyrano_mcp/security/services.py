@@ -1,10 +1,9 @@
 """Everything security-related for one Runtime, built once and wired into the call path and the server."""
 
 import functools
-from typing import Any
 
 from cyrano_mcp.callpath import CallInterceptor
-from cyrano_mcp.engine import EngineContext
+from cyrano_mcp.engine import Engine, EngineContext
 from cyrano_mcp.observability.logging import get_logger
 from cyrano_mcp.registry import EngineSource, Registry
 from cyrano_mcp.security.accounts import AccountService
@@ -53,12 +52,12 @@ class Security:
 
     def interceptors(self) -> list[CallInterceptor]:
         """Outermost first: the audit record wraps everything, so refusals are recorded too."""
-        return [AuditCalls(self.audit), Authenticate(self.resolver), LimitCalls(self.limiter, self.audit), Authorize()]
+        return [AuditCalls(self.audit), Authenticate(self.resolver), LimitCalls(self.limiter), Authorize()]
 
     def engine_sources(self) -> list[EngineSource]:
         """The core's own engines; not entry points, so no setting can disable them."""
 
-        def auth(context: EngineContext) -> Any:
+        def auth(context: EngineContext) -> Engine:
             return create_auth_engine(context, self.auth, self.accounts)
 
         return [

@@ -108,10 +108,12 @@ class Keyring:
     async def load(self, ensure: Iterable[str] = ()) -> KeySet:
         """(Re)read the keyring, creating missing types; concurrent creators settle on one key."""
         wanted = tuple(ensure)
+        # Only creating keys needs a write transaction (on SQLite, the database's one write lock).
+        engine = self._database.write_engine if wanted else self._database.engine
         async with self._lock:
             for _ in range(3):
                 try:
-                    async with self._database.write_engine.begin() as conn:
+                    async with engine.begin() as conn:
                         keyset = await conn.run_sync(lambda c: self.read_sync(c, wanted))
                     break
                 except IntegrityError:
