@@ -128,7 +128,9 @@ async def main(count: int) -> None:
         }
         no_auth = await http(load_settings(**{**web, "data_dir": Path(scratch) / "d"}), count, bearer=False)
         with_bearer = await http(load_settings(**{**web, "data_dir": Path(scratch) / "e"}), count, bearer=True)
-        print(f"HTTP tools/call (stateless JSON): {no_auth:.2f} ms without auth, {with_bearer:.2f} ms with a bearer token")
+        print(
+            f"HTTP tools/call (stateless JSON): {no_auth:.2f} ms without auth, {with_bearer:.2f} ms with a bearer token"
+        )
 
 
 if __name__ == "__main__":
