@@ -34,8 +34,8 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-docs: $(STAMP)  ## regenerate the README's settings and tools tables from the code
-	$(PY) -m cyrano_mcp.docs README.md
+docs: $(STAMP)  ## regenerate the generated tables (README settings and tools, docs/security.md permissions)
+	$(PY) -m cyrano_mcp.docs README.md docs/security.md
 
 bench: $(STAMP)
 	$(PY) bench/registry_overhead.py

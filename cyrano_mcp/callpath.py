@@ -7,7 +7,6 @@ Validation of the arguments is the innermost step, right before the service hand
 
 import json
 import re
-import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol, get_args, get_origin
 
@@ -16,8 +15,9 @@ from mcp.server.mcpserver.tools.base import Tool
 from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase, FuncMetadata
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import to_json
 
-from cyrano_mcp.calls import CallContext, bind_call, unbind_call
+from cyrano_mcp.calls import CallContext, bind_call, new_correlation_id, unbind_call
 from cyrano_mcp.engine import Operation
 from cyrano_mcp.errors import DomainError, InvalidInputError, UnavailableError
 from cyrano_mcp.observability.logging import get_logger
@@ -27,6 +27,7 @@ log = get_logger("cyrano.calls")
 Proceed = Callable[[], Awaitable[BaseModel]]
 META_CORRELATION = "cyrano/correlation_id"
 META_ERROR_CODE = "cyrano/error_code"
+META_DETAILS = "cyrano/details"  # e.g. {"retry_after": 12} on rate_limited
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 
@@ -83,9 +84,8 @@ class CallPath:
         try:
             result = await self._run_chain(call, operation, arguments)
         except DomainError as exc:
-            return self._failure(
-                call, exc.code, exc.message, level="warning" if isinstance(exc, UnavailableError) else "info"
-            )
+            level = "warning" if isinstance(exc, UnavailableError) else "info"
+            return self._failure(call, exc.code, exc.message, level=level, details=exc.details)
         except Exception:
             # One line per call, crashes included: it carries the traceback (redacted) and counts once.
             return self._failure(
@@ -103,11 +103,28 @@ class CallPath:
             duration_ms=round(call.elapsed_ms, 2),
             transport=call.transport,
         )
+        structured = result.model_dump(mode="json")  # serialised once: the text block is its JSON
         return CallToolResult(
-            content=[TextContent(type="text", text=result.model_dump_json())],
-            structured_content=result.model_dump(mode="json"),
+            content=[TextContent(type="text", text=to_json(structured).decode())],
+            structured_content=structured,
             _meta={META_CORRELATION: call.correlation_id},
         )
+
+    async def read_resource(
+        self, name: str, operation: Operation[Any, Any], arguments: dict[str, Any], context: Context[Any, Any]
+    ) -> BaseModel:
+        """A resource read takes the same path as a tool call; a refusal raises the `DomainError`."""
+        call = _call_context(name, context, self.headerless_transport)
+        token = bind_call(call)
+        try:
+            result = await self._run_chain(call, operation, arguments)
+        except DomainError as exc:
+            log.info("resource_read", resource=name, outcome=exc.code, correlation_id=call.correlation_id)
+            raise
+        finally:
+            unbind_call(token)
+        log.info("resource_read", resource=name, outcome="ok", correlation_id=call.correlation_id)
+        return result
 
     async def _run_chain(
         self, call: CallContext, operation: Operation[Any, Any], arguments: dict[str, Any]
@@ -126,7 +143,14 @@ class CallPath:
         return await proceed()
 
     def _failure(
-        self, call: CallContext, code: str, message: str, *, level: str, exc_info: bool = False
+        self,
+        call: CallContext,
+        code: str,
+        message: str,
+        *,
+        level: str,
+        exc_info: bool = False,
+        details: dict[str, Any] | None = None,
     ) -> CallToolResult:
         log.log(
             _LEVELS[level],
@@ -141,7 +165,8 @@ class CallPath:
         return CallToolResult(
             content=[TextContent(type="text", text=f"{code}: {message}")],
             is_error=True,
-            _meta={META_CORRELATION: call.correlation_id, META_ERROR_CODE: code},
+            _meta={META_CORRELATION: call.correlation_id, META_ERROR_CODE: code}
+            | ({META_DETAILS: details} if details else {}),
         )
 
 
@@ -177,6 +202,7 @@ def _call_context(tool_name: str, context: Context[Any, Any], headerless_transpo
     correlation_id: str | None = None
     transport = headerless_transport
     protocol_version: str | None = None
+    source: str | None = None
     progress_sink = None
     try:
         request_context = context.request_context
@@ -189,14 +215,17 @@ def _call_context(tool_name: str, context: Context[Any, Any], headerless_transpo
             candidate = headers.get("x-request-id")
             if candidate and _REQUEST_ID.match(candidate):
                 correlation_id = candidate
+            client = getattr(request_context.request, "client", None)
+            source = getattr(client, "host", None)
         protocol_version = context.protocol_version
         progress_sink = context.report_progress
     call = CallContext(
         tool=tool_name,
-        correlation_id=correlation_id or uuid.uuid4().hex,
+        correlation_id=correlation_id or new_correlation_id(),
         transport=transport,
         protocol_version=protocol_version,
         mcp_context=context if request_context is not None else None,
+        source=source or transport,
     )
     if progress_sink is not None:
         call.progress_sink = progress_sink

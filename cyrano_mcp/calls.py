@@ -4,11 +4,16 @@ The registry's call path sets it; a service that reports progress or needs the c
 `current_call()`. Outside a tool call (unit tests, CLI) there is none and progress reports are dropped.
 """
 
+import itertools
+import secrets
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cyrano_mcp.security.principals import Principal
 
 ProgressSink = Callable[[float, float | None, str | None], Awaitable[None]]
 
@@ -27,6 +32,8 @@ class CallContext:
     protocol_version: str | None = None
     started: float = field(default_factory=time.perf_counter)
     progress_sink: ProgressSink = _discard_progress
+    source: str | None = None  # the client address over HTTP, else the transport's name
+    principal: "Principal | None" = None  # set by the call path's authentication step
     # The SDK's request context, opaque here so services stay free of `mcp`; only adapters that must
     # talk MCP back to the client (the sampling provider) look inside.
     mcp_context: object | None = None
@@ -56,3 +63,12 @@ def bind_call(call: CallContext) -> Token[CallContext | None]:
 
 def unbind_call(token: Token[CallContext | None]) -> None:
     _current.reset(token)
+
+
+# Correlation ids must be unique, not secret: a per-process random prefix and a counter cost far less than uuid4.
+_ID_PREFIX = secrets.token_hex(6)
+_id_sequence = itertools.count(1)
+
+
+def new_correlation_id() -> str:
+    return f"{_ID_PREFIX}{next(_id_sequence):012x}"

@@ -1,12 +1,14 @@
-"""`cyrano-mcp`: serve, list tools, check the installation, migrate the store, run the demo."""
+"""`cyrano-mcp`: serve, list tools, check the installation, migrate the store, manage accounts, keys and the
+audit log, run the demo."""
 
+import getpass
 import io
 import json
 import socket
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio
 import click
@@ -14,7 +16,11 @@ import click
 from cyrano_mcp import __version__
 from cyrano_mcp.errors import CyranoError
 from cyrano_mcp.observability.logging import configure_logging, get_logger
-from cyrano_mcp.settings import Settings, load_settings
+from cyrano_mcp.settings import Settings, is_loopback, load_settings
+
+if TYPE_CHECKING:
+    from cyrano_mcp.security.audit import Actor
+    from cyrano_mcp.server import Runtime
 
 T = TypeVar("T")
 log = get_logger("cyrano.cli")
@@ -63,12 +69,28 @@ def cli() -> None:
     default=None,
     help="Also serve Prometheus metrics on this port (for stdio deployments; 0 picks a free one).",
 )
+@click.option("--certfile", type=click.Path(path_type=Path), default=None, help="PEM certificate: serve HTTPS.")
+@click.option("--keyfile", type=click.Path(path_type=Path), default=None, help="PEM private key for --certfile.")
 def serve(
-    transport: str | None, host: str | None, port: int | None, data_dir: Path | None, metrics_port: int | None
+    transport: str | None,
+    host: str | None,
+    port: int | None,
+    data_dir: Path | None,
+    metrics_port: int | None,
+    certfile: Path | None,
+    keyfile: Path | None,
 ) -> None:
     """Serve Cyrano's tools over stdio, streamable HTTP or SSE."""
     settings = _fail_cleanly(
-        lambda: _settings(transport=transport, host=host, port=port, data_dir=data_dir, metrics_port=metrics_port)
+        lambda: _settings(
+            transport=transport,
+            host=host,
+            port=port,
+            data_dir=data_dir,
+            metrics_port=metrics_port,
+            tls_certfile=certfile,
+            tls_keyfile=keyfile,
+        )
     )
     configure_logging(settings.log_level, settings.log_format)
     if settings.metrics_port is not None:
@@ -133,10 +155,28 @@ def _serve_http(settings: Settings) -> None:
     sock.bind((settings.host, settings.port))
     bound_port = sock.getsockname()[1]
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    scheme = "https" if settings.tls_certfile else "http"
     click.echo(
-        f"Cyrano {__version__} serving on http://{host}:{bound_port}/mcp (SSE: /sse, health: /healthz)", err=True
+        f"Cyrano {__version__} serving on {scheme}://{host}:{bound_port}/mcp (SSE: /sse, health: /healthz)", err=True
     )
-    config = uvicorn.Config(app, log_config=None, access_log=False, lifespan="on", timeout_graceful_shutdown=5)
+    if scheme == "http" and not is_loopback(settings.host):
+        log.warning(
+            "plaintext_http",
+            note="bearer tokens and client data cross the network unencrypted: use --certfile/--keyfile "
+            "or a TLS-terminating proxy (see docs/security.md)",
+        )
+    config = uvicorn.Config(
+        app,
+        log_config=None,
+        access_log=False,
+        lifespan="on",
+        timeout_graceful_shutdown=5,
+        ssl_certfile=settings.tls_certfile,
+        ssl_keyfile=settings.tls_keyfile,
+        # X-Forwarded-For is believed only from configured proxies (uvicorn would trust 127.0.0.1 by default).
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=settings.trusted_proxies or [],
+    )
     server = uvicorn.Server(config)
     _fail_cleanly(lambda: server.run(sockets=[sock]))
     if not server.started:
@@ -237,6 +277,272 @@ def db_status() -> None:
         click.echo("current" if status.current else "NOT current: run `cyrano-mcp db upgrade`")
 
     _run(main)
+
+
+def _operator_run(action: Callable[["Runtime"], Awaitable[T]]) -> T:
+    """Open the store (migrating it, unwrapping the keyring), run an operator action, close it."""
+    settings = _fail_cleanly(_settings)
+    configure_logging("WARNING", settings.log_format)
+
+    async def main() -> T:
+        from cyrano_mcp.server import build_runtime
+
+        runtime = build_runtime(settings)
+        async with runtime.running():
+            return await action(runtime)
+
+    return _run(main)
+
+
+def _operator() -> "Actor":
+    from cyrano_mcp.security.audit import Actor
+
+    return Actor(name=f"cli:{getpass.getuser()}")
+
+
+def _read_password(prompt: str) -> str:
+    """From stdin when it is not a terminal (scripts), else an interactive prompt typed twice."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    password: str = click.prompt(prompt, hide_input=True, confirmation_prompt=True)
+    return password
+
+
+ROLES = click.Choice(["admin", "attorney", "paralegal", "viewer"])
+
+
+@cli.group()
+def users() -> None:
+    """Accounts: there is no self-registration; the operator (or an admin's auth_users_* tools) adds them."""
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--role", type=ROLES, required=True)
+@click.option("--no-password", is_flag=True, help="An account that cannot log in (e.g. for CYRANO_LOCAL_USER).")
+def users_add(name: str, role: str, no_password: bool) -> None:
+    """Add an account; the password comes from stdin, or a prompt on a terminal."""
+    from cyrano_mcp.security.rbac import Role
+
+    password = None if no_password else _read_password(f"Password for {name}")
+
+    async def add(runtime: "Runtime") -> None:
+        user = await runtime.security.accounts.add(name, Role(role), password, by=_operator())
+        click.echo(f"added {user.username} ({user.role})")
+
+    _operator_run(add)
+
+
+@users.command("list")
+def users_list() -> None:
+    """List accounts."""
+
+    async def show(runtime: "Runtime") -> None:
+        for user in await runtime.security.accounts.list():
+            state = "disabled" if user.disabled else ("no password" if user.password_hash is None else "active")
+            click.echo(f"{user.username:<32} {user.role:<10} {state}")
+
+    _operator_run(show)
+
+
+@users.command("set-role")
+@click.argument("name")
+@click.argument("role", type=ROLES)
+def users_set_role(name: str, role: str) -> None:
+    """Change an account's role."""
+    from cyrano_mcp.security.rbac import Role
+
+    async def change(runtime: "Runtime") -> None:
+        user = await runtime.security.accounts.set_role(name, Role(role), by=_operator())
+        click.echo(f"{user.username} is now {user.role}")
+
+    _operator_run(change)
+
+
+@users.command("disable")
+@click.argument("name")
+def users_disable(name: str) -> None:
+    """Disable an account; its tokens stop working at once."""
+
+    async def disable(runtime: "Runtime") -> None:
+        await runtime.security.accounts.set_disabled(name, True, by=_operator())
+        click.echo(f"{name} disabled; its logins are revoked")
+
+    _operator_run(disable)
+
+
+@users.command("enable")
+@click.argument("name")
+def users_enable(name: str) -> None:
+    """Enable a disabled account."""
+
+    async def enable(runtime: "Runtime") -> None:
+        await runtime.security.accounts.set_disabled(name, False, by=_operator())
+        click.echo(f"{name} enabled")
+
+    _operator_run(enable)
+
+
+@users.command("reset-password")
+@click.argument("name")
+def users_reset_password(name: str) -> None:
+    """Set a new password (stdin or prompt); the account's logins are revoked."""
+    password = _read_password(f"New password for {name}")
+
+    async def reset(runtime: "Runtime") -> None:
+        await runtime.security.accounts.reset_password(name, password, by=_operator())
+        click.echo(f"password of {name} changed; its logins are revoked")
+
+    _operator_run(reset)
+
+
+@cli.group()
+def keys() -> None:
+    """Encryption keys: status, rotate, rewrap, retire (see docs/security.md for the runbook)."""
+
+
+@keys.command("generate-file")
+@click.argument("path", type=click.Path(path_type=Path))
+def keys_generate_file(path: Path) -> None:
+    """Write a new random 256-bit key to PATH (mode 0600) for CYRANO_MASTER_KEY_FILE or CYRANO_JWT_SECRET_FILE."""
+    from cyrano_mcp.security.keyfiles import write_key_file
+
+    try:
+        write_key_file(path)
+    except FileExistsError:
+        click.echo(f"cyrano-mcp: {path} exists; a key file is never overwritten", err=True)
+        sys.exit(2)
+    click.echo(f"wrote {path} (mode 0600); back it up somewhere safe")
+
+
+@keys.command("status")
+def keys_status() -> None:
+    """Each key type's versions, and how many stored values use each."""
+    from cyrano_mcp.security.crypto.rewrap import usage
+
+    async def show(runtime: "Runtime") -> None:
+        security = runtime.security
+        records = await security.keyring.versions()
+        for key_type in sorted({record[0] for record in records}):
+            versions = [record for record in records if record[0] == key_type]
+            live = [version for _, version, _, retired in versions if retired is None]
+            counts = await usage(runtime.database, security.fields, key_type, live)
+            for _, version, created, retired in versions:
+                state = "retired" if retired else ("current" if version == max(live) else "old")
+                used = "" if retired or key_type == "audit" else f", {counts.get(f'v{version}', 0)} values"
+                click.echo(f"{key_type:<12} v{version:<3} {state:<8} created {created:%Y-%m-%d}{used}")
+            if counts.get("plaintext"):
+                click.echo(f"{key_type:<12} {counts['plaintext']} values not yet encrypted: run `keys rewrap`")
+
+    _operator_run(show)
+
+
+@keys.command("rotate")
+@click.option("--type", "key_type", default=None, help="One key type (default: every type).")
+def keys_rotate(key_type: str | None) -> None:
+    """Add a new key version; new writes use it (running servers switch within 30 s). Then run `keys rewrap`."""
+    from cyrano_mcp.security.audit import KEY_TYPE as AUDIT
+
+    async def rotate(runtime: "Runtime") -> None:
+        security = runtime.security
+        types = [key_type] if key_type else sorted({AUDIT, *security.fields.key_types})
+        for name in types:
+            version = await security.keyring.rotate(name)
+            await security.audit.append(
+                "key_rotated", actor=_operator(), outcome="ok", target=name, detail={"version": version}
+            )
+            click.echo(f"{name}: new writes use v{version}")
+
+    _operator_run(rotate)
+
+
+@keys.command("rewrap")
+@click.option("--type", "key_type", default=None, help="One key type (default: every type).")
+@click.option("--batch", type=click.IntRange(1, 10_000), default=200, show_default=True, help="Rows per transaction.")
+def keys_rewrap(key_type: str | None, batch: int) -> None:
+    """Re-encrypt stored values under the current key versions; safe to interrupt and run again."""
+    from cyrano_mcp.security.crypto.rewrap import rewrap
+
+    async def run(runtime: "Runtime") -> None:
+        security = runtime.security
+        reports = await rewrap(
+            runtime.database,
+            security.fields,
+            key_type=key_type,
+            batch=batch,
+            progress=lambda field, done: click.echo(f"{field}: {done} re-encrypted so far"),
+        )
+        for report in reports:
+            click.echo(f"{report.column}: {report.rewrapped} values now on v{report.to_version}")
+            if report.failed:
+                click.echo(
+                    f"{report.column}: {len(report.failed)} values fail their integrity check: {report.failed[:10]}"
+                )
+            await security.audit.append(
+                "keys_rewrapped",
+                actor=_operator(),
+                outcome="ok" if not report.failed else "partial",
+                target=report.column,
+                detail={"values": report.rewrapped, "failed": len(report.failed), "version": report.to_version},
+            )
+        if any(report.failed for report in reports):
+            sys.exit(1)
+
+    _operator_run(run)
+
+
+@keys.command("retire")
+@click.option("--type", "key_type", required=True)
+@click.option("--version", "version", type=int, required=True)
+def keys_retire(key_type: str, version: int) -> None:
+    """Destroy an old key version; refused while any stored value still uses it."""
+    from cyrano_mcp.errors import ConfigError
+    from cyrano_mcp.security.audit import KEY_TYPE as AUDIT
+    from cyrano_mcp.security.crypto.rewrap import usage
+
+    async def retire(runtime: "Runtime") -> None:
+        security = runtime.security
+        if key_type == AUDIT:
+            raise ConfigError("audit keys are never retired: the audit chain must stay verifiable")
+        in_use = (await usage(runtime.database, security.fields, key_type, [version]))[f"v{version}"]
+        if in_use:
+            raise ConfigError(f"{in_use} stored values still use {key_type} v{version}; run `cyrano-mcp keys rewrap`")
+        await security.keyring.retire(key_type, version)
+        await security.audit.append(
+            "key_retired", actor=_operator(), outcome="ok", target=key_type, detail={"version": version}
+        )
+        click.echo(f"{key_type} v{version} retired; its key material is gone")
+
+    _operator_run(retire)
+
+
+@cli.group()
+def audit() -> None:
+    """The audit log."""
+
+
+@audit.command("verify")
+@click.option("--anchor", default=None, help="SEQ:MAC printed by an earlier verify; checks history was not rewritten.")
+def audit_verify(anchor: str | None) -> None:
+    """Walk the whole hash chain; exit 1 if any record was edited, deleted, reordered or inserted."""
+    checkpoint: tuple[int, str] | None = None
+    if anchor is not None:
+        seq, _, mac = anchor.partition(":")
+        if not seq.isdigit() or len(mac) != 64:
+            click.echo("cyrano-mcp: --anchor must look like 1234:<64 hex digits>", err=True)
+            sys.exit(2)
+        checkpoint = (int(seq), mac)
+
+    async def verify(runtime: "Runtime") -> bool:
+        report = await runtime.security.audit.verify(anchor=checkpoint)
+        for problem in report.problems:
+            click.echo(f"PROBLEM: {problem}")
+        click.echo(f"{report.records} records; head {report.head_seq}:{report.head_mac}")
+        click.echo("the chain is intact" if report.ok else "the audit log has been tampered with")
+        return report.ok
+
+    if not _operator_run(verify):
+        sys.exit(1)
 
 
 @cli.command()

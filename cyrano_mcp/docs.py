@@ -1,7 +1,7 @@
-"""Tables in the README that are generated from the code, so they cannot drift from it.
+"""Tables in the docs that are generated from the code, so they cannot drift from it.
 
-`python -m cyrano_mcp.docs README.md` rewrites every `<!-- name:begin -->...<!-- name:end -->` block;
-a test fails when the README is out of date.
+`python -m cyrano_mcp.docs README.md docs/security.md` rewrites every `<!-- name:begin -->...<!-- name:end -->`
+block; a test fails when a document is out of date.
 """
 
 import re
@@ -52,12 +52,32 @@ def tools_table(catalogue: list[dict[str, Any]]) -> str:
     return "\n".join(rows)
 
 
+# Which generated blocks each document holds (paths relative to the repository root).
+DOCUMENTS: dict[str, tuple[str, ...]] = {
+    "README.md": ("settings", "tools"),
+    "docs/security.md": ("grants", "permissions"),
+}
+
+
 def generated_blocks() -> dict[str, str]:
+    from cyrano_mcp.security.rbac import grants_table, permission_table
     from cyrano_mcp.server import build_runtime
     from cyrano_mcp.settings import load_settings
 
-    catalogue = build_runtime(load_settings(plugins="", disabled_engines="")).registry.catalogue()
-    return {"settings": settings_table(), "tools": tools_table(catalogue)}
+    registry = build_runtime(load_settings(plugins="", disabled_engines="")).registry
+    catalogue = registry.catalogue()
+    users: dict[str, list[str]] = {}
+    for row in catalogue:
+        users.setdefault(row["permission"], []).append(row["name"])
+    for engine in registry.engines:
+        for template in engine.resources:
+            users.setdefault(template.permission, []).append(template.uri_template)
+    return {
+        "settings": settings_table(),
+        "tools": tools_table(catalogue),
+        "grants": grants_table(),
+        "permissions": permission_table(users),
+    }
 
 
 def _replacement(body: str) -> Callable[[re.Match[str]], str]:
@@ -75,8 +95,12 @@ def render(document: str, blocks: dict[str, str]) -> str:
 
 def main(paths: list[str]) -> None:
     blocks = generated_blocks()
-    for path in map(Path, paths):
-        path.write_text(render(path.read_text(encoding="utf-8"), blocks), encoding="utf-8")
+    for name in paths:
+        path = Path(name)
+        wanted = DOCUMENTS.get(path.as_posix(), tuple(blocks))
+        path.write_text(
+            render(path.read_text(encoding="utf-8"), {block: blocks[block] for block in wanted}), encoding="utf-8"
+        )
 
 
 if __name__ == "__main__":

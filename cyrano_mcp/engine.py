@@ -18,6 +18,7 @@ from cyrano_mcp.errors import ConfigError
 
 if TYPE_CHECKING:
     from cyrano_mcp.llm.gateway import LLMGateway
+    from cyrano_mcp.security.crypto import FieldCipher
     from cyrano_mcp.settings import Settings
     from cyrano_mcp.store.database import Database
 
@@ -135,6 +136,13 @@ class EngineContext:
     registry: RegistryView
     llm: "LLMGateway" = field(default_factory=_no_model)
     extras: dict[str, Any] = field(default_factory=dict)
+    # Field encryption: `fields.field(table=..., column=..., key_type=...)` declares an encrypted column.
+    fields: "FieldCipher | None" = None
+
+    def require_fields(self) -> "FieldCipher":
+        if self.fields is None:
+            raise ConfigError("this engine stores encrypted fields, but no field encryption was configured")
+        return self.fields
 
 
 EngineFactory = Callable[[EngineContext], Engine]

@@ -1,4 +1,9 @@
-"""The HTTP app: streamable HTTP at /mcp, legacy SSE at /sse (+ /messages/), /healthz, /readyz and /metrics."""
+"""The HTTP app: streamable HTTP at /mcp, legacy SSE at /sse (+ /messages/), /auth/*, /healthz, /readyz, /metrics.
+
+Every MCP route needs a bearer token (the SDK's TokenVerifier/AuthSettings; see `security/`); the
+security middleware (headers, limits, body size) wraps the whole app, inside the request-id middleware.
+/healthz, /readyz and /metrics need no token: keep /metrics on a network only the scraper reaches.
+"""
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -12,9 +17,13 @@ from starlette.routing import BaseRoute, Route
 
 from cyrano_mcp import __version__
 from cyrano_mcp.observability import metrics
+from cyrano_mcp.observability.logging import get_logger
 from cyrano_mcp.observability.requests import RequestContextMiddleware
+from cyrano_mcp.security.http import auth_routes, security_middleware
 from cyrano_mcp.server import Runtime
 from cyrano_mcp.system.service import SystemService
+
+log = get_logger(__name__)
 
 
 def build_http_app(runtime: Runtime) -> Starlette:
@@ -29,8 +38,20 @@ def build_http_app(runtime: Runtime) -> Starlette:
         stateless_http=settings.stateless_http,
         json_response=settings.json_response,
         transport_security=security,
+        max_request_body_size=settings.max_request_bytes,
     )
-    sse_app = runtime.server.sse_app(sse_path="/sse", message_path="/messages/", transport_security=security)
+    sse_app = runtime.server.sse_app(
+        sse_path="/sse",
+        message_path="/messages/",
+        transport_security=security,
+        max_request_body_size=settings.max_request_bytes,
+    )
+    if not runtime.security.http_auth:
+        log.warning(
+            "http_auth_disabled",
+            advice="CYRANO_INSECURE_HTTP_NO_AUTH is on: every HTTP caller acts as the local user "
+            f"{settings.local_user!r}. For local development only.",
+        )
     system = SystemService(
         settings=settings, database=runtime.database, registry=runtime.registry, started_at=runtime.started_at
     )
@@ -55,8 +76,12 @@ def build_http_app(runtime: Runtime) -> Starlette:
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         Route("/metrics", metrics_endpoint, methods=["GET"]),
+        *auth_routes(runtime.security),
         *mcp_app.routes,
         *sse_app.routes,
     ]
-    middleware = [Middleware(RequestContextMiddleware), *mcp_app.user_middleware]
+    middleware = [
+        Middleware(RequestContextMiddleware),
+        *security_middleware(settings, runtime.security, sdk_auth=mcp_app.user_middleware),
+    ]
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)

@@ -4,16 +4,18 @@ Built-in engines and third-party ones arrive the same way: a factory in the `cyr
 entry-point group (or named in `CYRANO_PLUGINS`). A duplicate engine or tool name stops start-up.
 """
 
-import functools
 import importlib
+import inspect
 import json
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import Any
 
-from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError
+from pydantic import BaseModel, create_model
 
 from cyrano_mcp.callpath import CallPath, RegistryTool, build_tool
 from cyrano_mcp.engine import Engine, EngineContext, EngineFactory, Operation, ResourceTemplate
@@ -70,8 +72,10 @@ def load_factory(spec: str) -> EngineFactory:
 class Registry:
     """Holds the engines in dependency order and the tools made from their operations."""
 
-    def __init__(self, call_path: CallPath | None = None) -> None:
+    def __init__(self, call_path: CallPath | None = None, core_components: Sequence[Component] = ()) -> None:
         self.call_path = call_path or CallPath()
+        # Schema components of the core (security), migrated before any engine's.
+        self._core_components = list(core_components)
         self._engines: dict[str, Engine] = {}
         self._origins: dict[str, str] = {}
         self._tools: dict[str, tuple[str, Operation[Any, Any]]] = {}
@@ -127,7 +131,8 @@ class Registry:
         return self._tools[tool_name][0]
 
     def components(self) -> list[Component]:
-        return [Component(engine.name, engine.migrations) for engine in self.engines if engine.migrations]
+        engines = [Component(engine.name, engine.migrations) for engine in self.engines if engine.migrations]
+        return [*self._core_components, *engines]
 
     def build_tools(self) -> list[RegistryTool]:
         return [build_tool(name, operation, self.call_path) for name, (_, operation) in self._tools.items()]
@@ -140,7 +145,7 @@ class Registry:
                     name=template.name,
                     description=template.description,
                     mime_type=template.mime_type,
-                )(_resource_reader(template))
+                )(_resource_reader(template, self.call_path))
 
     def catalogue(self) -> list[dict[str, Any]]:
         """Every tool with its schemas, as `cyrano-mcp tools --json` prints it."""
@@ -184,19 +189,50 @@ def _dependency_order(engines: dict[str, Engine]) -> list[Engine]:
     return ordered
 
 
-def _resource_reader(template: ResourceTemplate) -> Callable[..., Awaitable[str]]:
-    """Wrap a resource handler so domain errors reach the client as resource errors.
+class ResourceText(BaseModel):
+    text: str
 
-    `functools.wraps` keeps the handler's signature: the SDK matches its parameters to the URI template.
+
+def _resource_reader(template: ResourceTemplate, call_path: CallPath) -> Callable[..., Awaitable[str]]:
+    """A reader that sends every read through the call path (audit, auth, limits, RBAC) like a tool call.
+
+    The SDK matches the reader's parameters to the URI template and injects the `Context` parameter, so
+    the reader gets the handler's own parameters plus `ctx`.
     """
+    handler_signature = inspect.signature(template.handler)
+    params_model = create_model(  # type: ignore[call-overload]
+        f"{template.name}_params", **dict.fromkeys(handler_signature.parameters, (str, ...))
+    )
 
-    @functools.wraps(template.handler)
-    async def read(**params: str) -> str:
+    async def handle(params: BaseModel) -> ResourceText:
+        return ResourceText(text=await template.handler(**params.model_dump()))
+
+    operation: Operation[BaseModel, ResourceText] = Operation(
+        name="read_" + re.sub(r"[^a-z0-9_]", "_", template.name.lower())[:35],
+        description=template.description,
+        input_model=params_model,
+        output_model=ResourceText,
+        handler=handle,
+        permission=template.permission,
+        read_only=True,
+    )
+
+    async def read(**arguments: Any) -> str:
+        ctx = arguments.pop("ctx")
         try:
-            return await template.handler(**params)
+            result = await call_path.read_resource(f"resource:{template.name}", operation, arguments, ctx)
         except DomainError as exc:
             raise ResourceError(f"{exc.code}: {exc.message}") from None
+        assert isinstance(result, ResourceText)
+        return result.text
 
+    keyword_only = [
+        parameter.replace(kind=inspect.Parameter.KEYWORD_ONLY) for parameter in handler_signature.parameters.values()
+    ]
+    context_parameter = inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=Context)
+    read.__signature__ = inspect.Signature([*keyword_only, context_parameter], return_annotation=str)  # type: ignore[attr-defined]
+    read.__annotations__ = {**template.handler.__annotations__, "ctx": Context, "return": str}
+    read.__name__ = template.name
     return read
 
 

@@ -11,16 +11,21 @@ from datetime import UTC, datetime
 from typing import Any
 
 import anyio
+from mcp.server.auth.settings import AuthSettings
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.tools import Tool
+from pydantic import AnyHttpUrl
 
 from cyrano_mcp import __version__
+from cyrano_mcp.callpath import CallInterceptor, CallPath
 from cyrano_mcp.engine import EngineContext
-from cyrano_mcp.llm import build_gateway, llm_component
+from cyrano_mcp.llm import LLM_COMPONENT, build_gateway
 from cyrano_mcp.observability import metrics
 from cyrano_mcp.observability.logging import get_logger
 from cyrano_mcp.observability.tracing import ToolCallSpans, configure_tracing
 from cyrano_mcp.registry import EngineSource, Registry, discover_engine_sources
+from cyrano_mcp.security.migrations import COMPONENT as SECURITY_COMPONENT
+from cyrano_mcp.security.services import Security
 from cyrano_mcp.settings import Settings
 from cyrano_mcp.store.database import Database
 from cyrano_mcp.store.migrate import SchemaStatus, ensure_current
@@ -40,15 +45,23 @@ class Runtime:
         self.started_at = datetime.now(UTC)
         self.database = Database(settings)
         self.llm = build_gateway(settings, self.database)
-        self.registry = Registry()
-        context = EngineContext(settings=settings, database=self.database, registry=self.registry, llm=self.llm)
+        self.security = Security(settings, self.database)
+        # Metrics and tracing first (outermost), so they see the security layers' refusals too.
+        interceptors: list[CallInterceptor] = [ToolCallSpans()] if configure_tracing() else []
+        self.registry = Registry(CallPath(interceptors), core_components=[SECURITY_COMPONENT, LLM_COMPONENT])
+        context = EngineContext(
+            settings=settings,
+            database=self.database,
+            registry=self.registry,
+            llm=self.llm,
+            fields=self.security.fields,
+        )
         context.extras["started_at"] = self.started_at
-        self.registry.load(discover_engine_sources(settings) if sources is None else sources, context)
-        self.registry.add(llm_component(), origin="core (cyrano_mcp.llm)")
-        # Outermost interceptors, so they see the refusals of those added later (auth, RBAC, rate limits).
-        if configure_tracing():
-            self.registry.call_path.add_interceptor(ToolCallSpans())
+        engines = discover_engine_sources(settings) if sources is None else sources
+        self.registry.load([*self.security.engine_sources(), *engines], context)
         self.registry.call_path.add_interceptor(metrics.ToolCallMetrics(self.registry.tool_names))
+        for interceptor in self.security.interceptors():
+            self.registry.call_path.add_interceptor(interceptor)
         self.server: MCPServer[None] = MCPServer(
             "cyrano",
             title="Cyrano",
@@ -57,11 +70,26 @@ class Runtime:
             tools=list[Tool](self.registry.build_tools()),
             lifespan=lambda _server: self.running(),
             warn_on_duplicate_tools=False,
+            middleware=[self.security.tools_filter(self.registry)],
+            **self._http_auth(settings),
         )
         self.registry.install_resources(self.server)
         self.schema: SchemaStatus | None = None
         self._users = 0
         self._lock = anyio.Lock()
+
+    def _http_auth(self, settings: Settings) -> dict[str, Any]:
+        """Bearer tokens on every HTTP request (the SDK serves RFC 9728 metadata and answers 401)."""
+        if not self.security.http_auth:
+            return {}
+        return {
+            "token_verifier": self.security.verifier,
+            "auth": AuthSettings(
+                issuer_url=AnyHttpUrl(settings.public_url),
+                resource_server_url=AnyHttpUrl(f"{settings.public_url}/mcp"),
+                validate_token_resource=False,  # our verifier checks `aud` itself
+            ),
+        }
 
     async def start(self) -> None:
         await self.database.open()
@@ -69,6 +97,7 @@ class Runtime:
             self.schema = await ensure_current(
                 self.database, self.registry.components(), auto_migrate=self.settings.auto_migrate
             )
+            await self.security.start(self.registry)
         except BaseException:
             await self.database.close()
             raise
@@ -84,6 +113,7 @@ class Runtime:
     async def stop(self) -> None:
         await self.llm.aclose()
         metrics.unwatch_store(self.database, self.settings.data_dir)
+        await self.security.stop()
         await self.database.close()
 
     @asynccontextmanager

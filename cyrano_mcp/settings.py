@@ -3,11 +3,12 @@
 Engines never read the environment themselves; they get these settings through their `EngineContext`.
 """
 
+import ipaddress
 from pathlib import Path
 from typing import Annotated, Literal
 
 import platformdirs
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from cyrano_mcp.errors import ConfigError
@@ -31,6 +32,16 @@ def _vendor_variable(name: str) -> AliasChoices:
 
 def _every_redaction() -> list[RedactionKind]:
     return ["ssn", "card", "bank_account"]
+
+
+def is_loopback(host: str) -> bool:
+    """Whether a bind address only accepts connections from this machine."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def _split_csv(value: object) -> object:
@@ -92,10 +103,81 @@ class Settings(BaseSettings):
         default=50_000_000, ge=1_000, le=2_000_000_000, description="Largest document Arkiver ingests, in bytes."
     )
     max_document_pages: int = Field(default=2000, ge=1, le=100_000, description="Most pages Arkiver ingests.")
+    max_request_bytes: int = Field(
+        default=4 * 1024 * 1024, ge=1024, le=512 * 1024 * 1024, description="Largest HTTP request body accepted."
+    )
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Browser origins allowed to call the HTTP app cross-origin (CORS); comma-separated. "
+        "Empty: no CORS headers at all.",
+    )
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Addresses of TLS-terminating proxies whose X-Forwarded-For / X-Forwarded-Proto are believed; "
+        "comma-separated. Empty: the socket's peer address is the client.",
+    )
+    tls_certfile: Path | None = Field(default=None, description="PEM certificate: serve HTTPS directly.")
+    tls_keyfile: Path | None = Field(default=None, description="PEM private key of `CYRANO_TLS_CERTFILE`.")
+    public_url: str = Field(
+        default="http://127.0.0.1:8765",
+        description="The server's external base URL: token issuer, token audience (`<url>/mcp`) and the "
+        "RFC 9728 protected-resource metadata.",
+    )
+    insecure_http_no_auth: bool = Field(
+        default=False,
+        description="Local development only: HTTP without bearer tokens (callers act as the local user). "
+        "Refused unless the bind address is loopback.",
+    )
+
+    local_user: str = Field(
+        default="local",
+        description="The account stdio (and in-process) callers act as. The default `local` is created as an "
+        "admin without a password on first use; any other name must exist (`cyrano-mcp users add`).",
+    )
+    access_token_minutes: int = Field(default=15, ge=1, le=60, description="Lifetime of access tokens.")
+    refresh_token_days: int = Field(default=7, ge=1, le=90, description="Lifetime of refresh tokens.")
+    jwt_secret: SecretStr | None = Field(
+        default=None,
+        description="Token signing key, >= 256 random bits as base64url or hex. Unset: `CYRANO_JWT_SECRET_FILE`.",
+    )
+    jwt_secret_file: Path | None = Field(
+        default=None,
+        description="File (mode 0600) holding the token signing key. Unset: `<data dir>/keys/jwt.key`, "
+        "generated on first start for the embedded SQLite store.",
+    )
+    master_key: SecretStr | None = Field(
+        default=None,
+        description="Master key (256 bits, base64url or hex) protecting the field-encryption keyring. "
+        "Unset: `CYRANO_MASTER_KEY_FILE`.",
+    )
+    master_key_file: Path | None = Field(
+        default=None,
+        description="File (mode 0600) holding the master key. Unset: `<data dir>/keys/master.key`, generated on "
+        "first start for the embedded SQLite store. Back it up: without it encrypted fields are lost.",
+    )
+    argon2_memory_kib: int = Field(
+        default=32768, ge=19456, le=4 * 1024 * 1024, description="Argon2id memory cost of password hashes, in KiB."
+    )
+    argon2_time_cost: int = Field(default=2, ge=2, le=20, description="Argon2id passes over memory.")
+    argon2_parallelism: int = Field(default=1, ge=1, le=16, description="Argon2id lanes.")
+
     redis_url: SecretStr | None = Field(
         default=None,
-        description="Redis for state shared by several processes (`redis://host:6379/0`); "
-        "when set, readiness also checks that it answers.",
+        description="`redis://host:port/db`: state shared by several processes (rate-limit counters). Unset: in "
+        "memory, per process. When set, readiness also checks that it answers.",
+    )
+    rate_limit_user: str = Field(
+        default="100/minute", description="Tool calls per authenticated user (e.g. `100/minute`, `5000/hour`)."
+    )
+    rate_limit_anonymous: str = Field(
+        default="20/minute", description="Calls and unauthenticated requests per client address."
+    )
+    rate_limit_login: str = Field(default="10/minute", description="Login and refresh attempts per client address.")
+    rate_limit_max_penalty_seconds: int = Field(
+        default=3600,
+        ge=1,
+        le=86400,
+        description="Longest block after repeated violations (each violation within an hour doubles the block).",
     )
 
     log_level: LogLevel = Field(default="INFO", description="Lowest level written to stderr.")
@@ -175,7 +257,15 @@ class Settings(BaseSettings):
     )
 
     @field_validator(
-        "allowed_hosts", "allowed_origins", "plugins", "disabled_engines", "allowed_roots", "llm_redact", mode="before"
+        "allowed_hosts",
+        "allowed_origins",
+        "cors_origins",
+        "trusted_proxies",
+        "plugins",
+        "disabled_engines",
+        "allowed_roots",
+        "llm_redact",
+        mode="before",
     )
     @classmethod
     def _comma_separated(cls, value: object) -> object:
@@ -205,6 +295,17 @@ class Settings(BaseSettings):
     def _unset_if_blank(cls, value: SecretStr | None) -> SecretStr | None:
         return value if value is not None and value.get_secret_value().strip() else None
 
+    @field_validator("rate_limit_user", "rate_limit_anonymous", "rate_limit_login")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        from limits import parse
+
+        try:
+            parse(value)
+        except ValueError:
+            raise ValueError("must look like `100/minute` or `20 per 10 seconds`") from None
+        return value
+
     @field_validator("redis_url")
     @classmethod
     def _redis_scheme(cls, value: SecretStr | None) -> SecretStr | None:
@@ -213,6 +314,24 @@ class Settings(BaseSettings):
         if not value.get_secret_value().startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("must start with redis://, rediss:// or unix://")
         return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _coherent(self) -> "Settings":
+        if self.insecure_http_no_auth and not is_loopback(self.host):
+            raise ValueError(
+                "CYRANO_INSECURE_HTTP_NO_AUTH is refused unless CYRANO_HOST is a loopback address "
+                f"(it is {self.host!r})"
+            )
+        if (self.tls_certfile is None) != (self.tls_keyfile is None):
+            raise ValueError("CYRANO_TLS_CERTFILE and CYRANO_TLS_KEYFILE go together")
+        return self
 
     @property
     def sqlite_path(self) -> Path:
@@ -237,8 +356,9 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
-            field = ".".join(str(part) for part in error["loc"]) or "settings"
-            problems.append(f"{_variable(field)}: {error['msg']}")
+            field = ".".join(str(part) for part in error["loc"])
+            message = error["msg"].removeprefix("Value error, ")
+            problems.append(f"{_variable(field)}: {error['msg']}" if field else message)
         raise ConfigError("invalid settings: " + "; ".join(problems)) from None
 
 

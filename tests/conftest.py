@@ -124,20 +124,31 @@ def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"
 
 
+# Argon2id at the lowest cost Cyrano accepts (19 MiB, t=2): the tests log in often.
+TEST_SETTINGS: dict[str, Any] = {"log_format": "json", "argon2_memory_kib": 19456}
+
+
+def shared_store_keys() -> dict[str, str]:
+    """PostgreSQL is shared by processes, so Cyrano wants its keys given, never generated."""
+    from cyrano_mcp.security.keyfiles import new_key_text
+
+    return {"master_key": new_key_text(), "jwt_secret": new_key_text()}
+
+
 @pytest.fixture
 def settings(data_dir: Path) -> Settings:
     """Settings on a fresh SQLite store in a temporary data dir."""
-    return load_settings(data_dir=data_dir, log_format="json")
+    return load_settings(data_dir=data_dir, **TEST_SETTINGS)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 async def any_store_settings(request: pytest.FixtureRequest, data_dir: Path) -> AsyncIterator[Settings]:
     """The same test on the embedded SQLite store and on PostgreSQL."""
     if request.param == "sqlite":
-        yield load_settings(data_dir=data_dir, log_format="json")
+        yield load_settings(data_dir=data_dir, **TEST_SETTINGS)
         return
     name = await _create_postgres_database()
     try:
-        yield load_settings(data_dir=data_dir, log_format="json", database_url=_postgres_url(name))
+        yield load_settings(data_dir=data_dir, database_url=_postgres_url(name), **TEST_SETTINGS, **shared_store_keys())
     finally:
         await _drop_postgres_database(name)

@@ -1,12 +1,17 @@
-"""The README's generated tables match the code (run `make docs` after changing settings or tools)."""
+"""The docs' generated tables match the code (run `make docs` after changing settings, tools or roles)."""
 
 from pathlib import Path
 
-from cyrano_mcp.docs import generated_blocks, render
+import pytest
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+from cyrano_mcp.docs import DOCUMENTS, generated_blocks, render
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_readme_tables_are_current() -> None:
-    current = README.read_text(encoding="utf-8")
-    assert render(current, generated_blocks()) == current, "README.md is out of date: run `make docs`"
+@pytest.mark.parametrize("document", sorted(DOCUMENTS))
+def test_generated_tables_are_current(document: str) -> None:
+    blocks = generated_blocks()
+    current = (ROOT / document).read_text(encoding="utf-8")
+    wanted = {name: blocks[name] for name in DOCUMENTS[document]}
+    assert render(current, wanted) == current, f"{document} is out of date: run `make docs`"

@@ -7,13 +7,14 @@ label every result with `method_label(completion_or_None)`: `llm:<provider>/<mod
 
 from cyrano_mcp.llm.build import build_gateway
 from cyrano_mcp.llm.check import run_check
-from cyrano_mcp.llm.component import llm_component
+from cyrano_mcp.llm.component import LLM_COMPONENT
 from cyrano_mcp.llm.errors import LLMError, ModelOutputError, ModelUnavailableError
 from cyrano_mcp.llm.gateway import LLMGateway
 from cyrano_mcp.llm.reports import LLMCheckReport, LLMUsageQuery, LLMUsageReport, ProviderStatus, UsageTotals
 from cyrano_mcp.llm.types import RULES, Completion, LLMRequest, Message, Usage, method_label
 
 __all__ = [
+    "LLM_COMPONENT",
     "RULES",
     "Completion",
     "LLMCheckReport",
@@ -29,7 +30,6 @@ __all__ = [
     "Usage",
     "UsageTotals",
     "build_gateway",
-    "llm_component",
     "method_label",
     "run_check",
 ]

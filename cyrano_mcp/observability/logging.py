@@ -121,8 +121,9 @@ def configure_logging(level: LogLevel = "INFO", fmt: LogFormat = "auto", stream:
         root.removeHandler(existing)
     root.addHandler(handler)
     root.setLevel(level)
-    # Third-party chatter that is noise at INFO. The model SDKs log request bodies (prompts) at DEBUG, and
-    # SQLAlchemy's engine logger prints statement parameters (client data) at INFO: never below WARNING.
+    # Third-party chatter that is noise at INFO. The model SDKs log request bodies (prompts) at DEBUG,
+    # SQLAlchemy's engine logger prints statement parameters (client data) at INFO, and the SDK's SSE
+    # transport and sse-starlette log whole messages (documents, passwords, tokens) at DEBUG: never below WARNING.
     for noisy in (
         "httpx",
         "httpx2",
@@ -133,6 +134,9 @@ def configure_logging(level: LogLevel = "INFO", fmt: LogFormat = "auto", stream:
         "alembic",
         "openai",
         "anthropic",
+        "mcp.server.sse",
+        "mcp.server.streamable_http",  # "Terminating session: None" on every stateless request
+        "sse_starlette",
     ):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
     _route_structlog_to_stdlib()

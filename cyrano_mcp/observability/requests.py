@@ -6,21 +6,17 @@ id, the middleware puts the one it made into the request's headers, so the tool 
 carries log and answer under the same id as the request line.
 """
 
-import itertools
 import logging
-import secrets
 import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cyrano_mcp.callpath import _REQUEST_ID  # the same rule the call path applies
+from cyrano_mcp.calls import new_correlation_id
 from cyrano_mcp.observability.logging import get_logger, request_correlation_id
 
 log = get_logger("cyrano.http")
 _enabled_for = logging.getLogger("cyrano.http").isEnabledFor
-# Ids need to be unique, not secret: a per-process random prefix and a counter are cheaper than uuid4.
-_PREFIX = secrets.token_hex(6)
-_sequence = itertools.count(1)
 
 HEADER = b"x-request-id"
 # Probes and scrapes arrive every few seconds; their lines are detail, not business events.
@@ -47,7 +43,7 @@ class RequestContextMiddleware:
         given = next((value for name, value in headers if name == HEADER), None)
         correlation_id = given.decode("latin-1") if given is not None else ""
         if not _REQUEST_ID.match(correlation_id):
-            correlation_id = f"{_PREFIX}{next(_sequence):012x}"
+            correlation_id = new_correlation_id()
             scope = {**scope, "headers": [*(h for h in headers if h[0] != HEADER), (HEADER, correlation_id.encode())]}
         echoed = (HEADER, correlation_id.encode())
         status = 500

@@ -26,7 +26,9 @@ def create_engine(context: EngineContext) -> Engine:
     service = ArkiverService(
         database=context.database,
         settings=context.settings,
-        matters=MattersService(context.database),
+        matters=MattersService(
+            context.database, context.require_fields().field(table="matters", column="notes", key_type="matters")
+        ),
         llm=context.llm,
     )
 

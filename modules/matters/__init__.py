@@ -1,7 +1,7 @@
 """The `matters` module: the client matters that every document, timeline and workflow hangs off."""
 
 from cyrano_mcp.engine import Engine, EngineContext, Operation, ResourceTemplate
-from modules.matters.migrations import MIGRATIONS
+from modules.matters.migrations import migrations
 from modules.matters.models import (
     MatterClose,
     MatterCreate,
@@ -18,7 +18,9 @@ __all__ = ["MattersService", "create_engine"]
 
 
 def create_engine(context: EngineContext) -> Engine:
-    service = MattersService(context.database)
+    # Notes hold privileged client material: stored sealed, bound to their matter's row.
+    notes = context.require_fields().field(table="matters", column="notes", key_type="matters")
+    service = MattersService(context.database, notes)
 
     async def get(params: MatterGet) -> MatterRecord:
         return await service.get(params.matter_id)
@@ -31,7 +33,7 @@ def create_engine(context: EngineContext) -> Engine:
         name="matters",
         description="Client matters: who the client is, what the matter is about, who is responsible, "
         "and whether it is open.",
-        migrations=MIGRATIONS,
+        migrations=migrations(notes),
         operations=[
             Operation(
                 name="create",

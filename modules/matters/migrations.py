@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from alembic.operations import Operations
 
 from cyrano_mcp.engine import Migration
+from cyrano_mcp.security.crypto import SealedField
 
 
 def _create_matters(op: Operations) -> None:
@@ -32,4 +33,9 @@ def _create_matters(op: Operations) -> None:
     op.create_index("ix_matters_updated_at", "matters", ["updated_at"])
 
 
-MIGRATIONS = [Migration(1, "create matters", _create_matters)]
+def migrations(notes: SealedField) -> list[Migration]:
+    """The steps, given the sealed `notes` field (step 2 encrypts the notes stored before it existed)."""
+    return [
+        Migration(1, "create matters", _create_matters),
+        Migration(2, "encrypt notes at rest", notes.encrypt_existing()),
+    ]

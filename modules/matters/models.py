@@ -43,7 +43,7 @@ class Matter(SQLModel, table=True):
     opened_on: date = Field(index=True)
     closed_on: date | None = Field(default=None)
     responsible_attorney: str | None = Field(default=None, max_length=200, index=True)
-    notes: str = Field(default="", sa_column=Column(Text, nullable=False))
+    notes: str = Field(default="", sa_column=Column(Text, nullable=False))  # sealed: see MattersService
     version: int = Field(default=1)
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
@@ -66,7 +66,8 @@ class MatterRecord(ToolOutput):
     uri: str = PydanticField(description="The matter as an MCP resource.")
 
     @classmethod
-    def of(cls, matter: Matter) -> "MatterRecord":
+    def of(cls, matter: Matter, *, notes: str) -> "MatterRecord":
+        """`notes` is the opened (decrypted) value; the row holds it sealed."""
         return cls(
             id=matter.id,
             reference=matter.reference,
@@ -77,7 +78,7 @@ class MatterRecord(ToolOutput):
             opened_on=matter.opened_on,
             closed_on=matter.closed_on,
             responsible_attorney=matter.responsible_attorney,
-            notes=matter.notes,
+            notes=notes,
             version=matter.version,
             created_at=matter.created_at,
             updated_at=matter.updated_at,

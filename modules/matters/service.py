@@ -12,6 +12,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from cyrano_mcp.errors import ConflictError, InvalidInputError, NotFoundError
+from cyrano_mcp.security.crypto import SealedField
 from cyrano_mcp.store.database import Database
 from cyrano_mcp.store.types import utc_now
 from modules.matters.models import (
@@ -35,13 +36,18 @@ _ORDER_COLUMNS: dict[str, Any] = {
 
 
 class MattersService:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, notes: SealedField) -> None:
         self._database = database
+        self._notes = notes
+
+    async def _record(self, matter: Matter) -> MatterRecord:
+        return MatterRecord.of(matter, notes=await self._notes.open(matter.id, matter.notes))
 
     async def create(self, data: MatterCreate) -> MatterRecord:
         now = utc_now()
+        matter_id = str(uuid.uuid4())
         matter = Matter(
-            id=str(uuid.uuid4()),
+            id=matter_id,
             reference=data.reference,
             client_name=data.client_name,
             title=data.title,
@@ -49,7 +55,7 @@ class MattersService:
             status=MatterStatus.OPEN,
             opened_on=data.opened_on or date.today(),
             responsible_attorney=data.responsible_attorney,
-            notes=data.notes,
+            notes=await self._notes.seal(matter_id, data.notes),
             version=1,
             created_at=now,
             updated_at=now,
@@ -58,11 +64,12 @@ class MattersService:
             if data.reference is not None:
                 await self._refuse_taken_reference(session, data.reference, matter.id)
             session.add(matter)
-        return MatterRecord.of(matter)
+        return MatterRecord.of(matter, notes=data.notes)
 
     async def get(self, matter_id: str) -> MatterRecord:
         async with self._database.session() as session:
-            return MatterRecord.of(await self._load(session, matter_id))
+            matter = await self._load(session, matter_id)
+        return await self._record(matter)
 
     async def require_open(self, session: AsyncSession, matter_id: str) -> Matter:
         """For other modules attaching work to a matter inside their own unit of work."""
@@ -87,7 +94,7 @@ class MattersService:
             rows = (
                 await session.exec(select(Matter).where(*page_filters).order_by(*ordering).limit(query.limit + 1))
             ).all()
-        items = [MatterRecord.of(row) for row in rows[: query.limit]]
+        items = [await self._record(row) for row in rows[: query.limit]]
         next_cursor = _encode_cursor(rows[query.limit - 1], query) if len(rows) > query.limit else None
         return MatterPage(items=items, total=total, next_cursor=next_cursor)
 
@@ -101,10 +108,10 @@ class MattersService:
             if changes.get("reference") is not None and changes["reference"] != matter.reference:
                 await self._refuse_taken_reference(session, str(changes["reference"]), matter.id)
             for name, value in changes.items():
-                setattr(matter, name, value)
+                setattr(matter, name, await self._notes.seal(matter.id, str(value)) if name == "notes" else value)
             _touch(matter)
             session.add(matter)
-        return MatterRecord.of(matter)
+        return await self._record(matter)
 
     async def close(self, data: MatterClose) -> MatterRecord:
         closed_on = data.closed_on or date.today()
@@ -118,11 +125,13 @@ class MattersService:
             matter.status = MatterStatus.CLOSED
             matter.closed_on = closed_on
             if data.closing_note:
-                separator = "\n\n" if matter.notes else ""
-                matter.notes = f"{matter.notes}{separator}[closed {closed_on.isoformat()}] {data.closing_note}"
+                notes = await self._notes.open(matter.id, matter.notes)
+                separator = "\n\n" if notes else ""
+                closing = f"{notes}{separator}[closed {closed_on.isoformat()}] {data.closing_note}"
+                matter.notes = await self._notes.seal(matter.id, closing)
             _touch(matter)
             session.add(matter)
-        return MatterRecord.of(matter)
+        return await self._record(matter)
 
     async def reopen(self, data: MatterReopen) -> MatterRecord:
         async with self._database.transaction() as session:
@@ -134,7 +143,7 @@ class MattersService:
             matter.closed_on = None
             _touch(matter)
             session.add(matter)
-        return MatterRecord.of(matter)
+        return await self._record(matter)
 
     # --- helpers ------------------------------------------------------------------------------
     async def _load(self, session: AsyncSession, matter_id: str, *, for_update: bool = False) -> Matter:

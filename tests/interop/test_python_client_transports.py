@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import anyio
+import httpx2
 import pytest
 from mcp import Client, StdioServerParameters
 from mcp.client.sse import sse_client
@@ -81,20 +82,34 @@ async def test_streamable_http_creates_and_reads_back_a_matter(
 ) -> None:
     async with cyrano_http_server(tmp_path, stateless=stateless, json_response=json_response) as server:
         with anyio.fail_after(CALL_TIMEOUT):
-            async with Client(
-                streamable_http_client(server.mcp_url), mode=mode, read_timeout_seconds=READ_TIMEOUT
-            ) as client:
+            async with (
+                httpx2.AsyncClient(headers=server.auth_headers) as http,
+                Client(
+                    streamable_http_client(server.mcp_url, http_client=http),
+                    mode=mode,
+                    read_timeout_seconds=READ_TIMEOUT,
+                ) as client,
+            ):
                 created = await exercise(client, mode)
         # A second, independent client sees the same store.
         with anyio.fail_after(CALL_TIMEOUT):
-            async with Client(server.mcp_url, mode=mode, read_timeout_seconds=READ_TIMEOUT) as client:
+            async with (
+                httpx2.AsyncClient(headers=server.auth_headers) as http,
+                Client(
+                    streamable_http_client(server.mcp_url, http_client=http),
+                    mode=mode,
+                    read_timeout_seconds=READ_TIMEOUT,
+                ) as client,
+            ):
                 assert ok(await client.call_tool("matters_get", {"matter_id": created["id"]})) == created
 
 
 @pytest.mark.parametrize("stateless", [False, True], ids=["stateful-app", "stateless-app"])
 async def test_sse_creates_and_reads_back_a_matter(tmp_path: Path, mode: Mode, stateless: bool) -> None:
     async with cyrano_http_server(tmp_path, stateless=stateless) as server:
-        transport: AbstractAsyncContextManager[Any] = sse_client(server.sse_url, timeout=5.0, sse_read_timeout=30.0)
+        transport: AbstractAsyncContextManager[Any] = sse_client(
+            server.sse_url, headers=server.auth_headers, timeout=5.0, sse_read_timeout=30.0
+        )
         with anyio.fail_after(CALL_TIMEOUT):
             async with Client(transport, mode=mode, read_timeout_seconds=READ_TIMEOUT) as client:
                 await exercise(client, mode)

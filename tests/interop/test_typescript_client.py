@@ -90,11 +90,13 @@ async def test_typescript_client_over_streamable_http(
     node: str, tmp_path: Path, record_property: Any, stateless: bool, json_response: bool
 ) -> None:
     async with cyrano_http_server(tmp_path, stateless=stateless, json_response=json_response) as server:
-        summary = await run_client(node, ["http", server.mcp_url], cwd=tmp_path, log=server.log_path)
+        args = ["--header", f"Authorization: Bearer {server.access_token}", "http", server.mcp_url]
+        summary = await run_client(node, args, cwd=tmp_path, log=server.log_path)
     check_summary(summary, "http", record_property)
 
 
 async def test_typescript_client_over_sse(node: str, tmp_path: Path, record_property: Any) -> None:
     async with cyrano_http_server(tmp_path) as server:
-        summary = await run_client(node, ["sse", server.sse_url], cwd=tmp_path, log=server.log_path)
+        args = ["--header", f"Authorization: Bearer {server.access_token}", "sse", server.sse_url]
+        summary = await run_client(node, args, cwd=tmp_path, log=server.log_path)
     check_summary(summary, "sse", record_property)

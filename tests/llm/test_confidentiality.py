@@ -24,6 +24,7 @@ from tests.fakes.asgi import serve
 from tests.fakes.models import answer, running, status
 from tests.llm import probe_engine
 from tests.llm.conftest import MODEL, OWN_KEY, GatewayFactory, Upstream, Verdict, vendor_provider
+from tests.utils.auth import add_user, login
 from tests.utils.mcp import ok
 
 pytestmark = pytest.mark.anyio
@@ -127,19 +128,21 @@ async def test_prompts_and_identifiers_never_reach_the_logs_even_at_debug(
 
 
 async def test_the_callers_credentials_are_never_forwarded_upstream(settings: Settings) -> None:
-    caller_headers = {
-        "Authorization": "Bearer caller-token-must-stay-here",
-        "X-Api-Key": "caller-api-key-must-stay-here",
-        "Cookie": "session=caller-cookie-must-stay-here",
-    }
     async with running("openai") as (fake, url):
         runtime = Runtime(with_openai(settings, url), sources=[EngineSource("test", system.create_engine)])
         async with serve(build_http_app(runtime), lifespan=True) as cyrano:
+            await add_user(runtime, "caller")
+            token = (await login(cyrano, "caller"))["access_token"]
+            caller_headers = {
+                "Authorization": f"Bearer {token}",
+                "X-Api-Key": "caller-api-key-must-stay-here",
+                "Cookie": "session=caller-cookie-must-stay-here",
+            }
             http = httpx2.AsyncClient(headers=caller_headers)
             async with http, Client(streamable_http_client(f"{cyrano}/mcp", http_client=http)) as client:
                 report = ok(await client.call_tool("system_llm_check", {}))
 
     assert report["status"] == "ok"
     received = fake.everything_received()
-    assert "must-stay-here" not in received
+    assert "must-stay-here" not in received and token not in received
     assert [request.headers["authorization"] for request in fake.requests] == [f"Bearer {OWN_KEY}"]

@@ -163,7 +163,9 @@ async def test_over_streamable_http_only_a_2025_client_on_a_stateful_sse_connect
 ) -> None:
     model = ClientModel("It is a mutual NDA.")
     runtime = Runtime(
-        sampling_settings.model_copy(update={"stateless_http": stateless, "json_response": json_response}),
+        sampling_settings.model_copy(
+            update={"stateless_http": stateless, "json_response": json_response, "insecure_http_no_auth": True}
+        ),
         sources=[EngineSource("test", probe_engine.create_engine)],
     )
 

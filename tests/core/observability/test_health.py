@@ -17,8 +17,8 @@ from cyrano_mcp.http import build_http_app
 from cyrano_mcp.observability import health
 from cyrano_mcp.server import build_runtime
 from cyrano_mcp.settings import Settings, load_settings
-from tests.conftest import REDIS_URL, service_unavailable
-from tests.utils.http import serve_app
+from tests.conftest import REDIS_URL, service_unavailable, shared_store_keys
+from tests.utils.http import no_auth, serve_app
 from tests.utils.mcp import MODES, ok
 from tests.utils.proxy import tcp_proxy
 
@@ -37,7 +37,7 @@ def by_name(body: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 @pytest.mark.parametrize("mode", MODES)
 async def test_readyz_and_system_health_report_the_same_checks(settings: Settings, mode: str) -> None:
-    async with serve_app(build_http_app(build_runtime(settings))) as url:
+    async with serve_app(build_http_app(build_runtime(no_auth(settings)))) as url:
         status, body = await readyz(url)
         async with Client(f"{url}/mcp", mode=mode) as client:
             tool = ok(await client.call_tool("system_health", {}))
@@ -55,8 +55,9 @@ async def test_readiness_fails_while_postgresql_is_unreachable_and_recovers(post
             data_dir=data_dir,
             database_url=f"{host_part.rsplit(':', 1)[0]}:{proxy.port}/{database}",
             db_timeout_seconds=1,
+            **shared_store_keys(),
         )
-        async with serve_app(build_http_app(build_runtime(settings))) as url:
+        async with serve_app(build_http_app(build_runtime(no_auth(settings)))) as url:
             assert (await readyz(url))[0] == 200
             proxy.stop()
             started = time.perf_counter()

@@ -17,7 +17,7 @@ from cyrano_mcp.observability.logging import configure_logging, get_logger, user
 from cyrano_mcp.server import build_runtime
 from cyrano_mcp.settings import load_settings
 from tests.core.observability.conftest import LogLines
-from tests.utils.http import serve_app
+from tests.utils.http import no_auth, serve_app
 from tests.utils.mcp import MODES, ok
 
 pytestmark = pytest.mark.anyio
@@ -73,7 +73,7 @@ async def test_http_echoes_the_x_request_id_and_uses_it_for_the_call(
         seen.append(response)
 
     settings = load_settings(data_dir=data_dir)
-    async with serve_app(build_http_app(build_runtime(settings))) as url:
+    async with serve_app(build_http_app(build_runtime(no_auth(settings)))) as url:
         async with (
             httpx2.AsyncClient(headers={"X-Request-ID": "case-2026-0042"}, event_hooks={"response": [keep]}) as http,
             Client(streamable_http_client(f"{url}/mcp", http_client=http), mode=mode) as client,

@@ -16,7 +16,7 @@ from cyrano_mcp.http import build_http_app
 from cyrano_mcp.observability import metrics
 from cyrano_mcp.server import build_runtime
 from cyrano_mcp.settings import Settings, load_settings
-from tests.utils.http import serve_app
+from tests.utils.http import no_auth, serve_app
 from tests.utils.mcp import MODES, error, ok
 from tests.utils.metrics import sample
 
@@ -36,7 +36,7 @@ def calls(text: str, tool: str, outcome: str) -> float:
 @pytest.mark.parametrize("mode", MODES)
 async def test_metrics_endpoint_after_a_few_tool_calls(settings: Settings, mode: str) -> None:
     before = scrape()
-    async with serve_app(build_http_app(build_runtime(settings))) as url:
+    async with serve_app(build_http_app(build_runtime(no_auth(settings)))) as url:
         async with Client(f"{url}/mcp", mode=mode) as client:
             ok(await client.call_tool("matters_create", {"client_name": "Ng", "title": "Visa", "practice_area": "x"}))
             ok(await client.call_tool("matters_list", {}))

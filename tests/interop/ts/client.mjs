@@ -8,7 +8,8 @@
 //   node client.mjs [options] sse <url>    (legacy HTTP+SSE, e.g. http://127.0.0.1:8765/sse)
 //
 // Options (anywhere before `--`): --timeout-ms N (per request, default 15000), --deadline-ms N (whole
-// run, default 60000).
+// run, default 60000), --header "Name: value" (sent on every HTTP request, e.g. an Authorization bearer
+// token; repeatable).
 // Exit codes: 0 all checks passed, 1 a check failed, 2 bad usage, 3 the run hit its deadline.
 
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -18,10 +19,10 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import { isDeepStrictEqual } from 'node:util';
 
-const USAGE = 'usage: client.mjs [--timeout-ms N] [--deadline-ms N] (stdio [--env K=V ...] -- CMD [ARGS...] | http URL | sse URL)';
+const USAGE = 'usage: client.mjs [--timeout-ms N] [--deadline-ms N] [--header "Name: value" ...] (stdio [--env K=V ...] -- CMD [ARGS...] | http URL | sse URL)';
 
 function parseArgs(argv) {
-  const options = { kind: undefined, env: {}, timeoutMs: 15000, deadlineMs: 60000, target: undefined, command: [] };
+  const options = { kind: undefined, env: {}, headers: {}, timeoutMs: 15000, deadlineMs: 60000, target: undefined, command: [] };
   let index = 0;
   while (index < argv.length) {
     const arg = argv[index];
@@ -34,6 +35,12 @@ function parseArgs(argv) {
       const split = pair.indexOf('=');
       if (split <= 0) throw new Error(`--env needs KEY=VALUE, got ${JSON.stringify(pair)}`);
       options.env[pair.slice(0, split)] = pair.slice(split + 1);
+      index += 2;
+    } else if (arg === '--header') {
+      const header = argv[index + 1] ?? '';
+      const split = header.indexOf(':');
+      if (split <= 0) throw new Error(`--header needs "Name: value", got a value without a colon`);
+      options.headers[header.slice(0, split).trim()] = header.slice(split + 1).trim();
       index += 2;
     } else if (arg === '--timeout-ms' || arg === '--deadline-ms') {
       const value = Number.parseInt(argv[index + 1] ?? '', 10);
@@ -64,7 +71,11 @@ function makeTransport(options) {
     return new StdioClientTransport({ command, args, env: options.env, stderr: 'inherit' });
   }
   const url = new URL(options.target);
-  return options.kind === 'http' ? new StreamableHTTPClientTransport(url) : new SSEClientTransport(url);
+  // requestInit.headers go on every request, including the SSE transport's GET stream.
+  const transportOptions = { requestInit: { headers: options.headers } };
+  return options.kind === 'http'
+    ? new StreamableHTTPClientTransport(url, transportOptions)
+    : new SSEClientTransport(url, transportOptions);
 }
 
 /** The client calls `transport.setProtocolVersion(v)` after `initialize` when the method exists; record `v`. */

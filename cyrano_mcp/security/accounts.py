@@ -1,0 +1,169 @@
+"""User accounts: who may log in, with which role. No self-registration: admins (or the operator's CLI) add them.
+
+Disabling an account or changing its password bumps its `token_version` and revokes its token families,
+so every access and refresh token it holds stops working at once.
+"""
+
+import re
+import uuid
+
+import sqlalchemy as sa
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from cyrano_mcp.errors import ConflictError, InvalidInputError, NotFoundError
+from cyrano_mcp.security.audit import Actor, AuditLog
+from cyrano_mcp.security.passwords import Passwords, check_policy
+from cyrano_mcp.security.principals import Principal, UnauthenticatedError
+from cyrano_mcp.security.rbac import Role
+from cyrano_mcp.security.tables import TokenFamily, User
+from cyrano_mcp.settings import Settings
+from cyrano_mcp.store.database import Database
+from cyrano_mcp.store.types import utc_now
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,63}$")
+DEFAULT_LOCAL_USER = "local"
+SYSTEM = Actor(name="system")
+
+
+def normalize_username(username: str) -> str:
+    name = username.strip().lower()
+    if not USERNAME.match(name):
+        raise InvalidInputError(
+            "username: 2-64 characters: lower-case letters, digits and . _ @ - (starting with a letter or digit)"
+        )
+    return name
+
+
+class AccountService:
+    def __init__(self, *, settings: Settings, database: Database, passwords: Passwords, audit: AuditLog) -> None:
+        self._settings = settings
+        self._database = database
+        self._passwords = passwords
+        self._audit = audit
+
+    async def find(self, username: str) -> User | None:
+        """The account, or None (also for names that are not valid usernames)."""
+        try:
+            name = normalize_username(username)
+        except InvalidInputError:
+            return None
+        async with self._database.session() as session:
+            return (await session.exec(select(User).where(User.username == name))).first()
+
+    async def list(self) -> list[User]:
+        async with self._database.session() as session:
+            return list((await session.exec(select(User).order_by(col(User.username)))).all())
+
+    async def add(self, username: str, role: Role, password: str | None, *, by: Actor) -> User:
+        name = normalize_username(username)
+        if password is not None:
+            check_policy(password, name)
+        password_hash = None if password is None else await self._passwords.hash(password)
+        now = utc_now()
+        user = User(
+            id=str(uuid.uuid4()),
+            username=name,
+            role=role.value,
+            password_hash=password_hash,
+            created_at=now,
+            updated_at=now,
+        )
+        async with self._database.transaction() as session:
+            if (await session.exec(select(User.id).where(User.username == name))).first() is not None:
+                raise ConflictError(f"an account named {name!r} already exists")
+            session.add(user)
+        await self._audit.append("user_added", actor=by, outcome="ok", target=name, detail={"role": role.value})
+        return user
+
+    async def set_role(self, username: str, role: Role, *, by: Actor) -> User:
+        async with self._database.transaction() as session:
+            user = await self._load(session, username)
+            if user.role == Role.ADMIN and role != Role.ADMIN:
+                await self._keep_an_admin(session, user)
+            before = user.role
+            user.role, user.updated_at = role.value, utc_now()
+            session.add(user)
+        await self._audit.append(
+            "user_role_changed", actor=by, outcome="ok", target=user.username, detail={"from": before, "to": role.value}
+        )
+        return user
+
+    async def set_disabled(self, username: str, disabled: bool, *, by: Actor) -> User:
+        async with self._database.transaction() as session:
+            user = await self._load(session, username)
+            if disabled and user.role == Role.ADMIN:
+                await self._keep_an_admin(session, user)
+            user.disabled, user.updated_at = disabled, utc_now()
+            if disabled:
+                await self._invalidate_tokens(session, user, "account_disabled")
+            session.add(user)
+        await self._audit.append(
+            "user_disabled" if disabled else "user_enabled", actor=by, outcome="ok", target=user.username
+        )
+        return user
+
+    async def reset_password(self, username: str, password: str, *, by: Actor) -> User:
+        name = normalize_username(username)
+        check_policy(password, name)
+        password_hash = await self._passwords.hash(password)
+        async with self._database.transaction() as session:
+            user = await self._load(session, name)
+            user.password_hash, user.updated_at = password_hash, utc_now()
+            await self._invalidate_tokens(session, user, "password_changed")
+            session.add(user)
+        await self._audit.append("password_reset", actor=by, outcome="ok", target=user.username)
+        return user
+
+    async def store_rehash(self, user_id: str, old_hash: str, new_hash: str) -> None:
+        """Replace a hash made with weaker parameters (only if nobody changed the password meanwhile)."""
+        table = User.__table__  # type: ignore[attr-defined]
+        async with self._database.transaction() as session:
+            await session.exec(
+                sa.update(table)
+                .where(table.c.id == user_id, table.c.password_hash == old_hash)
+                .values(password_hash=new_hash)
+            )
+
+    async def local_principal(self) -> Principal:
+        """The account stdio and in-process callers act as; the default `local` admin is made on first use."""
+        name = normalize_username(self._settings.local_user)
+        user = await self.find(name)
+        if user is None:
+            if name != DEFAULT_LOCAL_USER:
+                raise UnauthenticatedError(
+                    f"CYRANO_LOCAL_USER is {name!r}, but no such account exists; "
+                    f"create it with `cyrano-mcp users add {name} --role <role>`"
+                )
+            try:
+                user = await self.add(name, Role.ADMIN, None, by=SYSTEM)
+            except ConflictError:  # created by a concurrent first call
+                user = await self.find(name)
+                assert user is not None
+        if user.disabled:
+            raise UnauthenticatedError(f"the local user {name!r} is disabled")
+        return Principal(user_id=user.id, username=user.username, role=Role(user.role), via="local")
+
+    # --- helpers ------------------------------------------------------------------------------------------
+    async def _load(self, session: AsyncSession, username: str) -> User:
+        name = normalize_username(username)
+        user = (await session.exec(select(User).where(User.username == name).with_for_update())).first()
+        if user is None:
+            raise NotFoundError(f"no account is named {name!r}")
+        return user
+
+    async def _keep_an_admin(self, session: AsyncSession, leaving: User) -> None:
+        others = select(User.id).where(
+            User.role == Role.ADMIN.value, col(User.disabled).is_(False), User.id != leaving.id
+        )
+        if (await session.exec(others)).first() is None:
+            raise ConflictError(f"{leaving.username!r} is the last enabled admin; make someone else admin first")
+
+    async def _invalidate_tokens(self, session: AsyncSession, user: User, reason: str) -> None:
+        user.token_version += 1
+        families = TokenFamily.__table__  # type: ignore[attr-defined]
+        await session.exec(
+            sa.update(families)
+            .where(families.c.user_id == user.id, families.c.revoked_at.is_(None))
+            .values(revoked_at=utc_now(), revoke_reason=reason)
+        )

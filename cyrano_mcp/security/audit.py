@@ -1,0 +1,208 @@
+"""The audit log: append-only records chained by HMAC, so an edited, deleted or reordered record shows.
+
+Each record's `mac` is HMAC-SHA256, under the keyring's `audit` key, of its own fields plus the previous
+record's `mac`. Someone who can write to the database but lacks the master key cannot forge a chain.
+
+Appends are serialised by locking the single `security_audit_head` row (`SELECT ... FOR UPDATE` on
+PostgreSQL; on SQLite every write transaction already holds the database's one write lock): two appenders
+can never both chain onto the same record, and `seq` is a primary key besides.
+
+Records hold who, what, when, from where and the outcome; never tool arguments, passwords or tokens.
+A tail cut off together with a rewritten head row is only detected against a recorded checkpoint
+(`cyrano-mcp audit verify --anchor SEQ:MAC`).
+"""
+
+import hashlib
+import hmac
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+from cyrano_mcp.observability.logging import get_logger
+from cyrano_mcp.security.crypto.keyring import Keyring
+from cyrano_mcp.security.migrations import GENESIS_MAC
+from cyrano_mcp.security.principals import Principal
+from cyrano_mcp.security.tables import AuditEntry, AuditHead
+from cyrano_mcp.store.database import Database
+
+log = get_logger(__name__)
+
+KEY_TYPE = "audit"
+_LOG = AuditEntry.__table__  # type: ignore[attr-defined]
+_HEAD = AuditHead.__table__  # type: ignore[attr-defined]
+_CHAINED = (
+    "seq",
+    "at",
+    "actor_id",
+    "actor",
+    "role",
+    "action",
+    "target",
+    "outcome",
+    "source",
+    "correlation_id",
+    "detail",
+    "key_version",
+    "prev_mac",
+)
+Detail = Mapping[str, str | int | float | bool | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who did it: a principal, the operator at the CLI, or an unauthenticated caller."""
+
+    name: str
+    user_id: str | None = None
+    role: str | None = None
+
+    @classmethod
+    def of(cls, principal: Principal | None, *, fallback: str = "anonymous") -> "Actor":
+        if principal is None:
+            return cls(name=fallback)
+        return cls(name=principal.username, user_id=principal.user_id, role=principal.role.value)
+
+
+def _mac(key: bytes, record: Mapping[str, object]) -> str:
+    canonical = json.dumps({name: record[name] for name in _CHAINED}, sort_keys=True, separators=(",", ":"))
+    return hmac.new(key, canonical.encode(), hashlib.sha256).hexdigest()
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@dataclass(slots=True)
+class VerifyReport:
+    records: int = 0
+    head_seq: int = 0
+    head_mac: str = GENESIS_MAC
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class AuditLog:
+    def __init__(self, database: Database, keyring: Keyring) -> None:
+        self._database = database
+        self._keyring = keyring
+
+    async def append(
+        self,
+        action: str,
+        *,
+        actor: Actor,
+        outcome: str,
+        target: str | None = None,
+        source: str | None = None,
+        correlation_id: str | None = None,
+        detail: Detail | None = None,
+    ) -> int:
+        """Append one record and return its sequence number."""
+        version, key = await self._keyring.current(KEY_TYPE)
+        async with self._database.transaction() as session:
+            conn = await session.connection()
+            head = (
+                await conn.execute(sa.select(_HEAD.c.seq, _HEAD.c.mac).where(_HEAD.c.id == 1).with_for_update())
+            ).one()
+            record: dict[str, object] = {
+                "seq": head.seq + 1,
+                "at": _now(),
+                "actor_id": actor.user_id,
+                "actor": actor.name[:64],
+                "role": actor.role,
+                "action": action,
+                "target": None if target is None else target[:200],
+                "outcome": outcome[:40],
+                "source": None if source is None else source[:80],
+                "correlation_id": correlation_id,
+                "detail": json.dumps(dict(detail or {}), sort_keys=True, separators=(",", ":")),
+                "key_version": version,
+                "prev_mac": head.mac,
+            }
+            record["mac"] = _mac(key, record)
+            await conn.execute(_LOG.insert().values(record))
+            await conn.execute(sa.update(_HEAD).where(_HEAD.c.id == 1).values(seq=record["seq"], mac=record["mac"]))
+        return int(head.seq) + 1
+
+    async def query(
+        self,
+        *,
+        actor: str | None = None,
+        action: str | None = None,
+        outcome: str | None = None,
+        target: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        before_seq: int | None = None,
+        limit: int = 50,
+    ) -> list[AuditEntry]:
+        """Newest first. `since`/`until` compare against the ISO timestamps (UTC)."""
+        query = sa.select(_LOG)
+        for column, value in (("actor", actor), ("action", action), ("outcome", outcome), ("target", target)):
+            if value is not None:
+                query = query.where(_LOG.c[column] == value)
+        if since is not None:
+            query = query.where(_LOG.c.at >= since)
+        if until is not None:
+            query = query.where(_LOG.c.at < until)
+        if before_seq is not None:
+            query = query.where(_LOG.c.seq < before_seq)
+        async with self._database.engine.connect() as conn:
+            rows = (await conn.execute(query.order_by(_LOG.c.seq.desc()).limit(limit))).mappings().all()
+        return [AuditEntry(**row) for row in rows]
+
+    async def verify(self, *, anchor: tuple[int, str] | None = None, page: int = 1000) -> VerifyReport:
+        """Walk the whole chain; every problem found is reported, with the sequence number where it is."""
+        report = VerifyReport()
+        previous_mac = GENESIS_MAC
+        expected_seq = 1
+        keys: dict[int, bytes | None] = {}
+        anchored = anchor is None
+        async with self._database.engine.connect() as conn:
+            last = 0
+            while True:
+                rows = (
+                    (await conn.execute(sa.select(_LOG).where(_LOG.c.seq > last).order_by(_LOG.c.seq).limit(page)))
+                    .mappings()
+                    .all()
+                )
+                if not rows:
+                    break
+                for row in rows:
+                    report.records += 1
+                    seq = row["seq"]
+                    if seq != expected_seq:
+                        report.problems.append(f"records {expected_seq}..{seq - 1} are missing (deleted or renumbered)")
+                    if row["prev_mac"] != previous_mac:
+                        report.problems.append(
+                            f"record {seq} does not follow the record before it (removed or reordered)"
+                        )
+                    version = row["key_version"]
+                    if version not in keys:
+                        keys[version] = await self._keyring.key(KEY_TYPE, version)
+                    key = keys[version]
+                    if key is None:
+                        report.problems.append(f"record {seq}: audit key v{version} is gone, cannot check it")
+                    elif not hmac.compare_digest(_mac(key, dict(row)), row["mac"]):
+                        report.problems.append(f"record {seq} was altered (its MAC does not match its contents)")
+                    if anchor is not None and seq == anchor[0]:
+                        anchored = hmac.compare_digest(row["mac"], anchor[1])
+                    previous_mac, expected_seq, last = row["mac"], seq + 1, seq
+            head = (await conn.execute(sa.select(_HEAD.c.seq, _HEAD.c.mac).where(_HEAD.c.id == 1))).one()
+        report.head_seq, report.head_mac = head.seq, head.mac
+        if head.seq != expected_seq - 1 or head.mac != previous_mac:
+            report.problems.append(
+                f"the head says record {head.seq} is last, the chain ends at {expected_seq - 1} "
+                "(records appended or removed behind the log's back)"
+            )
+        if anchor is not None and not anchored:
+            report.problems.append(
+                f"the anchor {anchor[0]}:{anchor[1][:12]}... is not in the chain (history rewritten)"
+            )
+        return report

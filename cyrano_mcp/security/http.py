@@ -1,0 +1,300 @@
+"""The HTTP app's guards and the `/auth/*` endpoints (pure ASGI, so streamed SSE responses pass untouched).
+
+Order, outermost first:
+
+    SecurityHeaders   nosniff, DENY framing, HSTS, CSP default-src 'none', no-referrer, no-store; on every answer
+    CORSMiddleware    only when `CYRANO_CORS_ORIGINS` names origins
+    RequestGuard      client address; refuses tokens in the URL; request body size limit
+    (SDK) AuthenticationMiddleware + AuthContextMiddleware   verify the bearer token, if any
+    RateLimitGuard    per-user / per-address quotas; 429 with Retry-After and RateLimit fields
+
+Tool calls are charged here (so a refusal can be a real 429) and marked as charged, so the call path does
+not charge them again. Requests without a valid token are charged per address whatever they ask for.
+There is no cookie or browser login: bearer tokens travel only in the Authorization header, which
+browsers never attach on their own, so there is nothing for a cross-site request to ride on.
+"""
+
+import json
+
+from mcp.server.auth.middleware.bearer_auth import AuthenticatedUser
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from cyrano_mcp.errors import DomainError, RateLimitedError, UnavailableError
+from cyrano_mcp.observability.logging import get_logger
+from cyrano_mcp.security.audit import Actor
+from cyrano_mcp.security.authentication import InvalidCredentialsError, InvalidGrantError
+from cyrano_mcp.security.principals import client_address
+from cyrano_mcp.security.ratelimit import Decision, charged_upstream
+from cyrano_mcp.security.services import Security
+from cyrano_mcp.security.tokens import TokenPair
+from cyrano_mcp.settings import Settings
+
+log = get_logger("cyrano.http")
+
+MCP_PATHS = ("/mcp", "/sse", "/messages")
+UNMETERED_PATHS = ("/healthz", "/readyz", "/auth/")  # probes, and the auth endpoints' own login limit
+CHARGED_METHODS = frozenset({"tools/call", "resources/read"})
+URL_TOKEN_PARAMETERS = frozenset({"access_token", "refresh_token", "token", "id_token"})
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"strict-transport-security", b"max-age=63072000; includeSubDomains"),
+    (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'"),
+    (b"referrer-policy", b"no-referrer"),
+]
+_STATE_METHODS = "cyrano.rpc_methods"
+
+
+def _json_error(status: int, error: str, description: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": error, "error_description": description}, status_code=status, headers=headers)
+
+
+class SecurityHeaders:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                ours = {name for name, _ in SECURITY_HEADERS}
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in ours]
+                headers.extend(SECURITY_HEADERS)
+                if not any(k.lower() == b"cache-control" for k, _ in headers):
+                    headers.append((b"cache-control", b"no-store"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class RequestGuard:
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        client_address.set(request.client.host if request.client else None)
+        if URL_TOKEN_PARAMETERS & set(request.query_params.keys()):
+            await _json_error(
+                400,
+                "invalid_request",
+                "tokens in the URL are refused (they end up in logs and histories); send an Authorization header",
+                {"WWW-Authenticate": 'Bearer error="invalid_request"'},
+            )(scope, receive, send)
+            return
+        declared = request.headers.get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+            await self._too_large(scope, receive, send)
+            return
+        if scope["method"] not in ("POST", "PUT", "PATCH"):
+            await self.app(scope, receive, send)
+            return
+        body = bytearray()
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            body.extend(message.get("body", b""))
+            if len(body) > self.max_bytes:
+                await self._too_large(scope, receive, send)
+                return
+            if not message.get("more_body", False):
+                break
+        scope.setdefault("state", {})[_STATE_METHODS] = _rpc_methods(bytes(body))
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": bytes(body), "more_body": False}
+
+        await self.app(scope, replay, send)
+
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await _json_error(413, "request_too_large", f"request bodies are limited to {self.max_bytes} bytes")(
+            scope, receive, send
+        )
+
+
+def _rpc_methods(body: bytes) -> frozenset[str]:
+    """The JSON-RPC methods a request body carries (a single message or a batch); empty if it is not JSON-RPC."""
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return frozenset()
+    messages = parsed if isinstance(parsed, list) else [parsed]
+    return frozenset(m["method"] for m in messages if isinstance(m, dict) and isinstance(m.get("method"), str))
+
+
+class RateLimitGuard:
+    def __init__(self, app: ASGIApp, security: Security) -> None:
+        self.app = app
+        self.security = security
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope.get("path", "")
+        if scope["type"] != "http" or path.startswith(UNMETERED_PATHS):
+            await self.app(scope, receive, send)
+            return
+        user = scope.get("user")
+        methods: frozenset[str] = scope.get("state", {}).get(_STATE_METHODS, frozenset())
+        is_call = path.startswith(MCP_PATHS) and bool(methods & CHARGED_METHODS)
+        if isinstance(user, AuthenticatedUser):
+            claims = user.access_token.claims or {}
+            actor = Actor(name=claims.get("cyrano_username", "?"), user_id=user.access_token.subject)
+            policy, identity, charge = "user", str(user.access_token.subject), is_call
+        else:
+            actor = Actor(name="anonymous")
+            # Without a token, every request counts (they are refused anyway), except calls in no-auth mode.
+            charge = is_call or (self.security.http_auth or not path.startswith(MCP_PATHS))
+            policy, identity = "anonymous", client_address.get() or "unknown"
+        if not charge:
+            await self.app(scope, receive, send)
+            return
+        decision = await self.security.limiter.hit(policy, identity)  # type: ignore[arg-type]
+        if not decision.allowed:
+            if decision.new_violation:
+                await self.security.audit.append(
+                    "rate_limited", actor=actor, outcome="refused", target=path, source=client_address.get()
+                )
+            await self._refuse(decision)(scope, receive, send)
+            return
+        if is_call:
+            charged_upstream.set(True)
+        await self.app(scope, receive, _with_headers(send, decision))
+
+    @staticmethod
+    def _refuse(decision: Decision) -> Response:
+        return JSONResponse(
+            {
+                "error": "rate_limited",
+                "error_description": f"too many requests; retry after {decision.retry_after} s",
+                "retry_after": decision.retry_after,
+            },
+            status_code=429,
+            headers=dict(decision.headers()),
+        )
+
+
+def _with_headers(send: Send, decision: Decision) -> Send:
+    extra = [(name.lower().encode(), value.encode()) for name, value in decision.headers()]
+
+    async def send_with_headers(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message = {**message, "headers": [*message.get("headers", []), *extra]}
+        await send(message)
+
+    return send_with_headers
+
+
+# --- /auth/login and /auth/refresh ---------------------------------------------------------------------
+class _LoginBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    username: str = Field(min_length=1, max_length=256)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class _RefreshBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    refresh_token: str = Field(min_length=16, max_length=4096)
+
+
+def _tokens(pair: TokenPair) -> JSONResponse:
+    body = {
+        "access_token": pair.access_token,
+        "refresh_token": pair.refresh_token,
+        "token_type": "bearer",
+        "expires_in": pair.expires_in,
+        "refresh_expires_in": pair.refresh_expires_in,
+    }
+    return JSONResponse(body, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
+
+
+def _failure(exc: DomainError) -> JSONResponse:
+    if isinstance(exc, RateLimitedError):
+        retry = str(int(exc.retry_after))
+        return _json_error(429, "rate_limited", exc.message, {"Retry-After": retry})
+    if isinstance(exc, InvalidCredentialsError | InvalidGrantError):
+        return _json_error(401, exc.code, exc.message)
+    if isinstance(exc, UnavailableError):
+        return _json_error(503, exc.code, exc.message)
+    return _json_error(400, "invalid_request", exc.message)
+
+
+async def _body(request: Request, model: type[BaseModel]) -> BaseModel | JSONResponse:
+    if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+        return _json_error(415, "invalid_request", "send a JSON body (Content-Type: application/json)")
+    try:
+        return model.model_validate_json(await request.body())
+    except ValidationError as exc:
+        fields = sorted({".".join(str(p) for p in e["loc"]) or "body" for e in exc.errors()})
+        return _json_error(400, "invalid_request", f"expected a JSON object; check: {', '.join(fields)}")
+
+
+def auth_routes(security: Security) -> list[BaseRoute]:
+    async def login(request: Request) -> Response:
+        body = await _body(request, _LoginBody)
+        if isinstance(body, JSONResponse):
+            return body
+        assert isinstance(body, _LoginBody)
+        try:
+            pair = await security.auth.login(body.username, body.password, source=client_address.get() or "unknown")
+        except DomainError as exc:
+            return _failure(exc)
+        return _tokens(pair)
+
+    async def refresh(request: Request) -> Response:
+        body = await _body(request, _RefreshBody)
+        if isinstance(body, JSONResponse):
+            return body
+        assert isinstance(body, _RefreshBody)
+        try:
+            pair = await security.auth.refresh(body.refresh_token, source=client_address.get() or "unknown")
+        except DomainError as exc:
+            return _failure(exc)
+        return _tokens(pair)
+
+    return [Route("/auth/login", login, methods=["POST"]), Route("/auth/refresh", refresh, methods=["POST"])]
+
+
+def security_middleware(settings: Settings, security: Security, sdk_auth: list[Middleware]) -> list[Middleware]:
+    """The app's middleware stack, outermost first, with the SDK's token middleware in its place."""
+    stack = [Middleware(SecurityHeaders)]
+    if settings.cors_origins:
+        stack.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_origins,
+                allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
+                allow_headers=[
+                    "authorization",
+                    "content-type",
+                    "mcp-session-id",
+                    "mcp-protocol-version",
+                    "last-event-id",
+                ],
+                expose_headers=["mcp-session-id", "www-authenticate", "retry-after", "ratelimit", "ratelimit-policy"],
+                allow_credentials=False,
+                max_age=600,
+            )
+        )
+    stack.append(Middleware(RequestGuard, max_bytes=settings.max_request_bytes))
+    stack.extend(sdk_auth)
+    stack.append(Middleware(RateLimitGuard, security=security))
+    return stack

@@ -1,0 +1,143 @@
+"""Security on the call path: every tool call and resource read passes these, outermost first.
+
+    AuditCalls     one audit record per call (who, what, when, from where, outcome, correlation id)
+    Authenticate   who is calling: the bearer token's account, or the local user on stdio
+    LimitCalls     the per-user quota (over HTTP the HTTP app has charged it already)
+    Authorize      the role must grant the operation's permission
+
+`HideForbiddenTools` is the one piece outside the call path: an SDK middleware that drops from
+`tools/list` whatever the caller's role may not call.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+import anyio
+from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
+from pydantic import BaseModel
+
+from cyrano_mcp.callpath import Proceed
+from cyrano_mcp.calls import CallContext
+from cyrano_mcp.engine import Operation
+from cyrano_mcp.errors import DomainError, PermissionDeniedError, RateLimitedError
+from cyrano_mcp.observability.logging import get_logger
+from cyrano_mcp.security.accounts import AccountService
+from cyrano_mcp.security.audit import Actor, AuditLog
+from cyrano_mcp.security.principals import Principal, UnauthenticatedError, token_principal
+from cyrano_mcp.security.ratelimit import RateLimiter, charged_upstream
+from cyrano_mcp.security.rbac import allows
+
+log = get_logger("cyrano.security")
+
+
+class PrincipalResolver:
+    def __init__(self, accounts: AccountService, *, http_auth_required: bool) -> None:
+        self._accounts = accounts
+        self._http_auth_required = http_auth_required
+
+    async def resolve(self, *, over_http: bool) -> Principal:
+        principal = token_principal()
+        if principal is not None:
+            return principal
+        if over_http and self._http_auth_required:
+            # Unreachable while the SDK's RequireAuthMiddleware guards every MCP route; kept so that a
+            # mistake there fails closed instead of handing HTTP callers the local (admin) account.
+            raise UnauthenticatedError("this request carried no valid bearer token")
+        return await self._accounts.local_principal()
+
+
+def _principal(call: CallContext) -> Principal:
+    if call.principal is None:
+        raise UnauthenticatedError("the call has no authenticated principal")
+    return call.principal
+
+
+class AuditCalls:
+    def __init__(self, audit: AuditLog) -> None:
+        self._audit = audit
+
+    async def __call__(self, call: CallContext, operation: Operation[Any, Any], proceed: Proceed) -> BaseModel:
+        outcome = "internal_error"
+        try:
+            result = await proceed()
+            outcome = "ok"
+            return result
+        except DomainError as exc:
+            outcome = exc.code
+            raise
+        finally:
+            with anyio.CancelScope(shield=True):  # a cancelled call is still recorded
+                try:
+                    await self._audit.append(
+                        "tool_call",
+                        actor=Actor.of(call.principal),
+                        outcome=outcome,
+                        target=call.tool,
+                        source=call.source,
+                        correlation_id=call.correlation_id,
+                    )
+                except Exception:
+                    # The call's effect has happened; failing it now would invite a duplicate retry.
+                    log.exception("audit_write_failed", tool=call.tool, correlation_id=call.correlation_id)
+
+
+class Authenticate:
+    def __init__(self, resolver: PrincipalResolver) -> None:
+        self._resolver = resolver
+
+    async def __call__(self, call: CallContext, operation: Operation[Any, Any], proceed: Proceed) -> BaseModel:
+        call.principal = await self._resolver.resolve(over_http=call.transport == "http")
+        return await proceed()
+
+
+class LimitCalls:
+    def __init__(self, limiter: RateLimiter) -> None:
+        self._limiter = limiter
+
+    async def __call__(self, call: CallContext, operation: Operation[Any, Any], proceed: Proceed) -> BaseModel:
+        if not charged_upstream.get():
+            decision = await self._limiter.hit("user", _principal(call).user_id)
+            if not decision.allowed:
+                raise RateLimitedError(
+                    f"too many calls ({decision.limit} per {decision.window_seconds} s); "
+                    f"retry after {decision.retry_after} s",
+                    retry_after=decision.retry_after,
+                )
+        return await proceed()
+
+
+class Authorize:
+    async def __call__(self, call: CallContext, operation: Operation[Any, Any], proceed: Proceed) -> BaseModel:
+        principal = _principal(call)
+        if not allows(principal.role, operation.permission):
+            raise PermissionDeniedError(
+                f"the {principal.role.value} role may not use {call.tool} (it needs {operation.permission})"
+            )
+        return await proceed()
+
+
+class HideForbiddenTools:
+    """SDK middleware: `tools/list` shows a caller only the tools their role may call."""
+
+    def __init__(self, resolver: PrincipalResolver, permission_of: Callable[[str], str | None]) -> None:
+        self._resolver = resolver
+        self._permission_of = permission_of
+
+    async def __call__(self, ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
+        result = await call_next(ctx)
+        if ctx.method != "tools/list":
+            return result
+        # The chain hands back the wire form (a dict); a model is handled too, in case that changes.
+        listing = result.model_dump(by_alias=True, exclude_none=True) if isinstance(result, BaseModel) else result
+        if not isinstance(listing, dict) or not isinstance(listing.get("tools"), list):
+            return result
+        try:
+            principal = await self._resolver.resolve(over_http=ctx.request is not None)
+        except DomainError:
+            return {**listing, "tools": []}
+        visible = []
+        for tool in listing["tools"]:
+            permission = self._permission_of(str(tool.get("name")))
+            if permission is None or allows(principal.role, permission):
+                visible.append(tool)
+        return {**listing, "tools": visible}

@@ -1,0 +1,165 @@
+"""Rate limits: moving windows from the `limits` library, in memory or in Redis, plus escalating penalties.
+
+Policies: `user` (tool calls per authenticated user), `anonymous` (per client address, for callers without
+a token) and `login` (login and refresh attempts per address). A refused request is a violation; each
+violation within an hour of the first doubles the block that follows it (up to a ceiling), so a client
+that keeps pushing waits longer each time instead of getting back in at every window edge.
+
+Login failures are counted per username, for names that exist and names that do not alike (so the
+lockout reveals nothing about which accounts exist): after five failures each further one locks the name
+for twice as long as the last.
+
+With Redis (`CYRANO_REDIS_URL`) every process sees the same counters. If Redis stops answering, limits fall
+back to this process's memory rather than failing open or refusing everyone.
+"""
+
+import math
+import time
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Literal, TypeVar
+
+from limits import RateLimitItem, parse
+from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.aio.strategies import MovingWindowRateLimiter
+from limits.util import WindowStats
+from redis.asyncio import ConnectionPool
+
+from cyrano_mcp.observability.logging import get_logger
+from cyrano_mcp.settings import Settings
+
+log = get_logger(__name__)
+
+Policy = Literal["user", "anonymous", "login"]
+T = TypeVar("T")
+STRIKE_MEMORY_SECONDS = 3600
+LOGIN_FAILURES_ALLOWED = 5
+LOGIN_LOCK_BASE_SECONDS = 30
+
+# Set by the HTTP app when it has already charged this request to a limit, so the call path does not
+# charge the same tool call a second time (the value travels with the request into the MCP session task).
+charged_upstream: ContextVar[bool] = ContextVar("cyrano_rate_limit_charged", default=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    allowed: bool
+    policy: Policy
+    limit: int
+    window_seconds: int
+    remaining: int
+    reset_after: int
+    retry_after: int = 0
+    new_violation: bool = False
+
+    def headers(self) -> list[tuple[str, str]]:
+        """IETF RateLimit fields (draft-ietf-httpapi-ratelimit-headers), plus Retry-After when refused."""
+        headers = [
+            ("RateLimit-Policy", f'"{self.policy}";q={self.limit};w={self.window_seconds}'),
+            ("RateLimit", f'"{self.policy}";r={self.remaining};t={self.reset_after}'),
+        ]
+        if not self.allowed:
+            headers.append(("Retry-After", str(self.retry_after)))
+        return headers
+
+
+def _storage(settings: Settings) -> tuple[Storage, ConnectionPool | None]:
+    if settings.redis_url is None:
+        return MemoryStorage(), None
+    url = settings.redis_url.get_secret_value()
+    # Our own pool, so that stopping the server closes its connections.
+    pool = ConnectionPool.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+    storage = RedisStorage(
+        f"async+{url}",
+        implementation="redispy",
+        key_prefix="cyrano",
+        connection_pool=pool,  # type: ignore[arg-type]
+    )
+    return storage, pool
+
+
+class RateLimiter:
+    def __init__(self, settings: Settings) -> None:
+        self.policies: dict[Policy, RateLimitItem] = {
+            "user": parse(settings.rate_limit_user),
+            "anonymous": parse(settings.rate_limit_anonymous),
+            "login": parse(settings.rate_limit_login),
+        }
+        self._max_penalty = settings.rate_limit_max_penalty_seconds
+        self._primary, self._pool = _storage(settings)
+        self._fallback = MemoryStorage()
+        self._degraded_until = 0.0
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            await self._pool.disconnect()
+
+    async def _use(self, action: Callable[[Storage], Awaitable[T]]) -> T:
+        """Run `action` on the storage; if Redis fails, switch to in-memory counters for a minute."""
+        if time.monotonic() < self._degraded_until:
+            return await action(self._fallback)
+        try:
+            return await action(self._primary)
+        except Exception as exc:
+            if self._primary is self._fallback:
+                raise
+            log.error("rate_limit_storage_unavailable", error=type(exc).__name__, fallback="memory for 60 s")
+            self._degraded_until = time.monotonic() + 60
+            return await action(self._fallback)
+
+    async def _incr(self, key: str, expiry: int) -> int:
+        return await self._use(lambda store: store.incr(key, expiry))
+
+    async def _remaining(self, key: str) -> int:
+        """Seconds until a block or lock key expires; 0 when it is not set."""
+
+        async def remaining(store: Storage) -> int:
+            if await store.get(key) <= 0:
+                return 0
+            return max(1, math.ceil(await store.get_expiry(key) - time.time()))
+
+        return await self._use(remaining)
+
+    async def blocked_for(self, policy: Policy, identity: str) -> int:
+        """Seconds left of a penalty block (0 when there is none)."""
+        return await self._remaining(f"block/{policy}/{identity}")
+
+    async def hit(self, policy: Policy, identity: str) -> Decision:
+        item = self.policies[policy]
+        window = item.get_expiry()
+        block_key = f"block/{policy}/{identity}"
+        blocked_for = await self.blocked_for(policy, identity)
+        if blocked_for > 0:
+            return Decision(False, policy, item.amount, window, 0, blocked_for, blocked_for)
+
+        async def consume(store: Storage) -> tuple[bool, WindowStats]:
+            limiter = MovingWindowRateLimiter(store)
+            allowed = await limiter.hit(item, policy, identity)
+            return allowed, await limiter.get_window_stats(item, policy, identity)
+
+        allowed, stats = await self._use(consume)
+        reset_after = max(1, math.ceil(stats.reset_time - time.time()))
+        if allowed:
+            return Decision(True, policy, item.amount, window, max(stats.remaining, 0), reset_after)
+        strikes = await self._incr(f"strikes/{policy}/{identity}", STRIKE_MEMORY_SECONDS)
+        block = min(reset_after * 2 ** (strikes - 1), self._max_penalty)
+        await self._incr(block_key, block)
+        return Decision(False, policy, item.amount, window, 0, reset_after, block, new_violation=True)
+
+    # --- login failures per username ------------------------------------------------------------------
+    async def login_locked_for(self, username_key: str) -> int:
+        return await self._remaining(f"lock/{username_key}")
+
+    async def login_failed(self, username_key: str) -> int:
+        """Count a failure; returns the lock (seconds) it imposes, 0 while still under the threshold."""
+        failures = await self._incr(f"failures/{username_key}", STRIKE_MEMORY_SECONDS)
+        if failures < LOGIN_FAILURES_ALLOWED:
+            return 0
+        lock: int = min(LOGIN_LOCK_BASE_SECONDS * 2 ** (failures - LOGIN_FAILURES_ALLOWED), self._max_penalty)
+        await self._use(lambda store: store.clear(f"lock/{username_key}"))
+        await self._incr(f"lock/{username_key}", lock)
+        return lock
+
+    async def login_succeeded(self, username_key: str) -> None:
+        await self._use(lambda store: store.clear(f"failures/{username_key}"))

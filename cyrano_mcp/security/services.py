@@ -1,0 +1,89 @@
+"""Everything security-related for one Runtime, built once and wired into the call path and the server."""
+
+import functools
+
+from cyrano_mcp.callpath import CallInterceptor
+from cyrano_mcp.engine import Engine, EngineContext
+from cyrano_mcp.observability.logging import get_logger
+from cyrano_mcp.registry import EngineSource, Registry
+from cyrano_mcp.security.accounts import AccountService
+from cyrano_mcp.security.audit import KEY_TYPE as AUDIT_KEY_TYPE
+from cyrano_mcp.security.audit import AuditLog
+from cyrano_mcp.security.audit_engine import create_audit_engine
+from cyrano_mcp.security.auth_engine import create_auth_engine
+from cyrano_mcp.security.authentication import AuthService
+from cyrano_mcp.security.crypto import FieldCipher, Keyring
+from cyrano_mcp.security.interceptors import (
+    AuditCalls,
+    Authenticate,
+    Authorize,
+    HideForbiddenTools,
+    LimitCalls,
+    PrincipalResolver,
+)
+from cyrano_mcp.security.keyfiles import load_jwt_secret, load_master_key
+from cyrano_mcp.security.passwords import Passwords
+from cyrano_mcp.security.ratelimit import RateLimiter
+from cyrano_mcp.security.rbac import unknown
+from cyrano_mcp.security.tokens import BearerVerifier, TokenService
+from cyrano_mcp.settings import Settings
+from cyrano_mcp.store.database import Database
+
+log = get_logger("cyrano.security")
+
+
+class Security:
+    def __init__(self, settings: Settings, database: Database) -> None:
+        self.settings = settings
+        # Keys are read on first use, not here: listing tools must not create a data dir or key files.
+        self.keyring = Keyring(database, functools.cache(lambda: load_master_key(settings)))
+        self.fields = FieldCipher(self.keyring)
+        self.audit = AuditLog(database, self.keyring)
+        self.passwords = Passwords(settings)
+        self.accounts = AccountService(settings=settings, database=database, passwords=self.passwords, audit=self.audit)
+        self.tokens = TokenService(settings, database, functools.cache(lambda: load_jwt_secret(settings)))
+        self.limiter = RateLimiter(settings)
+        self.auth = AuthService(
+            accounts=self.accounts, passwords=self.passwords, tokens=self.tokens, limiter=self.limiter, audit=self.audit
+        )
+        self.http_auth = not settings.insecure_http_no_auth
+        self.resolver = PrincipalResolver(self.accounts, http_auth_required=self.http_auth)
+        self.verifier = BearerVerifier(self.tokens, self.audit, self.limiter)
+
+    def interceptors(self) -> list[CallInterceptor]:
+        """Outermost first: the audit record wraps everything, so refusals are recorded too."""
+        return [AuditCalls(self.audit), Authenticate(self.resolver), LimitCalls(self.limiter), Authorize()]
+
+    def engine_sources(self) -> list[EngineSource]:
+        """The core's own engines; not entry points, so no setting can disable them."""
+
+        def auth(context: EngineContext) -> Engine:
+            return create_auth_engine(context, self.auth, self.accounts)
+
+        return [
+            EngineSource(origin="core cyrano_mcp.security.auth_engine", factory=auth),
+            EngineSource(
+                origin="core cyrano_mcp.security.audit_engine", factory=lambda _: create_audit_engine(self.audit)
+            ),
+        ]
+
+    def tools_filter(self, registry: Registry) -> HideForbiddenTools:
+        def permission_of(tool_name: str) -> str | None:
+            return registry.operation(tool_name).permission if tool_name in registry.tool_names else None
+
+        return HideForbiddenTools(self.resolver, permission_of)
+
+    async def stop(self) -> None:
+        await self.limiter.close()
+
+    async def start(self, registry: Registry) -> None:
+        """After migrations: unwrap the keyring (creating keys for new types) and warn about gaps."""
+        load_jwt_secret(self.settings)  # a missing or unreadable signing key stops start-up, not the first login
+        await self.keyring.load({AUDIT_KEY_TYPE, *self.fields.key_types})
+        admins_only = unknown(registry.operation(name).permission for name in registry.tool_names)
+        if admins_only:
+            log.warning(
+                "permissions_not_in_table",
+                permissions=admins_only,
+                note="only admins may use these tools until security/rbac.py grants them",
+            )

@@ -1,0 +1,274 @@
+"""Access and refresh tokens: HS256 JWTs with an explicit `typ`, refresh tokens rotated on every use.
+
+- Algorithms are a fixed allow-list of one (HS256): `none` and RS/HS confusion cannot apply.
+- `typ` (`at+jwt` for access, `rt+jwt` for refresh) and distinct audiences keep one kind from ever being
+  accepted as the other. `iss`, `aud`, `exp`, `iat`, `jti` and `sub` are required.
+- Every access token is checked against the store: the account must be enabled, its `token_version`
+  unchanged (a password change or disable bumps it) and its login (token family) not revoked.
+- The store keeps only the SHA-256 of each refresh token. Exchanging one marks it used in a single
+  conditional UPDATE, so of many concurrent exchanges exactly one wins; presenting a used one again is
+  reuse, and revokes the whole family (the thief and the victim both have to log in again).
+"""
+
+import hashlib
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import jwt
+import sqlalchemy as sa
+from mcp.server.auth.provider import AccessToken
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from cyrano_mcp.errors import UnavailableError
+from cyrano_mcp.observability.logging import get_logger
+from cyrano_mcp.security.audit import Actor, AuditLog
+from cyrano_mcp.security.principals import Principal, client_address
+from cyrano_mcp.security.ratelimit import RateLimiter
+from cyrano_mcp.security.rbac import Role
+from cyrano_mcp.security.tables import RefreshToken, TokenFamily, User
+from cyrano_mcp.settings import Settings
+from cyrano_mcp.store.database import Database
+from cyrano_mcp.store.types import utc_now
+
+log = get_logger(__name__)
+
+ALGORITHM = "HS256"
+ACCESS_TYP = "at+jwt"
+REFRESH_TYP = "rt+jwt"
+REQUIRED_CLAIMS = ["iss", "aud", "exp", "iat", "jti", "sub"]
+LEEWAY_SECONDS = 5
+
+_USERS = User.__table__  # type: ignore[attr-defined]
+_FAMILIES = TokenFamily.__table__  # type: ignore[attr-defined]
+_REFRESH = RefreshToken.__table__  # type: ignore[attr-defined]
+
+
+class InvalidTokenError(Exception):
+    """A token that must not be honoured; `reason` is for logs and the audit trail, never for the client."""
+
+    def __init__(self, reason: str, *, family_id: str | None = None, user_id: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.family_id = family_id
+        self.user_id = user_id
+
+
+@dataclass(frozen=True, slots=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    refresh_expires_in: int
+    user_id: str
+    family_id: str
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class TokenService:
+    def __init__(self, settings: Settings, database: Database, secret: Callable[[], bytes]) -> None:
+        self._database = database
+        self._secret = secret
+        self.issuer = settings.public_url
+        self.audience = f"{settings.public_url}/mcp"
+        self.refresh_audience = f"{settings.public_url}/auth/refresh"
+        self._access_ttl = timedelta(minutes=settings.access_token_minutes)
+        self._refresh_ttl = timedelta(days=settings.refresh_token_days)
+
+    # --- JWT --------------------------------------------------------------------------------------------
+    def _encode(self, typ: str, audience: str, user: User, family_id: str, ttl: timedelta) -> tuple[str, str]:
+        now = datetime.now(UTC)
+        jti = str(uuid.uuid4())
+        claims = {
+            "iss": self.issuer,
+            "aud": audience,
+            "sub": user.id,
+            "iat": now,
+            "exp": now + ttl,
+            "jti": jti,
+            "fid": family_id,
+            "ver": user.token_version,
+        }
+        return jwt.encode(claims, self._secret(), algorithm=ALGORITHM, headers={"typ": typ}), jti
+
+    def decode(self, token: str, typ: str, *, verify_exp: bool = True) -> dict[str, Any]:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError:
+            raise InvalidTokenError("malformed") from None
+        if header.get("alg") != ALGORITHM:
+            raise InvalidTokenError(f"algorithm {str(header.get('alg'))[:16]!r} not allowed")
+        if header.get("typ") != typ:
+            raise InvalidTokenError(f"wrong token type {str(header.get('typ'))[:16]!r}")
+        audience = self.audience if typ == ACCESS_TYP else self.refresh_audience
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                self._secret(),
+                algorithms=[ALGORITHM],
+                audience=audience,
+                issuer=self.issuer,
+                leeway=LEEWAY_SECONDS,
+                options={"require": REQUIRED_CLAIMS, "verify_exp": verify_exp},
+            )
+        except jwt.ExpiredSignatureError:
+            raise InvalidTokenError("expired") from None
+        except jwt.InvalidAudienceError:
+            raise InvalidTokenError("wrong audience") from None
+        except jwt.InvalidIssuerError:
+            raise InvalidTokenError("wrong issuer") from None
+        except jwt.InvalidSignatureError:
+            raise InvalidTokenError("bad signature") from None
+        except jwt.PyJWTError as exc:
+            raise InvalidTokenError(f"invalid ({type(exc).__name__})") from None
+        if not isinstance(claims.get("fid"), str) or not isinstance(claims.get("ver"), int):
+            raise InvalidTokenError("missing login claims")
+        return claims
+
+    # --- issuing ----------------------------------------------------------------------------------------
+    async def start_family(self, user: User) -> TokenPair:
+        """A new login: a token family and its first pair."""
+        family_id = str(uuid.uuid4())
+        async with self._database.transaction() as session:
+            conn = await session.connection()
+            await conn.execute(_FAMILIES.insert().values(id=family_id, user_id=user.id, created_at=utc_now()))
+            return await self._issue(conn, user, family_id)
+
+    async def _issue(self, conn: AsyncConnection, user: User, family_id: str) -> TokenPair:
+        access, _ = self._encode(ACCESS_TYP, self.audience, user, family_id, self._access_ttl)
+        refresh, jti = self._encode(REFRESH_TYP, self.refresh_audience, user, family_id, self._refresh_ttl)
+        now = utc_now()
+        await conn.execute(
+            _REFRESH.insert().values(
+                jti=jti,
+                family_id=family_id,
+                token_hash=_digest(refresh),
+                issued_at=now,
+                expires_at=now + self._refresh_ttl,
+            )
+        )
+        return TokenPair(
+            access_token=access,
+            refresh_token=refresh,
+            expires_in=int(self._access_ttl.total_seconds()),
+            refresh_expires_in=int(self._refresh_ttl.total_seconds()),
+            user_id=user.id,
+            family_id=family_id,
+        )
+
+    # --- checking ---------------------------------------------------------------------------------------
+    async def _live_account(self, conn: AsyncConnection, claims: dict[str, Any]) -> User:
+        """The account a token speaks for, if the account and its login are still good."""
+        row = (
+            await conn.execute(
+                sa.select(_USERS, _FAMILIES.c.revoked_at)
+                .join(_FAMILIES, _FAMILIES.c.user_id == _USERS.c.id)
+                .where(_USERS.c.id == claims["sub"], _FAMILIES.c.id == claims["fid"])
+            )
+        ).first()
+        if row is None:
+            raise InvalidTokenError("unknown account or login")
+        mapping = dict(row._mapping)
+        revoked_at = mapping.pop("revoked_at")
+        user = User(**mapping)
+        if user.disabled:
+            raise InvalidTokenError("account disabled", user_id=user.id)
+        if user.token_version != claims["ver"]:
+            raise InvalidTokenError("password changed since the token was issued", user_id=user.id)
+        if revoked_at is not None:
+            raise InvalidTokenError("login revoked", user_id=user.id, family_id=claims["fid"])
+        return user
+
+    async def verify_access(self, token: str) -> Principal:
+        claims = self.decode(token, ACCESS_TYP)
+        async with self._database.engine.connect() as conn:
+            user = await self._live_account(conn, claims)
+        return Principal(
+            user_id=user.id,
+            username=user.username,
+            role=Role(user.role),
+            via="token",
+            family_id=claims["fid"],
+            expires_at=int(claims["exp"]),
+        )
+
+    async def rotate(self, refresh_token: str) -> TokenPair:
+        """Exchange a refresh token for a new pair; raises `InvalidTokenError` (reason "reuse" on reuse)."""
+        claims = self.decode(refresh_token, REFRESH_TYP)
+        async with self._database.transaction() as session:
+            conn = await session.connection()
+            claimed = await conn.execute(
+                sa.update(_REFRESH)
+                .where(
+                    _REFRESH.c.jti == claims["jti"],
+                    _REFRESH.c.token_hash == _digest(refresh_token),
+                    _REFRESH.c.used_at.is_(None),
+                )
+                .values(used_at=utc_now())
+            )
+            if claimed.rowcount == 1:
+                user = await self._live_account(conn, claims)
+                return await self._issue(conn, user, claims["fid"])
+            known = (
+                await conn.execute(
+                    sa.select(_REFRESH.c.family_id).where(
+                        _REFRESH.c.jti == claims["jti"], _REFRESH.c.token_hash == _digest(refresh_token)
+                    )
+                )
+            ).first()
+        if known is None:
+            raise InvalidTokenError("unknown refresh token")
+        await self.revoke_family(known.family_id, "refresh_reuse")
+        raise InvalidTokenError("reuse", family_id=known.family_id, user_id=claims["sub"])
+
+    async def revoke_family(self, family_id: str, reason: str) -> bool:
+        async with self._database.transaction() as session:
+            result = await (await session.connection()).execute(
+                sa.update(_FAMILIES)
+                .where(_FAMILIES.c.id == family_id, _FAMILIES.c.revoked_at.is_(None))
+                .values(revoked_at=utc_now(), revoke_reason=reason[:32])
+            )
+        return bool(result.rowcount)
+
+
+class BearerVerifier:
+    """The SDK's `TokenVerifier`: every HTTP request's bearer token passes through here."""
+
+    def __init__(self, tokens: TokenService, audit: AuditLog, limiter: RateLimiter) -> None:
+        self._tokens = tokens
+        self._audit = audit
+        self._limiter = limiter
+
+    async def verify_token(self, token: str) -> AccessToken | None:
+        try:
+            principal = await self._tokens.verify_access(token)
+        except InvalidTokenError as exc:
+            log.info("token_rejected", reason=exc.reason)
+            # Expiry is routine; anything else is worth an audit record, unless the address is already
+            # blocked for flooding (its requests are refused anyway, and must not fill the audit log).
+            source = client_address.get()
+            if exc.reason != "expired" and not await self._limiter.blocked_for("anonymous", source or "unknown"):
+                await self._audit.append(
+                    "token_rejected",
+                    actor=Actor(name="anonymous", user_id=exc.user_id),
+                    outcome="refused",
+                    source=source,
+                    detail={"reason": exc.reason},
+                )
+            return None
+        except UnavailableError:
+            log.error("token_check_unavailable")
+            return None
+        return AccessToken(
+            token=token,
+            client_id=principal.user_id,
+            subject=principal.user_id,
+            scopes=[],
+            expires_at=principal.expires_at,
+            claims=principal.claims(),
+        )

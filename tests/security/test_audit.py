@@ -1,0 +1,177 @@
+"""The audit log: every call is recorded (never its arguments), and any edit, deletion, reordering or
+insertion shows up in `audit verify`; concurrent appenders never fork the chain."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import anyio
+import pytest
+import sqlalchemy as sa
+from mcp import Client
+
+from cyrano_mcp.security.audit import Actor
+from cyrano_mcp.security.rbac import Role
+from cyrano_mcp.server import Runtime, build_runtime
+from cyrano_mcp.settings import Settings
+from tests.utils.auth import PASSWORD, add_user
+from tests.utils.mcp import error, ok
+
+pytestmark = pytest.mark.anyio
+
+ROOT = Path(__file__).resolve().parents[2]
+CYRANO = str(Path(sys.executable).parent / "cyrano-mcp")
+
+
+async def fill(runtime: Runtime, count: int = 6) -> None:
+    for number in range(count):
+        await runtime.security.audit.append("test", actor=Actor(name="tester"), outcome="ok", target=f"t{number}")
+
+
+async def sql(runtime: Runtime, statement: str, **params: object) -> None:
+    async with runtime.database.write_engine.begin() as conn:
+        await conn.execute(sa.text(statement), params)
+
+
+async def problems(runtime: Runtime, anchor: tuple[int, str] | None = None) -> list[str]:
+    return (await runtime.security.audit.verify(anchor=anchor)).problems
+
+
+async def test_tool_calls_are_recorded_with_who_what_where_and_outcome_but_no_arguments(runtime: Runtime) -> None:
+    await add_user(runtime, "clerk", Role.VIEWER)
+    async with Client(runtime.server) as client:
+        created = ok(
+            await client.call_tool(
+                "matters_create",
+                {"client_name": "Zed", "title": "T", "practice_area": "tax", "notes": "CANARY-NOTE-7781"},
+            )
+        )
+        ok(await client.call_tool("auth_login", {"username": "clerk", "password": PASSWORD}))
+        error(
+            await client.call_tool("auth_login", {"username": "clerk", "password": "CANARY-PW-wrong-4412"}),
+            "invalid_credentials",
+        )
+        page = ok(await client.call_tool("audit_query", {"action": "tool_call", "limit": 10}))
+    calls = {record["target"]: record for record in page["records"]}
+    assert calls["matters_create"]["actor"] == "local" and calls["matters_create"]["outcome"] == "ok"
+    assert calls["matters_create"]["source"] == "memory" and calls["matters_create"]["role"] == "admin"
+    assert len(calls["matters_create"]["correlation_id"]) == 24
+    assert [r["outcome"] for r in page["records"] if r["target"] == "auth_login"] == ["invalid_credentials", "ok"]
+    logins = await runtime.security.audit.query(action="login")
+    assert [(r.outcome, r.actor, r.target) for r in logins] == [("failed", "anonymous", "clerk"), ("ok", "clerk", None)]
+    async with runtime.database.engine.connect() as conn:
+        everything = str((await conn.execute(sa.text("SELECT * FROM security_audit"))).all())
+    for secret in ("CANARY-NOTE-7781", "CANARY-PW-wrong-4412", PASSWORD, created["id"]):
+        assert secret not in everything
+
+
+async def test_an_intact_chain_verifies(any_store_settings: Settings) -> None:
+    runtime = build_runtime(any_store_settings)
+    async with runtime.running():
+        await fill(runtime)
+        report = await runtime.security.audit.verify()
+    assert report.ok and report.records == 6 and report.head_seq == 6
+
+
+@pytest.mark.parametrize(
+    ("tamper", "finding"),
+    [
+        ("UPDATE security_audit SET outcome = 'denied' WHERE seq = 3", "record 3 was altered"),
+        ("UPDATE security_audit SET actor = 'someone-else' WHERE seq = 6", "record 6 was altered"),
+        ("DELETE FROM security_audit WHERE seq = 3", "records 3..3 are missing"),
+        ("UPDATE security_audit SET seq = seq + 100 WHERE seq IN (2, 4)", "does not follow"),
+    ],
+    ids=["edit", "edit-last", "delete", "reorder"],
+)
+async def test_tampering_is_detected(any_store_settings: Settings, tamper: str, finding: str) -> None:
+    runtime = build_runtime(any_store_settings)
+    async with runtime.running():
+        await fill(runtime)
+        if "seq + 100" in tamper:  # swap records 2 and 4: renumber both through a free range
+            await sql(runtime, tamper)
+            await sql(runtime, "UPDATE security_audit SET seq = 4 WHERE seq = 102")
+            await sql(runtime, "UPDATE security_audit SET seq = 2 WHERE seq = 104")
+        else:
+            await sql(runtime, tamper)
+        found = await problems(runtime)
+    assert any(finding in problem for problem in found), found
+
+
+async def test_a_forged_record_and_a_rewritten_head_are_detected(runtime: Runtime) -> None:
+    await fill(runtime)
+    last_mac = (await runtime.security.audit.verify()).head_mac
+    await sql(
+        runtime,
+        "INSERT INTO security_audit (seq, at, actor, action, outcome, detail, key_version, prev_mac, mac) "
+        "VALUES (7, '2026-01-01T00:00:00.000000Z', 'admin', 'test', 'ok', '{}', 1, :prev, :mac)",
+        prev=last_mac,
+        mac="f" * 64,
+    )
+    assert any("record 7 was altered" in p for p in await problems(runtime))
+    await sql(runtime, "UPDATE security_audit_head SET seq = 7, mac = :mac", mac="f" * 64)
+    assert any("record 7 was altered" in p for p in await problems(runtime))
+
+
+async def test_a_cut_off_tail_is_caught_against_an_anchor(runtime: Runtime) -> None:
+    await fill(runtime)
+    anchor = (6, (await runtime.security.audit.verify()).head_mac)
+    (fifth,) = [r for r in await runtime.security.audit.query(limit=10) if r.seq == 5]
+    await sql(runtime, "DELETE FROM security_audit WHERE seq = 6")
+    assert any("the head says record 6" in p for p in await problems(runtime))
+    await sql(runtime, "UPDATE security_audit_head SET seq = 5, mac = :mac", mac=fifth.mac)
+    assert await problems(runtime) == []  # consistent on its own, which is why anchors exist...
+    assert any("anchor 6:" in p for p in await problems(runtime, anchor))  # ...and this one catches it
+
+
+async def test_concurrent_appends_from_two_processes_never_fork_the_chain(any_store_settings: Settings) -> None:
+    one, two = build_runtime(any_store_settings), build_runtime(any_store_settings)
+    async with one.running(), two.running():
+        with anyio.fail_after(60):
+            async with anyio.create_task_group() as group:
+                for number in range(40):
+                    runtime = (one, two)[number % 2]
+                    group.start_soon(fill, runtime, 1)
+        report = await one.security.audit.verify()
+        seqs = sorted(record.seq for record in await one.security.audit.query(limit=100))
+    assert report.ok, report.problems
+    assert seqs == list(range(1, 41))
+
+
+def verify_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "CYRANO_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [CYRANO, "audit", "verify", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+async def test_audit_verify_exits_1_on_tampering(settings: Settings) -> None:
+    runtime = build_runtime(settings)
+    async with runtime.running():
+        await fill(runtime)
+    intact = verify_cli(settings.data_dir)
+    assert intact.returncode == 0 and "the chain is intact" in intact.stdout
+    head = intact.stdout.split("head ")[1].split()[0]
+    assert verify_cli(settings.data_dir, "--anchor", head).returncode == 0
+    async with runtime.running():
+        await sql(runtime, "UPDATE security_audit SET target = 'x' WHERE seq = 2")
+    broken = verify_cli(settings.data_dir)
+    assert broken.returncode == 1 and "record 2 was altered" in broken.stdout
+
+
+async def test_only_admins_may_query_the_audit_log(settings: Settings) -> None:
+    runtime = build_runtime(settings)
+    async with runtime.running():
+        await runtime.security.accounts.add("attorney-local", Role.ATTORNEY, None, by=Actor("tests"))
+    attorney = build_runtime(settings.model_copy(update={"local_user": "attorney-local"}))
+    async with Client(attorney.server) as client:
+        error(await client.call_tool("audit_query", {}), "permission_denied")
+    async with Client(build_runtime(settings).server) as client:
+        page = ok(await client.call_tool("audit_query", {"limit": 2}))
+        older = ok(await client.call_tool("audit_query", {"limit": 2, "before_seq": page["next_before_seq"]}))
+    assert len(page["records"]) == 2 and older["records"][0]["seq"] < page["records"][-1]["seq"]
