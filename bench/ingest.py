@@ -54,7 +54,7 @@ async def main():
     path = Path(sys.argv[1])
     with tempfile.TemporaryDirectory() as data_dir:
         settings = load_settings(data_dir=data_dir, allowed_roots=[str(path.parent)], log_level="WARNING",
-                                 max_document_pages=5000, plugins=sys.argv[2])
+                                 max_document_pages=5000)
         async with Client(build_runtime(settings).server) as client:
             baseline = high_water()
             started = time.perf_counter()
@@ -69,21 +69,10 @@ anyio.run(main)
 """
 
 
-def plugins() -> str:
-    """Arkiver through CYRANO_PLUGINS when this installation does not list it as an entry point yet."""
-    from importlib.metadata import entry_points
-
-    return (
-        ""
-        if any(ep.name == "arkiver" for ep in entry_points(group="cyrano.engines"))
-        else ("modules.arkiver:create_engine")
-    )
-
-
 def ingest_in_child(path: Path) -> dict[str, Any]:
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(path), plugins()],
+        [sys.executable, "-c", CHILD, str(path)],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -119,9 +108,7 @@ async def ingest_all(paths: list[Path]) -> tuple[int, float]:
     from cyrano_mcp.settings import load_settings
 
     with tempfile.TemporaryDirectory() as data_dir:
-        settings = load_settings(
-            data_dir=data_dir, allowed_roots=[str(PDF_DIR)], log_level="WARNING", plugins=plugins()
-        )
+        settings = load_settings(data_dir=data_dir, allowed_roots=[str(PDF_DIR)], log_level="WARNING")
         async with Client(build_runtime(settings).server) as client:
             await client.call_tool("arkiver_ingest", {"text": "warm-up: imports and caches", "filename": "w.txt"})
             pages = 0

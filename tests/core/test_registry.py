@@ -52,11 +52,15 @@ def test_built_in_engines_come_from_the_entry_point_group(settings: Settings) ->
 
 
 def test_disabled_engines_are_not_loaded(data_dir: object) -> None:
-    settings = load_settings(data_dir=data_dir, disabled_engines="matters")
-    runtime = build_runtime(settings)
+    runtime = build_runtime(load_settings(data_dir=data_dir, disabled_engines="arkiver,matters"))
     # The core's auth and audit engines are not entry points: no setting can disable them.
     names = [engine.name for engine in runtime.registry.engines]
-    assert "matters" not in names and {"audit", "auth", "system"} <= set(names)
+    assert not {"arkiver", "matters"} & set(names) and {"audit", "auth", "system"} <= set(names)
+
+
+def test_disabling_an_engine_others_depend_on_is_refused(data_dir: object) -> None:
+    with pytest.raises(ConfigError, match="'arkiver' depends on 'matters', which is not installed or is disabled"):
+        build_runtime(load_settings(data_dir=data_dir, disabled_engines="matters"))
 
 
 def test_plugins_load_like_third_party_engines(data_dir: object) -> None:
