@@ -20,15 +20,20 @@ def create_engine(context: EngineContext) -> Engine:
         SearchRequest,
         SearchResults,
     )
-    from modules.arkiver.service import ArkiverService
+    from modules.arkiver.service import ArkiverService, Seals
     from modules.matters.service import MattersService
 
+    fields = context.require_fields()
+    seals = Seals(
+        page_text=fields.field(table="document_pages", column="text", key_type="documents", id_column="ref"),
+        insight_quote=fields.field(table="insights", column="quote", key_type="documents", id_column="ref"),
+        insight_data=fields.field(table="insights", column="data", key_type="documents", id_column="ref"),
+    )
     service = ArkiverService(
+        seals=seals,
         database=context.database,
         settings=context.settings,
-        matters=MattersService(
-            context.database, context.require_fields().field(table="matters", column="notes", key_type="matters")
-        ),
+        matters=MattersService(context.database, fields.field(table="matters", column="notes", key_type="matters")),
         llm=context.llm,
     )
 

@@ -27,6 +27,7 @@ def _create_documents(op: Operations) -> None:
     op.create_table(
         "document_pages",
         sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+        sa.Column("ref", sa.String(48), nullable=False, unique=True),
         sa.Column("document_id", sa.String(36), sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
         sa.Column("page_no", sa.Integer(), nullable=False),
         sa.Column("method", sa.String(16), nullable=False),
@@ -37,6 +38,7 @@ def _create_documents(op: Operations) -> None:
     op.create_table(
         "insights",
         sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+        sa.Column("ref", sa.String(48), nullable=False, unique=True),
         sa.Column("document_id", sa.String(36), sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
         sa.Column("kind", sa.String(24), nullable=False),
         sa.Column("subkind", sa.String(32), nullable=True),
@@ -44,7 +46,6 @@ def _create_documents(op: Operations) -> None:
         sa.Column("start", sa.Integer(), nullable=False),
         sa.Column("end", sa.Integer(), nullable=False),
         sa.Column("quote", sa.Text(), nullable=False),
-        sa.Column("label", sa.String(300), nullable=True),
         sa.Column("date_value", sa.Date(), nullable=True),
         sa.Column("method", sa.String(32), nullable=False),
         sa.Column("data", sa.Text(), nullable=False),

@@ -44,6 +44,8 @@ class DocumentPage(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("document_id", "page_no"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    # "<document id>:<page>": what the sealed text is bound to (known before the row exists, unlike `id`).
+    ref: str = Field(max_length=48, unique=True)
     document_id: str = Field(
         sa_column=Column(String(36), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False)
     )
@@ -61,6 +63,8 @@ class Insight(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
+    # "<document id>:<n>": what the sealed quote and data are bound to.
+    ref: str = Field(max_length=48, unique=True)
     document_id: str = Field(
         sa_column=Column(String(36), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False)
     )
@@ -70,7 +74,6 @@ class Insight(SQLModel, table=True):
     start: int
     end: int
     quote: str = Field(sa_column=Column(Text, nullable=False))
-    label: str | None = Field(default=None, max_length=300)
     date_value: date | None = None
     method: str = Field(max_length=32)
     data: str = Field(sa_column=Column(Text, nullable=False))

@@ -7,7 +7,9 @@ import os
 import stat
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import anyio
 import anyio.from_thread
@@ -20,6 +22,7 @@ from cyrano_mcp.calls import current_call
 from cyrano_mcp.errors import InvalidInputError, NotFoundError
 from cyrano_mcp.llm import RULES, LLMError, LLMGateway, LLMRequest, Message
 from cyrano_mcp.observability.metrics import record_ingested
+from cyrano_mcp.security.crypto import SealedField
 from cyrano_mcp.settings import Settings
 from cyrano_mcp.store.database import Database
 from cyrano_mcp.store.types import utc_now
@@ -52,9 +55,21 @@ from modules.arkiver.search import index_pages, match_pages, query_terms, snippe
 from modules.matters.service import MattersService
 
 
+@dataclass(frozen=True, slots=True)
+class Seals:
+    """Arkiver's encrypted columns: page text, and each insight's quote and data (key type `documents`)."""
+
+    page_text: SealedField
+    insight_quote: SealedField
+    insight_data: SealedField
+
+
 class ArkiverService:
-    def __init__(self, *, database: Database, settings: Settings, matters: MattersService, llm: LLMGateway) -> None:
+    def __init__(
+        self, *, database: Database, settings: Settings, matters: MattersService, llm: LLMGateway, seals: Seals
+    ) -> None:
         self._database = database
+        self._seals = seals
         self._llm = llm
         self._settings = settings
         self._matters = matters
@@ -102,11 +117,12 @@ class ArkiverService:
                 await session.flush()
                 page_rows = [
                     {
+                        "ref": f"{document.id}:{number}",
                         "document_id": document.id,
                         "page_no": number,
                         "method": method,
                         "char_count": len(body),
-                        "text": body,
+                        "text": await self._seals.page_text.seal(f"{document.id}:{number}", body),
                     }
                     for number, (body, method) in enumerate(zip(parsed.pages, parsed.page_methods, strict=True), 1)
                 ]
@@ -120,7 +136,7 @@ class ArkiverService:
                     self._database.kind,
                     [(page_ids[number], body) for number, body in enumerate(parsed.pages, 1) if body.strip()],
                 )
-                insight_rows = insights_to_rows(document.id, insights)
+                insight_rows = await self._sealed(insights_to_rows(document.id, insights))
                 if insight_rows:
                     await session.exec(insert(Insight), params=insight_rows)
         if duplicate_of is not None:
@@ -172,16 +188,7 @@ class ArkiverService:
         )
 
     async def _assist(self, document: Document) -> ModelAssist:
-        async with self._database.session() as session:
-            pages = list(
-                (
-                    await session.exec(
-                        select(DocumentPage.text)
-                        .where(DocumentPage.document_id == document.id)
-                        .order_by(col(DocumentPage.page_no))
-                    )
-                ).all()
-            )
+        pages = [text for _, text in await self._page_texts(document.id)]
         rules = await self._load_insights(document.id, None)
         request = LLMRequest(
             system=SYSTEM_PROMPT,
@@ -194,8 +201,11 @@ class ArkiverService:
             return ModelAssist(method=RULES, accepted=0, rejected=[], redacted=False, fallback_reason=exc.message)
         outcome = merge(rules, completion.output, pages)
         if outcome.accepted:
-            known = {row["data"] for row in insights_to_rows(document.id, rules)}
-            added = [row for row in insights_to_rows(document.id, outcome.insights) if row["data"] not in known]
+            stored_rows = insights_to_rows(document.id, rules)
+            known = {row["data"] for row in stored_rows}
+            # Numbered after every stored row, so the new refs are unused.
+            merged = insights_to_rows(document.id, outcome.insights, first=len(stored_rows))
+            added = await self._sealed([row for row in merged if row["data"] not in known])
             async with self._database.transaction() as session:
                 await session.exec(insert(Insight), params=added)
                 stored = await self._load_document(session, document.id, for_update=True)
@@ -209,11 +219,34 @@ class ArkiverService:
         )
 
     async def _load_insights(self, document_id: str, kinds: Sequence[str] | None) -> Insights:
+        statement = select(Insight.ref, Insight.kind, Insight.subkind, Insight.data).where(
+            Insight.document_id == document_id
+        )
+        if kinds:
+            statement = statement.where(col(Insight.kind).in_(kinds))
+        async with self._database.session() as session:
+            rows = (await session.exec(statement.order_by(col(Insight.id)))).all()
+        opened = [(kind, subkind, await self._seals.insight_data.open(ref, data)) for ref, kind, subkind, data in rows]
+        return rows_to_insights(opened)
+
+    async def _sealed(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Insight rows with their quote and data sealed, ready to insert."""
+        for row in rows:
+            row["quote"] = await self._seals.insight_quote.seal(row["ref"], row["quote"])
+            row["data"] = await self._seals.insight_data.seal(row["ref"], row["data"])
+        return rows
+
+    async def _page_texts(self, document_id: str) -> list[tuple[int, str]]:
+        """(page id, text) of every page of a document, in page order, opened."""
         async with self._database.session() as session:
             rows = (
-                await session.exec(select(Insight).where(Insight.document_id == document_id).order_by(col(Insight.id)))
+                await session.exec(
+                    select(DocumentPage.id, DocumentPage.ref, DocumentPage.text)
+                    .where(DocumentPage.document_id == document_id)
+                    .order_by(col(DocumentPage.page_no))
+                )
             ).all()
-        return rows_to_insights(rows, kinds)
+        return [(page_id or 0, await self._seals.page_text.open(ref, text)) for page_id, ref, text in rows]
 
     async def document(self, request: PageRangeRequest) -> DocumentText:
         last = request.last_page if request.last_page is not None else request.first_page + 9
@@ -232,7 +265,12 @@ class ArkiverService:
             raise InvalidInputError(f"first_page {request.first_page} is past the last page ({document.page_count})")
         return DocumentText(
             document=DocumentRecord.of(document),
-            pages=[PageText(page=page.page_no, method=page.method, text=page.text) for page in pages],
+            pages=[
+                PageText(
+                    page=page.page_no, method=page.method, text=await self._seals.page_text.open(page.ref, page.text)
+                )
+                for page in pages
+            ],
         )
 
     async def documents(self, request: DocumentListRequest) -> DocumentPageList:
@@ -282,7 +320,7 @@ class ArkiverService:
                     matter_id=document.matter_id,
                     page=page.page_no,
                     score=round(match.score, 4),
-                    snippet=snippet(page.text, terms),
+                    snippet=snippet(await self._seals.page_text.open(page.ref, page.text), terms),
                 )
             )
         return SearchResults(query=request.query, hits=hits)
@@ -291,15 +329,10 @@ class ArkiverService:
     async def delete(self, document_id: str) -> DeleteResult:
         async with self._database.transaction() as session:
             document = await self._load_document(session, document_id, for_update=True)
-            pages = (
-                await session.exec(
-                    select(DocumentPage.id, DocumentPage.text).where(DocumentPage.document_id == document.id)
-                )
-            ).all()
+            pages = await self._page_texts(document.id)
+            # A contentless index forgets a page only when told the text it indexed: open it first.
             await unindex_pages(
-                session,
-                self._database.kind,
-                [(page_id, body) for page_id, body in pages if page_id is not None and body.strip()],
+                session, self._database.kind, [(page_id, body) for page_id, body in pages if body.strip()]
             )
             insight_count = (
                 await session.exec(select(func.count()).select_from(Insight).where(Insight.document_id == document.id))

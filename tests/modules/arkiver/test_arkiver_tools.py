@@ -249,3 +249,27 @@ async def test_the_sqlite_index_holds_no_copy_of_the_text(settings: Settings) ->
                 )
             ]
         assert "document_pages_fts" in names and "document_pages_fts_content" not in names
+
+
+async def test_page_text_and_quotes_are_sealed_at_rest(runtime: Runtime) -> None:
+    async with Client(runtime.server) as client:
+        document = ok(await client.call_tool("arkiver_ingest", {"text": CONTRACT}))["document"]
+        async with runtime.database.session() as session:
+            pages = (await session.exec(select(DocumentPage.text))).all()
+            quotes = (await session.exec(select(Insight.quote, Insight.data))).all()
+        assert pages and all(text.startswith("cy1$documents$") and "occupancy" not in text for text in pages)
+        assert quotes and all(q.startswith("cy1$") and d.startswith("cy1$") and "Harbor" not in q for q, d in quotes)
+        # A sealed page copied onto another page's row no longer opens: the tool fails cleanly, nothing leaks.
+        second = ok(await client.call_tool("arkiver_ingest", {"text": CONTRACT + "\fPage two.", "filename": "b"}))
+        async with runtime.database.transaction() as session:
+            one = (await session.exec(select(DocumentPage).where(DocumentPage.document_id == document["id"]))).one()
+            other = (
+                await session.exec(select(DocumentPage).where(DocumentPage.document_id == second["document"]["id"]))
+            ).first()
+            assert other is not None
+            other.text = one.text
+            session.add(other)
+        refused = error(
+            await client.call_tool("arkiver_document", {"document_id": second["document"]["id"]}), "data_integrity"
+        )
+        assert "fails its integrity check" in refused
