@@ -52,10 +52,10 @@ def test_built_in_engines_come_from_the_entry_point_group(settings: Settings) ->
 
 
 def test_disabled_engines_are_not_loaded(data_dir: object) -> None:
-    settings = load_settings(data_dir=data_dir, disabled_engines="matters")
+    settings = load_settings(data_dir=data_dir, disabled_engines="arkiver,matters")
     runtime = build_runtime(settings)
     names = [engine.name for engine in runtime.registry.engines]
-    assert "matters" not in names and "system" in names
+    assert "matters" not in names and "arkiver" not in names and "system" in names
 
 
 def test_plugins_load_like_third_party_engines(data_dir: object) -> None:

@@ -80,8 +80,7 @@ async def test_a_failed_migration_changes_nothing(any_store_settings: Settings) 
 
 
 async def test_the_migrations_build_exactly_the_declared_tables(any_store_settings: Settings) -> None:
-    # TODO(merge): Arkiver becomes an entry point once the parallel branches are merged; drop the plugin then.
-    runtime = build_runtime(any_store_settings.model_copy(update={"plugins": ["modules.arkiver:create_engine"]}))
+    runtime = build_runtime(any_store_settings)
     await runtime.start()
     try:
         async with runtime.database.engine.connect() as conn:

@@ -39,7 +39,7 @@ of California, without regard to its conflict of laws principles.
 
 
 def arkiver_settings(base: Settings, **extra: Any) -> Settings:
-    values = {**base.model_dump(), "plugins": ["modules.arkiver:create_engine"], **extra}
+    values = {**base.model_dump(), **extra}
     return load_settings(**values)
 
 

@@ -31,7 +31,7 @@ PROPOSALS = {
 
 
 def arkiver(settings: Settings, **extra: object) -> Settings:
-    return load_settings(**{**settings.model_dump(), "plugins": ["modules.arkiver:create_engine"], **extra})
+    return load_settings(**{**settings.model_dump(), **extra})
 
 
 async def test_without_a_model_refine_returns_the_rules_result_and_says_why(settings: Settings) -> None:

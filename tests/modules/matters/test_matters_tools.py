@@ -77,7 +77,7 @@ async def test_the_matter_is_also_a_resource(runtime: Runtime) -> None:
     async with Client(runtime.server) as client:
         created = ok(await client.call_tool("matters_create", ACME))
         templates = (await client.list_resource_templates()).resource_templates
-        assert [t.uri_template for t in templates] == ["cyrano://matters/{matter_id}"]
+        assert "cyrano://matters/{matter_id}" in [t.uri_template for t in templates]
         contents = (await client.read_resource(f"cyrano://matters/{created['id']}")).contents[0]
         assert contents.mime_type == "application/json"
         assert created["id"] in contents.text  # type: ignore[union-attr]
