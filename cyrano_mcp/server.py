@@ -16,6 +16,7 @@ from mcp.server.mcpserver.tools import Tool
 
 from cyrano_mcp import __version__
 from cyrano_mcp.engine import EngineContext
+from cyrano_mcp.jobs import JobRunner, JobService, jobs_component
 from cyrano_mcp.llm import build_gateway, llm_component
 from cyrano_mcp.observability import metrics
 from cyrano_mcp.observability.logging import get_logger
@@ -41,10 +42,18 @@ class Runtime:
         self.database = Database(settings)
         self.llm = build_gateway(settings, self.database)
         self.registry = Registry()
-        context = EngineContext(settings=settings, database=self.database, registry=self.registry, llm=self.llm)
+        self.jobs = JobService(self.database)
+        context = EngineContext(
+            settings=settings, database=self.database, registry=self.registry, llm=self.llm, jobs=self.jobs
+        )
         context.extras["started_at"] = self.started_at
         self.registry.load(discover_engine_sources(settings) if sources is None else sources, context)
         self.registry.add(llm_component(), origin="core (cyrano_mcp.llm)")
+        self.registry.add(jobs_component(self.jobs), origin="core (cyrano_mcp.jobs)")
+        for engine_name, kinds in self.registry.job_kinds().items():
+            self.jobs.register(engine_name, kinds)
+        self.job_runner = JobRunner(settings, self.database, self.jobs.kinds)
+        self.jobs.on_submit(self.job_runner.wake)
         # Outermost interceptors, so they see the refusals of those added later (auth, RBAC, rate limits).
         if configure_tracing():
             self.registry.call_path.add_interceptor(ToolCallSpans())
@@ -73,6 +82,7 @@ class Runtime:
             await self.database.close()
             raise
         metrics.watch_store(self.database, self.settings.data_dir)
+        self.job_runner.start()
         log.info(
             "cyrano_started",
             version=__version__,
@@ -82,6 +92,7 @@ class Runtime:
         )
 
     async def stop(self) -> None:
+        await self.job_runner.stop()
         await self.llm.aclose()
         metrics.unwatch_store(self.database, self.settings.data_dir)
         await self.database.close()
