@@ -114,6 +114,43 @@ class IngestRequest(ToolInput):
         return self
 
 
+AbsolutePath = Annotated[str, StringConstraints(min_length=1, max_length=4096)]
+
+
+class BatchIngestRequest(ToolInput):
+    paths: list[AbsolutePath] | None = PydanticField(
+        default=None, max_length=10_000, description="Files under the allowed roots (CYRANO_ALLOWED_ROOTS)."
+    )
+    folder: AbsolutePath | None = PydanticField(
+        default=None, description="A folder under the allowed roots: every file in it (hidden files skipped)."
+    )
+    recursive: bool = PydanticField(default=False, description="With folder: also the files in its subfolders.")
+    matter_id: MatterId | None = PydanticField(default=None, description="The open matter to file them under.")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "BatchIngestRequest":
+        if (self.paths is None) == (self.folder is None):
+            raise ValueError("give either paths or folder")
+        if self.paths is not None and not self.paths:
+            raise ValueError("paths: give at least one path")
+        return self
+
+
+class BatchItem(ToolInput):
+    """One file of a batch: what the job runner hands to Arkiver."""
+
+    path: AbsolutePath
+    matter_id: str | None = None
+
+
+class BatchItemResult(ToolOutput):
+    document_id: str
+    filename: str | None
+    duplicate: bool
+    page_count: int
+    method: str
+
+
 class DocumentRef(ToolInput):
     document_id: DocumentId
 
