@@ -70,15 +70,11 @@ class Claims:
                 assert item.id is not None
                 if item.status == ItemStatus.RUNNING and item.attempts >= self._max_attempts:
                     # Its worker stopped (crashed, killed) while holding it, as many times as attempts allow.
-                    await _finish(
-                        session,
-                        item,
-                        Outcome(
-                            ItemStatus.FAILED,
-                            error=f"the worker stopped while processing it {item.attempts} times; not retried",
-                        ),
-                        now,
-                    )
+                    error = f"the worker stopped while processing it {item.attempts} times; not retried"
+                    await _finish(session, item, Outcome(ItemStatus.FAILED, error=error), now)
+                    job = (await session.exec(select(Job).where(Job.id == item.job_id).with_for_update())).first()
+                    if job is not None:
+                        await _close_if_finished(session, job, now)
                     continue
                 item.status = ItemStatus.RUNNING
                 item.attempts += 1

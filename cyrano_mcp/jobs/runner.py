@@ -61,10 +61,10 @@ class JobRunner:
         task, self._task = self._task, None
         if task is None:
             return
+        held = list(self._running.values())  # before cancelling: each item forgets itself as it unwinds
         task.cancel()
         with anyio.CancelScope(shield=True):
             await asyncio.gather(task, return_exceptions=True)
-            held = list(self._running.values())
             self._running.clear()
             if held:
                 try:
