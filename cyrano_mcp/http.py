@@ -54,9 +54,11 @@ def build_http_app(runtime: Runtime) -> Starlette:
     routes: list[BaseRoute] = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
-        Route("/metrics", metrics_endpoint, methods=["GET"]),
         *mcp_app.routes,
-        *sse_app.routes,
     ]
+    if settings.workers == 1:
+        # Several workers share this port: a scrape would see one at random, and an SSE session lives in one
+        # process. So each worker serves its metrics on a port of its own, and SSE is not served.
+        routes += [Route("/metrics", metrics_endpoint, methods=["GET"]), *sse_app.routes]
     middleware = [Middleware(RequestContextMiddleware), *mcp_app.user_middleware]
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
