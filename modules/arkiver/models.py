@@ -22,7 +22,11 @@ DocumentId = Annotated[UuidText, uuid_of("document", _DOCUMENT_SOURCE), id_field
 # --- tables ------------------------------------------------------------------------------------------
 class Document(SQLModel, table=True):
     __tablename__ = "documents"
-    __table_args__ = (Index("ix_documents_matter_id_created_at", "matter_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_documents_matter_id_created_at", "matter_id", "created_at"),
+        Index("ix_documents_created_at", "created_at"),
+        Index("ix_documents_format_created_at", "format", "created_at"),
+    )
 
     id: str = Field(primary_key=True, max_length=36)
     matter_id: str | None = Field(default=None, sa_column=Column(String(36), ForeignKey("matters.id"), nullable=True))

@@ -32,4 +32,14 @@ def _create_matters(op: Operations) -> None:
     op.create_index("ix_matters_updated_at", "matters", ["updated_at"])
 
 
-MIGRATIONS = [Migration(1, "create matters", _create_matters)]
+def _index_listing_columns(op: Operations) -> None:
+    op.create_index("ix_matters_title", "matters", ["title"])
+    # matters_list compares practice area and attorney case-insensitively: index what it compares.
+    op.create_index("ix_matters_lower_practice_area", "matters", [sa.text("lower(practice_area)")])
+    op.create_index("ix_matters_lower_responsible_attorney", "matters", [sa.text("lower(responsible_attorney)")])
+
+
+MIGRATIONS = [
+    Migration(1, "create matters", _create_matters),
+    Migration(2, "index the title and the case-insensitive filters", _index_listing_columns),
+]

@@ -168,7 +168,7 @@ async def test_the_cli_backs_up_and_restores(settings: Settings, tmp_path: Path)
         await create_matter(client, 1)
     done = run("backup", str(tmp_path / "nightly"), data_dir=settings.data_dir)
     assert done.returncode == 0, done.stderr
-    assert "cyrano_schema 3" in done.stdout and "matters 1" in done.stdout and "master key" in done.stdout
+    assert "cyrano_schema 4" in done.stdout and "matters 1" in done.stdout and "master key" in done.stdout
     refused = run("restore", str(tmp_path / "nightly"), data_dir=settings.data_dir)
     assert refused.returncode == 2 and "--force" in refused.stderr
     fresh = run("restore", str(tmp_path / "nightly"), data_dir=tmp_path / "fresh")
