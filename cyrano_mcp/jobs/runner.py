@@ -20,7 +20,7 @@ from pydantic import BaseModel
 
 from cyrano_mcp.calls import CallContext, bind_call, unbind_call
 from cyrano_mcp.engine import JobKind
-from cyrano_mcp.errors import DomainError, UnavailableError
+from cyrano_mcp.errors import ConflictError, DomainError, UnavailableError
 from cyrano_mcp.jobs.claims import Claim, Claims, Outcome, result_json
 from cyrano_mcp.jobs.models import ItemStatus
 from cyrano_mcp.jobs.retry import backoff, is_transient
@@ -84,11 +84,13 @@ class JobRunner:
                 self._wake = anyio.Event()
                 try:
                     claimed = await self._claim()
-                except UnavailableError as exc:
+                except Exception as exc:  # the runner must outlive anything one claim runs into
                     outage += 1
                     pause = min(_OUTAGE_PAUSE_CAP, self._settings.job_poll_seconds * 2 ** min(outage, 6))
-                    if outage == 1:
+                    if outage == 1 and isinstance(exc, UnavailableError):
                         log.warning("jobs_store_unavailable", reason=exc.message, retry_in_s=round(pause, 2))
+                    elif outage == 1:
+                        log.error("jobs_claim_failed", retry_in_s=round(pause, 2), exc_info=True)
                     await anyio.sleep(pause)
                     continue
                 if outage:
@@ -116,6 +118,8 @@ class JobRunner:
                 await self.claims.renew(list(self._running))
             except UnavailableError as exc:
                 log.warning("job_leases_not_renewed", items=len(self._running), reason=exc.message)
+            except Exception:
+                log.error("job_leases_not_renewed", items=len(self._running), exc_info=True)
 
     # --- one item -----------------------------------------------------------------------------------
     async def _process(self, claim: Claim) -> None:
@@ -179,7 +183,7 @@ class JobRunner:
                 if not await self.claims.record(claim, outcome):
                     log.warning("job_item_lease_lost", job_id=claim.job_id, position=claim.position)
                 return
-            except UnavailableError:
+            except (UnavailableError, ConflictError):
                 if time.monotonic() + pause > deadline:
                     # The lease runs out and the item is claimed again: its handler is idempotent.
                     log.warning("job_item_not_recorded", job_id=claim.job_id, position=claim.position)
