@@ -363,18 +363,17 @@ async def llm_scenario() -> int:
             env = server_env(
                 workdir / "data",
                 llm_provider="openai",
-                openai_api_key="sk-chaos-not-a-real-key",
-                openai_base_url=f"{base_url}/v1",
                 llm_timeout_seconds="1",
                 llm_max_attempts="2",
                 llm_retry_budget_seconds="5",
             )
+            env.update(OPENAI_API_KEY="sk-chaos-not-a-real-key", OPENAI_BASE_URL=base_url)
             server = await start_server(env, workdir / "server.log")
             try:
                 async with Client(f"{server.url}/mcp") as client:
                     document = (await client.call_tool("arkiver_ingest", {"text": CONTRACT})).structured_content or {}
                     document_id = document["document"]["id"]
-                    fake.enqueue(hang(30), status(500), status(503), status(500))
+                    fake.enqueue(hang(30), status(500))  # both attempts (CYRANO_LLM_MAX_ATTEMPTS=2) fail
                     started = time.monotonic()
                     failing = (
                         await client.call_tool("arkiver_refine", {"document_id": document_id})
