@@ -71,6 +71,12 @@ def cli() -> None:
 )
 @click.option("--certfile", type=click.Path(path_type=Path), default=None, help="PEM certificate: serve HTTPS.")
 @click.option("--keyfile", type=click.Path(path_type=Path), default=None, help="PEM private key for --certfile.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="HTTP worker processes behind the one port (default 1); more than 1 serves stateless streamable HTTP.",
+)
 def serve(
     transport: str | None,
     host: str | None,
@@ -79,21 +85,30 @@ def serve(
     metrics_port: int | None,
     certfile: Path | None,
     keyfile: Path | None,
+    workers: int | None,
 ) -> None:
     """Serve Cyrano's tools over stdio, streamable HTTP or SSE."""
-    settings = _fail_cleanly(
-        lambda: _settings(
-            transport=transport,
-            host=host,
-            port=port,
-            data_dir=data_dir,
-            metrics_port=metrics_port,
-            tls_certfile=certfile,
-            tls_keyfile=keyfile,
-        )
-    )
+    overrides: dict[str, Any] = {
+        "transport": transport,
+        "host": host,
+        "port": port,
+        "data_dir": data_dir,
+        "metrics_port": metrics_port,
+        "tls_certfile": certfile,
+        "tls_keyfile": keyfile,
+        "workers": workers,
+    }
+    settings = _fail_cleanly(lambda: _settings(**overrides))
     configure_logging(settings.log_level, settings.log_format)
-    if settings.metrics_port is not None:
+    if settings.workers > 1:
+        if settings.transport != "http":
+            click.echo("cyrano-mcp: --workers needs --transport http (stdio and SSE serve one process)", err=True)
+            sys.exit(2)
+        from cyrano_mcp.workers import export_settings
+
+        export_settings(settings, **overrides)
+        settings = _fail_cleanly(_settings)  # as the workers will read them
+    elif settings.metrics_port is not None:
         _serve_metrics(settings)
     if settings.transport == "stdio":
         _run(lambda: _serve_stdio(settings))
@@ -140,13 +155,6 @@ def _unbuffer_stdout() -> None:
 
 
 def _serve_http(settings: Settings) -> None:
-    import uvicorn
-
-    from cyrano_mcp.http import build_http_app
-    from cyrano_mcp.server import build_runtime
-
-    runtime = _fail_cleanly(lambda: build_runtime(settings))
-    app = build_http_app(runtime)
     # IPPROTO_TCP explicitly: asyncio turns Nagle off only for sockets that say they are TCP, and with Nagle on
     # every response on a kept-alive connection waits ~40 ms for the client's delayed ACK.
     family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
@@ -156,6 +164,22 @@ def _serve_http(settings: Settings) -> None:
     bound_port = sock.getsockname()[1]
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
     scheme = "https" if settings.tls_certfile else "http"
+    if settings.workers > 1:
+        from cyrano_mcp.workers import serve_workers
+
+        click.echo(
+            f"Cyrano {__version__} serving on {scheme}://{host}:{bound_port}/mcp with {settings.workers} worker "
+            "processes (stateless streamable HTTP; health: /healthz)",
+            err=True,
+        )
+        _fail_cleanly(lambda: serve_workers(settings, sock))
+        return
+    import uvicorn
+
+    from cyrano_mcp.http import build_http_app
+    from cyrano_mcp.server import build_runtime
+
+    app = build_http_app(_fail_cleanly(lambda: build_runtime(settings)))
     click.echo(
         f"Cyrano {__version__} serving on {scheme}://{host}:{bound_port}/mcp (SSE: /sse, health: /healthz)", err=True
     )

@@ -1,9 +1,9 @@
 """What an engine or module declares, and what it is given.
 
 An engine is a typed service (pydantic in, pydantic out, no `mcp` import) plus an `Engine` declaration:
-its operations, resource templates and schema migrations. A package exposes a factory
-`create_engine(context: EngineContext) -> Engine` in the `cyrano.engines` entry-point group; the
-built-in engines use the very same group.
+its operations, resource templates, schema migrations and the kinds of background job it runs. A package
+exposes a factory `create_engine(context: EngineContext) -> Engine` in the `cyrano.engines` entry-point
+group; the built-in engines use the very same group.
 """
 
 import re
@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from cyrano_mcp.errors import ConfigError
 
 if TYPE_CHECKING:
+    from cyrano_mcp.jobs.service import JobService
     from cyrano_mcp.llm.gateway import LLMGateway
     from cyrano_mcp.security.crypto import FieldCipher
     from cyrano_mcp.settings import Settings
@@ -83,6 +84,27 @@ class Migration:
 
 
 @dataclass(frozen=True, slots=True)
+class JobKind(Generic[InT, OutT]):
+    """Work an engine runs in the background, one item at a time, as the job `<engine>.<name>`.
+
+    The runner calls `handler` with each item's payload and stores what it returns. An item may run again
+    after a crash (at least once), so the handler must be idempotent: a second run must not store twice.
+    Raise `UnavailableError` (or `RateLimitedError`) for a failure worth retrying; any other `DomainError`
+    fails the item at once with its message.
+    """
+
+    name: str
+    description: str
+    payload_model: type[InT]
+    result_model: type[OutT]
+    handler: Callable[[InT], Awaitable[OutT]]
+
+    def __post_init__(self) -> None:
+        if not OPERATION_NAME.match(self.name):
+            raise ConfigError(f"job kind name {self.name!r} must match {OPERATION_NAME.pattern}")
+
+
+@dataclass(frozen=True, slots=True)
 class Engine:
     """The declaration the registry reads."""
 
@@ -93,6 +115,7 @@ class Engine:
     resources: Sequence[ResourceTemplate] = ()
     migrations: Sequence[Migration] = ()
     depends_on: Sequence[str] = ()
+    job_kinds: Sequence[JobKind[Any, Any]] = ()
 
     def __post_init__(self) -> None:
         if not ENGINE_NAME.match(self.name):
@@ -128,13 +151,14 @@ class EngineContext:
     """Everything an engine factory is given. Services take what they need from it in their constructor.
 
     `llm` is the model gateway; a context built without a runtime gets one with no model, so engines
-    run their rules.
+    run their rules. `jobs` submits background work (the runtime always gives one).
     """
 
     settings: "Settings"
     database: "Database"
     registry: RegistryView
     llm: "LLMGateway" = field(default_factory=_no_model)
+    jobs: "JobService | None" = None
     extras: dict[str, Any] = field(default_factory=dict)
     # Field encryption: `fields.field(table=..., column=..., key_type=...)` declares an encrypted column.
     fields: "FieldCipher | None" = None

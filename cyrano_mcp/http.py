@@ -75,11 +75,13 @@ def build_http_app(runtime: Runtime) -> Starlette:
     routes: list[BaseRoute] = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
-        Route("/metrics", metrics_endpoint, methods=["GET"]),
         *auth_routes(runtime.security),
         *mcp_app.routes,
-        *sse_app.routes,
     ]
+    if settings.workers == 1:
+        # Several workers share this port: a scrape would see one at random, and an SSE session lives in one
+        # process. So each worker serves its metrics on a port of its own, and SSE is not served.
+        routes += [Route("/metrics", metrics_endpoint, methods=["GET"]), *sse_app.routes]
     middleware = [
         Middleware(RequestContextMiddleware),
         *security_middleware(settings, runtime.security, sdk_auth=mcp_app.user_middleware),

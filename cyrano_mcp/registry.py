@@ -18,7 +18,7 @@ from mcp.server.mcpserver.exceptions import ResourceError
 from pydantic import BaseModel, create_model
 
 from cyrano_mcp.callpath import CallPath, RegistryTool, build_tool
-from cyrano_mcp.engine import Engine, EngineContext, EngineFactory, Operation, ResourceTemplate
+from cyrano_mcp.engine import Engine, EngineContext, EngineFactory, JobKind, Operation, ResourceTemplate
 from cyrano_mcp.errors import ConfigError, DomainError
 from cyrano_mcp.observability.logging import get_logger
 from cyrano_mcp.settings import Settings
@@ -129,6 +129,10 @@ class Registry:
 
     def engine_of(self, tool_name: str) -> str:
         return self._tools[tool_name][0]
+
+    def job_kinds(self) -> dict[str, list[JobKind[Any, Any]]]:
+        """The job kinds each engine declares, by engine name."""
+        return {engine.name: list(engine.job_kinds) for engine in self.engines if engine.job_kinds}
 
     def components(self) -> list[Component]:
         engines = [Component(engine.name, engine.migrations) for engine in self.engines if engine.migrations]

@@ -19,6 +19,7 @@ from pydantic import AnyHttpUrl
 from cyrano_mcp import __version__
 from cyrano_mcp.callpath import CallInterceptor, CallPath
 from cyrano_mcp.engine import EngineContext
+from cyrano_mcp.jobs import JobRunner, JobService, jobs_component
 from cyrano_mcp.llm import LLM_COMPONENT, build_gateway
 from cyrano_mcp.observability import metrics
 from cyrano_mcp.observability.logging import get_logger
@@ -46,6 +47,7 @@ class Runtime:
         self.database = Database(settings)
         self.llm = build_gateway(settings, self.database)
         self.security = Security(settings, self.database)
+        self.jobs = JobService(self.database)
         # Metrics and tracing first (outermost), so they see the security layers' refusals too.
         interceptors: list[CallInterceptor] = [ToolCallSpans()] if configure_tracing() else []
         self.registry = Registry(CallPath(interceptors), core_components=[SECURITY_COMPONENT, LLM_COMPONENT])
@@ -55,10 +57,16 @@ class Runtime:
             registry=self.registry,
             llm=self.llm,
             fields=self.security.fields,
+            jobs=self.jobs,
         )
         context.extras["started_at"] = self.started_at
         engines = discover_engine_sources(settings) if sources is None else sources
         self.registry.load([*self.security.engine_sources(), *engines], context)
+        self.registry.add(jobs_component(self.jobs), origin="core (cyrano_mcp.jobs)")
+        for engine_name, kinds in self.registry.job_kinds().items():
+            self.jobs.register(engine_name, kinds)
+        self.job_runner = JobRunner(settings, self.database, self.jobs.kinds)
+        self.jobs.on_submit(self.job_runner.wake)
         self.registry.call_path.add_interceptor(metrics.ToolCallMetrics(self.registry.tool_names))
         for interceptor in self.security.interceptors():
             self.registry.call_path.add_interceptor(interceptor)
@@ -102,6 +110,7 @@ class Runtime:
             await self.database.close()
             raise
         metrics.watch_store(self.database, self.settings.data_dir)
+        self.job_runner.start()
         log.info(
             "cyrano_started",
             version=__version__,
@@ -111,6 +120,7 @@ class Runtime:
         )
 
     async def stop(self) -> None:
+        await self.job_runner.stop()
         await self.llm.aclose()
         metrics.unwatch_store(self.database, self.settings.data_dir)
         await self.security.stop()

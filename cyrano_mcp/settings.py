@@ -4,6 +4,7 @@ Engines never read the environment themselves; they get these settings through t
 """
 
 import ipaddress
+import os
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -82,6 +83,13 @@ class Settings(BaseSettings):
     port: int = Field(default=8765, ge=0, le=65535, description="HTTP/SSE port (0 picks a free one).")
     stateless_http: bool = Field(
         default=False, description="Streamable HTTP without sessions (any worker can serve any request)."
+    )
+    workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="HTTP worker processes behind one port (`serve --workers N`); more than 1 makes streamable "
+        "HTTP stateless.",
     )
     json_response: bool = Field(
         default=False, description="Streamable HTTP answers with plain JSON (no SSE; drops progress notifications)."
@@ -178,6 +186,33 @@ class Settings(BaseSettings):
         ge=1,
         le=86400,
         description="Longest block after repeated violations (each violation within an hour doubles the block).",
+    )
+
+    job_workers: int | None = Field(
+        default=None,
+        ge=1,
+        le=256,
+        description="Job items one process works on at once; unset: the usable CPU cores divided by "
+        "CYRANO_WORKERS (at least 1).",
+    )
+    job_max_attempts: int = Field(
+        default=5, ge=1, le=50, description="Tries per job item on transient failures before it is marked failed."
+    )
+    job_retry_base_seconds: float = Field(
+        default=2.0, gt=0, le=3600, description="Wait before a job item's first retry; doubles on each retry."
+    )
+    job_retry_max_seconds: float = Field(
+        default=300.0, gt=0, le=86_400, description="Longest wait between two tries of a job item."
+    )
+    job_lease_seconds: float = Field(
+        default=30.0,
+        ge=1,
+        le=3600,
+        description="How long a job item stays claimed by a process that stopped answering (killed, crashed) "
+        "before another process takes it over.",
+    )
+    job_poll_seconds: float = Field(
+        default=1.0, gt=0, le=60, description="How often an idle process looks for job items due to run."
     )
 
     log_level: LogLevel = Field(default="INFO", description="Lowest level written to stderr.")
@@ -343,6 +378,14 @@ class Settings(BaseSettings):
         if self.database_url is not None:
             return self.database_url.get_secret_value()
         return f"sqlite+aiosqlite:///{self.sqlite_path}"
+
+    @property
+    def job_concurrency(self) -> int:
+        """Job items this process runs at once (the worker pool's size)."""
+        if self.job_workers is not None:
+            return self.job_workers
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        return max(1, cores // self.workers)
 
     @property
     def database_kind(self) -> Literal["sqlite", "postgresql"]:

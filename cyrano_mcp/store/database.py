@@ -112,7 +112,7 @@ class Database:
             async with AsyncSession(self.engine, expire_on_commit=False) as session:
                 try:
                     yield session
-                except (OperationalError, DBAPIError) as exc:
+                except (OperationalError, DBAPIError, OSError) as exc:  # OSError: refused before any driver error
                     tracing.mark_failed(current, exc)
                     raise _unavailable(exc) from exc
 
@@ -129,7 +129,7 @@ class Database:
                     # (another writer got there first).
                     tracing.mark_failed(current, exc)
                     raise ConflictError("the change clashes with data stored at the same moment; try again") from exc
-                except OperationalError as exc:
+                except (OperationalError, DBAPIError, OSError) as exc:  # after IntegrityError, a DBAPIError too
                     tracing.mark_failed(current, exc)
                     raise _unavailable(exc) from exc
 

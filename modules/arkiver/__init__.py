@@ -1,12 +1,18 @@
 """Arkiver: ingest legal documents, keep their text per page, and extract grounded insights."""
 
-from cyrano_mcp.engine import Engine, EngineContext, Operation, ResourceTemplate
+from cyrano_mcp.engine import Engine, EngineContext, JobKind, Operation, ResourceTemplate
+from cyrano_mcp.errors import ConfigError
 
 
 def create_engine(context: EngineContext) -> Engine:
     # Imported here so that `modules.arkiver.pages` and the parsing/extraction packages stay importable alone.
+    from cyrano_mcp.jobs import JobSubmitted
+    from modules.arkiver.batch import JOB_KIND, BatchIngest
     from modules.arkiver.migrations import MIGRATIONS
     from modules.arkiver.models import (
+        BatchIngestRequest,
+        BatchItem,
+        BatchItemResult,
         DeleteResult,
         DocumentInsights,
         DocumentListRequest,
@@ -23,19 +29,19 @@ def create_engine(context: EngineContext) -> Engine:
     from modules.arkiver.service import ArkiverService, Seals
     from modules.matters.service import MattersService
 
+    if context.jobs is None:
+        raise ConfigError("Arkiver needs the job queue (build it through cyrano_mcp.server.Runtime)")
     fields = context.require_fields()
     seals = Seals(
         page_text=fields.field(table="document_pages", column="text", key_type="documents", id_column="ref"),
         insight_quote=fields.field(table="insights", column="quote", key_type="documents", id_column="ref"),
         insight_data=fields.field(table="insights", column="data", key_type="documents", id_column="ref"),
     )
+    matters = MattersService(context.database, fields.field(table="matters", column="notes", key_type="matters"))
     service = ArkiverService(
-        seals=seals,
-        database=context.database,
-        settings=context.settings,
-        matters=MattersService(context.database, fields.field(table="matters", column="notes", key_type="matters")),
-        llm=context.llm,
+        seals=seals, database=context.database, settings=context.settings, matters=matters, llm=context.llm
     )
+    batch = BatchIngest(service=service, jobs=context.jobs, matters=matters, settings=context.settings)
 
     async def delete(params: DocumentRef) -> DeleteResult:
         return await service.delete(params.document_id)
@@ -53,6 +59,15 @@ def create_engine(context: EngineContext) -> Engine:
         "parties, dates, amounts, citations, defined terms, obligations, term and governing law with provenance.",
         depends_on=("matters",),
         migrations=MIGRATIONS,
+        job_kinds=[
+            JobKind(
+                name=JOB_KIND,
+                description="Ingest one file of a batch.",
+                payload_model=BatchItem,
+                result_model=BatchItemResult,
+                handler=batch.ingest_one,
+            )
+        ],
         operations=[
             Operation(
                 name="ingest",
@@ -63,6 +78,18 @@ def create_engine(context: EngineContext) -> Engine:
                 input_model=IngestRequest,
                 output_model=IngestResult,
                 handler=service.ingest,
+                permission="documents:write",
+            ),
+            Operation(
+                name="ingest_batch",
+                title="Ingest many documents",
+                description="Ingest many files (a list of paths, or every file of a folder) under the allowed roots "
+                "as a background job, optionally into one matter. Answers at once with the job; follow it with "
+                "jobs_status. Each file is ingested on its own (all of it or nothing); one that fails does not "
+                "stop the others, and failures worth retrying are retried.",
+                input_model=BatchIngestRequest,
+                output_model=JobSubmitted,
+                handler=batch.submit,
                 permission="documents:write",
             ),
             Operation(

@@ -70,7 +70,14 @@ def _create_search_index(op: Operations) -> None:
         op.execute("CREATE INDEX ix_document_page_terms_terms ON document_page_terms USING GIN (terms)")
 
 
+def _index_listing_columns(op: Operations) -> None:
+    # arkiver_documents lists newest first, optionally of one format.
+    op.create_index("ix_documents_created_at", "documents", ["created_at"])
+    op.create_index("ix_documents_format_created_at", "documents", ["format", "created_at"])
+
+
 MIGRATIONS = [
     Migration(1, "create documents, pages and insights", _create_documents),
     Migration(2, "create the full-text index", _create_search_index),
+    Migration(3, "index the listing order and the format filter", _index_listing_columns),
 ]

@@ -22,7 +22,11 @@ DocumentId = Annotated[UuidText, uuid_of("document", _DOCUMENT_SOURCE), id_field
 # --- tables ------------------------------------------------------------------------------------------
 class Document(SQLModel, table=True):
     __tablename__ = "documents"
-    __table_args__ = (Index("ix_documents_matter_id_created_at", "matter_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_documents_matter_id_created_at", "matter_id", "created_at"),
+        Index("ix_documents_created_at", "created_at"),
+        Index("ix_documents_format_created_at", "format", "created_at"),
+    )
 
     id: str = Field(primary_key=True, max_length=36)
     matter_id: str | None = Field(default=None, sa_column=Column(String(36), ForeignKey("matters.id"), nullable=True))
@@ -115,6 +119,43 @@ class IngestRequest(ToolInput):
         if self.content_base64 is not None and self.filename is None:
             raise ValueError("filename is required with content_base64")
         return self
+
+
+AbsolutePath = Annotated[str, StringConstraints(min_length=1, max_length=4096)]
+
+
+class BatchIngestRequest(ToolInput):
+    paths: list[AbsolutePath] | None = PydanticField(
+        default=None, max_length=10_000, description="Files under the allowed roots (CYRANO_ALLOWED_ROOTS)."
+    )
+    folder: AbsolutePath | None = PydanticField(
+        default=None, description="A folder under the allowed roots: every file in it (hidden files skipped)."
+    )
+    recursive: bool = PydanticField(default=False, description="With folder: also the files in its subfolders.")
+    matter_id: MatterId | None = PydanticField(default=None, description="The open matter to file them under.")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "BatchIngestRequest":
+        if (self.paths is None) == (self.folder is None):
+            raise ValueError("give either paths or folder")
+        if self.paths is not None and not self.paths:
+            raise ValueError("paths: give at least one path")
+        return self
+
+
+class BatchItem(ToolInput):
+    """One file of a batch: what the job runner hands to Arkiver."""
+
+    path: AbsolutePath
+    matter_id: str | None = None
+
+
+class BatchItemResult(ToolOutput):
+    document_id: str
+    filename: str | None
+    duplicate: bool
+    page_count: int
+    method: str
 
 
 class DocumentRef(ToolInput):

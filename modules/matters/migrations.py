@@ -33,9 +33,17 @@ def _create_matters(op: Operations) -> None:
     op.create_index("ix_matters_updated_at", "matters", ["updated_at"])
 
 
+def _index_listing_columns(op: Operations) -> None:
+    op.create_index("ix_matters_title", "matters", ["title"])
+    # matters_list compares practice area and attorney case-insensitively: index what it compares.
+    op.create_index("ix_matters_lower_practice_area", "matters", [sa.text("lower(practice_area)")])
+    op.create_index("ix_matters_lower_responsible_attorney", "matters", [sa.text("lower(responsible_attorney)")])
+
+
 def migrations(notes: SealedField) -> list[Migration]:
     """The steps, given the sealed `notes` field (step 2 encrypts the notes stored before it existed)."""
     return [
         Migration(1, "create matters", _create_matters),
         Migration(2, "encrypt notes at rest", notes.encrypt_existing()),
+        Migration(3, "index the title and the case-insensitive filters", _index_listing_columns),
     ]

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field as PydanticField
 from pydantic import StringConstraints, model_validator
-from sqlalchemy import Column, Index, Text
+from sqlalchemy import Column, Index, Text, func, text
 from sqlmodel import Field, SQLModel
 
 from cyrano_mcp.models import ToolInput, ToolOutput, UuidText, id_field, uuid_of
@@ -32,6 +32,10 @@ class Matter(SQLModel, table=True):
     __table_args__ = (
         Index("ix_matters_status_opened_on", "status", "opened_on"),
         Index("ix_matters_updated_at", "updated_at"),
+        Index("ix_matters_title", "title"),
+        # matters_list compares these case-insensitively.
+        Index("ix_matters_lower_practice_area", func.lower(text("practice_area"))),
+        Index("ix_matters_lower_responsible_attorney", func.lower(text("responsible_attorney"))),
     )
 
     id: str = Field(primary_key=True, max_length=36)

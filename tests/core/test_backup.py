@@ -19,7 +19,9 @@ from tests.core.test_cli import run
 from tests.utils.mcp import MODES, ok
 
 pytestmark = pytest.mark.anyio
-KNOWN = {"matters": 2}
+# The schema versions this code knows (building a runtime does not touch any store).
+KNOWN = {component.name: component.latest for component in build_runtime(load_settings()).registry.components()}
+MATTERS = KNOWN["matters"]
 NOTES = "Attendance note. " * 1000  # ~17 kB a matter, so the store is big enough for writes to overlap the copy
 
 
@@ -110,7 +112,7 @@ async def test_keys_travel_with_the_backup_but_never_the_master_key(backed_up: P
     assert [f["path"] for f in manifest["files"]] == ["cyrano.db", "keys/jwt.key", "keys/keyring.json", "signing.pem"]
     assert sorted(manifest["skipped"]) == ["keys/master.key", "master.key"]
     assert not (backed_up / "master.key").exists() and not (backed_up / "keys" / "master.key").exists()
-    assert manifest["schema"]["matters"] == 2
+    assert manifest["schema"]["matters"] == MATTERS
     assert oct(backed_up.stat().st_mode & 0o777) == "0o700"
     restored = load_settings(data_dir=tmp_path / "restored")
     restore_backup(restored, backed_up, known=KNOWN, force=False)
@@ -151,11 +153,12 @@ async def test_a_manifest_cannot_point_outside_the_backup(backed_up: Path) -> No
 
 
 async def test_a_backup_from_a_newer_schema_is_refused(backed_up: Path, tmp_path: Path) -> None:
-    newer = "newer than this version of Cyrano .*matters is at version 2, this code knows 1"
+    newer = f"newer than this version of Cyrano .*matters is at version {MATTERS}, this code knows {MATTERS - 1}"
     with pytest.raises(BackupError, match=newer):
-        restore_backup(load_settings(data_dir=tmp_path / "new"), backed_up, known={"matters": 1}, force=False)
-    report = restore_backup(load_settings(data_dir=tmp_path / "older"), backed_up, known={"matters": 3}, force=False)
-    assert report.pending_migrations == {"matters": (2, 3)}  # older is fine: the next start migrates it
+        restore_backup(load_settings(data_dir=tmp_path / "new"), backed_up, known={"matters": MATTERS - 1}, force=False)
+    later = {"matters": MATTERS + 1}
+    report = restore_backup(load_settings(data_dir=tmp_path / "older"), backed_up, known=later, force=False)
+    assert report.pending_migrations == {"matters": (MATTERS, MATTERS + 1)}  # older is fine: the next start migrates it
 
 
 async def test_backup_refusals(settings: Settings, tmp_path: Path, data_dir: Path) -> None:
@@ -186,4 +189,4 @@ async def test_the_cli_backs_up_and_restores(settings: Settings, tmp_path: Path)
     forced = run("restore", "--force", str(tmp_path / "nightly"), data_dir=settings.data_dir)
     assert forced.returncode == 0 and "kept as" in forced.stdout
     listing = run("db", "status", data_dir=tmp_path / "fresh")
-    assert "matters: applied 2, known 2" in listing.stdout
+    assert "matters: applied 3, known 3" in listing.stdout

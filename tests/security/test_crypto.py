@@ -115,7 +115,7 @@ async def test_rotation_then_rewrap_drains_the_old_key_to_zero_rows(runtime: Run
         assert await usage(runtime.database, security.fields, "matters", [1, 2]) == {"v1": 5, "v2": 1, "plaintext": 0}
 
         # Interrupted after its first batch of two, then run again: nothing lost, nothing done twice.
-        notes = security.fields.fields[0]
+        notes = next(f for f in security.fields.fields if f.table == "matters")
 
         def stop_after_first_batch(done: int) -> None:
             raise Interrupted
@@ -139,7 +139,7 @@ async def test_the_migration_encrypts_notes_stored_in_plaintext_before_it(any_st
     await runtime.database.open()
     try:
         # The store as the release before this one left it: matters at version 1, notes in plaintext.
-        notes = runtime.security.fields.fields[0]
+        notes = next(f for f in runtime.security.fields.fields if f.table == "matters")
         security_component = runtime.registry.components()[0]
         await upgrade(runtime.database, [security_component, Component("matters", migrations(notes)[:1])])
         async with runtime.database.write_engine.begin() as conn:

@@ -50,3 +50,46 @@ def _kind(mode: int) -> str:
     if stat.S_ISSOCK(mode):
         return "a socket"
     return "a special file"
+
+
+def resolve_allowed_folder(path: str, allowed_roots: Sequence[Path]) -> Path:
+    """The real path of a folder under one of `allowed_roots` (or a root itself), or a typed error saying why not."""
+    if not path or "\x00" in path:
+        raise InvalidInputError("give the absolute path of a folder")
+    candidate = Path(path)
+    if not candidate.is_absolute():
+        raise InvalidInputError(f"give an absolute path, not {path!r}")
+    if not allowed_roots:
+        raise PathNotAllowed("no folders are open to Arkiver; the server's operator has to allow one")
+    resolved = Path(os.path.realpath(candidate))
+    if not any(resolved.is_relative_to(Path(os.path.realpath(root))) for root in allowed_roots):
+        raise PathNotAllowed(f"{path!r} is outside the folders Arkiver may read")
+    if not resolved.is_dir():
+        raise PathNotFound(f"there is no folder at {path!r}")
+    return resolved
+
+
+def files_in(folder: Path, *, recursive: bool, limit: int) -> list[Path]:
+    """Regular files in `folder` (and below it, if `recursive`), sorted, skipping hidden ones and symlinks.
+
+    Raises `InvalidInputError` past `limit` files rather than taking an arbitrary part of the folder.
+    """
+    found: list[Path] = []
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            entries = sorted(os.scandir(current), key=lambda entry: entry.name)
+        except OSError as exc:
+            raise InvalidInputError(f"cannot list {current.name or current}: {exc.strerror}") from None
+        for entry in entries:
+            if entry.name.startswith(".") or entry.is_symlink():
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                if recursive:
+                    pending.append(Path(entry.path))
+            elif entry.is_file(follow_symlinks=False):
+                found.append(Path(entry.path))
+                if len(found) > limit:
+                    raise InvalidInputError(f"the folder holds more than {limit} files; give a smaller folder")
+    return sorted(found)
