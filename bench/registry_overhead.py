@@ -237,9 +237,10 @@ _IDLE_RETRY_AFTER = 1.0  # seconds
 class WireClient:
     """One MCP client on one keep-alive HTTP/1.1 connection."""
 
-    def __init__(self, port: int, mode: Mode) -> None:
+    def __init__(self, port: int, mode: Mode, bearer: str | None = None) -> None:
         self.port = port
         self.mode = mode
+        self._authorization = [f"Authorization: Bearer {bearer}".encode()] if bearer else []
         self.session_id: str | None = None
         self.response_bytes = 0
         self.tool_calls = 0  # every successful tools/call, warm-up and set-up included
@@ -267,6 +268,7 @@ class WireClient:
 
     def _headers(self, method: str | None, name: str | None = None, *, after_handshake: bool = True) -> list[bytes]:
         headers = [b"Accept: application/json, text/event-stream", b"Content-Type: application/json"]
+        headers += self._authorization
         if self.mode == "auto":
             headers.append(f"MCP-Protocol-Version: {MODERN_VERSION}".encode())
             if method is not None:
@@ -416,6 +418,7 @@ class ServerProcess:
     popen: subprocess.Popen[bytes]
     log_path: Path
     ps: psutil.Process = field(init=False)
+    bearer: str | None = None  # Cyrano's HTTP transport needs an access token; the bare server none
 
     def __post_init__(self) -> None:
         self.ps = psutil.Process(self.popen.pid)
@@ -490,6 +493,17 @@ def start_server(
             CYRANO_LOG_LEVEL="INFO",
             CYRANO_STATELESS_HTTP="1" if stateless else "0",
             CYRANO_JSON_RESPONSE="1" if json_response else "0",
+            # Every security layer runs (bearer token, RBAC, audit, rate limit); only the quota is out of reach.
+            CYRANO_RATE_LIMIT_USER="100000000/minute",
+            CYRANO_ARGON2_MEMORY_KIB="19456",
+        )
+        subprocess.run(
+            [*_cyrano_command()[:1], "users", "add", BENCH_USER, "--role", "viewer"],
+            input=f"{BENCH_PASSWORD}\n".encode(),
+            env=env,
+            cwd=workdir,
+            check=True,
+            capture_output=True,
         )
     else:
         command = [sys.executable, str(Path(__file__).resolve()), "--serve-bare", "--port", str(port)]
@@ -509,7 +523,7 @@ def start_server(
 
 async def mirror_profile(server: ServerProcess) -> dict[str, Any]:
     """The parts of Cyrano's own system_info answer the bare tool should return too (`--profile`)."""
-    client = WireClient(server.port, "auto")
+    client = WireClient(server.port, "auto", server.bearer)
     try:
         with anyio.fail_after(STARTUP_TIMEOUT):
             await client.open_session()
@@ -517,6 +531,21 @@ async def mirror_profile(server: ServerProcess) -> dict[str, Any]:
         await client.close_session()
     info = client.first_result
     return {key: info[key] for key in ("data_dir", "tool_count", "engines")}
+
+
+BENCH_USER, BENCH_PASSWORD = "bench", "bench-password-not-secret-1"
+
+
+async def log_in(server: ServerProcess) -> None:
+    """Cyrano's HTTP transport needs an access token: get one for the bench account (lives 15 minutes)."""
+    import httpx2
+
+    async with httpx2.AsyncClient() as http:
+        response = await http.post(
+            f"http://127.0.0.1:{server.port}/auth/login", json={"username": BENCH_USER, "password": BENCH_PASSWORD}
+        )
+    response.raise_for_status()
+    server.bearer = response.json()["access_token"]
 
 
 async def wait_ready(server: ServerProcess, timeout: float = STARTUP_TIMEOUT) -> None:
@@ -571,7 +600,7 @@ class Fleet:
 
     def __init__(self, server: ServerProcess, mode: Mode, clients: int) -> None:
         self.server = server
-        self.clients = [WireClient(server.port, mode) for _ in range(clients)]
+        self.clients = [WireClient(server.port, mode, server.bearer) for _ in range(clients)]
 
     async def open(self) -> None:
         with anyio.fail_after(STARTUP_TIMEOUT):
@@ -790,6 +819,7 @@ async def run_benchmark(args: argparse.Namespace) -> int:
                 start_server("cyrano", subdir, stateless=stateless, json_response=args.json_response)
             )
             await wait_ready(cyrano)
+            await log_in(cyrano)
             profile = subdir / "bare-profile.json"
             profile.write_text(json.dumps(await mirror_profile(cyrano)), encoding="utf-8")
             bare = stack.enter_context(

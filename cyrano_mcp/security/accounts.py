@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from cyrano_mcp.errors import ConflictError, InvalidInputError, NotFoundError
 from cyrano_mcp.security.audit import Actor, AuditLog
+from cyrano_mcp.security.freshness import RecentChecks, accounts_changed
 from cyrano_mcp.security.passwords import Passwords, check_policy
 from cyrano_mcp.security.principals import Principal, UnauthenticatedError
 from cyrano_mcp.security.rbac import Role
@@ -41,6 +42,7 @@ class AccountService:
         self._database = database
         self._passwords = passwords
         self._audit = audit
+        self._local: RecentChecks[str, Principal] = RecentChecks()
 
     async def find(self, username: str) -> User | None:
         """The account, or None (also for names that are not valid usernames)."""
@@ -73,6 +75,7 @@ class AccountService:
             if (await session.exec(select(User.id).where(User.username == name))).first() is not None:
                 raise ConflictError(f"an account named {name!r} already exists")
             session.add(user)
+        accounts_changed()
         await self._audit.append("user_added", actor=by, outcome="ok", target=name, detail={"role": role.value})
         return user
 
@@ -84,6 +87,7 @@ class AccountService:
             before = user.role
             user.role, user.updated_at = role.value, utc_now()
             session.add(user)
+        accounts_changed()
         await self._audit.append(
             "user_role_changed", actor=by, outcome="ok", target=user.username, detail={"from": before, "to": role.value}
         )
@@ -98,6 +102,7 @@ class AccountService:
             if disabled:
                 await self._invalidate_tokens(session, user, "account_disabled")
             session.add(user)
+        accounts_changed()
         await self._audit.append(
             "user_disabled" if disabled else "user_enabled", actor=by, outcome="ok", target=user.username
         )
@@ -112,6 +117,7 @@ class AccountService:
             user.password_hash, user.updated_at = password_hash, utc_now()
             await self._invalidate_tokens(session, user, "password_changed")
             session.add(user)
+        accounts_changed()
         await self._audit.append("password_reset", actor=by, outcome="ok", target=user.username)
         return user
 
@@ -128,6 +134,14 @@ class AccountService:
     async def local_principal(self) -> Principal:
         """The account stdio and in-process callers act as; the default `local` admin is made on first use."""
         name = normalize_username(self._settings.local_user)
+        known = self._local.get(name)
+        if known is not None:
+            return known
+        principal = await self._read_local_principal(name)
+        self._local.put(name, principal)
+        return principal
+
+    async def _read_local_principal(self, name: str) -> Principal:
         user = await self.find(name)
         if user is None:
             if name != DEFAULT_LOCAL_USER:

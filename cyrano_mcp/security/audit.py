@@ -5,7 +5,8 @@ record's `mac`. Someone who can write to the database but lacks the master key c
 
 Appends are serialised by locking the single `security_audit_head` row (`SELECT ... FOR UPDATE` on
 PostgreSQL; on SQLite every write transaction already holds the database's one write lock): two appenders
-can never both chain onto the same record, and `seq` is a primary key besides.
+can never both chain onto the same record, and `seq` is a primary key besides. Within a process, records
+are group-committed: those that arrive during a write are chained and written together by the next one.
 
 Records hold who, what, when, from where and the outcome; never tool arguments, passwords or tokens.
 A tail cut off together with a rewritten head row is only detected against a recorded checkpoint
@@ -19,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+import anyio
 import sqlalchemy as sa
 
 from cyrano_mcp.observability.logging import get_logger
@@ -87,10 +89,21 @@ class VerifyReport:
         return not self.problems
 
 
+@dataclass(slots=True)
+class _Pending:
+    """A record waiting for the next group commit, and what became of it."""
+
+    record: dict[str, object]
+    seq: int | None = None
+    error: BaseException | None = None
+
+
 class AuditLog:
     def __init__(self, database: Database, keyring: Keyring) -> None:
         self._database = database
         self._keyring = keyring
+        self._queue: list[_Pending] = []
+        self._writer = anyio.Lock()
 
     async def append(
         self,
@@ -103,15 +116,14 @@ class AuditLog:
         correlation_id: str | None = None,
         detail: Detail | None = None,
     ) -> int:
-        """Append one record and return its sequence number."""
-        version, key = await self._keyring.current(KEY_TYPE)
-        async with self._database.transaction() as session:
-            conn = await session.connection()
-            head = (
-                await conn.execute(sa.select(_HEAD.c.seq, _HEAD.c.mac).where(_HEAD.c.id == 1).with_for_update())
-            ).one()
-            record: dict[str, object] = {
-                "seq": head.seq + 1,
+        """Append one record, durably, and return its sequence number.
+
+        Group commit: records that arrive while a write is under way go into the next write together, so N
+        concurrent calls cost one transaction rather than N, and each caller still returns only once its own
+        record is committed.
+        """
+        pending = _Pending(
+            {
                 "at": _now(),
                 "actor_id": actor.user_id,
                 "actor": actor.name[:64],
@@ -122,13 +134,40 @@ class AuditLog:
                 "source": None if source is None else source[:80],
                 "correlation_id": correlation_id,
                 "detail": json.dumps(dict(detail or {}), sort_keys=True, separators=(",", ":")),
-                "key_version": version,
-                "prev_mac": head.mac,
             }
-            record["mac"] = _mac(key, record)
-            await conn.execute(_LOG.insert().values(record))
-            await conn.execute(sa.update(_HEAD).where(_HEAD.c.id == 1).values(seq=record["seq"], mac=record["mac"]))
-        return int(head.seq) + 1
+        )
+        self._queue.append(pending)
+        async with self._writer:
+            if pending.seq is None and pending.error is None:  # no earlier write took it along
+                batch, self._queue = self._queue, []
+                try:
+                    await self._write(batch)
+                except BaseException as exc:
+                    for entry in batch:
+                        entry.error = exc
+        if pending.error is not None:
+            raise pending.error
+        assert pending.seq is not None
+        return pending.seq
+
+    async def _write(self, batch: list[_Pending]) -> None:
+        version, key = await self._keyring.current(KEY_TYPE)
+        async with self._database.transaction() as session:
+            conn = await session.connection()
+            head = (
+                await conn.execute(sa.select(_HEAD.c.seq, _HEAD.c.mac).where(_HEAD.c.id == 1).with_for_update())
+            ).one()
+            seq, mac = int(head.seq), str(head.mac)
+            records = []
+            for entry in batch:
+                seq += 1
+                record = {**entry.record, "seq": seq, "key_version": version, "prev_mac": mac}
+                record["mac"] = mac = _mac(key, record)
+                records.append(record)
+            await conn.execute(_LOG.insert(), records)
+            await conn.execute(sa.update(_HEAD).where(_HEAD.c.id == 1).values(seq=seq, mac=mac))
+        for entry, record in zip(batch, records, strict=True):
+            entry.seq = int(str(record["seq"]))
 
     async def query(
         self,

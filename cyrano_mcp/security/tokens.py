@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from cyrano_mcp.errors import UnavailableError
 from cyrano_mcp.observability.logging import get_logger
 from cyrano_mcp.security.audit import Actor, AuditLog
+from cyrano_mcp.security.freshness import RecentChecks, accounts_changed
 from cyrano_mcp.security.principals import Principal, client_address
 from cyrano_mcp.security.ratelimit import RateLimiter
 from cyrano_mcp.security.rbac import Role
@@ -79,6 +80,7 @@ class TokenService:
         self.refresh_audience = f"{settings.public_url}/auth/refresh"
         self._access_ttl = timedelta(minutes=settings.access_token_minutes)
         self._refresh_ttl = timedelta(days=settings.refresh_token_days)
+        self._live: RecentChecks[tuple[str, str, int], User] = RecentChecks()
 
     # --- JWT --------------------------------------------------------------------------------------------
     def _encode(self, typ: str, audience: str, user: User, family_id: str, ttl: timedelta) -> tuple[str, str]:
@@ -186,8 +188,12 @@ class TokenService:
 
     async def verify_access(self, token: str) -> Principal:
         claims = self.decode(token, ACCESS_TYP)
-        async with self._database.engine.connect() as conn:
-            user = await self._live_account(conn, claims)
+        key = (str(claims["sub"]), str(claims["fid"]), int(claims["ver"]))
+        user = self._live.get(key)
+        if user is None:
+            async with self._database.engine.connect() as conn:
+                user = await self._live_account(conn, claims)
+            self._live.put(key, user)
         return Principal(
             user_id=user.id,
             username=user.username,
@@ -233,6 +239,7 @@ class TokenService:
                 .where(_FAMILIES.c.id == family_id, _FAMILIES.c.revoked_at.is_(None))
                 .values(revoked_at=utc_now(), revoke_reason=reason[:32])
             )
+        accounts_changed()
         return bool(result.rowcount)
 
 
