@@ -5,6 +5,7 @@ from cyrano_mcp.engine import Engine, EngineContext, Operation, ResourceTemplate
 
 def create_engine(context: EngineContext) -> Engine:
     # Imported here so that `modules.arkiver.pages` and the parsing/extraction packages stay importable alone.
+    from cyrano_mcp.security.crypto import BlindIndex
     from modules.arkiver.migrations import MIGRATIONS
     from modules.arkiver.models import (
         DeleteResult,
@@ -20,6 +21,7 @@ def create_engine(context: EngineContext) -> Engine:
         SearchRequest,
         SearchResults,
     )
+    from modules.arkiver.page_index import PageIndex
     from modules.arkiver.service import ArkiverService, Seals
     from modules.matters.service import MattersService
 
@@ -29,8 +31,12 @@ def create_engine(context: EngineContext) -> Engine:
         insight_quote=fields.field(table="insights", column="quote", key_type="documents", id_column="ref"),
         insight_data=fields.field(table="insights", column="data", key_type="documents", id_column="ref"),
     )
+    # The page index's own key type, so it can be rotated (and the index rebuilt) alone.
+    search = BlindIndex(name="document_pages", key_type="search", keyring=fields.keyring)
+    fields.index(PageIndex(database=context.database, blind=search, page_text=seals.page_text))
     service = ArkiverService(
         seals=seals,
+        search=search,
         database=context.database,
         settings=context.settings,
         matters=MattersService(context.database, fields.field(table="matters", column="notes", key_type="matters")),
