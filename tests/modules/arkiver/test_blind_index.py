@@ -179,6 +179,21 @@ async def test_reindex_moves_every_page_to_the_new_key_and_search_works_througho
         assert sorted(await search(client, "Quillfeather")) == sorted(ids[:2])
 
 
+async def test_reindex_reports_a_page_that_fails_to_open_and_leaves_it_on_its_key(runtime: Runtime) -> None:
+    index = page_index(runtime)
+    async with Client(runtime.server) as client:
+        ok(await client.call_tool("arkiver_ingest", {"text": SECRET}))
+        ok(await client.call_tool("arkiver_ingest", {"text": SECOND}))
+    async with runtime.database.write_engine.begin() as conn:  # the second page's text, moved onto the first
+        first, second = (await conn.execute(text("SELECT ref, text FROM document_pages ORDER BY id"))).all()
+        await conn.execute(text("UPDATE document_pages SET text = :t WHERE ref = :r"), {"t": second[1], "r": first[0]})
+    await runtime.security.keyring.rotate("search")
+    report = await index.reindex(batch=10)
+    assert report.failed == [first[0]] and report.reindexed == 1
+    assert await index.usage([1, 2]) == {1: 1, 2: 1}
+    assert (await usage(runtime.database, runtime.security.fields, "search", [1]))["v1"] == 1  # retire refuses
+
+
 async def test_delete_leaves_nothing_in_the_index(runtime: Runtime) -> None:
     async with Client(runtime.server) as client:
         kept = ok(await client.call_tool("arkiver_ingest", {"text": SECOND}))["document"]["id"]
