@@ -422,7 +422,7 @@ def users_reset_password(name: str) -> None:
 
 @cli.group()
 def keys() -> None:
-    """Encryption keys: status, rotate, rewrap, retire (see docs/security.md for the runbook)."""
+    """Encryption keys: status, rotate, rewrap, reindex, retire (see docs/security.md for the runbook)."""
 
 
 @keys.command("generate-file")
@@ -464,18 +464,22 @@ def keys_status() -> None:
 @keys.command("rotate")
 @click.option("--type", "key_type", default=None, help="One key type (default: every type).")
 def keys_rotate(key_type: str | None) -> None:
-    """Add a new key version; new writes use it (running servers switch within 30 s). Then run `keys rewrap`."""
+    """Add a new key version; new writes use it (running servers switch within 30 s). Then run `keys rewrap`
+    (sealed values) or `keys reindex` (search indexes)."""
     from cyrano_mcp.security.audit import KEY_TYPE as AUDIT
 
     async def rotate(runtime: "Runtime") -> None:
         security = runtime.security
         types = [key_type] if key_type else sorted({AUDIT, *security.fields.key_types})
+        indexed = {index.blind.key_type for index in security.fields.indexes}
         for name in types:
             version = await security.keyring.rotate(name)
             await security.audit.append(
                 "key_rotated", actor=_operator(), outcome="ok", target=name, detail={"version": version}
             )
             click.echo(f"{name}: new writes use v{version}")
+            if name in indexed:
+                click.echo(f"{name}: search keeps using older versions until `cyrano-mcp keys reindex` moves it")
 
     _operator_run(rotate)
 
@@ -515,6 +519,39 @@ def keys_rewrap(key_type: str | None, batch: int) -> None:
     _operator_run(run)
 
 
+@keys.command("reindex")
+@click.option("--type", "key_type", default=None, help="One key type (default: every type with a search index).")
+@click.option("--batch", type=click.IntRange(1, 10_000), default=200, show_default=True, help="Pages per transaction.")
+def keys_reindex(key_type: str | None, batch: int) -> None:
+    """Rebuild search indexes under the newest key version; search works throughout; safe to interrupt and rerun."""
+
+    async def run(runtime: "Runtime") -> None:
+        security = runtime.security
+        indexes = [index for index in security.fields.indexes if key_type in (None, index.blind.key_type)]
+        complete = True
+        for index in indexes:
+
+            def report_progress(done: int, name: str = index.blind.name) -> None:
+                click.echo(f"{name}: {done} entries rebuilt so far")
+
+            report = await index.reindex(batch=batch, progress=report_progress)
+            click.echo(f"{report.index}: {report.reindexed} entries now on {index.blind.key_type} v{report.to_version}")
+            if report.failed:
+                complete = False
+                click.echo(f"{report.index}: {len(report.failed)} entries could not be rebuilt: {report.failed[:10]}")
+            await security.audit.append(
+                "keys_reindexed",
+                actor=_operator(),
+                outcome="ok" if not report.failed else "partial",
+                target=report.index,
+                detail={"entries": report.reindexed, "failed": len(report.failed), "version": report.to_version},
+            )
+        if not complete:
+            sys.exit(1)
+
+    _operator_run(run)
+
+
 @keys.command("retire")
 @click.option("--type", "key_type", required=True)
 @click.option("--version", "version", type=int, required=True)
@@ -530,7 +567,10 @@ def keys_retire(key_type: str, version: int) -> None:
             raise ConfigError("audit keys are never retired: the audit chain must stay verifiable")
         in_use = (await usage(runtime.database, security.fields, key_type, [version]))[f"v{version}"]
         if in_use:
-            raise ConfigError(f"{in_use} stored values still use {key_type} v{version}; run `cyrano-mcp keys rewrap`")
+            raise ConfigError(
+                f"{in_use} stored values still use {key_type} v{version}; run `cyrano-mcp keys rewrap` "
+                "(or `keys reindex` for a search key)"
+            )
         await security.keyring.retire(key_type, version)
         await security.audit.append(
             "key_retired", actor=_operator(), outcome="ok", target=key_type, detail={"version": version}

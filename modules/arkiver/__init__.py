@@ -7,6 +7,7 @@ from cyrano_mcp.errors import ConfigError
 def create_engine(context: EngineContext) -> Engine:
     # Imported here so that `modules.arkiver.pages` and the parsing/extraction packages stay importable alone.
     from cyrano_mcp.jobs import JobSubmitted
+    from cyrano_mcp.security.crypto import BlindIndex
     from modules.arkiver.batch import JOB_KIND, BatchIngest
     from modules.arkiver.migrations import MIGRATIONS
     from modules.arkiver.models import (
@@ -26,6 +27,7 @@ def create_engine(context: EngineContext) -> Engine:
         SearchRequest,
         SearchResults,
     )
+    from modules.arkiver.page_index import PageIndex
     from modules.arkiver.service import ArkiverService, Seals
     from modules.matters.service import MattersService
 
@@ -37,9 +39,17 @@ def create_engine(context: EngineContext) -> Engine:
         insight_quote=fields.field(table="insights", column="quote", key_type="documents", id_column="ref"),
         insight_data=fields.field(table="insights", column="data", key_type="documents", id_column="ref"),
     )
+    # The page index's own key type, so it can be rotated (and the index rebuilt) alone.
+    search = BlindIndex(name="document_pages", key_type="search", keyring=fields.keyring)
+    fields.index(PageIndex(database=context.database, blind=search, page_text=seals.page_text))
     matters = MattersService(context.database, fields.field(table="matters", column="notes", key_type="matters"))
     service = ArkiverService(
-        seals=seals, database=context.database, settings=context.settings, matters=matters, llm=context.llm
+        seals=seals,
+        search=search,
+        database=context.database,
+        settings=context.settings,
+        matters=matters,
+        llm=context.llm,
     )
     batch = BatchIngest(service=service, jobs=context.jobs, matters=matters, settings=context.settings)
 

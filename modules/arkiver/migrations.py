@@ -55,12 +55,13 @@ def _create_documents(op: Operations) -> None:
 
 
 def _create_search_index(op: Operations) -> None:
+    # Each page's entry is built with one version of the search key; search and `keys reindex` look it up.
+    op.add_column("document_pages", sa.Column("search_key_version", sa.Integer(), nullable=True))
+    op.create_index("ix_document_pages_search_key_version", "document_pages", ["search_key_version"])
     if op.get_bind().dialect.name == "sqlite":
-        # Contentless: the index keeps terms and positions only; the text stays in document_pages.
-        op.execute(
-            "CREATE VIRTUAL TABLE document_pages_fts USING fts5("
-            "text, content='', tokenize='porter unicode61 remove_diacritics 2')"
-        )
+        # A blind index: it receives keyed tokens, never words. Contentless: it keeps tokens and positions
+        # only. The tokens are lower-case letters and already normalised, so the plain ascii tokenizer.
+        op.execute("CREATE VIRTUAL TABLE document_pages_fts USING fts5(tokens, content='', tokenize='ascii')")
     else:
         op.execute(
             "CREATE TABLE document_page_terms ("
@@ -78,6 +79,6 @@ def _index_listing_columns(op: Operations) -> None:
 
 MIGRATIONS = [
     Migration(1, "create documents, pages and insights", _create_documents),
-    Migration(2, "create the full-text index", _create_search_index),
+    Migration(2, "create the blind full-text index", _create_search_index),
     Migration(3, "index the listing order and the format filter", _index_listing_columns),
 ]

@@ -57,6 +57,8 @@ class DocumentPage(SQLModel, table=True):
     method: str = Field(max_length=16)
     char_count: int
     text: str = Field(sa_column=Column(Text, nullable=False))
+    # The search key version the page's blind-index entry was built with; NULL: the page has no words.
+    search_key_version: int | None = Field(default=None, index=True)
 
 
 class Insight(SQLModel, table=True):

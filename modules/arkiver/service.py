@@ -19,10 +19,10 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from cyrano_mcp.calls import current_call
-from cyrano_mcp.errors import InvalidInputError, NotFoundError
+from cyrano_mcp.errors import InvalidInputError, NotFoundError, UnavailableError
 from cyrano_mcp.llm import RULES, LLMError, LLMGateway, LLMRequest, Message
 from cyrano_mcp.observability.metrics import record_ingested
-from cyrano_mcp.security.crypto import SealedField
+from cyrano_mcp.security.crypto import BlindIndex, SealedField, TokenKey
 from cyrano_mcp.settings import Settings
 from cyrano_mcp.store.database import Database
 from cyrano_mcp.store.types import utc_now
@@ -50,8 +50,11 @@ from modules.arkiver.models import (
     SearchRequest,
     SearchResults,
 )
+from modules.arkiver.page_index import keyed
 from modules.arkiver.parsing import ParsedDocument, ParseLimits, parse_document, resolve_allowed_path
-from modules.arkiver.search import index_pages, match_pages, query_terms, snippet, unindex_pages
+from modules.arkiver.search import PageEntry, PageMatch, index_pages, index_versions, match_pages, unindex_pages
+from modules.arkiver.snippets import snippet
+from modules.arkiver.terms import query_phrases
 from modules.matters.service import MattersService
 
 
@@ -66,10 +69,18 @@ class Seals:
 
 class ArkiverService:
     def __init__(
-        self, *, database: Database, settings: Settings, matters: MattersService, llm: LLMGateway, seals: Seals
+        self,
+        *,
+        database: Database,
+        settings: Settings,
+        matters: MattersService,
+        llm: LLMGateway,
+        seals: Seals,
+        search: BlindIndex,
     ) -> None:
         self._database = database
         self._seals = seals
+        self._search = search
         self._llm = llm
         self._settings = settings
         self._matters = matters
@@ -89,6 +100,8 @@ class ArkiverService:
             functools.partial(parse_document, data, filename=filename, limits=self._limits, progress=progress)
         )
         insights = await anyio.to_thread.run_sync(extract_insights, parsed.pages)
+        search_key = await self._search.current()
+        page_tokens = await keyed([(body, search_key) for body in parsed.pages])
 
         document = Document(
             id=str(uuid.uuid4()),
@@ -123,8 +136,11 @@ class ArkiverService:
                         "method": method,
                         "char_count": len(body),
                         "text": await self._seals.page_text.seal(f"{document.id}:{number}", body),
+                        "search_key_version": search_key.version if tokens else None,
                     }
-                    for number, (body, method) in enumerate(zip(parsed.pages, parsed.page_methods, strict=True), 1)
+                    for number, (body, method, tokens) in enumerate(
+                        zip(parsed.pages, parsed.page_methods, page_tokens, strict=True), 1
+                    )
                 ]
                 await session.exec(insert(DocumentPage), params=page_rows)
                 stored = await session.exec(
@@ -134,7 +150,7 @@ class ArkiverService:
                 await index_pages(
                     session,
                     self._database.kind,
-                    [(page_ids[number], body) for number, body in enumerate(parsed.pages, 1) if body.strip()],
+                    [PageEntry(page_ids[number], tokens) for number, tokens in enumerate(page_tokens, 1)],
                 )
                 insight_rows = await self._sealed(insights_to_rows(document.id, insights))
                 if insight_rows:
@@ -188,7 +204,7 @@ class ArkiverService:
         )
 
     async def _assist(self, document: Document) -> ModelAssist:
-        pages = [text for _, text in await self._page_texts(document.id)]
+        pages = await self._page_texts(document.id)
         rules = await self._load_insights(document.id, None)
         request = LLMRequest(
             system=SYSTEM_PROMPT,
@@ -236,17 +252,17 @@ class ArkiverService:
             row["data"] = await self._seals.insight_data.seal(row["ref"], row["data"])
         return rows
 
-    async def _page_texts(self, document_id: str) -> list[tuple[int, str]]:
-        """(page id, text) of every page of a document, in page order, opened."""
+    async def _page_texts(self, document_id: str) -> list[str]:
+        """The text of every page of a document, in page order, opened."""
         async with self._database.session() as session:
             rows = (
                 await session.exec(
-                    select(DocumentPage.id, DocumentPage.ref, DocumentPage.text)
+                    select(DocumentPage.ref, DocumentPage.text)
                     .where(DocumentPage.document_id == document_id)
                     .order_by(col(DocumentPage.page_no))
                 )
             ).all()
-        return [(page_id or 0, await self._seals.page_text.open(ref, text)) for page_id, ref, text in rows]
+        return [await self._seals.page_text.open(ref, text) for ref, text in rows]
 
     async def document(self, request: PageRangeRequest) -> DocumentText:
         last = request.last_page if request.last_page is not None else request.first_page + 9
@@ -295,11 +311,11 @@ class ArkiverService:
         return DocumentPageList(items=[DocumentRecord.of(row) for row in rows], total=total)
 
     async def search(self, request: SearchRequest) -> SearchResults:
-        terms = query_terms(request.query)
-        if not terms:
+        phrases = query_phrases(request.query)
+        if not phrases:
             raise InvalidInputError("query: give at least one word to search for")
         async with self._database.session() as session:
-            matches = await match_pages(session, self._database.kind, terms, request.matter_id, request.limit)
+            matches = await self._match(session, phrases, request.matter_id, request.limit)
             if not matches:
                 return SearchResults(query=request.query, hits=[])
             rows = (
@@ -310,6 +326,7 @@ class ArkiverService:
                 )
             ).all()
         by_page = {page.id: (page, document) for page, document in rows}
+        wanted = {term for phrase in phrases for term in phrase}
         hits = []
         for match in matches:
             page, document = by_page[match.page_id]
@@ -320,20 +337,50 @@ class ArkiverService:
                     matter_id=document.matter_id,
                     page=page.page_no,
                     score=round(match.score, 4),
-                    snippet=snippet(await self._seals.page_text.open(page.ref, page.text), terms),
+                    snippet=snippet(await self._seals.page_text.open(page.ref, page.text), wanted),
                 )
             )
         return SearchResults(query=request.query, hits=hits)
+
+    async def _match(
+        self, session: AsyncSession, phrases: list[tuple[str, ...]], matter_id: str | None, limit: int
+    ) -> list[PageMatch]:
+        """The best pages across every search key version the index holds (several while a reindex runs)."""
+        matches: list[PageMatch] = []
+        for version in await index_versions(session):
+            key = await self._search_key(version)
+            keyed_phrases = [[key.token(term) for term in phrase] for phrase in phrases]
+            matches += await match_pages(session, self._database.kind, version, keyed_phrases, matter_id, limit)
+        return sorted(matches, key=lambda match: (-match.score, match.page_id))[:limit]
+
+    async def _search_key(self, version: int) -> TokenKey:
+        key = await self._search.version(version)
+        if key is None:  # `keys retire` refuses while entries use a version; only a restored keyring gets here
+            raise UnavailableError(f"search key v{version} is retired but still indexes pages; run `keys reindex`")
+        return key
 
     # --- deleting -----------------------------------------------------------------------------------
     async def delete(self, document_id: str) -> DeleteResult:
         async with self._database.transaction() as session:
             document = await self._load_document(session, document_id, for_update=True)
-            pages = await self._page_texts(document.id)
-            # A contentless index forgets a page only when told the text it indexed: open it first.
-            await unindex_pages(
-                session, self._database.kind, [(page_id, body) for page_id, body in pages if body.strip()]
-            )
+            pages = (
+                await session.exec(
+                    select(DocumentPage.id, DocumentPage.ref, DocumentPage.text, DocumentPage.search_key_version).where(
+                        DocumentPage.document_id == document.id
+                    )
+                )
+            ).all()
+            # A contentless index forgets a page only when told the tokens it indexed: recompute them.
+            indexed = [
+                (page_id or 0, await self._seals.page_text.open(ref, sealed), await self._search_key(version))
+                for page_id, ref, sealed, version in pages
+                if version is not None
+            ]
+            tokens = await keyed([(body, key) for _, body, key in indexed])
+            entries = [
+                PageEntry(page_id, page_tokens) for (page_id, _, _), page_tokens in zip(indexed, tokens, strict=True)
+            ]
+            await unindex_pages(session, self._database.kind, entries)
             insight_count = (
                 await session.exec(select(func.count()).select_from(Insight).where(Insight.document_id == document.id))
             ).one()

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from mcp import Client
 
 from cyrano_mcp.errors import ConfigError
+from cyrano_mcp.security.crypto import SealedField
 from cyrano_mcp.security.crypto.rewrap import rewrap, rewrap_field, usage
 from cyrano_mcp.security.keyfiles import load_master_key, new_key_text
 from cyrano_mcp.server import Runtime, build_runtime
@@ -51,6 +52,11 @@ async def raw_notes(runtime: Runtime, matter_id: str) -> str:
 async def set_raw_notes(runtime: Runtime, matter_id: str, value: str) -> None:
     async with runtime.database.write_engine.begin() as conn:
         await conn.execute(sa.text("UPDATE matters SET notes = :v WHERE id = :id"), {"v": value, "id": matter_id})
+
+
+def matters_notes(runtime: Runtime) -> SealedField:
+    # Engines declare their fields in the order they are loaded; pick this one by name.
+    return next(field for field in runtime.security.fields.fields if field.table == "matters")
 
 
 @pytest.fixture
@@ -115,7 +121,7 @@ async def test_rotation_then_rewrap_drains_the_old_key_to_zero_rows(runtime: Run
         assert await usage(runtime.database, security.fields, "matters", [1, 2]) == {"v1": 5, "v2": 1, "plaintext": 0}
 
         # Interrupted after its first batch of two, then run again: nothing lost, nothing done twice.
-        notes = next(f for f in security.fields.fields if f.table == "matters")
+        notes = matters_notes(runtime)
 
         def stop_after_first_batch(done: int) -> None:
             raise Interrupted
@@ -139,7 +145,7 @@ async def test_the_migration_encrypts_notes_stored_in_plaintext_before_it(any_st
     await runtime.database.open()
     try:
         # The store as the release before this one left it: matters at version 1, notes in plaintext.
-        notes = next(f for f in runtime.security.fields.fields if f.table == "matters")
+        notes = matters_notes(runtime)
         security_component = runtime.registry.components()[0]
         await upgrade(runtime.database, [security_component, Component("matters", migrations(notes)[:1])])
         async with runtime.database.write_engine.begin() as conn:

@@ -2,10 +2,22 @@
 
 keyring.py   data keys per type and version, wrapped by the master key, stored in `security_keys`
 fields.py    seal/open one column value with AES-256-GCM, bound to (table, column, row id)
-rewrap.py    re-encrypt old rows under the current key version, in resumable batches
+blind.py     keyed (HMAC) tokens that stand in for words in a search index
+rewrap.py    re-encrypt old rows under the current key version, in resumable batches; count usage
 """
 
+from cyrano_mcp.security.crypto.blind import BlindIndex, KeyedIndex, ReindexReport, TokenKey
 from cyrano_mcp.security.crypto.fields import FieldCipher, SealedField, TamperedDataError
 from cyrano_mcp.security.crypto.keyring import Keyring, KeySet
 
-__all__ = ["FieldCipher", "KeySet", "Keyring", "SealedField", "TamperedDataError"]
+__all__ = [
+    "BlindIndex",
+    "FieldCipher",
+    "KeySet",
+    "KeyedIndex",
+    "Keyring",
+    "ReindexReport",
+    "SealedField",
+    "TamperedDataError",
+    "TokenKey",
+]

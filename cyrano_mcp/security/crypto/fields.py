@@ -6,7 +6,7 @@ copied into another row, column or table, or relabelled with another key id, fai
 
 Modules declare each encrypted column once, `fields.field(table=..., column=..., key_type=...)`, and call
 `seal`/`open` on the returned `SealedField` at their storage boundary. Declared fields are what
-`cyrano-mcp keys rewrap` walks.
+`cyrano-mcp keys rewrap` walks; declared blind indexes (`fields.index(...)`) are what `keys reindex` rebuilds.
 """
 
 import base64
@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from cyrano_mcp.errors import ConfigError, DomainError
 from cyrano_mcp.observability.logging import get_logger
+from cyrano_mcp.security.crypto.blind import KeyedIndex
 from cyrano_mcp.security.crypto.keyring import KEY_TYPE_PATTERN, NONCE_BYTES, Keyring, KeySet
 
 log = get_logger(__name__)
@@ -115,11 +116,12 @@ class SealedField:
 
 
 class FieldCipher:
-    """Hands out `SealedField`s and remembers them, so key rotation knows every encrypted column."""
+    """Hands out `SealedField`s and remembers them and the blind indexes, so key rotation knows every keyed store."""
 
     def __init__(self, keyring: Keyring) -> None:
         self.keyring = keyring
         self._fields: dict[tuple[str, str], SealedField] = {}
+        self._indexes: dict[str, KeyedIndex] = {}
 
     def field(self, *, table: str, column: str, key_type: str, id_column: str = "id") -> SealedField:
         if not _KEY_TYPE.match(key_type):
@@ -130,10 +132,22 @@ class FieldCipher:
             raise ConfigError(f"{table}.{column} is declared twice with different keys")
         return existing
 
+    def index(self, index: KeyedIndex) -> None:
+        """Declare a blind index, so its key is created on start, counted by `keys status` and rebuilt by
+        `keys reindex`."""
+        if self._indexes.setdefault(index.blind.name, index) is not index:
+            raise ConfigError(f"the blind index {index.blind.name} is declared twice")
+
     @property
     def fields(self) -> list[SealedField]:
         return list(self._fields.values())
 
     @property
+    def indexes(self) -> list[KeyedIndex]:
+        return list(self._indexes.values())
+
+    @property
     def key_types(self) -> set[str]:
-        return {sealed.key_type for sealed in self._fields.values()}
+        return {sealed.key_type for sealed in self._fields.values()} | {
+            index.blind.key_type for index in self._indexes.values()
+        }

@@ -83,8 +83,13 @@ async def rewrap(
 
 
 async def usage(database: Database, cipher: FieldCipher, key_type: str, versions: list[int]) -> dict[str, int]:
-    """How many stored values use each of `versions` of `key_type`, and how many were never sealed."""
+    """How many stored values (sealed values and blind-index entries) use each of `versions` of `key_type`,
+    and how many were never sealed."""
     counts = {f"v{version}": 0 for version in versions} | {"plaintext": 0}
+    for index in cipher.indexes:
+        if index.blind.key_type == key_type:
+            for version, count in (await index.usage(versions)).items():
+                counts[f"v{version}"] += count
     for sealed in cipher.fields:
         if sealed.key_type != key_type:
             continue
