@@ -13,6 +13,7 @@ A tail cut off together with a rewritten head row is only detected against a rec
 (`cyrano-mcp audit verify --anchor SEQ:MAC`).
 """
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -89,6 +90,29 @@ class VerifyReport:
         return not self.problems
 
 
+def _fields(
+    action: str,
+    actor: Actor,
+    outcome: str,
+    target: str | None,
+    source: str | None,
+    correlation_id: str | None,
+    detail: Detail | None,
+) -> dict[str, object]:
+    return {
+        "at": _now(),
+        "actor_id": actor.user_id,
+        "actor": actor.name[:64],
+        "role": actor.role,
+        "action": action,
+        "target": None if target is None else target[:200],
+        "outcome": outcome[:40],
+        "source": None if source is None else source[:80],
+        "correlation_id": correlation_id,
+        "detail": json.dumps(dict(detail or {}), sort_keys=True, separators=(",", ":")),
+    }
+
+
 @dataclass(slots=True)
 class _Pending:
     """A record waiting for the next group commit, and what became of it."""
@@ -98,12 +122,70 @@ class _Pending:
     error: BaseException | None = None
 
 
+# How long a successful tool call's record may wait to be written together with others. One transaction costs
+# about as much CPU as a whole tool call, so writing one per call would halve the server's throughput.
+BACKGROUND_FLUSH_SECONDS = 0.05
+_MAX_QUEUED = 100_000
+
+
 class AuditLog:
     def __init__(self, database: Database, keyring: Keyring) -> None:
         self._database = database
         self._keyring = keyring
         self._queue: list[_Pending] = []
         self._writer = anyio.Lock()
+        self._flush_scheduled: asyncio.TimerHandle | None = None
+        self._background: set[asyncio.Task[None]] = set()
+
+    def record(
+        self,
+        action: str,
+        *,
+        actor: Actor,
+        outcome: str,
+        target: str | None = None,
+        source: str | None = None,
+        correlation_id: str | None = None,
+    ) -> None:
+        """Queue a routine record (a successful tool call) for the next background write, within 50 ms.
+
+        Durability: a process killed before that write loses the queued records (the chain itself stays
+        whole: they never entered it). Security events — logins, refusals, account and key changes — use
+        `append`, which returns only once the record is committed.
+        """
+        if len(self._queue) >= _MAX_QUEUED:
+            log.error("audit_queue_full", dropped=1)
+            return
+        self._queue.append(_Pending(_fields(action, actor, outcome, target, source, correlation_id, None)))
+        if self._flush_scheduled is None:
+            loop = asyncio.get_running_loop()
+            self._flush_scheduled = loop.call_later(BACKGROUND_FLUSH_SECONDS, self._start_background_flush, loop)
+
+    def _start_background_flush(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._flush_scheduled = None
+        task = loop.create_task(self.flush(), name="cyrano-audit-flush")
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def flush(self) -> None:
+        """Write whatever is queued (before a query, at shutdown, and in the background)."""
+        async with self._writer:
+            batch, self._queue = self._queue, []
+            if not batch:
+                return
+            try:
+                await self._write(batch)
+            except Exception:
+                # Back to the front of the queue, for the next write; the log says records are waiting.
+                self._queue[:0] = batch
+                log.exception("audit_write_failed", waiting=len(self._queue))
+
+    async def close(self) -> None:
+        if self._flush_scheduled is not None:
+            self._flush_scheduled.cancel()
+            self._flush_scheduled = None
+        with anyio.CancelScope(shield=True):
+            await self.flush()
 
     async def append(
         self,
@@ -122,20 +204,7 @@ class AuditLog:
         concurrent calls cost one transaction rather than N, and each caller still returns only once its own
         record is committed.
         """
-        pending = _Pending(
-            {
-                "at": _now(),
-                "actor_id": actor.user_id,
-                "actor": actor.name[:64],
-                "role": actor.role,
-                "action": action,
-                "target": None if target is None else target[:200],
-                "outcome": outcome[:40],
-                "source": None if source is None else source[:80],
-                "correlation_id": correlation_id,
-                "detail": json.dumps(dict(detail or {}), sort_keys=True, separators=(",", ":")),
-            }
-        )
+        pending = _Pending(_fields(action, actor, outcome, target, source, correlation_id, detail))
         self._queue.append(pending)
         async with self._writer:
             if pending.seq is None and pending.error is None:  # no earlier write took it along
@@ -182,6 +251,7 @@ class AuditLog:
         limit: int = 50,
     ) -> list[AuditEntry]:
         """Newest first. `since`/`until` compare against the ISO timestamps (UTC)."""
+        await self.flush()
         query = sa.select(_LOG)
         for column, value in (("actor", actor), ("action", action), ("outcome", outcome), ("target", target)):
             if value is not None:
@@ -198,6 +268,7 @@ class AuditLog:
 
     async def verify(self, *, anchor: tuple[int, str] | None = None, page: int = 1000) -> VerifyReport:
         """Walk the whole chain; every problem found is reported, with the sequence number where it is."""
+        await self.flush()
         report = VerifyReport()
         previous_mac = GENESIS_MAC
         expected_seq = 1

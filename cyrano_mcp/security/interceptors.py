@@ -66,19 +66,30 @@ class AuditCalls:
             outcome = exc.code
             raise
         finally:
-            with anyio.CancelScope(shield=True):  # a cancelled call is still recorded
-                try:
-                    await self._audit.append(
-                        "tool_call",
-                        actor=Actor.of(call.principal),
-                        outcome=outcome,
-                        target=call.tool,
-                        source=call.source,
-                        correlation_id=call.correlation_id,
-                    )
-                except Exception:
-                    # The call's effect has happened; failing it now would invite a duplicate retry.
-                    log.exception("audit_write_failed", tool=call.tool, correlation_id=call.correlation_id)
+            actor = Actor.of(call.principal)
+            if outcome == "ok":  # routine: written in the background with others, within 50 ms
+                self._audit.record(
+                    "tool_call",
+                    actor=actor,
+                    outcome=outcome,
+                    target=call.tool,
+                    source=call.source,
+                    correlation_id=call.correlation_id,
+                )
+            else:  # a refusal or a failure is a security event: committed before the caller hears of it
+                with anyio.CancelScope(shield=True):  # a cancelled call is still recorded
+                    try:
+                        await self._audit.append(
+                            "tool_call",
+                            actor=actor,
+                            outcome=outcome,
+                            target=call.tool,
+                            source=call.source,
+                            correlation_id=call.correlation_id,
+                        )
+                    except Exception:
+                        # The call's effect has happened; failing it now would invite a duplicate retry.
+                        log.exception("audit_write_failed", tool=call.tool, correlation_id=call.correlation_id)
 
 
 class Authenticate:

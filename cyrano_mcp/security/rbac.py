@@ -6,6 +6,7 @@ admin grant `*:*` reaches permissions this table has never heard of: a new engin
 refused to every other role until someone decides who gets it here.
 """
 
+import functools
 from collections.abc import Iterable
 from enum import StrEnum
 
@@ -53,8 +54,12 @@ def _matches(grant: str, permission: str) -> bool:
     return grant_action in ("*", action)
 
 
+@functools.cache
 def allows(role: Role | str, permission: str) -> bool:
-    """Whether `role` may use an operation that needs `permission` (unknown roles may do nothing)."""
+    """Whether `role` may use an operation that needs `permission` (unknown roles may do nothing).
+
+    Cached: it runs on every call, and its answer depends only on the fixed tables above.
+    """
     try:
         grants = GRANTS[Role(role)]
     except ValueError:

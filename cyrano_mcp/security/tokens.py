@@ -11,6 +11,7 @@
 """
 
 import hashlib
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -81,6 +82,7 @@ class TokenService:
         self._access_ttl = timedelta(minutes=settings.access_token_minutes)
         self._refresh_ttl = timedelta(days=settings.refresh_token_days)
         self._live: RecentChecks[tuple[str, str, int], User] = RecentChecks()
+        self._verified: RecentChecks[str, dict[str, Any]] = RecentChecks(ttl=60.0)
 
     # --- JWT --------------------------------------------------------------------------------------------
     def _encode(self, typ: str, audience: str, user: User, family_id: str, ttl: timedelta) -> tuple[str, str]:
@@ -187,7 +189,12 @@ class TokenService:
         return user
 
     async def verify_access(self, token: str) -> Principal:
-        claims = self.decode(token, ACCESS_TYP)
+        claims = self._verified.get(token)
+        if claims is None or claims["exp"] + LEEWAY_SECONDS <= time.time():
+            claims = self.decode(token, ACCESS_TYP)
+            # A client sends the same access token with every request for 15 minutes: check its signature once.
+            # The expiry is still checked on every use, and the account behind it via `_live` below.
+            self._verified.put(token, claims)
         key = (str(claims["sub"]), str(claims["fid"]), int(claims["ver"]))
         user = self._live.get(key)
         if user is None:
