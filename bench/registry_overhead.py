@@ -189,6 +189,45 @@ def serve_bare(port: int, *, stateless: bool, json_response: bool, profile: Path
     _serve_app(app, port)
 
 
+def serve_core(port: int, *, stateless: bool, json_response: bool) -> None:
+    """Cyrano's registry call path alone (`--layers core`): the `system` engine's tools built by the registry,
+    every call through `CallPath` (correlation id, validation, error mapping, one INFO log line, the metrics
+    interceptor) and the request-id middleware, with logging configured as `cyrano-mcp serve` does it — but
+    none of the security layers (bearer tokens, RBAC, rate limits, audit), which `--layers full` adds."""
+    from mcp.server.mcpserver import MCPServer
+    from mcp.server.mcpserver.tools import Tool
+    from mcp.server.transport_security import TransportSecuritySettings
+
+    from cyrano_mcp import system
+    from cyrano_mcp.callpath import CallPath
+    from cyrano_mcp.engine import EngineContext
+    from cyrano_mcp.observability import metrics
+    from cyrano_mcp.observability.logging import configure_logging
+    from cyrano_mcp.observability.requests import RequestContextMiddleware
+    from cyrano_mcp.registry import EngineSource, Registry
+    from cyrano_mcp.settings import load_settings
+    from cyrano_mcp.store.database import Database
+
+    settings = load_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    registry = Registry(CallPath())
+    context = EngineContext(settings=settings, database=Database(settings), registry=registry)
+    registry.load([EngineSource("bench", system.create_engine)], context)
+    registry.call_path.add_interceptor(metrics.ToolCallMetrics(registry.tool_names))
+    server: MCPServer[None] = MCPServer("cyrano", version="0.1.0", tools=list[Tool](registry.build_tools()))
+    app = server.streamable_http_app(
+        streamable_http_path="/mcp",
+        stateless_http=stateless,
+        json_response=json_response,
+        transport_security=TransportSecuritySettings(
+            enable_dns_rebinding_protection=True,
+            allowed_hosts=settings.allowed_hosts,
+            allowed_origins=settings.allowed_origins,
+        ),
+    )
+    _serve_app(RequestContextMiddleware(app), port)  # type: ignore[arg-type]
+
+
 # --------------------------------------------------------------------------------------------------
 # The load generator: a minimal HTTP/1.1 client speaking what mcp.Client 2.3 speaks
 # --------------------------------------------------------------------------------------------------
@@ -477,7 +516,13 @@ def _stop(popen: subprocess.Popen[bytes]) -> None:
 
 @contextmanager
 def start_server(
-    name: ServerName, workdir: Path, *, stateless: bool, json_response: bool, profile: Path | None = None
+    name: ServerName,
+    workdir: Path,
+    *,
+    stateless: bool,
+    json_response: bool,
+    profile: Path | None = None,
+    layers: str = "full",
 ) -> Iterator[ServerProcess]:
     """One server subprocess, its stdout and stderr going to `<workdir>/<name>.log`; stopped on exit.
 
@@ -485,7 +530,13 @@ def start_server(
     """
     port = _free_port()
     log_path = workdir / f"{name}.log"
-    if name == "cyrano":
+    if name == "cyrano" and layers == "core":
+        command = [sys.executable, str(Path(__file__).resolve()), "--serve-core", "--port", str(port)]
+        command += ["--stateless"] if stateless else []
+        command += ["--json-response"] if json_response else []
+        env = {key: value for key, value in os.environ.items() if not key.startswith("CYRANO_")}
+        env.update(CYRANO_DATA_DIR=str(workdir / "cyrano-data"), CYRANO_LOG_LEVEL="INFO")
+    elif name == "cyrano":
         command = [*_cyrano_command(), "--port", str(port)]
         env = {key: value for key, value in os.environ.items() if not key.startswith("CYRANO_")}
         env.update(
@@ -801,7 +852,7 @@ async def run_benchmark(args: argparse.Namespace) -> int:
         f"registry_overhead: {platform.python_version()} on {os.cpu_count()} CPUs, load average "
         f"{load[0]:.2f}/{load[1]:.2f}/{load[2]:.2f}; tool {TOOL}; {args.rounds} rounds x "
         f"({args.warmup:g} s warm-up + {args.duration:g} s in {args.slice:g} s slices) per server; "
-        f"json_response={args.json_response}; cyrano {_describe_checkout()}",
+        f"json_response={args.json_response}; cyrano {_describe_checkout()}, layers: {args.layers}",
         flush=True,
     )
     if load[0] > (os.cpu_count() or 1):
@@ -816,10 +867,13 @@ async def run_benchmark(args: argparse.Namespace) -> int:
             subdir = workdir / http
             subdir.mkdir(exist_ok=True)
             cyrano = stack.enter_context(
-                start_server("cyrano", subdir, stateless=stateless, json_response=args.json_response)
+                start_server(
+                    "cyrano", subdir, stateless=stateless, json_response=args.json_response, layers=args.layers
+                )
             )
             await wait_ready(cyrano)
-            await log_in(cyrano)
+            if args.layers == "full":
+                await log_in(cyrano)
             profile = subdir / "bare-profile.json"
             profile.write_text(json.dumps(await mirror_profile(cyrano)), encoding="utf-8")
             bare = stack.enter_context(
@@ -892,13 +946,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 when a ratio is below the target")
     parser.add_argument("--log-dir", help="keep the servers' logs here (default: a temporary directory)")
     parser.add_argument("--json", help="also write the raw measurements to this file")
+    parser.add_argument(
+        "--layers",
+        choices=["full", "core"],
+        default="full",
+        help="full: `cyrano-mcp serve` with every layer (bearer token, RBAC, rate limit, audit); core: the registry "
+        "call path alone (correlation id, validation, errors, log line, metrics), as issue 2 defines it",
+    )
     parser.add_argument("--serve-bare", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--serve-core", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--profile", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--stateless", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve_bare:
         serve_bare(args.port, stateless=args.stateless, json_response=args.json_response, profile=args.profile)
+        return 0
+    if args.serve_core:
+        serve_core(args.port, stateless=args.stateless, json_response=args.json_response)
         return 0
     if args.rounds < 1 or args.duration <= 0 or args.warmup < 0 or args.slice <= 0:
         parser.error("--rounds must be >= 1, --duration and --slice > 0, --warmup >= 0")

@@ -6,6 +6,7 @@ Validation of the arguments is the innermost step, right before the service hand
 """
 
 import json
+import logging
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol, get_args, get_origin
@@ -95,14 +96,19 @@ class CallPath:
                 level="error",
                 exc_info=True,
             )
-        log.info(
-            "tool_call",
-            tool=call.tool,
-            outcome="ok",
-            correlation_id=call.correlation_id,
-            duration_ms=round(call.elapsed_ms, 2),
-            transport=call.transport,
-        )
+        # A change is a business event (INFO); a successful read is detail (DEBUG) — the audit log records every
+        # call either way, and a log line costs as much as the rest of the call path.
+        line_level = _DEBUG if operation.read_only else _INFO
+        if _enabled_for(line_level):
+            log.log(
+                line_level,
+                "tool_call",
+                tool=call.tool,
+                outcome="ok",
+                correlation_id=call.correlation_id,
+                duration_ms=round(call.elapsed_ms, 2),
+                transport=call.transport,
+            )
         structured = result.model_dump(mode="json")  # serialised once: the text block is its JSON
         return CallToolResult(
             content=[TextContent(type="text", text=to_json(structured).decode())],
@@ -171,6 +177,8 @@ class CallPath:
 
 
 _LEVELS = {"info": 20, "warning": 30, "error": 40}
+_DEBUG, _INFO = logging.DEBUG, logging.INFO
+_enabled_for = logging.getLogger("cyrano.calls").isEnabledFor
 
 
 def _bind(interceptor: CallInterceptor, call: CallContext, operation: Operation[Any, Any], inner: Proceed) -> Proceed:
@@ -209,14 +217,18 @@ def _call_context(tool_name: str, context: Context[Any, Any], headerless_transpo
     except ValueError:
         request_context = None
     if request_context is not None:
-        headers = context.headers
-        if headers is not None:
+        # The raw ASGI scope, not `context.headers`: building a Headers object per call costs more than this.
+        scope = getattr(request_context.request, "scope", None)
+        if scope is not None:
             transport = "http"
-            candidate = headers.get("x-request-id")
-            if candidate and _REQUEST_ID.match(candidate):
-                correlation_id = candidate
-            client = getattr(request_context.request, "client", None)
-            source = getattr(client, "host", None)
+            for name, value in scope.get("headers", ()):
+                if name == b"x-request-id":
+                    candidate = value.decode("latin-1")
+                    if _REQUEST_ID.match(candidate):
+                        correlation_id = candidate
+                    break
+            client = scope.get("client")
+            source = client[0] if client else None
         protocol_version = context.protocol_version
         progress_sink = context.report_progress
     call = CallContext(

@@ -116,9 +116,7 @@ def configure_logging(level: LogLevel = "INFO", fmt: LogFormat = "auto", stream:
     )
     handler = logging.StreamHandler(stream)
     handler.setFormatter(formatter)
-    # No line carries the caller's file and line, thread or process: don't compute them for every record
-    # (finding the caller walks the stack, a measurable part of a tool call's cost).
-    logging._srcfile = None
+    # No line carries the thread or process: don't compute them for every record.
     logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
     root = logging.getLogger()
     for existing in list(root.handlers):

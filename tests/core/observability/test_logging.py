@@ -109,12 +109,14 @@ async def test_levels_mean_what_the_operator_must_do(data_dir: object, log_lines
     async with Client(build_runtime(settings).server) as client:
         for tool in ("faulty_missing", "faulty_down", "faulty_crash", "system_info"):
             await client.call_tool(tool, {})
+        await client.call_tool("matters_create", {"client_name": "C", "title": "T", "practice_area": "p"})
     levels = {line["tool"]: line["level"] for line in log_lines() if line["event"] == "tool_call"}
     assert levels == {
         "faulty_missing": "info",
         "faulty_down": "warning",
         "faulty_crash": "error",
-        "system_info": "info",
+        "matters_create": "info",  # a change is a business event
+        "system_info": "debug",  # a successful read is detail (the audit log has every call)
     }
 
 
