@@ -135,18 +135,7 @@ class CallPath:
     async def _run_chain(
         self, call: CallContext, operation: Operation[Any, Any], arguments: dict[str, Any]
     ) -> BaseModel:
-        async def innermost() -> BaseModel:
-            try:
-                params = operation.input_model.model_validate(_pre_parse(operation.input_model, arguments))
-            except ValidationError as exc:
-                raise InvalidInputError(validation_message(exc)) from None
-            result: BaseModel = await operation.handler(params)
-            return result
-
-        proceed: Proceed = innermost
-        for interceptor in reversed(self.interceptors):
-            proceed = _bind(interceptor, call, operation, proceed)
-        return await proceed()
+        return await _Chain(self.interceptors, call, operation, arguments).proceed()
 
     def _failure(
         self,
@@ -181,14 +170,42 @@ _DEBUG, _INFO = logging.DEBUG, logging.INFO
 _enabled_for = logging.getLogger("cyrano.calls").isEnabledFor
 
 
-def _bind(interceptor: CallInterceptor, call: CallContext, operation: Operation[Any, Any], inner: Proceed) -> Proceed:
-    async def proceed() -> BaseModel:
-        return await interceptor(call, operation, inner)
+class _Chain:
+    """One call's walk through the interceptors, then validation and the handler: one object per call rather
+    than a closure per interceptor. Each interceptor calls `proceed` at most once."""
 
-    return proceed
+    __slots__ = ("_arguments", "_call", "_interceptors", "_next", "_operation")
+
+    def __init__(
+        self,
+        interceptors: Sequence[CallInterceptor],
+        call: CallContext,
+        operation: Operation[Any, Any],
+        arguments: dict[str, Any],
+    ) -> None:
+        self._interceptors = interceptors
+        self._call = call
+        self._operation = operation
+        self._arguments = arguments
+        self._next = 0
+
+    async def proceed(self) -> BaseModel:
+        index = self._next
+        if index < len(self._interceptors):
+            self._next = index + 1
+            return await self._interceptors[index](self._call, self._operation, self.proceed)
+        operation = self._operation
+        try:
+            params = operation.input_model.model_validate(_pre_parse(operation.input_model, self._arguments))
+        except ValidationError as exc:
+            raise InvalidInputError(validation_message(exc)) from None
+        result: BaseModel = await operation.handler(params)
+        return result
 
 
 def _pre_parse(model: type[BaseModel], arguments: dict[str, Any]) -> dict[str, Any]:
+    if not arguments:
+        return arguments
     parsed = arguments
     for name, value in arguments.items():
         field = model.model_fields.get(name)
