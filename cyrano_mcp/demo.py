@@ -11,10 +11,23 @@ from mcp_types import CallToolResult, TextContent, TextResourceContents
 
 from cyrano_mcp.errors import CyranoError
 
+SAMPLE_LEASE = """LEASE RENEWAL AGREEMENT
+
+This Lease Renewal Agreement is made and entered into as of March 3, 2026 (the "Effective Date"), by and
+between Pier 9 Properties LLC, a California limited liability company ("Landlord"), and Harbor Bakery LLC,
+a California limited liability company ("Tenant").
+
+1. Term. The lease is renewed for a period of three (3) years commencing on the Effective Date.
+2. Renewal notice. Tenant shall give Landlord written notice of renewal at least ninety (90) days before
+the end of the term.
+3. Rent. Tenant shall pay monthly rent of $8,500.00 on the first day of each month.
+4. Governing law. This Agreement shall be governed by the laws of the State of California.
+"""
+
 
 def _show(title: str, payload: Any) -> None:
     print(f"\n== {title}")
-    print(json.dumps(payload, indent=2, default=str))
+    print(json.dumps(payload, indent=2, default=str, ensure_ascii=False))
 
 
 def _text(result: CallToolResult) -> str:
@@ -75,5 +88,24 @@ async def run_demo(data_dir: Path | None) -> None:
                 "matters_get with a bad id (a tool error, not a crash)",
                 {"is_error": refused.is_error, "text": _text(refused)},
             )
+            ingested = _content(
+                await client.call_tool(
+                    "arkiver_ingest", {"text": SAMPLE_LEASE, "filename": "renewal-letter.txt", "matter_id": matter_id}
+                )
+            )
+            _show("arkiver_ingest (a short lease extract, filed under the matter)", ingested)
+            insights = _content(
+                await client.call_tool("arkiver_insights", {"document_id": ingested["document"]["id"]})
+            )["insights"]
+            _show(
+                "arkiver_insights: parties, dates and governing law, each with the words it came from",
+                {
+                    "parties": [(p["name"], p["role"], p["provenance"]["quote"]) for p in insights["parties"]],
+                    "dates": [(d["date"], d["kind"], d["provenance"]["quote"][:80]) for d in insights["dates"]],
+                    "governing_law": insights["governing_law"] and insights["governing_law"]["jurisdiction"],
+                },
+            )
+            hits = _content(await client.call_tool("arkiver_search", {"query": "renewal notice"}))["hits"]
+            _show("arkiver_search 'renewal notice'", [(hit["page"], hit["snippet"]) for hit in hits])
             _show("system_health", _content(await client.call_tool("system_health", {})))
         print("\nDone. Run `cyrano-mcp serve` for your MCP client, or see README.md for Claude Desktop.")

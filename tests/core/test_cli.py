@@ -99,10 +99,14 @@ def test_demo_prints_a_whole_session(data_dir: Path) -> None:
         "matters_update",
         "matters_list",
         "resources/read",
+        "arkiver_ingest",
+        "arkiver_insights",
+        "arkiver_search",
         "system_health",
     ):
         assert f"== {step}" in done.stdout
     assert '"status": "ok"' in done.stdout
+    assert '"governing_law": "California"' in done.stdout and "«renewal»" in done.stdout.lower()
 
 
 def test_serve_stops_cleanly_when_the_metrics_port_is_taken(data_dir: Path) -> None:
