@@ -14,36 +14,18 @@ from openai.types.shared_params import ResponseFormatJSONSchema
 from pydantic import SecretStr
 
 from cyrano_mcp.llm.errors import UpstreamFailure
-from cyrano_mcp.llm.provider import Availability, OutputSchema, Probe, ProviderKind, ProviderReply
+from cyrano_mcp.llm.provider import OutputSchema, Probe, ProviderReply
 from cyrano_mcp.llm.providers.status import failure_for_status, probe_for_status
-from cyrano_mcp.llm.types import LLMRequest, ProviderName, Usage
+from cyrano_mcp.llm.providers.vendor import VendorProvider
+from cyrano_mcp.llm.types import LLMRequest, Usage
 
 
-class OpenAIProvider:
+class OpenAIProvider(VendorProvider):
+    vendor = "openai"
+
     def __init__(self, *, api_key: SecretStr, base_url: str | None, model: str) -> None:
-        self._api_key = api_key
-        self._base_url = base_url
-        self._model = model
+        super().__init__(api_key=api_key, base_url=base_url, model=model)
         self._client: openai.AsyncOpenAI | None = None
-
-    @property
-    def name(self) -> ProviderName:
-        return "openai"
-
-    @property
-    def kind(self) -> ProviderKind:
-        return "api"
-
-    @property
-    def model(self) -> str:
-        return self._model
-
-    @property
-    def configured(self) -> bool:
-        return True
-
-    def availability(self) -> Availability:
-        return Availability.ready()
 
     def _sdk(self) -> openai.AsyncOpenAI:
         if self._client is None:
