@@ -130,11 +130,12 @@ def _serve_metrics(settings: Settings) -> None:
 
 
 async def _serve_stdio(settings: Settings) -> None:
-    from cyrano_mcp.server import build_runtime
+    from cyrano_mcp.server import build_runtime, settle_heap
 
     runtime = build_runtime(settings)
     runtime.registry.call_path.headerless_transport = "stdio"
     async with runtime.running():
+        settle_heap()
         _unbuffer_stdout()
         await runtime.server.run_stdio_async()
 

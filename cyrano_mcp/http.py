@@ -20,7 +20,7 @@ from cyrano_mcp.observability import metrics
 from cyrano_mcp.observability.logging import get_logger
 from cyrano_mcp.observability.requests import RequestContextMiddleware
 from cyrano_mcp.security.http import auth_routes, security_middleware
-from cyrano_mcp.server import Runtime
+from cyrano_mcp.server import Runtime, settle_heap
 from cyrano_mcp.system.service import SystemService
 
 log = get_logger(__name__)
@@ -70,6 +70,7 @@ def build_http_app(runtime: Runtime) -> Starlette:
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         async with runtime.running(), runtime.server.session_manager.run():
+            settle_heap()
             yield
 
     routes: list[BaseRoute] = [

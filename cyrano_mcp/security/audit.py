@@ -14,6 +14,7 @@ A tail cut off together with a rewritten head row is only detected against a rec
 """
 
 import asyncio
+import functools
 import hashlib
 import hmac
 import json
@@ -69,9 +70,24 @@ class Actor:
         return cls(name=principal.username, user_id=principal.user_id, role=principal.role.value)
 
 
+_CHAINED_SORTED = tuple(sorted(_CHAINED))
+_NO_DETAIL = "{}"
+
+
 def _mac(key: bytes, record: Mapping[str, object]) -> str:
-    canonical = json.dumps({name: record[name] for name in _CHAINED}, sort_keys=True, separators=(",", ":"))
+    # Keys inserted in sorted order: the same bytes `json.dumps(..., sort_keys=True)` gives, without the sort.
+    canonical = json.dumps({name: record[name] for name in _CHAINED_SORTED}, separators=(",", ":"))
     return hmac.new(key, canonical.encode(), hashlib.sha256).hexdigest()
+
+
+@functools.cache
+def _insert_statement(dialect: sa.Dialect) -> tuple[str, tuple[str, ...] | None]:
+    """The INSERT of one record, compiled once per dialect: batches go straight to the driver's executemany
+    (SQLAlchemy's per-row processing of `conn.execute(insert, rows)` cost more than the rest of the write).
+    Returns the SQL and, for positional paramstyles, the order of the parameters."""
+    compiled = _LOG.insert().compile(dialect=dialect)
+    order = tuple(compiled.positiontup) if compiled.positional and compiled.positiontup else None
+    return str(compiled), order
 
 
 def _now() -> str:
@@ -109,7 +125,7 @@ def _fields(
         "outcome": outcome[:40],
         "source": None if source is None else source[:80],
         "correlation_id": correlation_id,
-        "detail": json.dumps(dict(detail or {}), sort_keys=True, separators=(",", ":")),
+        "detail": json.dumps(dict(detail), sort_keys=True, separators=(",", ":")) if detail else _NO_DETAIL,
     }
 
 
@@ -233,7 +249,9 @@ class AuditLog:
                 record = {**entry.record, "seq": seq, "key_version": version, "prev_mac": mac}
                 record["mac"] = mac = _mac(key, record)
                 records.append(record)
-            await conn.execute(_LOG.insert(), records)
+            sql, order = _insert_statement(conn.dialect)
+            rows = [tuple(record[name] for name in order) for record in records] if order else records
+            await conn.exec_driver_sql(sql, rows)
             await conn.execute(sa.update(_HEAD).where(_HEAD.c.id == 1).values(seq=seq, mac=mac))
         for entry, record in zip(batch, records, strict=True):
             entry.seq = int(str(record["seq"]))

@@ -1,4 +1,8 @@
-"""Rate limits: moving windows from the `limits` library, in memory or in Redis, plus escalating penalties.
+"""Rate limits: sliding windows from the `limits` library, in memory or in Redis, plus escalating penalties.
+
+A sliding-window counter (this window's count plus the previous window's, weighted by how much of it still
+overlaps) rather than a log of every hit: it costs the same per call whatever the quota, where a moving-window
+log grows with the quota and, in memory, inserts at the front of a list on every hit.
 
 Policies: `user` (tool calls per authenticated user), `anonymous` (per client address, for callers without
 a token) and `login` (login and refresh attempts per address). A refused request is a violation; each
@@ -22,7 +26,7 @@ from typing import Literal, TypeVar
 
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
-from limits.aio.strategies import MovingWindowRateLimiter
+from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from limits.util import WindowStats
 from redis.asyncio import ConnectionPool
 
@@ -134,7 +138,7 @@ class RateLimiter:
             return Decision(False, policy, item.amount, window, 0, blocked_for, blocked_for)
 
         async def consume(store: Storage) -> tuple[bool, WindowStats]:
-            limiter = MovingWindowRateLimiter(store)
+            limiter = SlidingWindowCounterRateLimiter(store)
             allowed = await limiter.hit(item, policy, identity)
             return allowed, await limiter.get_window_stats(item, policy, identity)
 

@@ -28,6 +28,7 @@ RESOURCES: dict[str, dict[str, str]] = {
     },
     "timelines": {"read": "read timelines", "write": "build and edit timelines"},
     "workflows": {"read": "see workflow runs", "run": "start workflows", "approve": "approve a step"},
+    "jobs": {"read": "follow background jobs (batch ingests)", "write": "cancel background jobs"},
     "system": {"read": "server version and health"},
     "auth": {"self": "log in, refresh, log out, whoami"},
     "users": {"read": "list accounts", "manage": "add accounts, change roles, disable, reset passwords"},
@@ -35,11 +36,27 @@ RESOURCES: dict[str, dict[str, str]] = {
     "keys": {"manage": "rotate and retire encryption keys (the `cyrano-mcp keys` CLI today)"},
 }
 
-_VIEWER = ("matters:read", "documents:read", "timelines:read", "workflows:read", "system:read", "auth:self")
+_VIEWER = (
+    "matters:read",
+    "documents:read",
+    "timelines:read",
+    "workflows:read",
+    "jobs:read",
+    "system:read",
+    "auth:self",
+)
 GRANTS: dict[Role, tuple[str, ...]] = {
     Role.VIEWER: _VIEWER,
-    Role.PARALEGAL: (*_VIEWER, "matters:write", "documents:write", "timelines:write", "workflows:run"),
-    Role.ATTORNEY: ("matters:*", "documents:*", "timelines:*", "workflows:*", "system:read", "auth:self"),
+    Role.PARALEGAL: (*_VIEWER, "matters:write", "documents:write", "timelines:write", "workflows:run", "jobs:write"),
+    Role.ATTORNEY: (
+        "matters:*",
+        "documents:*",
+        "timelines:*",
+        "workflows:*",
+        "jobs:*",
+        "system:read",
+        "auth:self",
+    ),
     Role.ADMIN: ("*:*",),
 }
 

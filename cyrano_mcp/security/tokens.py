@@ -250,6 +250,9 @@ class TokenService:
         return bool(result.rowcount)
 
 
+_MAX_HANDED_OUT = 10_000
+
+
 class BearerVerifier:
     """The SDK's `TokenVerifier`: every HTTP request's bearer token passes through here."""
 
@@ -257,6 +260,8 @@ class BearerVerifier:
         self._tokens = tokens
         self._audit = audit
         self._limiter = limiter
+        # The SDK object handed out for a token, reused while the token still speaks for the same principal.
+        self._handed_out: dict[str, tuple[Principal, AccessToken]] = {}
 
     async def verify_token(self, token: str) -> AccessToken | None:
         try:
@@ -278,7 +283,10 @@ class BearerVerifier:
         except UnavailableError:
             log.error("token_check_unavailable")
             return None
-        return AccessToken(
+        known = self._handed_out.get(token)
+        if known is not None and known[0] == principal:
+            return known[1]
+        access = AccessToken(
             token=token,
             client_id=principal.user_id,
             subject=principal.user_id,
@@ -286,3 +294,7 @@ class BearerVerifier:
             expires_at=principal.expires_at,
             claims=principal.claims(),
         )
+        if len(self._handed_out) >= _MAX_HANDED_OUT:
+            self._handed_out.clear()  # bounded; a burst of distinct tokens just rebuilds them
+        self._handed_out[token] = (principal, access)
+        return access

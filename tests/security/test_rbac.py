@@ -65,6 +65,15 @@ def test_the_catalogue_is_covered_and_unknown_permissions_are_admin_only() -> No
     assert set(RESOURCES) >= {"matters", "documents", "workflows", "users", "audit", "keys"}
 
 
+def test_every_built_in_tool_has_a_permission_the_table_grants_below_admin() -> None:
+    """Otherwise only admins could use it, and start-up warns; e.g. a paralegal's own batch-ingest job."""
+    built_in = {tool: permission for tool, permission in CATALOGUE.items() if not tool.startswith("vault_")}
+    admin_only = {tool for tool, permission in built_in.items() if not allows(Role.ATTORNEY, permission)}
+    assert admin_only <= {tool for tool in built_in if tool.startswith(("auth_users", "audit_", "auth_keys"))}
+    assert allows(Role.PARALEGAL, built_in["jobs_status"]) and allows(Role.PARALEGAL, built_in["jobs_cancel"])
+    assert allows(Role.VIEWER, built_in["jobs_list"]) and not allows(Role.VIEWER, built_in["jobs_cancel"])
+
+
 def test_the_roles_form_a_ladder() -> None:
     for permission in {*CATALOGUE.values()}:
         ladder = [allows(role, permission) for role in (Role.VIEWER, Role.PARALEGAL, Role.ATTORNEY, Role.ADMIN)]
