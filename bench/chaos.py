@@ -2,7 +2,7 @@
 
     python bench/chaos.py                     # 50 kill rounds, then the PostgreSQL and model-provider scenarios
     python bench/chaos.py --rounds 5 --only kill
-    python bench/chaos.py --only postgres     # or: llm
+    python bench/chaos.py --only postgres     # or: llm, redis
 
 kill (SQLite): each round starts `cyrano-mcp serve --transport http` on 127.0.0.1 with a fresh store,
 submits an arkiver_ingest_batch job over a folder while clients create matters and ingest texts, sends
@@ -20,7 +20,11 @@ llm: the model provider is a loopback fake that first hangs past the timeout and
 then answers. arkiver_refine must fall back to the rules with the reason, within the retry budget, then
 use the model once it answers, without restarting Cyrano.
 
-Redis is not used by Cyrano yet, so there is no Redis scenario. Prints the tally; exits 1 if a round failed.
+redis: the rate limiter's Redis is reached through a TCP proxy that is stopped for a few seconds. Calls must
+keep succeeding (quotas counted in process memory meanwhile), /readyz must say `degraded` with HTTP 200, and
+once Redis is back the shared counters must be used again, without restarting Cyrano.
+
+Prints the tally; exits 1 if a round failed.
 """
 
 import argparse
@@ -411,6 +415,88 @@ async def llm_scenario() -> int:
     return 0 if ok else 1
 
 
+# --- Redis going away ----------------------------------------------------------------------------------
+REDIS_DB = 14  # a database of its own on the local Redis, flushed before and after
+
+
+async def shared_counts(redis_port: int) -> int:
+    """The sum of Cyrano's rate-limit counters in Redis (they only grow while calls are charged there)."""
+    import redis.asyncio as redis
+
+    client = redis.Redis(host="127.0.0.1", port=redis_port, db=REDIS_DB)
+    try:
+        total = 0
+        async for key in client.scan_iter(match="cyrano*"):
+            value = await client.get(key)
+            total += int(value) if value is not None and value.isdigit() else 0
+        return total
+    finally:
+        await client.aclose()
+
+
+async def redis_scenario(outage: float) -> int:
+    import redis.asyncio as redis
+
+    from tests.utils.proxy import tcp_proxy
+
+    direct = redis.Redis(host="127.0.0.1", port=6379, db=REDIS_DB)
+    await direct.flushdb()
+    with tempfile.TemporaryDirectory(prefix="cyrano-chaos-redis-") as folder:
+        workdir = Path(folder)
+        async with tcp_proxy(6379) as (proxy, group):
+            env = server_env(
+                workdir / "data",
+                redis_url=f"redis://127.0.0.1:{proxy.port}/{REDIS_DB}",
+                rate_limit_anonymous="100000/minute",
+            )
+            server = await start_server(env, workdir / "server.log")
+            outcomes: dict[str, int] = {"ok": 0}
+            slowest = 0.0
+            try:
+                async with Client(f"{server.url}/mcp") as client, httpx2.AsyncClient() as http:
+                    for _ in range(5):
+                        assert not (await client.call_tool("matters_list", {})).is_error
+                    before = await shared_counts(6379)
+                    proxy.stop()
+                    started = time.monotonic()
+                    while time.monotonic() - started < outage:
+                        call_started = time.monotonic()
+                        result = await client.call_tool("matters_list", {})
+                        slowest = max(slowest, time.monotonic() - call_started)
+                        key = "ok" if not result.is_error else result.content[0].text.split(":")[0]  # type: ignore[union-attr]
+                        outcomes[key] = outcomes.get(key, 0) + 1
+                        await anyio.sleep(0.1)
+                    ready = await http.get(f"{server.url}/readyz")
+                    redis_check = next(c for c in ready.json()["checks"] if c["name"] == "redis")
+                    during = await shared_counts(6379)
+                    await proxy.start(group)
+                    back = time.monotonic()
+                    # The limiter retries Redis a minute after it fell back to memory.
+                    with anyio.fail_after(120):
+                        while await shared_counts(6379) <= during:
+                            assert not (await client.call_tool("matters_list", {})).is_error
+                            await anyio.sleep(0.5)
+                    shared_again = time.monotonic() - back
+            finally:
+                stop(server)
+                await direct.flushdb()
+                await direct.aclose()
+    ok = (
+        outcomes == {"ok": outcomes["ok"]}
+        and before > 0
+        and during == before
+        and ready.status_code == 200
+        and redis_check["status"] == "degraded"
+        and slowest < 5
+    )
+    print(
+        f"redis: calls during a {outage:g} s outage: {outcomes} (slowest {slowest:.2f} s; quotas counted in memory); "
+        f"/readyz {ready.status_code} with redis {redis_check['status']!r}; shared counters used again "
+        f"{shared_again:.0f} s after Redis came back -> {'ok' if ok else 'FAIL'} (no restart of Cyrano)"
+    )
+    return 0 if ok else 1
+
+
 async def run(args: argparse.Namespace) -> int:
     print(f"chaos on {os.cpu_count()} cores, Python {sys.version.split()[0]}; everything on 127.0.0.1")
     status = 0
@@ -420,7 +506,8 @@ async def run(args: argparse.Namespace) -> int:
         status |= await postgres_scenario(args.files, args.outage)
     if args.only in (None, "llm"):
         status |= await llm_scenario()
-    print("redis: skipped (Cyrano does not use Redis yet)")
+    if args.only in (None, "redis"):
+        status |= await redis_scenario(args.outage)
     return status
 
 
@@ -428,8 +515,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=50)
     parser.add_argument("--files", type=int, default=12, help="text contracts in the batch (plus one PDF)")
-    parser.add_argument("--outage", type=float, default=3.0, help="seconds PostgreSQL is unreachable")
-    parser.add_argument("--only", choices=["kill", "postgres", "llm"], default=None)
+    parser.add_argument("--outage", type=float, default=3.0, help="seconds PostgreSQL or Redis is unreachable")
+    parser.add_argument("--only", choices=["kill", "postgres", "llm", "redis"], default=None)
     parser.add_argument("--seed", type=int, default=None)
     args = parser.parse_args()
     random.seed(args.seed)

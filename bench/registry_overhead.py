@@ -205,6 +205,7 @@ def serve_core(port: int, *, stateless: bool, json_response: bool) -> None:
     from cyrano_mcp.observability.logging import configure_logging
     from cyrano_mcp.observability.requests import RequestContextMiddleware
     from cyrano_mcp.registry import EngineSource, Registry
+    from cyrano_mcp.server import settle_heap
     from cyrano_mcp.settings import load_settings
     from cyrano_mcp.store.database import Database
 
@@ -225,6 +226,7 @@ def serve_core(port: int, *, stateless: bool, json_response: bool) -> None:
             allowed_origins=settings.allowed_origins,
         ),
     )
+    settle_heap()  # as `cyrano-mcp serve` does once it has started
     _serve_app(RequestContextMiddleware(app), port)  # type: ignore[arg-type]
 
 

@@ -69,6 +69,11 @@ async def _store_checks(
     return checks, status
 
 
+# Degraded, not failed: without Redis each process keeps serving with its own rate-limit counters, so taking
+# every process out of the load balancer because Redis is away would turn a weaker quota into an outage.
+_WITHOUT_REDIS = "rate limits are counted per process until it answers"
+
+
 async def _redis_check(url: str) -> HealthCheck:
     import redis.asyncio as redis
 
@@ -78,10 +83,11 @@ async def _redis_check(url: str) -> HealthCheck:
         with anyio.fail_after(CHECK_TIMEOUT_SECONDS):
             await client.ping()
     except TimeoutError:
-        detail = f"no answer within {CHECK_TIMEOUT_SECONDS:g} s"
-        return HealthCheck(name="redis", status="failed", latency_ms=_ms(started), detail=detail)
+        detail = f"no answer within {CHECK_TIMEOUT_SECONDS:g} s; {_WITHOUT_REDIS}"
+        return HealthCheck(name="redis", status="degraded", latency_ms=_ms(started), detail=detail)
     except (OSError, redis.RedisError) as exc:
-        return HealthCheck(name="redis", status="failed", latency_ms=_ms(started), detail=type(exc).__name__)
+        detail = f"{type(exc).__name__}; {_WITHOUT_REDIS}"
+        return HealthCheck(name="redis", status="degraded", latency_ms=_ms(started), detail=detail)
     finally:
         await client.aclose()
     return HealthCheck(name="redis", status="ok", latency_ms=_ms(started))

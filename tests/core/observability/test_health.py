@@ -108,7 +108,7 @@ async def silent_server() -> AsyncIterator[int]:
         group.cancel_scope.cancel()
 
 
-async def test_an_unreachable_or_hung_redis_fails_readiness_within_the_bound(
+async def test_an_unreachable_or_hung_redis_degrades_readiness_within_the_bound(
     data_dir: Path, silent_server: int
 ) -> None:
     for port in (1, silent_server):
@@ -116,7 +116,10 @@ async def test_an_unreachable_or_hung_redis_fails_readiness_within_the_bound(
         async with serve_app(build_http_app(runtime)) as url:
             started = time.perf_counter()
             status, body = await readyz(url)
-        assert status == 503 and by_name(body)["redis"]["status"] == "failed"
+        redis_check = by_name(body)["redis"]
+        # Still in rotation: the process serves on, counting quotas itself.
+        assert status == 200 and body["status"] == "degraded" and redis_check["status"] == "degraded"
+        assert "per process" in redis_check["detail"]
         assert by_name(body)["database"]["status"] == "ok"
         assert time.perf_counter() - started < health.CHECK_TIMEOUT_SECONDS + 1
 
