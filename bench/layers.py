@@ -4,11 +4,11 @@
     python bench/layers.py --clients 100 --rounds 2
 
 Serves Cyrano's real HTTP app (`build_runtime` + `build_http_app`, as `cyrano-mcp serve --transport http`)
-with every layer on, then with layers removed cumulatively, in this order: the audit interceptor; rate
-limiting (the HTTP guard and the call-path quota); RBAC (the call-path check and the tools/list filter); the
-request guard (client address, tokens in URLs, body size); security headers and the request-id middleware;
-the metrics interceptor; and finally bearer tokens (no-auth mode, no Authenticate interceptor) — which leaves
-the registry's call path alone. The bare server (`registry_overhead.py --serve-bare`, answering what
+with every layer on, then with layers removed cumulatively, in this order: the audit interceptor; the rate
+limiter's counting (every request allowed; the gate still runs); RBAC (the call-path check and the tools/list
+filter); security headers and the request-id middleware; the metrics interceptor; and finally the request
+gate with bearer tokens (no-auth mode, no Authenticate interceptor) — which leaves the registry's call path
+alone. The bare server (`registry_overhead.py --serve-bare`, answering what
 Cyrano's `system_info` answers) is the reference. Each variant is its own subprocess; rounds alternate the
 order. Clients are `load.py`'s: 10 users, each logged in as itself, calling `system_info` back to back.
 
@@ -34,12 +34,11 @@ import registry_overhead as wire
 VARIANTS: list[tuple[str, frozenset[str]]] = [
     ("everything on", frozenset()),
     ("- audit", frozenset({"AuditCalls"})),
-    ("- rate limits", frozenset({"RateLimitGuard", "LimitCalls"})),
+    ("- rate limiter", frozenset({"limiter", "LimitCalls"})),
     ("- RBAC", frozenset({"Authorize", "HideForbiddenTools"})),
-    ("- request guard", frozenset({"RequestGuard"})),
     ("- headers, request id", frozenset({"SecurityHeaders", "RequestContextMiddleware"})),
     ("- metrics", frozenset({"ToolCallMetrics"})),
-    ("- bearer tokens", frozenset({"bearer", "Authenticate"})),
+    ("- request gate, tokens", frozenset({"RequestGate", "bearer", "Authenticate"})),
 ]
 
 
@@ -47,12 +46,19 @@ def serve_variant(port: int, removed: set[str]) -> None:
     """Cyrano's HTTP app with the named layers (class names) taken out, served as `cyrano-mcp serve` serves it."""
     from cyrano_mcp.http import build_http_app
     from cyrano_mcp.observability.logging import configure_logging
+    from cyrano_mcp.security.ratelimit import Decision, Policy
     from cyrano_mcp.server import build_runtime
     from cyrano_mcp.settings import load_settings
 
     settings = load_settings()
     configure_logging(settings.log_level, settings.log_format)
     runtime = build_runtime(settings)
+    if "limiter" in removed:  # every request allowed without touching the counters (the gate still runs)
+
+        async def allow(policy: Policy, _identity: str) -> Decision:
+            return Decision(True, policy, 1, 60, 1, 60)
+
+        runtime.security.limiter.hit = allow  # type: ignore[method-assign]
     call_path = runtime.registry.call_path
     call_path.interceptors = [i for i in call_path.interceptors if type(i).__name__ not in removed]
     server_middleware = runtime.server.middleware

@@ -85,6 +85,6 @@ def build_http_app(runtime: Runtime) -> Starlette:
         routes += [Route("/metrics", metrics_endpoint, methods=["GET"]), *sse_app.routes]
     middleware = [
         Middleware(RequestContextMiddleware),
-        *security_middleware(settings, runtime.security, sdk_auth=mcp_app.user_middleware),
+        *security_middleware(settings, runtime.security),
     ]
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)

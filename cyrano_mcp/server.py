@@ -158,8 +158,8 @@ def settle_heap() -> None:
 
     What start-up builds (modules, schemas, SQLAlchemy and pydantic machinery: a few hundred thousand objects)
     lives as long as the process. Left in the collected heap, every full collection walks all of it: about
-    100 ms each, several times a minute under load, stalling every request in flight (the slowest 1% of calls
-    in `bench/load.py`). Frozen, those objects are never scanned again; what requests allocate still is.
+    100 ms each, several times a minute under load, stalling every request in flight. Frozen, those objects
+    are never scanned again; what requests allocate still is.
     """
     gc.collect()
     gc.freeze()

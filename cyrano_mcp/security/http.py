@@ -4,9 +4,9 @@ Order, outermost first:
 
     SecurityHeaders   nosniff, DENY framing, HSTS, CSP default-src 'none', no-referrer, no-store; on every answer
     CORSMiddleware    only when `CYRANO_CORS_ORIGINS` names origins
-    RequestGuard      client address; refuses tokens in the URL; request body size limit
-    (SDK) AuthenticationMiddleware + AuthContextMiddleware   verify the bearer token, if any
-    RateLimitGuard    per-user / per-address quotas; 429 with Retry-After and RateLimit fields
+    RequestGate       client address; refuses tokens in the URL; request body size limit; verifies the bearer
+                      token, if any (for the SDK's `RequireAuthMiddleware` on the MCP routes); per-user /
+                      per-address quotas, 429 with Retry-After and RateLimit fields
 
 Tool calls are charged here (so a refusal can be a real 429) and marked as charged, so the call path does
 not charge them again. Requests without a valid token are charged per address whatever they ask for.
@@ -15,10 +15,14 @@ browsers never attach on their own, so there is nothing for a cross-site request
 """
 
 import json
+import time
 from urllib.parse import parse_qsl
 
+from mcp.server.auth.middleware.auth_context import auth_context_var
 from mcp.server.auth.middleware.bearer_auth import AuthenticatedUser
+from mcp.server.auth.provider import TokenVerifier
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from starlette.authentication import AuthCredentials, UnauthenticatedUser
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
@@ -49,7 +53,6 @@ SECURITY_HEADERS = [
     (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'"),
     (b"referrer-policy", b"no-referrer"),
 ]
-_STATE_METHODS = "cyrano.rpc_methods"
 
 
 def _json_error(status: int, error: str, description: str, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -78,17 +81,28 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-class RequestGuard:
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+class RequestGate:
+    """Every per-request check before the MCP app, in one ASGI layer (a layer per check cost more than the checks).
+
+    1. the client address; tokens in the URL are refused; the body is read up to the size limit, and the
+       JSON-RPC methods it carries are noted;
+    2. the bearer token, when HTTP auth is on: verified by the token verifier and put where the SDK looks for
+       it (`scope["user"]`, `scope["auth"]` and its auth context variable), as its authentication middleware
+       would; the SDK's `RequireAuthMiddleware` on the MCP routes then refuses requests without one;
+    3. the quota: per user with a token, per address without; 429 with Retry-After when refused.
+    """
+
+    def __init__(self, app: ASGIApp, security: Security, verifier: TokenVerifier | None, max_bytes: int) -> None:
         self.app = app
+        self.security = security
+        self.verifier = verifier
         self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        # Straight from the ASGI scope: building a Request and its header and query objects cost more than
-        # the checks themselves on every call.
+        # Straight from the ASGI scope: Request objects and their header and query views cost more than the checks.
         client = scope.get("client")
         client_address.set(client[0] if client else None)
         query: bytes = scope.get("query_string", b"")
@@ -100,40 +114,120 @@ class RequestGuard:
                 {"WWW-Authenticate": 'Bearer error="invalid_request"'},
             )(scope, receive, send)
             return
-        declared = next((value for name, value in scope["headers"] if name == b"content-length"), None)
+        authorization: bytes | None = None
+        declared: bytes | None = None
+        for name, value in scope["headers"]:
+            if name == b"authorization" and authorization is None:  # the first, as Starlette's Headers.get
+                authorization = value
+            elif name == b"content-length":
+                declared = value
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
             await self._too_large(scope, receive, send)
             return
-        if scope["method"] not in ("POST", "PUT", "PATCH"):
-            await self.app(scope, receive, send)
+        methods: frozenset[str] = frozenset()
+        if scope["method"] in ("POST", "PUT", "PATCH"):
+            body = await self._read_body(receive)
+            if body is None:
+                return  # the client went away
+            if len(body) > self.max_bytes:
+                await self._too_large(scope, receive, send)
+                return
+            methods = _rpc_methods(body)
+            receive = _replay(body, receive)
+        user = await self._authenticate(authorization)
+        scope["user"], scope["auth"] = (user, AuthCredentials(user.scopes)) if user else (_ANONYMOUS, AuthCredentials())
+        answer = await self._charge(scope, user, methods, receive, send)
+        if answer is None:
             return
+        if user is None:
+            await self.app(scope, receive, answer)
+            return
+        token = auth_context_var.set(user)
+        try:
+            await self.app(scope, receive, answer)
+        finally:
+            auth_context_var.reset(token)
+
+    async def _read_body(self, receive: Receive) -> bytes | None:
         body = bytearray()
         while True:
             message = await receive()
             if message["type"] == "http.disconnect":
-                return
+                return None
             body.extend(message.get("body", b""))
-            if len(body) > self.max_bytes:
-                await self._too_large(scope, receive, send)
-                return
-            if not message.get("more_body", False):
-                break
-        scope.setdefault("state", {})[_STATE_METHODS] = _rpc_methods(bytes(body))
-        replayed = False
+            if len(body) > self.max_bytes or not message.get("more_body", False):
+                return bytes(body)
 
-        async def replay() -> Message:
-            nonlocal replayed
-            if replayed:
-                return await receive()
-            replayed = True
-            return {"type": "http.request", "body": bytes(body), "more_body": False}
+    async def _authenticate(self, authorization: bytes | None) -> AuthenticatedUser | None:
+        """What the SDK's BearerAuthBackend decides, without building a Request to find the header."""
+        if self.verifier is None or authorization is None or authorization[:7].lower() != b"bearer ":
+            return None
+        access = await self.verifier.verify_token(authorization[7:].decode("latin-1"))
+        if access is None or (access.expires_at is not None and access.expires_at < int(time.time())):
+            return None
+        return AuthenticatedUser(access)
 
-        await self.app(scope, replay, send)
+    async def _charge(
+        self,
+        scope: Scope,
+        user: AuthenticatedUser | None,
+        methods: frozenset[str],
+        receive: Receive,
+        send: Send,
+    ) -> Send | None:
+        """Charge the request to its quota; the `send` to answer with, or None when it was refused (and answered)."""
+        path: str = scope.get("path", "")
+        if path.startswith(UNMETERED_PATHS):
+            return send
+        is_call = path.startswith(MCP_PATHS) and bool(methods & CHARGED_METHODS)
+        if user is not None:
+            policy, identity, charge = "user", str(user.access_token.subject), is_call
+        else:
+            # Without a token, every request counts (they are refused anyway), except calls in no-auth mode.
+            charge = is_call or (self.security.http_auth or not path.startswith(MCP_PATHS))
+            policy, identity = "anonymous", client_address.get() or "unknown"
+        if not charge:
+            return send
+        decision = await self.security.limiter.hit(policy, identity)  # type: ignore[arg-type]
+        if not decision.allowed:
+            if decision.new_violation:
+                await self.security.audit.append(
+                    "rate_limited", actor=_actor(user), outcome="refused", target=path, source=client_address.get()
+                )
+            await _refusal(decision)(scope, receive, send)
+            return None
+        if is_call:
+            charged_upstream.set(True)
+        return _with_headers(send, decision)
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
         await _json_error(413, "request_too_large", f"request bodies are limited to {self.max_bytes} bytes")(
             scope, receive, send
         )
+
+
+_ANONYMOUS = UnauthenticatedUser()
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A `receive` that hands the body read already to the app first, then passes through (disconnects)."""
+    replayed = False
+
+    async def replay() -> Message:
+        nonlocal replayed
+        if replayed:
+            return await receive()
+        replayed = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay
+
+
+def _actor(user: AuthenticatedUser | None) -> Actor:
+    if user is None:
+        return Actor(name="anonymous")
+    claims = user.access_token.claims or {}
+    return Actor(name=claims.get("cyrano_username", "?"), user_id=user.access_token.subject)
 
 
 def _rpc_methods(body: bytes) -> frozenset[str]:
@@ -146,54 +240,16 @@ def _rpc_methods(body: bytes) -> frozenset[str]:
     return frozenset(m["method"] for m in messages if isinstance(m, dict) and isinstance(m.get("method"), str))
 
 
-class RateLimitGuard:
-    def __init__(self, app: ASGIApp, security: Security) -> None:
-        self.app = app
-        self.security = security
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path: str = scope.get("path", "")
-        if scope["type"] != "http" or path.startswith(UNMETERED_PATHS):
-            await self.app(scope, receive, send)
-            return
-        user = scope.get("user")
-        methods: frozenset[str] = scope.get("state", {}).get(_STATE_METHODS, frozenset())
-        is_call = path.startswith(MCP_PATHS) and bool(methods & CHARGED_METHODS)
-        if isinstance(user, AuthenticatedUser):
-            claims = user.access_token.claims or {}
-            actor = Actor(name=claims.get("cyrano_username", "?"), user_id=user.access_token.subject)
-            policy, identity, charge = "user", str(user.access_token.subject), is_call
-        else:
-            actor = Actor(name="anonymous")
-            # Without a token, every request counts (they are refused anyway), except calls in no-auth mode.
-            charge = is_call or (self.security.http_auth or not path.startswith(MCP_PATHS))
-            policy, identity = "anonymous", client_address.get() or "unknown"
-        if not charge:
-            await self.app(scope, receive, send)
-            return
-        decision = await self.security.limiter.hit(policy, identity)  # type: ignore[arg-type]
-        if not decision.allowed:
-            if decision.new_violation:
-                await self.security.audit.append(
-                    "rate_limited", actor=actor, outcome="refused", target=path, source=client_address.get()
-                )
-            await self._refuse(decision)(scope, receive, send)
-            return
-        if is_call:
-            charged_upstream.set(True)
-        await self.app(scope, receive, _with_headers(send, decision))
-
-    @staticmethod
-    def _refuse(decision: Decision) -> Response:
-        return JSONResponse(
-            {
-                "error": "rate_limited",
-                "error_description": f"too many requests; retry after {decision.retry_after} s",
-                "retry_after": decision.retry_after,
-            },
-            status_code=429,
-            headers=dict(decision.headers()),
-        )
+def _refusal(decision: Decision) -> Response:
+    return JSONResponse(
+        {
+            "error": "rate_limited",
+            "error_description": f"too many requests; retry after {decision.retry_after} s",
+            "retry_after": decision.retry_after,
+        },
+        status_code=429,
+        headers=dict(decision.headers()),
+    )
 
 
 def _with_headers(send: Send, decision: Decision) -> Send:
@@ -277,8 +333,8 @@ def auth_routes(security: Security) -> list[BaseRoute]:
     return [Route("/auth/login", login, methods=["POST"]), Route("/auth/refresh", refresh, methods=["POST"])]
 
 
-def security_middleware(settings: Settings, security: Security, sdk_auth: list[Middleware]) -> list[Middleware]:
-    """The app's middleware stack, outermost first, with the SDK's token middleware in its place."""
+def security_middleware(settings: Settings, security: Security) -> list[Middleware]:
+    """The app's middleware stack, outermost first (it takes the place of the SDK's token middleware)."""
     stack = [Middleware(SecurityHeaders)]
     if settings.cors_origins:
         stack.append(
@@ -298,7 +354,6 @@ def security_middleware(settings: Settings, security: Security, sdk_auth: list[M
                 max_age=600,
             )
         )
-    stack.append(Middleware(RequestGuard, max_bytes=settings.max_request_bytes))
-    stack.extend(sdk_auth)
-    stack.append(Middleware(RateLimitGuard, security=security))
+    verifier = security.verifier if security.http_auth else None
+    stack.append(Middleware(RequestGate, security=security, verifier=verifier, max_bytes=settings.max_request_bytes))
     return stack

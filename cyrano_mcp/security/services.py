@@ -74,6 +74,7 @@ class Security:
         return HideForbiddenTools(self.resolver, permission_of)
 
     async def stop(self) -> None:
+        await self.tokens.close()
         await self.audit.close()  # queued tool-call records are written before the store closes
         await self.limiter.close()
 

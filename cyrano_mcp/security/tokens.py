@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from cyrano_mcp.errors import UnavailableError
 from cyrano_mcp.observability.logging import get_logger
 from cyrano_mcp.security.audit import Actor, AuditLog
-from cyrano_mcp.security.freshness import RecentChecks, accounts_changed
+from cyrano_mcp.security.freshness import RecentChecks, RefreshedChecks, accounts_changed
 from cyrano_mcp.security.principals import Principal, client_address
 from cyrano_mcp.security.ratelimit import RateLimiter
 from cyrano_mcp.security.rbac import Role
@@ -72,6 +72,9 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+LoginKey = tuple[str, str, int]  # (user id, token family id, token version): what an access token speaks for
+
+
 class TokenService:
     def __init__(self, settings: Settings, database: Database, secret: Callable[[], bytes]) -> None:
         self._database = database
@@ -81,7 +84,7 @@ class TokenService:
         self.refresh_audience = f"{settings.public_url}/auth/refresh"
         self._access_ttl = timedelta(minutes=settings.access_token_minutes)
         self._refresh_ttl = timedelta(days=settings.refresh_token_days)
-        self._live: RecentChecks[tuple[str, str, int], User] = RecentChecks()
+        self._live: RefreshedChecks[LoginKey, User] = RefreshedChecks(self._live_accounts)
         self._verified: RecentChecks[str, dict[str, Any]] = RecentChecks(ttl=60.0)
 
     # --- JWT --------------------------------------------------------------------------------------------
@@ -166,15 +169,17 @@ class TokenService:
         )
 
     # --- checking ---------------------------------------------------------------------------------------
-    async def _live_account(self, conn: AsyncConnection, claims: dict[str, Any]) -> User:
+    @staticmethod
+    def _login_query(claims: dict[str, Any]) -> sa.Select[Any]:
+        return (
+            sa.select(_USERS, _FAMILIES.c.revoked_at)
+            .join(_FAMILIES, _FAMILIES.c.user_id == _USERS.c.id)
+            .where(_USERS.c.id == claims["sub"], _FAMILIES.c.id == claims["fid"])
+        )
+
+    @staticmethod
+    def _still_good(row: sa.Row[Any] | None, claims: dict[str, Any]) -> User:
         """The account a token speaks for, if the account and its login are still good."""
-        row = (
-            await conn.execute(
-                sa.select(_USERS, _FAMILIES.c.revoked_at)
-                .join(_FAMILIES, _FAMILIES.c.user_id == _USERS.c.id)
-                .where(_USERS.c.id == claims["sub"], _FAMILIES.c.id == claims["fid"])
-            )
-        ).first()
         if row is None:
             raise InvalidTokenError("unknown account or login")
         mapping = dict(row._mapping)
@@ -188,6 +193,34 @@ class TokenService:
             raise InvalidTokenError("login revoked", user_id=user.id, family_id=claims["fid"])
         return user
 
+    async def _live_account(self, conn: AsyncConnection, claims: dict[str, Any]) -> User:
+        return self._still_good((await conn.execute(self._login_query(claims))).first(), claims)
+
+    async def _live_accounts(self, keys: list[LoginKey]) -> dict[LoginKey, User]:
+        """The accounts behind many logins in one read; a login whose account or family no longer passes is left out."""
+        families = sorted({family_id for _, family_id, _ in keys})
+        rows = await self._database.read_inline(
+            sa.select(_USERS, _FAMILIES.c.id.label("family_id"), _FAMILIES.c.revoked_at)
+            .join(_FAMILIES, _FAMILIES.c.user_id == _USERS.c.id)
+            .where(_FAMILIES.c.id.in_(families))
+        )
+        by_login: dict[tuple[str, str], tuple[User, bool]] = {}
+        for row in rows:
+            mapping = dict(row._mapping)
+            family_id, revoked_at = mapping.pop("family_id"), mapping.pop("revoked_at")
+            user = User(**mapping)
+            by_login[(user.id, family_id)] = (user, revoked_at is None and not user.disabled)
+        fresh: dict[LoginKey, User] = {}
+        for key in keys:
+            user_id, family_id, version = key
+            found = by_login.get((user_id, family_id))
+            if found is not None and found[1] and found[0].token_version == version:
+                fresh[key] = found[0]
+        return fresh
+
+    async def close(self) -> None:
+        await self._live.close()
+
     async def verify_access(self, token: str) -> Principal:
         claims = self._verified.get(token)
         if claims is None or claims["exp"] + LEEWAY_SECONDS <= time.time():
@@ -198,8 +231,8 @@ class TokenService:
         key = (str(claims["sub"]), str(claims["fid"]), int(claims["ver"]))
         user = self._live.get(key)
         if user is None:
-            async with self._database.engine.connect() as conn:
-                user = await self._live_account(conn, claims)
+            rows = await self._database.read_inline(self._login_query(claims))
+            user = self._still_good(rows[0] if rows else None, claims)
             self._live.put(key, user)
         return Principal(
             user_id=user.id,
