@@ -72,6 +72,7 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+_FAMILIES_PER_READ = 500
 LoginKey = tuple[str, str, int]  # (user id, token family id, token version): what an access token speaks for
 
 
@@ -199,11 +200,13 @@ class TokenService:
     async def _live_accounts(self, keys: list[LoginKey]) -> dict[LoginKey, User]:
         """The accounts behind many logins in one read; a login whose account or family no longer passes is left out."""
         families = sorted({family_id for _, family_id, _ in keys})
-        rows = await self._database.read_inline(
-            sa.select(_USERS, _FAMILIES.c.id.label("family_id"), _FAMILIES.c.revoked_at)
-            .join(_FAMILIES, _FAMILIES.c.user_id == _USERS.c.id)
-            .where(_FAMILIES.c.id.in_(families))
-        )
+        rows: list[sa.Row[Any]] = []
+        for start in range(0, len(families), _FAMILIES_PER_READ):  # well under any driver's parameter limit
+            rows += await self._database.read_inline(
+                sa.select(_USERS, _FAMILIES.c.id.label("family_id"), _FAMILIES.c.revoked_at)
+                .join(_FAMILIES, _FAMILIES.c.user_id == _USERS.c.id)
+                .where(_FAMILIES.c.id.in_(families[start : start + _FAMILIES_PER_READ]))
+            )
         by_login: dict[tuple[str, str], tuple[User, bool]] = {}
         for row in rows:
             mapping = dict(row._mapping)

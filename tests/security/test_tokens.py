@@ -256,3 +256,23 @@ async def test_an_access_token_expires_after_its_lifetime(http_server: HttpServe
     assert refresh["exp"] - refresh["iat"] == 7 * 24 * 3600
     assert {"iss", "aud", "exp", "iat", "jti", "sub"} <= set(claims) and claims["aud"] != refresh["aud"]
     assert abs(claims["iat"] - time.time()) < 120
+
+
+async def test_many_logins_are_rechecked_together_and_a_revoked_one_drops_out(any_store_settings: Settings) -> None:
+    """The background re-check of busy accounts: one batch (read in chunks), only logins still good come back."""
+    runtime = build_runtime(any_store_settings.model_copy(update={"rate_limit_login": "1000/minute"}))
+    async with runtime.running():
+        tokens = runtime.security.tokens
+        keys = []
+        for name in ("ada", "bea"):
+            await add_user(runtime, name, Role.VIEWER)
+            pair = await runtime.security.auth.login(name, "correct horse battery staple", source="test")
+            principal = await tokens.verify_access(pair.access_token)
+            keys.append((principal.user_id, str(principal.family_id), 1))
+        ada, bea = keys
+        strangers = [(ada[0], f"no-such-login-{number}", 1) for number in range(600)]  # more than one chunk
+        stale_version = (bea[0], bea[1], 2)
+        fresh = await tokens._live_accounts([*strangers, ada, stale_version, bea])
+        assert set(fresh) == {ada, bea} and fresh[ada].username == "ada"
+        await tokens.revoke_family(bea[1], "logout")
+        assert set(await tokens._live_accounts([ada, bea])) == {ada}
