@@ -53,6 +53,8 @@ SECURITY_HEADERS = [
     (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'"),
     (b"referrer-policy", b"no-referrer"),
 ]
+_SECURITY_HEADER_NAMES = frozenset(name for name, _ in SECURITY_HEADERS)
+_SECURITY_HEADERS_NO_STORE = [*SECURITY_HEADERS, (b"cache-control", b"no-store")]  # unless the app set its own
 
 
 def _json_error(status: int, error: str, description: str, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -70,11 +72,14 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                ours = {name for name, _ in SECURITY_HEADERS}
-                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in ours]
-                headers.extend(SECURITY_HEADERS)
-                if not any(k.lower() == b"cache-control" for k, _ in headers):
-                    headers.append((b"cache-control", b"no-store"))
+                headers = []
+                cached = False
+                for name, value in message.get("headers", ()):
+                    lowered = name.lower()  # ASGI asks apps for lowercase names; not every app obliges
+                    if lowered not in _SECURITY_HEADER_NAMES:
+                        headers.append((name, value))
+                        cached = cached or lowered == b"cache-control"
+                headers += SECURITY_HEADERS if cached else _SECURITY_HEADERS_NO_STORE
                 message = {**message, "headers": headers}
             await send(message)
 

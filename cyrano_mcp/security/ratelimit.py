@@ -1,8 +1,7 @@
-"""Rate limits: sliding windows from the `limits` library, in memory or in Redis, plus escalating penalties.
+"""Rate limits: sliding-window counters in memory or in Redis (see `counters`), plus escalating penalties.
 
-A sliding-window counter (this window's count plus the previous window's, weighted by how much of it still
-overlaps) rather than a log of every hit: it costs the same per call whatever the quota, where a moving-window
-log grows with the quota and, in memory, inserts at the front of a list on every hit.
+A sliding-window counter rather than a log of every hit: it costs the same per call whatever the quota,
+where a moving-window log grows with the quota and, in memory, inserted at the front of a list on every hit.
 
 Policies: `user` (tool calls per authenticated user), `anonymous` (per client address, for callers without
 a token) and `login` (login and refresh attempts per address). A refused request is a violation; each
@@ -17,7 +16,6 @@ With Redis (`CYRANO_REDIS_URL`) every process sees the same counters. If Redis s
 back to this process's memory rather than failing open or refusing everyone.
 """
 
-import math
 import time
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
@@ -25,12 +23,11 @@ from dataclasses import dataclass
 from typing import Literal, TypeVar
 
 from limits import RateLimitItem, parse
-from limits.aio.storage import MemoryStorage, RedisStorage, Storage
-from limits.aio.strategies import SlidingWindowCounterRateLimiter
-from limits.util import WindowStats
+from limits.aio.storage import RedisStorage
 from redis.asyncio import ConnectionPool
 
 from cyrano_mcp.observability.logging import get_logger
+from cyrano_mcp.security.counters import Counters, LocalCounters, SharedCounters
 from cyrano_mcp.settings import Settings
 
 log = get_logger(__name__)
@@ -68,9 +65,9 @@ class Decision:
         return headers
 
 
-def _storage(settings: Settings) -> tuple[Storage, ConnectionPool | None]:
+def _counters(settings: Settings) -> tuple[Counters, ConnectionPool | None]:
     if settings.redis_url is None:
-        return MemoryStorage(), None
+        return LocalCounters(), None
     url = settings.redis_url.get_secret_value()
     # Our own pool, so that stopping the server closes its connections.
     pool = ConnectionPool.from_url(url, socket_connect_timeout=2, socket_timeout=2)
@@ -80,7 +77,7 @@ def _storage(settings: Settings) -> tuple[Storage, ConnectionPool | None]:
         key_prefix="cyrano",
         connection_pool=pool,  # type: ignore[arg-type]
     )
-    return storage, pool
+    return SharedCounters(storage), pool
 
 
 class RateLimiter:
@@ -91,79 +88,58 @@ class RateLimiter:
             "login": parse(settings.rate_limit_login),
         }
         self._max_penalty = settings.rate_limit_max_penalty_seconds
-        self._primary, self._pool = _storage(settings)
-        self._fallback = MemoryStorage()
+        self._primary, self._pool = _counters(settings)
+        self._fallback = LocalCounters()
         self._degraded_until = 0.0
 
     async def close(self) -> None:
         if self._pool is not None:
             await self._pool.disconnect()
 
-    async def _use(self, action: Callable[[Storage], Awaitable[T]]) -> T:
-        """Run `action` on the storage; if Redis fails, switch to in-memory counters for a minute."""
+    async def _use(self, action: Callable[[Counters], Awaitable[T]]) -> T:
+        """Run `action` on the counters; if Redis fails, switch to in-memory counters for a minute."""
         if time.monotonic() < self._degraded_until:
             return await action(self._fallback)
         try:
             return await action(self._primary)
         except Exception as exc:
-            if self._primary is self._fallback:
+            if self._primary is self._fallback or isinstance(self._primary, LocalCounters):
                 raise
             log.error("rate_limit_storage_unavailable", error=type(exc).__name__, fallback="memory for 60 s")
             self._degraded_until = time.monotonic() + 60
             return await action(self._fallback)
 
-    async def _incr(self, key: str, expiry: int) -> int:
-        return await self._use(lambda store: store.incr(key, expiry))
-
-    async def _remaining(self, key: str) -> int:
-        """Seconds until a block or lock key expires; 0 when it is not set."""
-
-        async def remaining(store: Storage) -> int:
-            if await store.get(key) <= 0:
-                return 0
-            return max(1, math.ceil(await store.get_expiry(key) - time.time()))
-
-        return await self._use(remaining)
-
     async def blocked_for(self, policy: Policy, identity: str) -> int:
         """Seconds left of a penalty block (0 when there is none)."""
-        return await self._remaining(f"block/{policy}/{identity}")
+        return await self._use(lambda counters: counters.seconds_left(f"block/{policy}/{identity}"))
 
     async def hit(self, policy: Policy, identity: str) -> Decision:
         item = self.policies[policy]
         window = item.get_expiry()
-        block_key = f"block/{policy}/{identity}"
         blocked_for = await self.blocked_for(policy, identity)
         if blocked_for > 0:
             return Decision(False, policy, item.amount, window, 0, blocked_for, blocked_for)
-
-        async def consume(store: Storage) -> tuple[bool, WindowStats]:
-            limiter = SlidingWindowCounterRateLimiter(store)
-            allowed = await limiter.hit(item, policy, identity)
-            return allowed, await limiter.get_window_stats(item, policy, identity)
-
-        allowed, stats = await self._use(consume)
-        reset_after = max(1, math.ceil(stats.reset_time - time.time()))
-        if allowed:
-            return Decision(True, policy, item.amount, window, max(stats.remaining, 0), reset_after)
-        strikes = await self._incr(f"strikes/{policy}/{identity}", STRIKE_MEMORY_SECONDS)
-        block = min(reset_after * 2 ** (strikes - 1), self._max_penalty)
-        await self._incr(block_key, block)
-        return Decision(False, policy, item.amount, window, 0, reset_after, block, new_violation=True)
+        counted = await self._use(lambda counters: counters.hit(item, policy, identity))
+        if counted.allowed:
+            return Decision(True, policy, item.amount, window, counted.remaining, counted.reset_after)
+        strikes = await self._use(lambda counters: counters.incr(f"strikes/{policy}/{identity}", STRIKE_MEMORY_SECONDS))
+        block = min(counted.reset_after * 2 ** (strikes - 1), self._max_penalty)
+        await self._use(lambda counters: counters.incr(f"block/{policy}/{identity}", block))
+        return Decision(False, policy, item.amount, window, 0, counted.reset_after, block, new_violation=True)
 
     # --- login failures per username ------------------------------------------------------------------
     async def login_locked_for(self, username_key: str) -> int:
-        return await self._remaining(f"lock/{username_key}")
+        return await self._use(lambda counters: counters.seconds_left(f"lock/{username_key}"))
 
     async def login_failed(self, username_key: str) -> int:
         """Count a failure; returns the lock (seconds) it imposes, 0 while still under the threshold."""
-        failures = await self._incr(f"failures/{username_key}", STRIKE_MEMORY_SECONDS)
+        failures = await self._use(lambda counters: counters.incr(f"failures/{username_key}", STRIKE_MEMORY_SECONDS))
         if failures < LOGIN_FAILURES_ALLOWED:
             return 0
         lock: int = min(LOGIN_LOCK_BASE_SECONDS * 2 ** (failures - LOGIN_FAILURES_ALLOWED), self._max_penalty)
-        await self._use(lambda store: store.clear(f"lock/{username_key}"))
-        await self._incr(f"lock/{username_key}", lock)
+        await self._use(lambda counters: counters.clear(f"lock/{username_key}"))
+        await self._use(lambda counters: counters.incr(f"lock/{username_key}", lock))
         return lock
 
     async def login_succeeded(self, username_key: str) -> None:
-        await self._use(lambda store: store.clear(f"failures/{username_key}"))
+        await self._use(lambda counters: counters.clear(f"failures/{username_key}"))

@@ -155,12 +155,15 @@ class Database:
         there the pooled engine is used.
         """
         inline = self._inline_reader
+        if inline is not None:
+            try:
+                with inline.connect() as conn:
+                    return list(conn.execute(statement).all())
+            except OperationalError:
+                pass  # locked for longer than we block the loop (rare with WAL): wait the usual way below
         try:
-            if inline is None:
-                async with self.engine.connect() as conn:
-                    return list((await conn.execute(statement)).all())
-            with inline.connect() as conn:
-                return list(conn.execute(statement).all())
+            async with self.engine.connect() as conn:
+                return list((await conn.execute(statement)).all())
         except (OperationalError, DBAPIError, OSError) as exc:
             raise _unavailable(exc) from exc
 
