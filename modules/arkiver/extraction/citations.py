@@ -156,7 +156,7 @@ def _from_eyecite(page: str, number: int, window_start: int, window_end: int) ->
         year = getattr(metadata, "year", None)
         found.append(
             Citation(
-                provenance=Provenance(page=number, start=start, end=end, quote=page[start:end]),
+                provenance=Provenance.on_page(page, number, start, end),
                 kind=kind,
                 text=str(citation.matched_text()),
                 normalized=str(citation.corrected_citation()),
@@ -177,7 +177,7 @@ def _from_pattern(number: int, match: re.Match[str]) -> Citation:
     cite = f"{match.group('volume')} {reporter} {match.group('page')}"
     court = match.group("court").strip(" ,") or None
     return Citation(
-        provenance=Provenance(page=number, start=match.start(), end=match.end(), quote=match.group()),
+        provenance=Provenance.on_page(match.string, number, match.start(), match.end()),
         kind="case",
         text=cite,
         normalized=cite,

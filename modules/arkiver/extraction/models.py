@@ -26,6 +26,15 @@ class Provenance(_Model):
     end: int = Field(ge=0)
     quote: str
 
+    @classmethod
+    def on_page(cls, text: str, page: int, start: int, end: int) -> "Provenance":
+        """The span `text[start:end]` of page `page`, without the whitespace a matcher took in at either end."""
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        return cls(page=page, start=start, end=end, quote=text[start:end])
+
 
 class _Item(_Model):
     provenance: Provenance

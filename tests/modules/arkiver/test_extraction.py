@@ -9,7 +9,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from modules.arkiver.extraction import Insights, extract_insights
@@ -361,6 +361,8 @@ _NOISE = st.text(
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.lists(st.one_of(st.sampled_from(_SNIPPETS), _NOISE), max_size=6).map("".join), max_size=4))
+@example([" Brown v. Board of Education, 347 U.S. 483 (1954)."])  # a case name's span once took in the space
+@example(["\n  Brown v. Board of Education, 347 U.S. 483 (1954)  \n"])
 def test_every_quote_is_the_page_slice(pages: list[str]) -> None:
     _assert_quotes(extract_insights(pages), pages)
 
