@@ -5,6 +5,7 @@ security middleware (headers, limits, body size) wraps the whole app, inside the
 /healthz, /readyz and /metrics need no token: keep /metrics on a network only the scraper reaches.
 """
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -24,6 +25,8 @@ from cyrano_mcp.server import Runtime, settle_heap
 from cyrano_mcp.system.service import SystemService
 
 log = get_logger(__name__)
+
+SETTLE_AFTER_SECONDS = 1.0
 
 
 def build_http_app(runtime: Runtime) -> Starlette:
@@ -70,7 +73,9 @@ def build_http_app(runtime: Runtime) -> Starlette:
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         async with runtime.running(), runtime.server.session_manager.run():
-            settle_heap()
+            # Once serving, not during start-up: the collection blocks for ~0.1 s, and until start-up is over
+            # the process does not accept connections (a client connecting right then would be refused).
+            asyncio.get_running_loop().call_later(SETTLE_AFTER_SECONDS, settle_heap)
             yield
 
     routes: list[BaseRoute] = [

@@ -32,7 +32,7 @@ async def serve_workers(tmp_path: Path, workers: int, **settings: str) -> tuple[
             command, stdout=sink, stderr=sink, env=server_env(tmp_path / "data", **OPEN, **settings), cwd=tmp_path
         )
     with anyio.fail_after(60):
-        while log.read_text().count('"cyrano_started"') < workers:
+        while log.read_text().count("Application startup complete") < workers:  # each worker accepts only then
             assert process.returncode is None, log_tail(log)
             await anyio.sleep(0.05)
     match = _SERVING.search(log.read_text())
