@@ -179,6 +179,7 @@ def _serve_http(settings: Settings) -> None:
 
     from cyrano_mcp.http import build_http_app
     from cyrano_mcp.server import build_runtime
+    from cyrano_mcp.workers import uvicorn_options
 
     app = build_http_app(_fail_cleanly(lambda: build_runtime(settings)))
     click.echo(
@@ -190,18 +191,7 @@ def _serve_http(settings: Settings) -> None:
             note="bearer tokens and client data cross the network unencrypted: use --certfile/--keyfile "
             "or a TLS-terminating proxy (see docs/security.md)",
         )
-    config = uvicorn.Config(
-        app,
-        log_config=None,
-        access_log=False,
-        lifespan="on",
-        timeout_graceful_shutdown=5,
-        ssl_certfile=settings.tls_certfile,
-        ssl_keyfile=settings.tls_keyfile,
-        # X-Forwarded-For is believed only from configured proxies (uvicorn would trust 127.0.0.1 by default).
-        proxy_headers=bool(settings.trusted_proxies),
-        forwarded_allow_ips=settings.trusted_proxies or [],
-    )
+    config = uvicorn.Config(app, **uvicorn_options(settings))
     server = uvicorn.Server(config)
     _fail_cleanly(lambda: server.run(sockets=[sock]))
     if not server.started:

@@ -14,6 +14,7 @@ each worker serves its own on `CYRANO_METRICS_PORT + i`, and the shared port has
 import os
 import socket
 import sys
+from typing import Any
 
 import anyio
 import click
@@ -32,6 +33,21 @@ def export_settings(settings: Settings, **overrides: object) -> None:
             os.environ[f"CYRANO_{name.upper()}"] = str(value)
     os.environ["CYRANO_WORKERS"] = str(settings.workers)
     os.environ["CYRANO_STATELESS_HTTP"] = "true"
+
+
+def uvicorn_options(settings: Settings) -> dict[str, Any]:
+    """How uvicorn serves Cyrano, in one process or several."""
+    return {
+        "log_config": None,
+        "access_log": False,
+        "lifespan": "on",
+        "timeout_graceful_shutdown": 5,
+        "ssl_certfile": settings.tls_certfile,
+        "ssl_keyfile": settings.tls_keyfile,
+        # X-Forwarded-For is believed only from configured proxies (uvicorn would trust 127.0.0.1 by default).
+        "proxy_headers": bool(settings.trusted_proxies),
+        "forwarded_allow_ips": settings.trusted_proxies or [],
+    }
 
 
 def serve_workers(settings: Settings, sock: socket.socket) -> None:
@@ -53,18 +69,7 @@ def serve_workers(settings: Settings, sock: socket.socket) -> None:
 
         anyio.run(migrate)
     config = uvicorn.Config(
-        "cyrano_mcp.workers:create_worker_app",
-        factory=True,
-        workers=settings.workers,
-        log_config=None,
-        access_log=False,
-        lifespan="on",
-        timeout_graceful_shutdown=5,
-        ssl_certfile=settings.tls_certfile,
-        ssl_keyfile=settings.tls_keyfile,
-        # X-Forwarded-For is believed only from configured proxies (uvicorn would trust 127.0.0.1 by default).
-        proxy_headers=bool(settings.trusted_proxies),
-        forwarded_allow_ips=settings.trusted_proxies or [],
+        "cyrano_mcp.workers:create_worker_app", factory=True, workers=settings.workers, **uvicorn_options(settings)
     )
     Multiprocess(config, sockets=[sock]).run()
 
