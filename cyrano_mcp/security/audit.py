@@ -15,7 +15,6 @@ A tail cut off together with a rewritten head row is only detected against a rec
 
 import asyncio
 import functools
-import hashlib
 import hmac
 import json
 from collections.abc import Mapping
@@ -24,6 +23,7 @@ from datetime import UTC, datetime
 
 import anyio
 import sqlalchemy as sa
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from cyrano_mcp.observability.logging import get_logger
 from cyrano_mcp.security.crypto.keyring import Keyring
@@ -72,22 +72,70 @@ class Actor:
 
 _CHAINED_SORTED = tuple(sorted(_CHAINED))
 _NO_DETAIL = "{}"
+_CANONICAL_JSON = json.JSONEncoder(separators=(",", ":"))  # one encoder: `json.dumps` builds one per call
 
 
 def _mac(key: bytes, record: Mapping[str, object]) -> str:
     # Keys inserted in sorted order: the same bytes `json.dumps(..., sort_keys=True)` gives, without the sort.
-    canonical = json.dumps({name: record[name] for name in _CHAINED_SORTED}, separators=(",", ":"))
-    return hmac.new(key, canonical.encode(), hashlib.sha256).hexdigest()
+    canonical = _CANONICAL_JSON.encode({name: record[name] for name in _CHAINED_SORTED})
+    return hmac.digest(key, canonical.encode(), "sha256").hex()  # one-shot: no HMAC object per record
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    """A statement compiled once per dialect and handed straight to the driver: building and caching a SQLAlchemy
+    statement on every write cost several times what the driver then spends on it. `order` is the order of the
+    parameters for positional paramstyles, None for named ones."""
+
+    sql: str
+    order: tuple[str, ...] | None
+
+    @classmethod
+    def of(cls, statement: sa.ClauseElement, dialect: sa.Dialect) -> "_Compiled":
+        compiled = statement.compile(dialect=dialect)
+        assert isinstance(compiled, SQLCompiler)
+        order = tuple(compiled.positiontup) if compiled.positional and compiled.positiontup else None
+        return cls(str(compiled), order)
+
+    def parameters(self, values: Mapping[str, object]) -> tuple[object, ...] | Mapping[str, object]:
+        return tuple(values[name] for name in self.order) if self.order is not None else values
+
+
+@dataclass(frozen=True, slots=True)
+class _Statements:
+    read_head: _Compiled
+    insert: _Compiled
+    move_head: _Compiled
 
 
 @functools.cache
-def _insert_statement(dialect: sa.Dialect) -> tuple[str, tuple[str, ...] | None]:
-    """The INSERT of one record, compiled once per dialect: batches go straight to the driver's executemany
-    (SQLAlchemy's per-row processing of `conn.execute(insert, rows)` cost more than the rest of the write).
-    Returns the SQL and, for positional paramstyles, the order of the parameters."""
-    compiled = _LOG.insert().compile(dialect=dialect)
-    order = tuple(compiled.positiontup) if compiled.positional and compiled.positiontup else None
-    return str(compiled), order
+def _statements(dialect: sa.Dialect) -> _Statements:
+    the_head = _HEAD.c.id == sa.literal_column("1")
+    return _Statements(
+        read_head=_Compiled.of(sa.select(_HEAD.c.seq, _HEAD.c.mac).where(the_head).with_for_update(), dialect),
+        insert=_Compiled.of(_LOG.insert(), dialect),
+        move_head=_Compiled.of(
+            sa.update(_HEAD).where(the_head).values(seq=sa.bindparam("new_seq"), mac=sa.bindparam("new_mac")), dialect
+        ),
+    )
+
+
+def _append_chain(fields: list[dict[str, object]], version: int, key: bytes, conn: sa.Connection) -> int:
+    """Chain the records onto the head and insert them; returns the first one's sequence number. Runs inside the
+    caller's transaction, which holds the head row (SQLite: the write lock; PostgreSQL: `FOR UPDATE`)."""
+    statements = _statements(conn.dialect)
+    head = conn.exec_driver_sql(statements.read_head.sql).one()
+    seq, mac = int(head.seq), str(head.mac)
+    first_seq = seq + 1
+    records = []
+    for record_fields in fields:
+        seq += 1
+        record = {**record_fields, "seq": seq, "key_version": version, "prev_mac": mac}
+        record["mac"] = mac = _mac(key, record)
+        records.append(record)
+    conn.exec_driver_sql(statements.insert.sql, [statements.insert.parameters(record) for record in records])
+    conn.exec_driver_sql(statements.move_head.sql, statements.move_head.parameters({"new_seq": seq, "new_mac": mac}))
+    return first_seq
 
 
 def _now() -> str:
@@ -142,6 +190,9 @@ class _Pending:
 # about as much CPU as a whole tool call, so writing one per call would halve the server's throughput.
 BACKGROUND_FLUSH_SECONDS = 0.05
 _MAX_QUEUED = 100_000
+# Records per transaction: a backlog (after the store was away) is written in bounded steps, each of which may
+# run inline on the event loop (see `Database.write`).
+_CHUNK = 500
 
 
 class AuditLog:
@@ -192,8 +243,8 @@ class AuditLog:
             try:
                 await self._write(batch)
             except Exception:
-                # Back to the front of the queue, for the next write; the log says records are waiting.
-                self._queue[:0] = batch
+                # The unwritten back to the front of the queue, for the next write; the log says records wait.
+                self._queue[:0] = [entry for entry in batch if entry.seq is None]
                 log.exception("audit_write_failed", waiting=len(self._queue))
 
     async def close(self) -> None:
@@ -229,32 +280,23 @@ class AuditLog:
                     await self._write(batch)
                 except BaseException as exc:
                     for entry in batch:
-                        entry.error = exc
+                        if entry.seq is None:
+                            entry.error = exc
         if pending.error is not None:
             raise pending.error
         assert pending.seq is not None
         return pending.seq
 
     async def _write(self, batch: list[_Pending]) -> None:
+        """Chain and commit the batch, in transactions of at most `_CHUNK` records; each written entry gets its
+        `seq`. If one fails, the entries before it stay written and the exception propagates."""
         version, key = await self._keyring.current(KEY_TYPE)
-        async with self._database.transaction() as session:
-            conn = await session.connection()
-            head = (
-                await conn.execute(sa.select(_HEAD.c.seq, _HEAD.c.mac).where(_HEAD.c.id == 1).with_for_update())
-            ).one()
-            seq, mac = int(head.seq), str(head.mac)
-            records = []
-            for entry in batch:
-                seq += 1
-                record = {**entry.record, "seq": seq, "key_version": version, "prev_mac": mac}
-                record["mac"] = mac = _mac(key, record)
-                records.append(record)
-            sql, order = _insert_statement(conn.dialect)
-            rows = [tuple(record[name] for name in order) for record in records] if order else records
-            await conn.exec_driver_sql(sql, rows)
-            await conn.execute(sa.update(_HEAD).where(_HEAD.c.id == 1).values(seq=seq, mac=mac))
-        for entry, record in zip(batch, records, strict=True):
-            entry.seq = int(str(record["seq"]))
+        for start in range(0, len(batch), _CHUNK):
+            chunk = batch[start : start + _CHUNK]
+            fields = [entry.record for entry in chunk]
+            first_seq = await self._database.write(functools.partial(_append_chain, fields, version, key))
+            for offset, entry in enumerate(chunk):
+                entry.seq = first_seq + offset
 
     async def query(
         self,
