@@ -163,7 +163,7 @@ class Database:
                     tracing.mark_failed(current, exc)
                     raise _unavailable(exc) from exc
 
-    async def read_inline(self, statement: Executable) -> list[Row[Any]]:
+    async def read_inline(self, statement: Executable, parameters: dict[str, Any] | None = None) -> list[Row[Any]]:
         """Run a small, hot, indexed read without waiting on the event loop; returns its rows.
 
         Through aiosqlite each step of a query (check-out, execute, fetch, release) hops to its thread and back,
@@ -177,12 +177,12 @@ class Database:
         if inline is not None:
             try:
                 with inline.connect() as conn:
-                    return list(conn.execute(statement).all())
+                    return list(conn.execute(statement, parameters).all())
             except OperationalError:
                 pass  # locked for longer than we block the loop (rare with WAL): wait the usual way below
         try:
             async with self.engine.connect() as conn:
-                return list((await conn.execute(statement)).all())
+                return list((await conn.execute(statement, parameters)).all())
         except (OperationalError, DBAPIError, OSError) as exc:
             raise _unavailable(exc) from exc
 

@@ -4,6 +4,7 @@ insertion shows up in `audit verify`; concurrent appenders never fork the chain.
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import anyio
@@ -175,3 +176,16 @@ async def test_only_admins_may_query_the_audit_log(settings: Settings) -> None:
         page = ok(await client.call_tool("audit_query", {"limit": 2}))
         older = ok(await client.call_tool("audit_query", {"limit": 2, "before_seq": page["next_before_seq"]}))
     assert len(page["records"]) == 2 and older["records"][0]["seq"] < page["records"][-1]["seq"]
+
+
+def test_record_times_are_utc_iso_8601_to_the_microsecond() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from cyrano_mcp.security.audit import _now
+
+    for _ in range(3):
+        stamp = _now()
+        parsed = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+        assert abs(datetime.now(UTC) - parsed) < timedelta(seconds=1)
+        assert len(stamp) == len("2026-11-25T23:46:49.007168Z")
+        time.sleep(0.6)  # across a whole second at least once

@@ -32,7 +32,7 @@ class Store:
 
 
 def checks(store: Store, clock: Clock) -> RefreshedChecks[str, str]:
-    return RefreshedChecks(store.load_many, ttl=1.0, refresh_after=0.4, clock=clock)
+    return RefreshedChecks(store.load_many, ttl=1.0, refresh_after=0.4, clock=clock, gather=0)
 
 
 async def settle() -> None:
@@ -52,6 +52,25 @@ async def test_due_entries_are_served_and_reloaded_together_in_the_background() 
     assert store.batches == [["alice", "bob"]]  # one read for both
     clock.now += 0.9  # past the first check's bound, within the reload's
     assert cache.get("alice") == "v2" and cache.get("bob") == "v2"
+
+
+async def test_keys_falling_due_moments_apart_are_reloaded_in_one_read_and_stay_in_step() -> None:
+    store, clock = Store(), Clock()
+    store.values = {"alice": "v2", "bob": "v2"}
+    cache = RefreshedChecks(store.load_many, ttl=1.0, refresh_after=0.4, clock=clock, gather=0.05)
+    cache.put("alice", "v1")
+    clock.now += 0.02
+    cache.put("bob", "v1")
+    clock.now += 0.4
+    assert cache.get("alice") == "v1"  # due; bob is not, yet
+    clock.now += 0.03
+    assert cache.get("bob") == "v1"  # due within the gathering window
+    await anyio.sleep(0.1)
+    assert store.batches == [["alice", "bob"]]
+    clock.now += 0.45  # both due again at once: they were read together
+    assert cache.get("alice") == "v2" and cache.get("bob") == "v2"
+    await anyio.sleep(0.1)
+    assert store.batches == [["alice", "bob"], ["alice", "bob"]]
 
 
 async def test_a_key_the_reload_no_longer_finds_is_dropped() -> None:
@@ -87,7 +106,7 @@ async def test_an_account_change_here_during_a_reload_is_not_papered_over() -> N
         await release.wait()  # the read saw the store before the change below
         return await store.load_many(keys)
 
-    cache: RefreshedChecks[str, str] = RefreshedChecks(slow_load, ttl=1.0, refresh_after=0.4, clock=clock)
+    cache: RefreshedChecks[str, str] = RefreshedChecks(slow_load, ttl=1.0, refresh_after=0.4, clock=clock, gather=0)
     cache.put("alice", "v1")
     clock.now += 0.5
     assert cache.get("alice") == "v1"
