@@ -23,6 +23,7 @@ import anyio
 from sqlalchemy import Connection, Engine, Executable, Row, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import Pool
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -34,6 +35,9 @@ from cyrano_mcp.settings import Settings
 
 log = get_logger(__name__)
 T = TypeVar("T")
+# What "the store cannot serve this now" looks like: the driver's errors, a refused connection (OSError, before
+# any driver error), and no pooled connection free within the timeout.
+STORE_UNAVAILABLE = (OperationalError, DBAPIError, OSError, PoolTimeoutError)
 
 INLINE_READ_TIMEOUT_SECONDS = 0.1  # how long `read_inline` may block the event loop waiting on a lock
 # How often the WAL is checkpointed, in a worker thread, while `write` commits inline (the inline connection never
@@ -142,7 +146,7 @@ class Database:
             async with AsyncSession(self.engine, expire_on_commit=False) as session:
                 try:
                     yield session
-                except (OperationalError, DBAPIError, OSError) as exc:  # OSError: refused before any driver error
+                except STORE_UNAVAILABLE as exc:
                     tracing.mark_failed(current, exc)
                     raise _unavailable(exc) from exc
 
@@ -159,7 +163,7 @@ class Database:
                     # (another writer got there first).
                     tracing.mark_failed(current, exc)
                     raise ConflictError("the change clashes with data stored at the same moment; try again") from exc
-                except (OperationalError, DBAPIError, OSError) as exc:  # after IntegrityError, a DBAPIError too
+                except STORE_UNAVAILABLE as exc:  # after IntegrityError, a DBAPIError too
                     tracing.mark_failed(current, exc)
                     raise _unavailable(exc) from exc
 
@@ -183,7 +187,7 @@ class Database:
         try:
             async with self.engine.connect() as conn:
                 return list((await conn.execute(statement, parameters)).all())
-        except (OperationalError, DBAPIError, OSError) as exc:
+        except STORE_UNAVAILABLE as exc:
             raise _unavailable(exc) from exc
 
     async def write(self, work: Callable[[Connection], T]) -> T:
@@ -210,7 +214,7 @@ class Database:
                 return await async_conn.run_sync(work)
         except IntegrityError as exc:
             raise ConflictError("the change clashes with data stored at the same moment; try again") from exc
-        except (OperationalError, DBAPIError, OSError) as exc:
+        except STORE_UNAVAILABLE as exc:
             raise _unavailable(exc) from exc
 
     def _checkpoint_soon(self) -> None:
@@ -238,12 +242,14 @@ class Database:
                     await conn.execute(text("SELECT 1"))
         except TimeoutError as exc:
             raise UnavailableError(f"the database did not answer within {timeout:g} s") from exc
-        except (OSError, OperationalError, DBAPIError) as exc:
+        except STORE_UNAVAILABLE as exc:
             raise _unavailable(exc) from exc
         return (time.perf_counter() - started) * 1000
 
 
 def _unavailable(exc: Exception) -> UnavailableError:
+    if isinstance(exc, PoolTimeoutError):
+        return UnavailableError("the database is busy (every connection is in use); try again shortly")
     # The driver's message can hold connection details; keep only its class for the client.
     reason = type(getattr(exc, "orig", None) or exc).__name__
     return UnavailableError(f"the database is unavailable ({reason}); try again shortly")

@@ -1,6 +1,7 @@
 """Inline reads and writes: small hot statements on a SQLite file run without the driver's thread, and wait the
 usual way (off the event loop) when another writer holds the lock."""
 
+import contextlib
 import sqlite3
 import time
 from collections.abc import Callable
@@ -10,7 +11,7 @@ import anyio
 import pytest
 from sqlalchemy import Connection, create_engine, text
 
-from cyrano_mcp.errors import ConflictError
+from cyrano_mcp.errors import ConflictError, UnavailableError
 from cyrano_mcp.settings import load_settings
 from cyrano_mcp.store.database import Database
 
@@ -114,5 +115,24 @@ async def test_a_clashing_write_is_a_conflict_and_stores_nothing(data_dir: Path)
         with pytest.raises(ConflictError):
             await database.write(insert(11, 7))  # 7 is taken
         assert [row.n for row in await database.read_inline(text("SELECT n FROM probe"))] == [7]
+    finally:
+        await database.close()
+
+
+async def test_no_free_connection_within_the_timeout_is_a_clear_unavailable_error(data_dir: Path) -> None:
+    """Every pooled connection busy (a burst of slow requests): the caller hears "busy", not a pool traceback."""
+    database = Database(load_settings(data_dir=data_dir, db_timeout_seconds=0.2))
+    await database.open()
+    try:
+        async with contextlib.AsyncExitStack() as held:
+            for _ in range(10):  # the read pool: 5 plus 5 overflow
+                await held.enter_async_context(database.engine.connect())
+            with pytest.raises(UnavailableError, match="busy"):
+                async with database.session() as session:
+                    await session.exec(text("SELECT 1"))
+            with pytest.raises(UnavailableError, match="busy"):
+                await database.ping()
+        async with database.session() as session:  # and it serves again once connections come back
+            assert (await session.exec(text("SELECT 1"))).scalar() == 1
     finally:
         await database.close()
