@@ -7,7 +7,7 @@ both sampled with py-spy under `load.py`'s saturated trivial-tool load.
 Set-up as `load.py`: a fresh SQLite store, one paralegal account per client, each client logged in as itself,
 the installed `cyrano-mcp serve --transport http` with bearer tokens, RBAC, rate limits (quota out of reach,
 still counted), audit, metrics and INFO logs to a file; the bare server answers what Cyrano's `system_info`
-answers. After a warm-up, `py-spy record --nonblocking` samples the server's main thread while every client
+answers. After a warm-up, `py-spy record` samples the server's main thread while every client
 calls `system_info` back to back.
 
 Each sample is charged to the component of the innermost frame that belongs to Cyrano or to the serving
@@ -132,7 +132,9 @@ async def sample(
     server: wire.ServerProcess, clients: Sequence[load.LoadClient], http: httpx2.AsyncClient, args: argparse.Namespace
 ) -> Profile:
     await load.drive(server, clients, None, http, seconds=args.warmup, interval=None)
-    raw_path = Path(args.raw_dir or tempfile.gettempdir()) / f"profile-{server.name}-{os.getpid()}.txt"
+    raw_dir = Path(args.raw_dir or tempfile.gettempdir())
+    raw_dir.mkdir(parents=True, exist_ok=True)
+    raw_path = raw_dir / f"profile-{server.name}-{os.getpid()}.txt"
     spy = subprocess.Popen(
         [
             args.py_spy,
@@ -143,7 +145,6 @@ async def sample(
             str(SAMPLES_PER_SECOND),
             "--format",
             "raw",
-            "--nonblocking",
             "--duration",
             str(int(args.seconds)),
             "--output",
