@@ -9,7 +9,7 @@ submits an arkiver_ingest_batch job over a folder while clients create matters a
 SIGKILL at a random moment, and then checks: `PRAGMA integrity_check` is ok; no document is half-stored
 (every document has all its pages, its search index rows and exactly the insights its content gives);
 every write the server acknowledged is there; after a restart, the job resumes and completes with every
-file done.
+file done; and `cyrano-mcp audit verify` finds the audit log's HMAC chain intact.
 
 postgres: the store is reached through a TCP proxy on 127.0.0.1 that is stopped for a few seconds during
 a batch job and concurrent calls (the PostgreSQL server itself is never touched). Calls during the outage
@@ -237,6 +237,16 @@ def check_store(db: Path, expected: dict[str, Counts], acknowledged: Acknowledge
     return problems
 
 
+def audit_chain_problems(env: dict[str, str]) -> list[str]:
+    """`cyrano-mcp audit verify` on the store: a kill must never leave the HMAC chain broken or forked."""
+    command = [str(Path(sys.executable).with_name("cyrano-mcp")), "audit", "verify"]
+    verify = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
+    if verify.returncode == 0:
+        return []
+    found = [line for line in verify.stdout.splitlines() if line.startswith("PROBLEM")] or [verify.stderr[-300:]]
+    return [f"audit chain: {found[0]}"]
+
+
 async def job_completes(url: str, job_id: str, files: int) -> tuple[list[str], int]:
     """Problems with the resumed job, and how many of its items needed more than one attempt."""
     async with Client(f"{url}/mcp") as client:
@@ -279,6 +289,7 @@ async def kill_round(number: int, workdir: Path, expected: dict[str, Counts], fi
         problems += check_store(data_dir / "cyrano.db", expected, acknowledged)
     finally:
         stop(server)
+    problems += audit_chain_problems(env)
     moment = (
         f"killed at {delay:.2f} s: job {'submitted' if acknowledged.job_id else 'not yet acknowledged'}, "
         f"{len(acknowledged.matters)} matters and {len(acknowledged.documents)} ingests acknowledged, "
@@ -302,7 +313,7 @@ async def kill_scenario(rounds: int, files: int) -> int:
             )
         print(
             f"kill: {passed}/{rounds} rounds passed "
-            "(integrity, no half-stored document, acknowledged writes, job resumed)"
+            "(integrity, no half-stored document, acknowledged writes, job resumed, audit chain intact)"
         )
         return 0 if passed == rounds else 1
 
