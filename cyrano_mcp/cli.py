@@ -156,12 +156,11 @@ def _unbuffer_stdout() -> None:
 
 
 def _serve_http(settings: Settings) -> None:
-    # IPPROTO_TCP explicitly: asyncio turns Nagle off only for sockets that say they are TCP, and with Nagle on
-    # every response on a kept-alive connection waits ~40 ms for the client's delayed ACK.
+    from cyrano_mcp.workers import tcp_socket, worker_listener
+
     family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((settings.host, settings.port))
+    address = (settings.host, settings.port)
+    sock = worker_listener(family, address) if settings.workers > 1 else tcp_socket(family, address)
     bound_port = sock.getsockname()[1]
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
     scheme = "https" if settings.tls_certfile else "http"

@@ -5,6 +5,12 @@ once (so N workers starting together find nothing to migrate), binds the socket,
 uvicorn's process supervisor, which restarts a worker that dies. Each worker builds its own runtime
 from the environment (`create_worker_app`), so CLI overrides travel as `CYRANO_*` variables.
 
+Each worker listens on a socket of its own, bound to the same address with SO_REUSEPORT, so the kernel
+spreads new connections across the workers. On one shared socket, whichever worker woke first accepted a
+whole burst of connections (asyncio accepts up to the backlog per wake-up): clients that keep their
+connections alive, as proxies and the benchmarks do, then all landed on one worker, and two workers served
+no more than one. Where SO_REUSEPORT is missing, the workers share the parent's socket.
+
 Every worker answers any request: streamable HTTP is stateless, and the legacy SSE transport (whose
 sessions live in one process) is not served. Shared state lives in the store (PostgreSQL for real
 scale; SQLite works too, its writers queue on its write lock). Metrics stay one registry per process:
@@ -24,6 +30,42 @@ from cyrano_mcp.observability.logging import configure_logging, get_logger
 from cyrano_mcp.settings import Settings, load_settings
 
 log = get_logger(__name__)
+
+
+class WorkerListener(socket.socket):
+    """The parent's socket for `--workers N`: it holds the address (a bound SO_REUSEPORT socket that never
+    listens); each worker process it is handed to gets a fresh socket bound to the same address instead.
+
+    uvicorn hands its sockets to worker processes by pickling them (the spawn start method), so the swap
+    happens there: the pickled form of this socket is "bind a new one to my address".
+    """
+
+    def __reduce_ex__(self, protocol: object) -> tuple[Any, ...]:
+        return (bind_reuseport, (self.family, self.getsockname()))
+
+
+def tcp_socket(
+    family: socket.AddressFamily, address: Any, *, reuse_port: bool = False, kind: type[socket.socket] = socket.socket
+) -> socket.socket:
+    """A bound TCP socket. IPPROTO_TCP explicitly: asyncio turns Nagle off only for sockets that say they are
+    TCP, and with Nagle on every response on a kept-alive connection waits ~40 ms for the client's delayed ACK."""
+    sock = kind(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if reuse_port:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind(address)
+    return sock
+
+
+def bind_reuseport(family: socket.AddressFamily, address: Any) -> socket.socket:
+    return tcp_socket(family, address, reuse_port=True)
+
+
+def worker_listener(family: socket.AddressFamily, address: tuple[str, int]) -> socket.socket:
+    """The socket `serve --workers N` binds in the parent: a `WorkerListener` where the system has SO_REUSEPORT."""
+    if not hasattr(socket, "SO_REUSEPORT"):
+        return tcp_socket(family, address)
+    return tcp_socket(family, address, reuse_port=True, kind=WorkerListener)
 
 
 def export_settings(settings: Settings, **overrides: object) -> None:
