@@ -82,6 +82,17 @@ _LOGINS_BY_FAMILY = (
 LoginKey = tuple[str, str, int]  # (user id, token family id, token version): what an access token speaks for
 
 
+def _refusal(user: User, revoked_at: object, *, version: int, family_id: str) -> InvalidTokenError | None:
+    """Why a login no longer speaks for its account, or None while it does."""
+    if user.disabled:
+        return InvalidTokenError("account disabled", user_id=user.id)
+    if user.token_version != version:
+        return InvalidTokenError("password changed since the token was issued", user_id=user.id)
+    if revoked_at is not None:
+        return InvalidTokenError("login revoked", user_id=user.id, family_id=family_id)
+    return None
+
+
 class TokenService:
     def __init__(self, settings: Settings, database: Database, secret: Callable[[], bytes]) -> None:
         self._database = database
@@ -192,12 +203,9 @@ class TokenService:
         mapping = dict(row._mapping)
         revoked_at = mapping.pop("revoked_at")
         user = User(**mapping)
-        if user.disabled:
-            raise InvalidTokenError("account disabled", user_id=user.id)
-        if user.token_version != claims["ver"]:
-            raise InvalidTokenError("password changed since the token was issued", user_id=user.id)
-        if revoked_at is not None:
-            raise InvalidTokenError("login revoked", user_id=user.id, family_id=claims["fid"])
+        refusal = _refusal(user, revoked_at, version=claims["ver"], family_id=claims["fid"])
+        if refusal is not None:
+            raise refusal
         return user
 
     async def _live_account(self, conn: AsyncConnection, claims: dict[str, Any]) -> User:
@@ -210,17 +218,17 @@ class TokenService:
         for start in range(0, len(families), _FAMILIES_PER_READ):  # well under any driver's parameter limit
             batch = families[start : start + _FAMILIES_PER_READ]
             rows += await self._database.read_inline(_LOGINS_BY_FAMILY, {"families": batch})
-        by_login: dict[tuple[str, str], tuple[User, bool]] = {}
+        by_login: dict[tuple[str, str], tuple[User, Any]] = {}
         for row in rows:
             mapping = dict(row._mapping)
             family_id, revoked_at = mapping.pop("family_id"), mapping.pop("revoked_at")
             user = User(**mapping)
-            by_login[(user.id, family_id)] = (user, revoked_at is None and not user.disabled)
+            by_login[(user.id, family_id)] = (user, revoked_at)
         fresh: dict[LoginKey, User] = {}
         for key in keys:
             user_id, family_id, version = key
             found = by_login.get((user_id, family_id))
-            if found is not None and found[1] and found[0].token_version == version:
+            if found is not None and _refusal(*found, version=version, family_id=family_id) is None:
                 fresh[key] = found[0]
         return fresh
 

@@ -113,7 +113,7 @@ class Database:
         self._reader = self._writer = self._inline_reader = self._inline_writer = None
         if self._checkpoint is not None:
             with anyio.CancelScope(shield=True):
-                await self._checkpoint
+                await asyncio.wait({self._checkpoint})  # its failure is logged, not raised (see `_checkpoint_done`)
         for inline in inline_engines:
             if inline is not None:
                 inline.dispose()
@@ -162,7 +162,7 @@ class Database:
                     # A uniqueness or reference check that the service's own checks could not see coming
                     # (another writer got there first).
                     tracing.mark_failed(current, exc)
-                    raise ConflictError("the change clashes with data stored at the same moment; try again") from exc
+                    raise _conflict() from exc
                 except STORE_UNAVAILABLE as exc:  # after IntegrityError, a DBAPIError too
                     tracing.mark_failed(current, exc)
                     raise _unavailable(exc) from exc
@@ -213,7 +213,7 @@ class Database:
             async with self.write_engine.begin() as async_conn:
                 return await async_conn.run_sync(work)
         except IntegrityError as exc:
-            raise ConflictError("the change clashes with data stored at the same moment; try again") from exc
+            raise _conflict() from exc
         except STORE_UNAVAILABLE as exc:
             raise _unavailable(exc) from exc
 
@@ -245,6 +245,10 @@ class Database:
         except STORE_UNAVAILABLE as exc:
             raise _unavailable(exc) from exc
         return (time.perf_counter() - started) * 1000
+
+
+def _conflict() -> ConflictError:
+    return ConflictError("the change clashes with data stored at the same moment; try again")
 
 
 def _unavailable(exc: Exception) -> UnavailableError:
