@@ -107,6 +107,11 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Folders whose files `arkiver_ingest` may read by path, comma-separated; empty: none.",
     )
+    allow_hardlinks: bool = Field(
+        default=False,
+        description="Let Arkiver read by path a file with more than one hard link (its other names may be "
+        "outside the allowed roots).",
+    )
     max_document_bytes: int = Field(
         default=50_000_000, ge=1_000, le=2_000_000_000, description="Largest document Arkiver ingests, in bytes."
     )

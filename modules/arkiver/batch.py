@@ -5,6 +5,7 @@ fails (unreadable, not a document) fails alone; the others go on. Ingesting is i
 content in the same matter is stored once), which is what lets an interrupted item simply run again.
 """
 
+import functools
 from pathlib import Path
 
 import anyio.to_thread
@@ -13,7 +14,7 @@ from cyrano_mcp.errors import ConflictError, InvalidInputError
 from cyrano_mcp.jobs import JobService, JobSubmitted, NewItem
 from cyrano_mcp.settings import Settings
 from modules.arkiver.models import BatchIngestRequest, BatchItem, BatchItemResult, IngestRequest
-from modules.arkiver.parsing import files_in, resolve_allowed_folder
+from modules.arkiver.parsing import list_allowed_folder
 from modules.arkiver.service import ArkiverService
 from modules.matters.models import MatterStatus
 from modules.matters.service import MattersService
@@ -37,13 +38,17 @@ class BatchIngest:
             if matter.status != MatterStatus.OPEN:
                 raise ConflictError(f"matter {matter.id} is closed; reopen it first")
         if request.folder is not None:
-            folder = resolve_allowed_folder(request.folder, self._settings.allowed_roots)
-            files = await anyio.to_thread.run_sync(
-                lambda: files_in(folder, recursive=request.recursive, limit=MAX_FILES)
+            listing = functools.partial(
+                list_allowed_folder,
+                request.folder,
+                self._settings.allowed_roots,
+                recursive=request.recursive,
+                limit=MAX_FILES,
             )
-            paths = [str(path) for path in files]
+            paths = await anyio.to_thread.run_sync(listing)
             if not paths:
                 raise InvalidInputError(f"{request.folder!r} holds no files")
+            folder = Path(request.folder)
             title = f"ingest {len(paths)} files from {folder.name or folder}"
         else:
             paths = list(request.paths or [])

@@ -99,7 +99,9 @@ def _valid_base64(value: str) -> str:
 
 class IngestRequest(ToolInput):
     path: Annotated[str, StringConstraints(min_length=1, max_length=4096)] | None = PydanticField(
-        default=None, description="A file under one of the allowed roots (CYRANO_ALLOWED_ROOTS)."
+        default=None,
+        description="A file under one of the allowed roots (CYRANO_ALLOWED_ROOTS), named without '..' or "
+        "symlinks below the root.",
     )
     # Kept exactly as given (no trimming): offsets and the content hash refer to these characters.
     text: Annotated[str, StringConstraints(min_length=1, strip_whitespace=False)] | None = PydanticField(
@@ -131,7 +133,8 @@ class BatchIngestRequest(ToolInput):
         default=None, max_length=10_000, description="Files under the allowed roots (CYRANO_ALLOWED_ROOTS)."
     )
     folder: AbsolutePath | None = PydanticField(
-        default=None, description="A folder under the allowed roots: every file in it (hidden files skipped)."
+        default=None,
+        description="A folder under the allowed roots: every file in it (hidden files and symlinks skipped).",
     )
     recursive: bool = PydanticField(default=False, description="With folder: also the files in its subfolders.")
     matter_id: MatterId | None = PydanticField(default=None, description="The open matter to file them under.")

@@ -3,8 +3,6 @@
 import base64
 import functools
 import hashlib
-import os
-import stat
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -51,7 +49,7 @@ from modules.arkiver.models import (
     SearchResults,
 )
 from modules.arkiver.page_index import keyed
-from modules.arkiver.parsing import ParsedDocument, ParseLimits, parse_document, resolve_allowed_path
+from modules.arkiver.parsing import ParsedDocument, ParseLimits, parse_document, read_allowed_file
 from modules.arkiver.search import PageEntry, PageMatch, index_pages, index_versions, match_pages, unindex_pages
 from modules.arkiver.snippets import snippet
 from modules.arkiver.terms import query_phrases
@@ -172,9 +170,15 @@ class ArkiverService:
             filename = request.filename
         else:
             assert request.path is not None
-            path = resolve_allowed_path(request.path, self._settings.allowed_roots)
-            data = await anyio.to_thread.run_sync(_read_bounded, path, limit)
-            filename = request.filename or path.name
+            read = functools.partial(
+                read_allowed_file,
+                request.path,
+                self._settings.allowed_roots,
+                limit=limit,
+                allow_hardlinks=self._settings.allow_hardlinks,
+            )
+            data = await anyio.to_thread.run_sync(read)
+            filename = request.filename or Path(request.path).name
         if len(data) > limit:
             raise InvalidInputError(_too_large(limit))
         return data, filename
@@ -406,21 +410,6 @@ class ArkiverService:
 
 def _too_large(limit: int) -> str:
     return f"the document is larger than the limit of {limit / 1_000_000:g} MB (CYRANO_MAX_DOCUMENT_BYTES)"
-
-
-def _read_bounded(path: Path, limit: int) -> bytes:
-    # The path was checked when resolved; refuse a symlink or special file swapped in since then.
-    try:
-        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
-    except OSError as exc:
-        raise InvalidInputError(f"cannot open {path.name}: {exc.strerror}") from None
-    with os.fdopen(descriptor, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            raise InvalidInputError(f"{path.name} is not a regular file")
-        data = handle.read(limit + 1)
-    if len(data) > limit:
-        raise InvalidInputError(_too_large(limit))
-    return data
 
 
 def _thread_progress_reporter() -> Callable[[int, int], None] | None:

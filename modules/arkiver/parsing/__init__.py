@@ -2,10 +2,15 @@
 
     detect_format(data, filename=None) -> DocumentFormat
     parse_document(data, *, filename, limits, progress=None) -> ParsedDocument
-    resolve_allowed_path(path, allowed_roots) -> Path
-    resolve_allowed_folder(path, allowed_roots) -> Path;  files_in(folder, recursive=, limit=) -> list[Path]
+    read_allowed_file(path, allowed_roots, limit=, allow_hardlinks=) -> bytes
+    list_allowed_folder(path, allowed_roots, recursive=, limit=) -> list[str]
 
-Pure and synchronous: no store, no network. Failures are the typed errors of `errors`.
+Synchronous, with no store and no network. Failures are the typed errors of `errors`.
+
+Files are read by path only below an allowed root. The root is resolved once; below it the path is opened
+one name at a time from the parent folder's descriptor without following any symlink (`..` is refused),
+and the opened file must be a regular file on the root's file system with a single hard link (unless
+CYRANO_ALLOW_HARDLINKS). There is no check separate from the open, so nothing can be swapped in between.
 """
 
 from modules.arkiver.parsing.errors import (
@@ -13,11 +18,13 @@ from modules.arkiver.parsing.errors import (
     DocumentError,
     DocumentTooLarge,
     EmptyDocument,
+    FileHasHardLinks,
     ImageTooLarge,
     NotARegularFile,
     OcrFailed,
     OcrUnavailable,
     PasswordProtected,
+    PathContainsLink,
     PathNotAllowed,
     PathNotFound,
     SuspiciousArchive,
@@ -28,7 +35,7 @@ from modules.arkiver.parsing.formats import detect_format
 from modules.arkiver.parsing.limits import ParseLimits
 from modules.arkiver.parsing.models import DocumentFormat, ExtractionMethod, ParsedDocument
 from modules.arkiver.parsing.parse import parse_document
-from modules.arkiver.parsing.paths import files_in, resolve_allowed_folder, resolve_allowed_path
+from modules.arkiver.parsing.paths import list_allowed_folder, read_allowed_file
 
 __all__ = [
     "CorruptDocument",
@@ -37,6 +44,7 @@ __all__ = [
     "DocumentTooLarge",
     "EmptyDocument",
     "ExtractionMethod",
+    "FileHasHardLinks",
     "ImageTooLarge",
     "NotARegularFile",
     "OcrFailed",
@@ -44,14 +52,14 @@ __all__ = [
     "ParseLimits",
     "ParsedDocument",
     "PasswordProtected",
+    "PathContainsLink",
     "PathNotAllowed",
     "PathNotFound",
     "SuspiciousArchive",
     "TooManyPages",
     "UnsupportedFormat",
     "detect_format",
-    "files_in",
+    "list_allowed_folder",
     "parse_document",
-    "resolve_allowed_folder",
-    "resolve_allowed_path",
+    "read_allowed_file",
 ]

@@ -18,7 +18,9 @@ the class says which case it is, the message says it to the user.
     UnavailableError
     └── OcrUnavailable         Tesseract or its English data is not installed
     PermissionDeniedError
-    └── PathNotAllowed         outside every allowed root, after resolving `..` and symlinks
+    └── PathNotAllowed         outside every allowed root, or on another file system below one
+        ├── PathContainsLink   a symlink below the root, wherever it leads
+        └── FileHasHardLinks   more than one name, and CYRANO_ALLOW_HARDLINKS is off
     NotFoundError
     └── PathNotFound
 """
@@ -71,7 +73,15 @@ class OcrUnavailable(UnavailableError):
 
 
 class PathNotAllowed(PermissionDeniedError):
-    """The path resolves outside every allowed root."""
+    """The path is outside every allowed root."""
+
+
+class PathContainsLink(PathNotAllowed):
+    """A component below the root is a symlink: refused even if it points inside, since it can change."""
+
+
+class FileHasHardLinks(PathNotAllowed):
+    """The file has other names, which may be outside every root; the operator can allow such files."""
 
 
 class PathNotFound(NotFoundError):
