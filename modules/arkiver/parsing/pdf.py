@@ -1,8 +1,8 @@
 """PDF: each page's text layer through pdfium; a page without a usable one is rendered at 300 dpi and OCR'd.
 
-pdfium runs in a worker process within the document's memory and time budgets (`pdf_workers`); pages are
-read one at a time, so memory stays flat however long the document is, and OCR of one page overlaps the
-reading of the next.
+pdfium runs in a worker process within the document's memory and time budgets (`pdf_workers`); pages come
+a few at a time and at most one scan at a time, so memory stays flat however long the document is, and OCR
+of one page overlaps the reading of the next.
 """
 
 from collections.abc import Callable, Iterator
@@ -43,13 +43,15 @@ def parse_pdf(
             finished()
 
         def scans() -> Iterator[OcrJob]:
-            for index in range(count):
-                page = document.read_page(index)
-                texts[index] = page.text
-                if page.image is None:
-                    finished()
-                else:
-                    yield OcrJob(index=index, image=page.image, dpi=page.dpi)
+            index = 0
+            while index < count:
+                for page in document.read_pages(index):
+                    texts[index] = page.text
+                    if page.image is None:
+                        finished()
+                    else:
+                        yield OcrJob(index=index, image=page.image, dpi=page.dpi)
+                    index += 1
 
         recognise(scans(), limits=limits, on_page=on_ocr)
     return texts, methods

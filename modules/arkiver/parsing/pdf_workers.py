@@ -40,6 +40,7 @@ _BUSY = threading.BoundedSemaphore(max(2, usable_cores()))
 _MAX_HEADER = 64 * 1024
 _CHUNK = 1 << 20
 _CLOSE_SECONDS = 5.0
+_PAGES_PER_REQUEST = 16
 # How a worker dies when an allocation fails under its RLIMIT_AS (pdfium aborts; the kernel's OOM killer
 # sends SIGKILL): the document needed more memory than it may have.
 _OUT_OF_MEMORY = (-signal.SIGABRT, -signal.SIGKILL)
@@ -192,32 +193,37 @@ class OpenPdf:
             raise CorruptDocument("the PDF is damaged and cannot be opened")
         self.page_count = int(reply["pages"])
 
-    def read_page(self, index: int) -> PageContent:
-        reply = self._call({"op": "page", "index": index, "max_pixels": self._limits.max_image_pixels})
+    def read_pages(self, first: int) -> list[PageContent]:
+        """Pages from `first` on: several text pages per round trip, ending early at a page to OCR."""
+        count = min(_PAGES_PER_REQUEST, self.page_count - first)
+        reply = self._call({"op": "pages", "first": first, "count": count, "max_pixels": self._limits.max_image_pixels})
         if reply.get("error") is not None:
-            raise CorruptDocument(f"page {index + 1} of the PDF is damaged", details={"page": index + 1})
-        text_size = int(reply["text"])
-        if text_size > self._text_left:
+            page = int(reply["page"]) + 1
+            raise CorruptDocument(f"page {page} of the PDF is damaged", details={"page": page})
+        sizes = [int(size) for size in reply["texts"]]
+        if not 0 < len(sizes) <= count:
+            raise self._failure(_Misbehaved())
+        if sum(sizes) > self._text_left:
             self._worker.kill()
             raise DocumentTooLarge(
                 f"the PDF holds more than {self._limits.max_bytes / MIB:.1f} MiB of text, the limit for a document",
                 details={"max_bytes": self._limits.max_bytes},
             )
-        self._text_left -= text_size
-        text = self._payload(text_size).decode()
+        self._text_left -= sum(sizes)
+        pages = [PageContent(text=self._payload(size).decode(), image=None, dpi=None) for size in sizes]
         layout = reply["image"]
-        if layout is None:
-            self._worker.in_flight = False
-            return PageContent(text=text, image=None, dpi=None)
+        if layout is not None:
+            pages[-1] = PageContent(text=pages[-1].text, image=self._image(layout), dpi=int(layout["dpi"]))
+        self._worker.in_flight = False
+        return pages
+
+    def _image(self, layout: dict[str, Any]) -> Image.Image:
         width, height, stride = int(layout["width"]), int(layout["height"]), int(layout["stride"])
         # The worker renders within the pixel budget; rounding may add a row and a column.
         if width * height > self._limits.max_image_pixels * 1.01 or not width <= stride <= width + 3:
-            self._worker.kill()
-            raise CorruptDocument(f"page {index + 1} of the PDF could not be rendered", details={"page": index + 1})
+            raise self._failure(_Misbehaved())
         pixels = self._payload(stride * height)
-        self._worker.in_flight = False
-        image = Image.frombuffer("L", (width, height), pixels, "raw", "L", stride, 1)
-        return PageContent(text=text, image=image, dpi=int(layout["dpi"]))
+        return Image.frombuffer("L", (width, height), pixels, "raw", "L", stride, 1)
 
     def finish(self) -> bool:
         """Close the document in the worker; False when the worker had to be killed instead."""
@@ -245,7 +251,7 @@ class OpenPdf:
         if reply.get("error") == "memory":  # Python ran out before pdfium did; the worker exits
             self._worker.reap(_CLOSE_SECONDS)
             raise self._out_of_memory()
-        if "text" not in reply:
+        if "texts" not in reply:  # otherwise its payloads are still to be read
             self._worker.in_flight = False
         return reply
 
@@ -258,7 +264,7 @@ class OpenPdf:
         finally:
             self._seconds_left -= time.monotonic() - started
 
-    def _failure(self, exc: Exception) -> Exception:
+    def _failure(self, exc: _Overrun | _Died | _Misbehaved) -> Exception:
         if isinstance(exc, _Overrun):
             self._worker.kill()
             return self._too_slow()

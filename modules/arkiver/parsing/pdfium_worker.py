@@ -9,12 +9,14 @@ fails, and the server answers too_large.
 Frames, both ways: a 4-byte big-endian length, a JSON header, then the raw payloads the header announces.
 
     {"op": "open", "size": n, "memory": bytes, "seconds": s} + n bytes -> {"pages": count} | {"error": kind}
-    {"op": "page", "index": i, "max_pixels": p}                       -> {"text": n, "image": ...} + text + pixels
-    {"op": "close"}                                                   -> {"closed": true}
+    {"op": "pages", "first": i, "count": n, "max_pixels": p}  -> {"texts": [n1, ...], "image": ...} + texts + pixels
+    {"op": "close"}                                           -> {"closed": true}
 
-`image` is null for a page that has a usable text layer; otherwise the page rendered in 8-bit gray for OCR,
-as {"width", "height", "stride", "dpi"} followed by stride * height bytes. Errors are "password",
-"security", "damaged" and "memory".
+"pages" reads pages from `first` on, up to `count` of them, and stops early after a page to OCR: the text of
+each page read, and the last one rendered in 8-bit gray when it is a scan (or its text layer is noise), as
+`image` {"width", "height", "stride", "dpi"} followed by stride * height bytes; otherwise `image` is null.
+Several pages per request save a round trip per page. Errors are "password", "security", "damaged" (with
+the 0-based "page" when a page is) and "memory".
 """
 
 import itertools
@@ -62,8 +64,8 @@ def main() -> None:
                 _cap(request["memory"], request["seconds"])
                 document, reply = _open(data)
                 _send(replies, reply)
-            elif request["op"] == "page":
-                _send(replies, *_read_page(document, request["index"], request["max_pixels"]))
+            elif request["op"] == "pages":
+                _send(replies, *_read_pages(document, request["first"], request["count"], request["max_pixels"]))
             else:
                 if document is not None:
                     document.close()
@@ -125,36 +127,44 @@ def _open(data: bytes) -> tuple[Any, dict[str, Any]]:
     return document, {"pages": len(document)}
 
 
-def _read_page(document: Any, index: int, max_pixels: int) -> tuple[dict[str, Any], bytes, bytes]:
-    """The page's text layer, and the page rendered for OCR when it is a scan (or its text layer is noise)."""
-    try:
-        page = document[index]
+def _read_pages(document: Any, first: int, count: int, max_pixels: int) -> tuple[Any, ...]:
+    """The reply to "pages": its header, then each page's text, then the pixels of a page to OCR, if any."""
+    texts: list[bytes] = []
+    image: dict[str, int] | None = None
+    pixels = b""
+    for index in range(first, first + count):
         try:
-            return _page_content(page, max_pixels)
-        finally:
-            page.close()
-    except pdfium.PdfiumError:
-        return {"error": "damaged"}, b"", b""
+            page = document[index]
+            try:
+                text, image, pixels = _page_content(page, max_pixels)
+            finally:
+                page.close()
+        except pdfium.PdfiumError:
+            return ({"error": "damaged", "page": index},)
+        texts.append(text)
+        if image is not None:
+            break
+    return {"texts": [len(each) for each in texts], "image": image}, *texts, pixels
 
 
-def _page_content(page: Any, max_pixels: int) -> tuple[dict[str, Any], bytes, bytes]:
+def _page_content(page: Any, max_pixels: int) -> tuple[bytes, dict[str, int] | None, bytes]:
+    """The page's text layer, and the page rendered for OCR when it is a scan (or its text layer is noise)."""
     textpage = page.get_textpage()
     try:
         raw: str = textpage.get_text_bounded()
     finally:
         textpage.close()
     cleaned = _clean(raw)
-    text = cleaned.encode()
     scale = _render_scale(page, max_pixels) if _needs_ocr(raw, cleaned, page) else None
     if scale is None:
-        return {"text": len(text), "image": None}, text, b""
+        return cleaned.encode(), None, b""
     bitmap = page.render(scale=scale, grayscale=True, may_draw_forms=False)
     try:
         image = {"width": bitmap.width, "height": bitmap.height, "stride": bitmap.stride}
         pixels = bytes(bitmap.buffer)
     finally:
         bitmap.close()
-    return {"text": len(text), "image": {**image, "dpi": round(POINTS_PER_INCH * scale)}}, text, pixels
+    return cleaned.encode(), {**image, "dpi": round(POINTS_PER_INCH * scale)}, pixels
 
 
 def _clean(raw: str) -> str:
