@@ -5,6 +5,7 @@
     ├── SchemaError             the store's schema is newer than this code, or a migration failed
     └── DomainError             the caller's request cannot be served; becomes a tool error the client shows
         ├── InvalidInputError   arguments are well-typed but make no sense together
+        │   └── TooLargeError   the input is well-formed but costs more (bytes, memory, time) than the limits allow
         ├── NotFoundError       the named thing does not exist
         ├── ConflictError       the request clashes with the stored state (closed matter, stale version)
         ├── PermissionDeniedError
@@ -43,6 +44,10 @@ class DomainError(CyranoError):
 
 class InvalidInputError(DomainError):
     code = "invalid_input"
+
+
+class TooLargeError(InvalidInputError):
+    code = "too_large"
 
 
 class NotFoundError(DomainError):

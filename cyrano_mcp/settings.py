@@ -116,6 +116,19 @@ class Settings(BaseSettings):
         default=50_000_000, ge=1_000, le=2_000_000_000, description="Largest document Arkiver ingests, in bytes."
     )
     max_document_pages: int = Field(default=2000, ge=1, le=100_000, description="Most pages Arkiver ingests.")
+    max_pdf_memory_bytes: int = Field(
+        default=1024 * 1024 * 1024,
+        ge=64 * 1024 * 1024,
+        le=64 * 1024 * 1024 * 1024,
+        description="Memory the process reading one PDF may use (what its compressed streams may expand to); "
+        "a PDF needing more is refused as too_large.",
+    )
+    max_pdf_seconds: float = Field(
+        default=120.0,
+        gt=0,
+        le=86_400,
+        description="Time reading one PDF may take, OCR not counted; a PDF needing more is refused as too_large.",
+    )
     max_request_bytes: int = Field(
         default=4 * 1024 * 1024, ge=1024, le=512 * 1024 * 1024, description="Largest HTTP request body accepted."
     )

@@ -55,6 +55,7 @@ OK, INTERNAL_ERROR, CANCELLED = "ok", "internal_error", "cancelled"
 TOOL_OUTCOMES = (
     OK,
     "invalid_input",
+    "too_large",
     "not_found",
     "conflict",
     "permission_denied",

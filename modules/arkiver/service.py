@@ -82,7 +82,12 @@ class ArkiverService:
         self._llm = llm
         self._settings = settings
         self._matters = matters
-        self._limits = ParseLimits(max_bytes=settings.max_document_bytes, max_pages=settings.max_document_pages)
+        self._limits = ParseLimits(
+            max_bytes=settings.max_document_bytes,
+            max_pages=settings.max_document_pages,
+            max_pdf_memory_bytes=settings.max_pdf_memory_bytes,
+            max_pdf_seconds=settings.max_pdf_seconds,
+        )
 
     # --- ingest -------------------------------------------------------------------------------------
     async def ingest(self, request: IngestRequest) -> IngestResult:

@@ -1,12 +1,13 @@
 """Why a document or a path was refused; every message tells the user what to do about it.
 
 The classes keep their parent's `code` (invalid_input, unavailable, ...), the project's error vocabulary:
-the class says which case it is, the message says it to the user.
+the class says which case it is, the message says it to the user. DocumentTooLarge is also a TooLargeError
+(code too_large): the document may be fine, only bigger than this server reads.
 
     InvalidInputError
     ├── DocumentError          the document cannot be turned into text; nothing of it is returned
     │   ├── UnsupportedFormat  unknown, binary, or a format Arkiver does not read
-    │   ├── DocumentTooLarge   more bytes than ParseLimits.max_bytes
+    │   ├── DocumentTooLarge   more bytes than ParseLimits.max_bytes, or a PDF over its memory or time budget
     │   ├── TooManyPages       more pages than ParseLimits.max_pages
     │   ├── ImageTooLarge      more pixels than the budget (decompression bomb)
     │   ├── SuspiciousArchive  a DOCX whose zip directory looks like a zip bomb
@@ -25,7 +26,13 @@ the class says which case it is, the message says it to the user.
     └── PathNotFound
 """
 
-from cyrano_mcp.errors import InvalidInputError, NotFoundError, PermissionDeniedError, UnavailableError
+from cyrano_mcp.errors import (
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+    TooLargeError,
+    UnavailableError,
+)
 
 
 class DocumentError(InvalidInputError):
@@ -36,8 +43,8 @@ class UnsupportedFormat(DocumentError):
     """Not a format Arkiver reads (or not a document at all)."""
 
 
-class DocumentTooLarge(DocumentError):
-    """More bytes than the limit allows."""
+class DocumentTooLarge(DocumentError, TooLargeError):
+    """More bytes, or more memory or time to read, than the limits allow (code too_large)."""
 
 
 class TooManyPages(DocumentError):

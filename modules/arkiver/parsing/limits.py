@@ -15,6 +15,7 @@ from modules.arkiver.parsing.errors import (
 )
 
 MIB = 1024 * 1024
+GIB = 1024 * MIB
 
 # Office keeps embedded workbooks and OLE objects (themselves zips) here; they are never opened.
 _EMBEDDINGS_FOLDER = "word/embeddings/"
@@ -44,6 +45,14 @@ class ParseLimits(BaseModel):
         default=250.0,  # boilerplate-heavy document.xml reaches ~100; deflate bombs sit near its ~1,000 ceiling
         gt=1,
         description="Uncompressed/compressed, per member over 1 MiB.",
+    )
+    max_pdf_memory_bytes: int = Field(
+        default=GIB,
+        ge=64 * MIB,
+        description="Address space of the worker process that reads one PDF: what its streams may decompress to.",
+    )
+    max_pdf_seconds: float = Field(
+        default=120.0, gt=0, description="Time pdfium may spend on one PDF (text layers and rendering; not OCR)."
     )
     ocr_workers: int | None = Field(
         default=None, gt=0, description="Pages OCR'd at once; default (and at most) the usable CPU cores."

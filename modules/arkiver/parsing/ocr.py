@@ -22,7 +22,6 @@ from modules.arkiver.parsing.limits import ParseLimits, usable_cores
 # import, before any OCR thread exists, so it never races another thread's getenv.
 os.environ["OMP_THREAD_LIMIT"] = "1"
 
-OCR_DPI = 300
 LANGUAGE = "eng"
 _INSTALL_HINT = "install the Debian package tesseract-ocr (apt-get install tesseract-ocr)"
 _SLOTS = threading.BoundedSemaphore(usable_cores())

@@ -6,6 +6,7 @@ import re
 import threading
 from pathlib import Path
 
+import psutil
 import pypdf
 import pytest
 
@@ -112,6 +113,19 @@ def test_pdfs_parse_correctly_in_parallel_threads() -> None:
     for thread in threads:
         thread.join()
     assert results == {n: [f"Document {n} page {p} of the agreement." for p in range(30)] for n in documents}
+
+
+def pdf_workers() -> list[psutil.Process]:
+    """This process' PDF worker processes."""
+    return [child for child in psutil.Process().children() if "pdfium_worker.py" in " ".join(child.cmdline())]
+
+
+def test_pdfs_read_one_after_another_reuse_a_warm_worker_process() -> None:
+    parse(text_pdf(["warm-up"]))
+    before = {worker.pid for worker in pdf_workers()}
+    for number in range(5):
+        assert parse(text_pdf([f"Document {number}"])) == [f"Document {number}"]
+    assert {worker.pid for worker in pdf_workers()} == before and before
 
 
 # --- scanned pages ------------------------------------------------------------------------------------------
