@@ -191,7 +191,7 @@ def _serve_http(settings: Settings) -> None:
     if scheme == "http" and not is_loopback(settings.host):
         log.warning(
             "plaintext_http",
-            note="bearer tokens and client data cross the network unencrypted: use --certfile/--keyfile "
+            advice="bearer tokens and client data cross the network unencrypted: use --certfile/--keyfile "
             "or a TLS-terminating proxy (see docs/security.md)",
         )
     config = uvicorn.Config(app, **uvicorn_options(settings))
