@@ -271,6 +271,10 @@ def _configure_sqlite(engine: Engine, *, busy_timeout_ms: int, immediate: bool, 
     # property of the file, to the engines that open it first: setting it may wait on a lock, which it must not.
     pragmas += ["PRAGMA wal_autocheckpoint=0"] if inline_writer else ["PRAGMA journal_mode=WAL"]
     pragmas += ["PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON"]
+    # Deleted or overwritten content is zeroed rather than left in free pages, where a copy of the file would
+    # still show it (the plaintext a sealing migration replaced, a deleted document). Debian's SQLite does this
+    # by default; other builds do not.
+    pragmas += ["PRAGMA secure_delete=ON"]
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
