@@ -130,13 +130,14 @@ async def call_costs(calls: int, rounds: int) -> None:
 
 async def backup_costs(matters: int) -> None:
     from modules.matters.models import MatterCreate
+    from modules.matters.seals import matter_seals
     from modules.matters.service import MattersService
 
     with tempfile.TemporaryDirectory() as scratch:
         settings = load_settings(data_dir=Path(scratch) / "data")
         runtime = build_runtime(settings)
         async with runtime.running():
-            service = MattersService(runtime.database)
+            service = MattersService(runtime.database, matter_seals(runtime.security.fields, runtime.database))
             for n in range(matters):
                 await service.create(
                     MatterCreate(client_name=f"Client {n}", title=f"Matter {n}", practice_area="x", notes="note " * 40)

@@ -31,12 +31,20 @@ from sqlalchemy.engine import make_url
 from cyrano_mcp import __version__
 from cyrano_mcp.errors import CyranoError
 from cyrano_mcp.settings import Settings
+from cyrano_mcp.store.files import (
+    KEY_DIR,
+    PRIVATE_DIRECTORY,
+    copy_private,
+    create_private_file,
+    private_directory,
+    private_writer,
+    tighten_mode,
+)
 from cyrano_mcp.store.migrate import SCHEMA_TABLE
 
 MANIFEST = "manifest.json"
 FORMAT = 1
 DATABASE_FILE = "cyrano.db"
-KEY_DIR = "keys"
 KEY_FILE_PATTERNS = ("*.key", "*.pem", "*.jwk", "*.jwks", "keyring*")
 _CHUNK = 1 << 20
 
@@ -158,6 +166,7 @@ def key_files(data_dir: Path) -> tuple[list[Path], list[str]]:
 
 def _snapshot(source: Path, target: Path, timeout: float) -> tuple[dict[str, int], dict[str, int]]:
     """Copy the store with SQLite's backup API; returns the copy's schema versions and row counts."""
+    create_private_file(target)  # SQLite keeps its mode, and gives it to the copy's journal
     with closing(sqlite3.connect(source, timeout=timeout)) as src, closing(sqlite3.connect(target)) as dst:
         # pages=-1: the whole database in one step, inside one read transaction (readers never block
         # writers in WAL mode, so the server keeps writing meanwhile).
@@ -202,20 +211,19 @@ def create_backup(settings: Settings, destination: Path) -> BackupReport:
         raise BackupError(f"{destination} already exists; give a new directory for the backup")
     partial = destination.with_name(destination.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir(mode=0o700, parents=True)
+    partial.mkdir(mode=PRIVATE_DIRECTORY, parents=True)
     try:
         schema, tables = _snapshot(database, partial / DATABASE_FILE, settings.db_timeout_seconds)
         copied = [DATABASE_FILE]
         keys, skipped = key_files(settings.data_dir)
         for key in keys:
             relative = key.relative_to(settings.data_dir)
-            (partial / relative).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            shutil.copy2(key, partial / relative)
+            (partial / relative).parent.mkdir(mode=PRIVATE_DIRECTORY, parents=True, exist_ok=True)
+            copy_private(key, partial / relative)
             copied.append(relative.as_posix())
         files = []
         for name in copied:
             path = partial / name
-            path.chmod(0o600)
             _fsync(path)
             files.append(BackupFile(name, path.stat().st_size, _sha256(path)))
         manifest = Manifest(
@@ -226,8 +234,8 @@ def create_backup(settings: Settings, destination: Path) -> BackupReport:
             files=files,
             skipped=skipped,
         )
-        (partial / MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
-        (partial / MANIFEST).chmod(0o600)
+        with private_writer(partial / MANIFEST) as stream:
+            stream.write(manifest.to_json().encode())
         _fsync(partial / MANIFEST)
         if destination.exists():
             destination.rmdir()
@@ -297,9 +305,9 @@ def restore_backup(settings: Settings, source: Path, *, known: Mapping[str, int]
             f"a store already exists at {database}; stop the server, then pass --force to replace it "
             "(the current store is kept beside it, renamed)"
         )
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_directory(settings.data_dir, setting="CYRANO_DATA_DIR")
     incoming = database.with_name(database.name + ".restoring")
-    shutil.copy2(source / DATABASE_FILE, incoming)
+    copy_private(source / DATABASE_FILE, incoming)
     try:
         with closing(sqlite3.connect(incoming)) as conn:
             _check_integrity(conn, "the restored copy")
@@ -311,6 +319,7 @@ def restore_backup(settings: Settings, source: Path, *, known: Mapping[str, int]
     for path in existing:
         aside = path.with_name(f"{path.name}.replaced-{stamp}")
         path.rename(aside)
+        tighten_mode(aside)  # a store an earlier version left readable to others
         moved.append(aside)
     incoming.rename(database)
     for entry in manifest.files:
@@ -321,8 +330,8 @@ def restore_backup(settings: Settings, source: Path, *, known: Mapping[str, int]
             aside = target.with_name(f"{target.name}.replaced-{stamp}")
             target.rename(aside)
             moved.append(aside)
-        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        shutil.copy2(_inside(source, entry.path), target)
+        target.parent.mkdir(mode=PRIVATE_DIRECTORY, parents=True, exist_ok=True)
+        copy_private(_inside(source, entry.path), target)
     _fsync(database)
     _fsync(settings.data_dir)
     return RestoreReport(

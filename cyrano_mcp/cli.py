@@ -110,6 +110,10 @@ def serve(
         settings = _fail_cleanly(_settings)  # as the workers will read them
     elif settings.metrics_port is not None:
         _serve_metrics(settings)
+    from cyrano_mcp.store.files import prepare_sqlite_store
+
+    # Here, not first in the server's start-up: there an HTTP server would report it as a traceback.
+    _fail_cleanly(lambda: prepare_sqlite_store(settings))
     if settings.transport == "stdio":
         _run(lambda: _serve_stdio(settings))
     else:
@@ -187,7 +191,7 @@ def _serve_http(settings: Settings) -> None:
     if scheme == "http" and not is_loopback(settings.host):
         log.warning(
             "plaintext_http",
-            note="bearer tokens and client data cross the network unencrypted: use --certfile/--keyfile "
+            advice="bearer tokens and client data cross the network unencrypted: use --certfile/--keyfile "
             "or a TLS-terminating proxy (see docs/security.md)",
         )
     config = uvicorn.Config(app, **uvicorn_options(settings))

@@ -1,15 +1,16 @@
 """`cyrano-mcp doctor`: one line per thing that can be wrong, and what to do about it."""
 
+import shlex
 import shutil
-import tempfile
 
 import click
 
 from cyrano_mcp.errors import CyranoError
 from cyrano_mcp.observability.logging import configure_logging
 from cyrano_mcp.settings import Settings, load_settings
+from cyrano_mcp.store.files import private_directory, readable_by_others
 
-OK, MISSING, FAILED = "OK     ", "MISSING", "FAILED "
+OK, MISSING, WARNING, FAILED = "OK     ", "MISSING", "WARNING", "FAILED "
 TROUBLESHOOTING = "see docs/operations.md#troubleshooting in Cyrano's source for each message above"
 
 
@@ -28,8 +29,12 @@ async def run_doctor() -> int:
         return 1
     configure_logging("ERROR", settings.log_format)
     _line(OK, "settings", f"transport {settings.transport}, store {settings.database_kind}")
-    failures += _check_data_dir(settings)
-    failures += await _check_store(settings)
+    data_dir_failed = _check_data_dir(settings)
+    failures += data_dir_failed
+    if not data_dir_failed:
+        _check_file_modes(settings)
+    if not data_dir_failed or settings.database_url is not None:  # else the store lives in that data dir
+        failures += await _check_store(settings)
     failures += await _check_models(settings)
     _check_optional()
     click.echo("All required checks passed." if not failures else f"{failures} check(s) failed; see above.")
@@ -39,19 +44,25 @@ async def run_doctor() -> int:
 
 def _check_data_dir(settings: Settings) -> int:
     try:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=settings.data_dir):
-            pass
-    except OSError as exc:
-        _line(
-            FAILED,
-            "data dir",
-            f"{settings.data_dir} is not writable ({exc.strerror}); set CYRANO_DATA_DIR to a directory you own",
-        )
+        private_directory(settings.data_dir, setting="CYRANO_DATA_DIR", tighten=False)
+    except CyranoError as exc:
+        _line(FAILED, "data dir", str(exc))
         return 1
     free = shutil.disk_usage(settings.data_dir).free / 2**30
     _line(OK, "data dir", f"{settings.data_dir} (writable, {free:.1f} GiB free)")
     return 0
+
+
+def _check_file_modes(settings: Settings) -> None:
+    """A warning, not a failure: the server tightens its store's files when it opens them (so the next run of
+    this check may pass), but whatever was exposed until then, the operator should know about."""
+    exposed = readable_by_others(settings)
+    if not exposed:
+        _line(OK, "file modes", "only this account can read the data dir, the store and the keys")
+        return
+    listed = ", ".join(f"{path} ({mode:o})" for path, mode in exposed)
+    command = shlex.join(["chmod", "go-rwx", *(str(path) for path, _ in exposed)])
+    _line(WARNING, "file modes", f"other local accounts can open {listed}; run `{command}`")
 
 
 async def _check_store(settings: Settings) -> int:

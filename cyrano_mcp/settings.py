@@ -419,7 +419,7 @@ def load_settings(**overrides: object) -> Settings:
         for error in exc.errors():
             field = ".".join(str(part) for part in error["loc"])
             message = error["msg"].removeprefix("Value error, ")
-            problems.append(f"{_variable(field)}: {error['msg']}" if field else message)
+            problems.append(f"{_variable(field)}: {message}" if field else message)
         raise ConfigError("invalid settings: " + "; ".join(problems)) from None
 
 

@@ -16,6 +16,7 @@ from pydantic import SecretStr
 from cyrano_mcp.errors import ConfigError
 from cyrano_mcp.observability.logging import get_logger
 from cyrano_mcp.settings import Settings
+from cyrano_mcp.store.files import KEY_DIR
 
 log = get_logger(__name__)
 
@@ -71,28 +72,37 @@ def _load(
     default_name: str,
     variable: str,
     what: str,
-    generated_note: str,
+    generated_advice: str,
+    may_create: bool = True,
 ) -> bytes:
     if value is not None:
         return decode_key(value.get_secret_value(), what=f"CYRANO_{variable}")
-    path = file or settings.data_dir / "keys" / default_name
+    path = file or settings.data_dir / KEY_DIR / default_name
     if not path.exists():
         if file is not None or settings.database_kind != "sqlite":
             raise ConfigError(
                 f"no {what}: set CYRANO_{variable} or CYRANO_{variable}_FILE (every process sharing the store needs "
                 f"the same one; `cyrano-mcp keys generate-file PATH` writes a new key file)"
             )
+        if not may_create:
+            raise ConfigError(
+                f"the store's keyring was made with a {what} that is missing: put that key back in {path} "
+                f"(mode 0600), or set CYRANO_{variable} or CYRANO_{variable}_FILE; a new key could never open "
+                "the store, so none is made"
+            )
         try:
             write_key_file(path)
         except FileExistsError:
             pass  # another process created it first: use theirs
         else:
-            log.warning("key_generated", key=what, path=str(path), note=generated_note)
+            # `advice`, not `note`: the log redactor blanks `note` fields, which may hold client text.
+            log.warning("key_generated", key=what, path=str(path), advice=generated_advice)
     check_private(path, what=what)
     return decode_key(path.read_text(encoding="ascii"), what=f"{what} file {path}")
 
 
-def load_master_key(settings: Settings) -> bytes:
+def load_master_key(settings: Settings, *, may_create: bool = True) -> bytes:
+    """The master key; a missing key file is generated only if `may_create` (the keyring is still empty)."""
     key = _load(
         settings,
         value=settings.master_key,
@@ -100,8 +110,9 @@ def load_master_key(settings: Settings) -> bytes:
         default_name="master.key",
         variable="MASTER_KEY",
         what="master key",
-        generated_note="BACK THIS FILE UP, away from this machine: without it the encrypted fields of the store "
+        generated_advice="BACK THIS FILE UP, away from this machine: without it the encrypted fields of the store "
         "cannot be read",
+        may_create=may_create,
     )
     return key[:KEY_BYTES]
 
@@ -114,5 +125,5 @@ def load_jwt_secret(settings: Settings) -> bytes:
         default_name="jwt.key",
         variable="JWT_SECRET",
         what="token signing key",
-        generated_note="losing it only logs everyone out",
+        generated_advice="losing it only logs everyone out",
     )

@@ -36,7 +36,7 @@ class Security:
     def __init__(self, settings: Settings, database: Database) -> None:
         self.settings = settings
         # Keys are read on first use, not here: listing tools must not create a data dir or key files.
-        self.keyring = Keyring(database, functools.cache(lambda: load_master_key(settings)))
+        self.keyring = Keyring(database, lambda may_create: load_master_key(settings, may_create=may_create))
         self.fields = FieldCipher(self.keyring)
         self.audit = AuditLog(database, self.keyring)
         self.passwords = Passwords(settings)
@@ -87,5 +87,5 @@ class Security:
             log.warning(
                 "permissions_not_in_table",
                 permissions=admins_only,
-                note="only admins may use these tools until security/rbac.py grants them",
+                advice="only admins may use these tools until security/rbac.py grants them",
             )

@@ -16,7 +16,6 @@ import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any, TypeVar
 
 import anyio
@@ -32,6 +31,7 @@ from cyrano_mcp.errors import ConflictError, UnavailableError
 from cyrano_mcp.observability import tracing
 from cyrano_mcp.observability.logging import get_logger
 from cyrano_mcp.settings import Settings
+from cyrano_mcp.store.files import prepare_sqlite_store, sqlite_file
 
 log = get_logger(__name__)
 T = TypeVar("T")
@@ -80,9 +80,14 @@ class Database:
             return
         timeout = self.settings.db_timeout_seconds
         if self.kind == "sqlite":
-            path = self._sqlite_path()
-            if path is not None:
-                path.parent.mkdir(parents=True, exist_ok=True)
+            path = sqlite_file(self.settings)
+            tightened = prepare_sqlite_store(self.settings)
+            if tightened:
+                log.warning(
+                    "store_files_tightened",
+                    paths=[str(found) for found in tightened],
+                    advice="other local accounts could read them; now only this account can",
+                )
             self._reader = create_async_engine(self.url, pool_size=5, max_overflow=5, pool_timeout=timeout)
             self._writer = create_async_engine(self.url, pool_size=1, max_overflow=0, pool_timeout=timeout * 12)
             _configure_sqlite(self._reader.sync_engine, busy_timeout_ms=int(timeout * 1000), immediate=False)
@@ -129,12 +134,6 @@ class Database:
         if self._writer is self._reader:
             return {"shared": self._reader.pool}
         return {"reader": self._reader.pool, "writer": self._writer.pool}
-
-    def _sqlite_path(self) -> Path | None:
-        database = self.engine_url_database()
-        if database in (None, "", ":memory:"):
-            return None
-        return Path(database)
 
     def engine_url_database(self) -> str | None:
         return make_url(self.url).database
@@ -272,6 +271,10 @@ def _configure_sqlite(engine: Engine, *, busy_timeout_ms: int, immediate: bool, 
     # property of the file, to the engines that open it first: setting it may wait on a lock, which it must not.
     pragmas += ["PRAGMA wal_autocheckpoint=0"] if inline_writer else ["PRAGMA journal_mode=WAL"]
     pragmas += ["PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON"]
+    # Deleted or overwritten content is zeroed rather than left in free pages, where a copy of the file would
+    # still show it (the plaintext a sealing migration replaced, a deleted document). Debian's SQLite does this
+    # by default; other builds do not.
+    pragmas += ["PRAGMA secure_delete=ON"]
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -7,14 +7,15 @@ from cyrano_mcp.errors import ConfigError
 def create_engine(context: EngineContext) -> Engine:
     # Imported here so that `modules.arkiver.pages` and the parsing/extraction packages stay importable alone.
     from cyrano_mcp.jobs import JobSubmitted
-    from cyrano_mcp.security.crypto import BlindIndex
+    from cyrano_mcp.security.crypto import BlindIndex, SealedColumnIndex
     from modules.arkiver.batch import JOB_KIND, BatchIngest
-    from modules.arkiver.migrations import MIGRATIONS
+    from modules.arkiver.migrations import migrations
     from modules.arkiver.models import (
         BatchIngestRequest,
         BatchItem,
         BatchItemResult,
         DeleteResult,
+        Document,
         DocumentInsights,
         DocumentListRequest,
         DocumentPageList,
@@ -29,6 +30,8 @@ def create_engine(context: EngineContext) -> Engine:
     )
     from modules.arkiver.page_index import PageIndex
     from modules.arkiver.service import ArkiverService, Seals
+    from modules.arkiver.terms import terms
+    from modules.matters.seals import matter_seals
     from modules.matters.service import MattersService
 
     if context.jobs is None:
@@ -38,11 +41,22 @@ def create_engine(context: EngineContext) -> Engine:
         page_text=fields.field(table="document_pages", column="text", key_type="documents", id_column="ref"),
         insight_quote=fields.field(table="insights", column="quote", key_type="documents", id_column="ref"),
         insight_data=fields.field(table="insights", column="data", key_type="documents", id_column="ref"),
+        filename=SealedColumnIndex(
+            database=context.database,
+            table=Document.__table__,  # type: ignore[attr-defined]
+            sealed=fields.field(table="documents", column="filename", key_type="documents"),
+            blind=BlindIndex(name="documents_filename", key_type="search", keyring=fields.keyring),
+            terms=terms,  # the words of a name, normalised as search normalises a page's
+            tokens_column="filename_tokens",
+            version_column="filename_key_version",
+            match="all_words",
+        ),
     )
+    fields.index(seals.filename)
     # The page index's own key type, so it can be rotated (and the index rebuilt) alone.
     search = BlindIndex(name="document_pages", key_type="search", keyring=fields.keyring)
     fields.index(PageIndex(database=context.database, blind=search, page_text=seals.page_text))
-    matters = MattersService(context.database, fields.field(table="matters", column="notes", key_type="matters"))
+    matters = MattersService(context.database, matter_seals(fields, context.database))
     service = ArkiverService(
         seals=seals,
         search=search,
@@ -68,7 +82,7 @@ def create_engine(context: EngineContext) -> Engine:
         description="Documents: ingest PDFs, scans, DOCX, HTML and text; keep their text per page; extract "
         "parties, dates, amounts, citations, defined terms, obligations, term and governing law with provenance.",
         depends_on=("matters",),
-        migrations=MIGRATIONS,
+        migrations=migrations(seals.filename),
         job_kinds=[
             JobKind(
                 name=JOB_KIND,

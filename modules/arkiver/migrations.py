@@ -4,6 +4,8 @@ import sqlalchemy as sa
 from alembic.operations import Operations
 
 from cyrano_mcp.engine import Migration
+from cyrano_mcp.security.crypto import SealedColumnIndex
+from cyrano_mcp.store.alter import retype_as_text
 
 
 def _create_documents(op: Operations) -> None:
@@ -77,8 +79,20 @@ def _index_listing_columns(op: Operations) -> None:
     op.create_index("ix_documents_format_created_at", "documents", ["format", "created_at"])
 
 
-MIGRATIONS = [
-    Migration(1, "create documents, pages and insights", _create_documents),
-    Migration(2, "create the blind full-text index", _create_search_index),
-    Migration(3, "index the listing order and the format filter", _index_listing_columns),
-]
+def _blind_index_the_filename(op: Operations) -> None:
+    # A sealed value is longer than the 255 characters meant for a name.
+    retype_as_text(op, "documents", "filename", was=sa.String(255))
+    op.add_column("documents", sa.Column("filename_tokens", sa.Text(), nullable=True))
+    op.add_column("documents", sa.Column("filename_key_version", sa.Integer(), nullable=True))
+    op.create_index("ix_documents_filename_key_version", "documents", ["filename_key_version"])
+
+
+def migrations(filename: SealedColumnIndex) -> list[Migration]:
+    """The steps, given the sealed file name (step 5 encrypts the names stored before it)."""
+    return [
+        Migration(1, "create documents, pages and insights", _create_documents),
+        Migration(2, "create the blind full-text index", _create_search_index),
+        Migration(3, "index the listing order and the format filter", _index_listing_columns),
+        Migration(4, "make room for the sealed file name and its blind index", _blind_index_the_filename),
+        Migration(5, "encrypt file names at rest", filename.seal_existing()),
+    ]

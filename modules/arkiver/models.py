@@ -30,7 +30,10 @@ class Document(SQLModel, table=True):
 
     id: str = Field(primary_key=True, max_length=36)
     matter_id: str | None = Field(default=None, sa_column=Column(String(36), ForeignKey("matters.id"), nullable=True))
-    filename: str | None = Field(default=None, max_length=255)
+    # Sealed; arkiver_documents finds words of it through the blind tokens beside it.
+    filename: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    filename_tokens: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    filename_key_version: int | None = Field(default=None, index=True)
     format: str = Field(max_length=16)
     sha256: str = Field(max_length=64, index=True)
     # One copy of the same content per matter (documents outside any matter share the key "-").
@@ -189,7 +192,9 @@ class DocumentListRequest(ToolInput):
     matter_id: MatterId | None = None
     format: Annotated[str, StringConstraints(max_length=16)] | None = None
     filename: Annotated[str, StringConstraints(min_length=1, max_length=255)] | None = PydanticField(
-        default=None, description="Part of the file name (case-insensitive)."
+        default=None,
+        description="Words of the file name, each of which it must hold (any case; forms of a word meet: "
+        "'lease' finds 'Leases_2024.pdf').",
     )
     limit: int = PydanticField(default=20, ge=1, le=100)
     offset: int = PydanticField(default=0, ge=0, le=100_000)
@@ -223,9 +228,12 @@ class DocumentRecord(ToolOutput):
     uri: str
 
     @classmethod
-    def of(cls, document: Document) -> "DocumentRecord":
-        fields: dict[str, Any] = document.model_dump(exclude={"dedup_key"})
-        return cls(**fields, uri=f"cyrano://documents/{document.id}")
+    def of(cls, document: Document, *, filename: str | None) -> "DocumentRecord":
+        """`filename` is the opened (decrypted) value; the row holds it sealed, with its blind tokens."""
+        fields: dict[str, Any] = document.model_dump(
+            exclude={"dedup_key", "filename", "filename_tokens", "filename_key_version"}
+        )
+        return cls(**fields, filename=filename, uri=f"cyrano://documents/{document.id}")
 
 
 class IngestResult(ToolOutput):

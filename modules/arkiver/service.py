@@ -20,7 +20,7 @@ from cyrano_mcp.calls import current_call
 from cyrano_mcp.errors import InvalidInputError, NotFoundError, UnavailableError
 from cyrano_mcp.llm import RULES, LLMError, LLMGateway, LLMRequest, Message
 from cyrano_mcp.observability.metrics import record_ingested
-from cyrano_mcp.security.crypto import BlindIndex, SealedField, TokenKey
+from cyrano_mcp.security.crypto import BlindIndex, SealedColumnIndex, SealedField, TokenKey
 from cyrano_mcp.settings import Settings
 from cyrano_mcp.store.database import Database
 from cyrano_mcp.store.types import utc_now
@@ -58,11 +58,13 @@ from modules.matters.service import MattersService
 
 @dataclass(frozen=True, slots=True)
 class Seals:
-    """Arkiver's encrypted columns: page text, and each insight's quote and data (key type `documents`)."""
+    """Arkiver's encrypted columns (key type `documents`): page text, each insight's quote and data, and the
+    document's file name, which has a blind index beside it for `arkiver_documents`' filter."""
 
     page_text: SealedField
     insight_quote: SealedField
     insight_data: SealedField
+    filename: SealedColumnIndex
 
 
 class ArkiverService:
@@ -106,10 +108,11 @@ class ArkiverService:
         search_key = await self._search.current()
         page_tokens = await keyed([(body, search_key) for body in parsed.pages])
 
+        document_id = str(uuid.uuid4())
         document = Document(
-            id=str(uuid.uuid4()),
+            id=document_id,
             matter_id=request.matter_id,
-            filename=filename,
+            **await self._seals.filename.store(document_id, filename),
             format=parsed.format,
             sha256=sha256,
             dedup_key=dedup_key,
@@ -161,7 +164,9 @@ class ArkiverService:
         if duplicate_of is not None:
             return await self._duplicate_result(duplicate_of)
         record_ingested(document.format, pages=document.page_count)
-        return IngestResult(document=DocumentRecord.of(document), duplicate=False, insight_counts=insights.counts())
+        return IngestResult(
+            document=DocumentRecord.of(document, filename=filename), duplicate=False, insight_counts=insights.counts()
+        )
 
     async def _read_source(self, request: IngestRequest) -> tuple[bytes, str | None]:
         limit = self._limits.max_bytes
@@ -194,7 +199,7 @@ class ArkiverService:
 
     async def _duplicate_result(self, document: Document) -> IngestResult:
         insights = await self._load_insights(document.id, None)
-        return IngestResult(document=DocumentRecord.of(document), duplicate=True, insight_counts=insights.counts())
+        return IngestResult(document=await self._record(document), duplicate=True, insight_counts=insights.counts())
 
     # --- reading ------------------------------------------------------------------------------------
     async def insights(self, request: InsightsRequest) -> DocumentInsights:
@@ -289,7 +294,7 @@ class ArkiverService:
         if request.first_page > document.page_count:
             raise InvalidInputError(f"first_page {request.first_page} is past the last page ({document.page_count})")
         return DocumentText(
-            document=DocumentRecord.of(document),
+            document=await self._record(document),
             pages=[
                 PageText(
                     page=page.page_no, method=page.method, text=await self._seals.page_text.open(page.ref, page.text)
@@ -304,9 +309,9 @@ class ArkiverService:
             filters.append(col(Document.matter_id) == request.matter_id)
         if request.format is not None:
             filters.append(col(Document.format) == request.format.lower())
-        if request.filename is not None:
-            filters.append(func.lower(Document.filename).contains(request.filename.lower(), autoescape=True))
         async with self._database.session() as session:
+            if request.filename is not None:  # sealed: found through its blind index
+                filters.append(await self._seals.filename.matching(session, request.filename))
             total = (await session.exec(select(func.count()).select_from(Document).where(*filters))).one()
             rows = (
                 await session.exec(
@@ -317,7 +322,7 @@ class ArkiverService:
                     .limit(request.limit)
                 )
             ).all()
-        return DocumentPageList(items=[DocumentRecord.of(row) for row in rows], total=total)
+        return DocumentPageList(items=[await self._record(row) for row in rows], total=total)
 
     async def search(self, request: SearchRequest) -> SearchResults:
         phrases = query_phrases(request.query)
@@ -342,7 +347,7 @@ class ArkiverService:
             hits.append(
                 SearchHit(
                     document_id=document.id,
-                    filename=document.filename,
+                    filename=await self._seals.filename.open(document.id, document.filename),
                     matter_id=document.matter_id,
                     page=page.page_no,
                     score=round(match.score, 4),
@@ -399,6 +404,9 @@ class ArkiverService:
         return DeleteResult(document_id=document_id, deleted_pages=len(pages), deleted_insights=insight_count)
 
     # --- helpers ------------------------------------------------------------------------------------
+    async def _record(self, document: Document) -> DocumentRecord:
+        return DocumentRecord.of(document, filename=await self._seals.filename.open(document.id, document.filename))
+
     async def _document(self, document_id: str) -> Document:
         async with self._database.session() as session:
             return await self._load_document(session, document_id)

@@ -12,15 +12,17 @@ from modules.matters.models import (
     MatterReopen,
     MatterUpdate,
 )
+from modules.matters.seals import matter_seals
 from modules.matters.service import MattersService
 
 __all__ = ["MattersService", "create_engine"]
 
 
 def create_engine(context: EngineContext) -> Engine:
-    # Notes hold privileged client material: stored sealed, bound to their matter's row.
-    notes = context.require_fields().field(table="matters", column="notes", key_type="matters")
-    service = MattersService(context.database, notes)
+    fields = context.require_fields()
+    seals = matter_seals(fields, context.database)
+    fields.index(seals.responsible_attorney)
+    service = MattersService(context.database, seals)
 
     async def get(params: MatterGet) -> MatterRecord:
         return await service.get(params.matter_id)
@@ -33,7 +35,7 @@ def create_engine(context: EngineContext) -> Engine:
         name="matters",
         description="Client matters: who the client is, what the matter is about, who is responsible, "
         "and whether it is open.",
-        migrations=migrations(notes),
+        migrations=migrations(seals),
         operations=[
             Operation(
                 name="create",

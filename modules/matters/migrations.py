@@ -4,7 +4,8 @@ import sqlalchemy as sa
 from alembic.operations import Operations
 
 from cyrano_mcp.engine import Migration
-from cyrano_mcp.security.crypto import SealedField
+from cyrano_mcp.store.alter import retype_as_text
+from modules.matters.seals import MatterSeals
 
 
 def _create_matters(op: Operations) -> None:
@@ -40,10 +41,24 @@ def _index_listing_columns(op: Operations) -> None:
     op.create_index("ix_matters_lower_responsible_attorney", "matters", [sa.text("lower(responsible_attorney)")])
 
 
-def migrations(notes: SealedField) -> list[Migration]:
-    """The steps, given the sealed `notes` field (step 2 encrypts the notes stored before it existed)."""
+def _blind_index_the_attorney(op: Operations) -> None:
+    # An index of sealed values finds nothing: the attorney is found by its blind token instead. A sealed value
+    # is longer than the 200 characters meant for a name.
+    op.drop_index("ix_matters_lower_responsible_attorney", "matters")
+    op.drop_index("ix_matters_responsible_attorney", "matters")
+    retype_as_text(op, "matters", "responsible_attorney", was=sa.String(200))
+    op.add_column("matters", sa.Column("responsible_attorney_token", sa.String(12), nullable=True))
+    op.add_column("matters", sa.Column("responsible_attorney_key_version", sa.Integer(), nullable=True))
+    op.create_index("ix_matters_responsible_attorney_token", "matters", ["responsible_attorney_token"])
+    op.create_index("ix_matters_responsible_attorney_key_version", "matters", ["responsible_attorney_key_version"])
+
+
+def migrations(seals: MatterSeals) -> list[Migration]:
+    """The steps, given the sealed columns (steps 2 and 5 encrypt the values stored before them)."""
     return [
         Migration(1, "create matters", _create_matters),
-        Migration(2, "encrypt notes at rest", notes.encrypt_existing()),
+        Migration(2, "encrypt notes at rest", seals.notes.encrypt_existing()),
         Migration(3, "index the title and the case-insensitive filters", _index_listing_columns),
+        Migration(4, "make room for the sealed attorney and its blind index", _blind_index_the_attorney),
+        Migration(5, "encrypt the responsible attorney at rest", seals.responsible_attorney.seal_existing()),
     ]

@@ -33,9 +33,8 @@ class Matter(SQLModel, table=True):
         Index("ix_matters_status_opened_on", "status", "opened_on"),
         Index("ix_matters_updated_at", "updated_at"),
         Index("ix_matters_title", "title"),
-        # matters_list compares these case-insensitively.
+        # matters_list compares it case-insensitively.
         Index("ix_matters_lower_practice_area", func.lower(text("practice_area"))),
-        Index("ix_matters_lower_responsible_attorney", func.lower(text("responsible_attorney"))),
     )
 
     id: str = Field(primary_key=True, max_length=36)
@@ -46,8 +45,11 @@ class Matter(SQLModel, table=True):
     status: str = Field(max_length=16)
     opened_on: date = Field(index=True)
     closed_on: date | None = Field(default=None)
-    responsible_attorney: str | None = Field(default=None, max_length=200, index=True)
-    notes: str = Field(default="", sa_column=Column(Text, nullable=False))  # sealed: see MattersService
+    # Sealed, like notes (see modules/matters/seals.py); matters_list finds an attorney by the blind token.
+    responsible_attorney: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    responsible_attorney_token: str | None = Field(default=None, max_length=12, index=True)
+    responsible_attorney_key_version: int | None = Field(default=None, index=True)
+    notes: str = Field(default="", sa_column=Column(Text, nullable=False))
     version: int = Field(default=1)
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
@@ -70,8 +72,8 @@ class MatterRecord(ToolOutput):
     uri: str = PydanticField(description="The matter as an MCP resource.")
 
     @classmethod
-    def of(cls, matter: Matter, *, notes: str) -> "MatterRecord":
-        """`notes` is the opened (decrypted) value; the row holds it sealed."""
+    def of(cls, matter: Matter, *, notes: str, responsible_attorney: str | None) -> "MatterRecord":
+        """`notes` and `responsible_attorney` are the opened (decrypted) values; the row holds them sealed."""
         return cls(
             id=matter.id,
             reference=matter.reference,
@@ -81,7 +83,7 @@ class MatterRecord(ToolOutput):
             status=MatterStatus(matter.status),
             opened_on=matter.opened_on,
             closed_on=matter.closed_on,
-            responsible_attorney=matter.responsible_attorney,
+            responsible_attorney=responsible_attorney,
             notes=notes,
             version=matter.version,
             created_at=matter.created_at,
@@ -113,7 +115,9 @@ class MatterListQuery(ToolInput):
         default=None, description="Part of the client's name (case-insensitive)."
     )
     practice_area: PracticeArea | None = PydanticField(default=None, description="Exact practice area (any case).")
-    responsible_attorney: PersonName | None = None
+    responsible_attorney: PersonName | None = PydanticField(
+        default=None, description="The attorney's name as stored (any case, any spacing)."
+    )
     query: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = PydanticField(
         default=None, description="Words found in the title, client name or reference (case-insensitive)."
     )

@@ -12,7 +12,6 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from cyrano_mcp.errors import ConflictError, InvalidInputError, NotFoundError
-from cyrano_mcp.security.crypto import SealedField
 from cyrano_mcp.store.database import Database
 from cyrano_mcp.store.types import utc_now
 from modules.matters.models import (
@@ -26,6 +25,7 @@ from modules.matters.models import (
     MatterStatus,
     MatterUpdate,
 )
+from modules.matters.seals import MatterSeals
 
 _ORDER_COLUMNS: dict[str, Any] = {
     "opened_on": Matter.opened_on,
@@ -36,12 +36,17 @@ _ORDER_COLUMNS: dict[str, Any] = {
 
 
 class MattersService:
-    def __init__(self, database: Database, notes: SealedField) -> None:
+    def __init__(self, database: Database, seals: MatterSeals) -> None:
         self._database = database
-        self._notes = notes
+        self._notes = seals.notes
+        self._attorney = seals.responsible_attorney
 
     async def _record(self, matter: Matter) -> MatterRecord:
-        return MatterRecord.of(matter, notes=await self._notes.open(matter.id, matter.notes))
+        return MatterRecord.of(
+            matter,
+            notes=await self._notes.open(matter.id, matter.notes),
+            responsible_attorney=await self._attorney.open(matter.id, matter.responsible_attorney),
+        )
 
     async def create(self, data: MatterCreate) -> MatterRecord:
         now = utc_now()
@@ -54,7 +59,7 @@ class MattersService:
             practice_area=data.practice_area,
             status=MatterStatus.OPEN,
             opened_on=data.opened_on or date.today(),
-            responsible_attorney=data.responsible_attorney,
+            **await self._attorney.store(matter_id, data.responsible_attorney),
             notes=await self._notes.seal(matter_id, data.notes),
             version=1,
             created_at=now,
@@ -64,7 +69,7 @@ class MattersService:
             if data.reference is not None:
                 await self._refuse_taken_reference(session, data.reference, matter.id)
             session.add(matter)
-        return MatterRecord.of(matter, notes=data.notes)
+        return MatterRecord.of(matter, notes=data.notes, responsible_attorney=data.responsible_attorney)
 
     async def get(self, matter_id: str) -> MatterRecord:
         async with self._database.session() as session:
@@ -79,20 +84,24 @@ class MattersService:
         return matter
 
     async def list(self, query: MatterListQuery) -> MatterPage:
-        filters = _filters(query)
         order_column = _ORDER_COLUMNS[query.order_by]
-        page_filters = list(filters)
+        after_cursor = []
         if query.cursor is not None:
             value, last_id = _decode_cursor(query.cursor, query)
             keys = tuple_(order_column, Matter.id)
-            page_filters.append(keys < tuple_(value, last_id) if query.descending else keys > tuple_(value, last_id))
+            after_cursor.append(keys < tuple_(value, last_id) if query.descending else keys > tuple_(value, last_id))
         ordering = (
             (order_column.desc(), col(Matter.id).desc()) if query.descending else (order_column.asc(), col(Matter.id))
         )
         async with self._database.session() as session:
+            filters = _filters(query)
+            if query.responsible_attorney is not None:  # sealed: found through its blind index
+                filters.append(await self._attorney.matching(session, query.responsible_attorney))
             total = (await session.exec(select(func.count()).select_from(Matter).where(*filters))).one()
             rows = (
-                await session.exec(select(Matter).where(*page_filters).order_by(*ordering).limit(query.limit + 1))
+                await session.exec(
+                    select(Matter).where(*filters, *after_cursor).order_by(*ordering).limit(query.limit + 1)
+                )
             ).all()
         items = [await self._record(row) for row in rows[: query.limit]]
         next_cursor = _encode_cursor(rows[query.limit - 1], query) if len(rows) > query.limit else None
@@ -108,7 +117,14 @@ class MattersService:
             if changes.get("reference") is not None and changes["reference"] != matter.reference:
                 await self._refuse_taken_reference(session, str(changes["reference"]), matter.id)
             for name, value in changes.items():
-                setattr(matter, name, await self._notes.seal(matter.id, str(value)) if name == "notes" else value)
+                if name == "notes":
+                    matter.notes = await self._notes.seal(matter.id, str(value))
+                elif name == "responsible_attorney":
+                    stored = await self._attorney.store(matter.id, None if value is None else str(value))
+                    for column, sealed in stored.items():
+                        setattr(matter, column, sealed)
+                else:
+                    setattr(matter, name, value)
             _touch(matter)
             session.add(matter)
         return await self._record(matter)
@@ -175,6 +191,7 @@ def _check_version(matter: Matter, expected: int | None) -> None:
 
 
 def _filters(query: MatterListQuery) -> list[ColumnElement[bool]]:
+    """The conditions on plaintext columns (the attorney, sealed, is matched by its blind index)."""
     filters: list[ColumnElement[bool]] = []
     if query.status is not None:
         filters.append(col(Matter.status) == query.status.value)
@@ -182,8 +199,6 @@ def _filters(query: MatterListQuery) -> list[ColumnElement[bool]]:
         filters.append(func.lower(Matter.client_name).contains(query.client.lower(), autoescape=True))
     if query.practice_area is not None:
         filters.append(func.lower(Matter.practice_area) == query.practice_area.lower())
-    if query.responsible_attorney is not None:
-        filters.append(func.lower(Matter.responsible_attorney) == query.responsible_attorney.lower())
     if query.query is not None:
         filters.extend(
             or_(

@@ -189,4 +189,4 @@ async def test_the_cli_backs_up_and_restores(settings: Settings, tmp_path: Path)
     forced = run("restore", "--force", str(tmp_path / "nightly"), data_dir=settings.data_dir)
     assert forced.returncode == 0 and "kept as" in forced.stdout
     listing = run("db", "status", data_dir=tmp_path / "fresh")
-    assert "matters: applied 3, known 3" in listing.stdout
+    assert "matters: applied 5, known 5" in listing.stdout

@@ -46,10 +46,10 @@ def test_tools_without_json_is_a_readable_table(data_dir: Path) -> None:
 def test_db_upgrade_then_status(data_dir: Path) -> None:
     first = run("db", "upgrade", data_dir=data_dir)
     assert first.returncode == 0, first.stderr
-    assert "security: 0 -> 1" in first.stdout and "matters: 0 -> 3" in first.stdout
+    assert "security: 0 -> 1" in first.stdout and "matters: 0 -> 5" in first.stdout
     assert "nothing to do" in run("db", "upgrade", data_dir=data_dir).stdout
     status = run("db", "status", data_dir=data_dir)
-    assert "matters: applied 3, known 3" in status.stdout and "current" in status.stdout
+    assert "matters: applied 5, known 5" in status.stdout and "current" in status.stdout
 
 
 def test_doctor_reports_each_component(data_dir: Path) -> None:
@@ -79,7 +79,7 @@ def test_a_newer_schema_stops_serve_with_a_clear_message(data_dir: Path) -> None
         db.execute("UPDATE cyrano_schema SET version = 99 WHERE component = 'matters'")
     done = run("serve", data_dir=data_dir)
     assert done.returncode == 2
-    assert "newer than this version of Cyrano (matters is at version 99, this code knows 3)" in done.stderr
+    assert "newer than this version of Cyrano (matters is at version 99, this code knows 5)" in done.stderr
     assert "Traceback" not in done.stderr
 
 

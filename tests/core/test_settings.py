@@ -23,7 +23,7 @@ def test_a_bad_value_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None
 
 def test_an_unknown_database_scheme_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CYRANO_DATABASE_URL", "mysql://root@localhost/x")
-    with pytest.raises(ConfigError, match="CYRANO_DATABASE_URL: Value error, must start with"):
+    with pytest.raises(ConfigError, match="CYRANO_DATABASE_URL: must start with"):
         load_settings()
 
 
@@ -50,5 +50,5 @@ def test_a_redis_url_is_checked_and_stays_secret(monkeypatch: pytest.MonkeyPatch
     settings = load_settings()
     assert settings.redis_url is not None and "r3dis-pw" not in repr(settings)
     monkeypatch.setenv("CYRANO_REDIS_URL", "http://cache.internal")
-    with pytest.raises(ConfigError, match="CYRANO_REDIS_URL: Value error, must start with redis://"):
+    with pytest.raises(ConfigError, match="CYRANO_REDIS_URL: must start with redis://"):
         load_settings()

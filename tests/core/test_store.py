@@ -114,9 +114,9 @@ async def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(sett
         async with database.session() as session:
             pragma = {
                 name: (await session.exec(sa.text(f"PRAGMA {name}"))).one()[0]  # type: ignore[call-overload]
-                for name in ("journal_mode", "foreign_keys", "busy_timeout")
+                for name in ("journal_mode", "foreign_keys", "busy_timeout", "secure_delete")
             }
-        assert pragma == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 5000}
+        assert pragma == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 5000, "secure_delete": 1}
         assert settings.sqlite_path.exists()
     finally:
         await database.close()

@@ -18,6 +18,7 @@ from cyrano_mcp.server import Runtime, build_runtime
 from cyrano_mcp.settings import Settings, load_settings
 from cyrano_mcp.store.migrate import Component, upgrade
 from modules.matters.migrations import migrations
+from modules.matters.seals import matter_seals
 from tests.conftest import TEST_SETTINGS
 from tests.utils.mcp import error, ok
 
@@ -129,8 +130,9 @@ async def test_rotation_then_rewrap_drains_the_old_key_to_zero_rows(runtime: Run
         with pytest.raises(Interrupted):
             await rewrap_field(runtime.database, notes, batch=2, progress=stop_after_first_batch)
         assert await usage(runtime.database, security.fields, "matters", [1, 2]) == {"v1": 3, "v2": 3, "plaintext": 0}
-        (report,) = await rewrap(runtime.database, security.fields, key_type="matters", batch=2)
-        assert report.rewrapped == 3 and not report.failed
+        reports = await rewrap(runtime.database, security.fields, key_type="matters", batch=2)
+        rewrapped = [(report.column, report.rewrapped, report.failed) for report in reports]
+        assert rewrapped == [("matters.notes", 3, []), ("matters.responsible_attorney", 0, [])]
         assert await usage(runtime.database, security.fields, "matters", [1, 2]) == {"v1": 0, "v2": 6, "plaintext": 0}
 
         await security.keyring.retire("matters", 1)
@@ -145,9 +147,9 @@ async def test_the_migration_encrypts_notes_stored_in_plaintext_before_it(any_st
     await runtime.database.open()
     try:
         # The store as the release before this one left it: matters at version 1, notes in plaintext.
-        notes = matters_notes(runtime)
+        seals = matter_seals(runtime.security.fields, runtime.database)
         security_component = runtime.registry.components()[0]
-        await upgrade(runtime.database, [security_component, Component("matters", migrations(notes)[:1])])
+        await upgrade(runtime.database, [security_component, Component("matters", migrations(seals)[:1])])
         async with runtime.database.write_engine.begin() as conn:
             await conn.execute(
                 sa.text(

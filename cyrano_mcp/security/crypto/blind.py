@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from cyrano_mcp.errors import ConfigError
-from cyrano_mcp.security.crypto.keyring import KEY_TYPE_PATTERN, Keyring
+from cyrano_mcp.security.crypto.keyring import KEY_TYPE_PATTERN, Keyring, KeySet
 
 TOKEN_BYTES = 6
 _HEX_AS_LETTERS = str.maketrans("0123456789abcdef", "abcdefghijklmnop")
@@ -71,6 +71,13 @@ class BlindIndex:
     async def current(self) -> TokenKey:
         """Tokens under the newest key version: what new entries are built with."""
         return self._derive(*await self.keyring.current(self.key_type))
+
+    def current_in(self, keyset: KeySet) -> TokenKey:
+        """Tokens under the newest key version of `keyset` (a migration reads the keyring on its own connection)."""
+        current = keyset.current(self.key_type)
+        if current is None:
+            raise ConfigError(f"the keyring has no {self.key_type} key")
+        return self._derive(*current)
 
     async def version(self, version: int) -> TokenKey | None:
         """Tokens under an older version (entries built before a rotation); None once it is retired."""

@@ -52,7 +52,9 @@ class KeySet:
 
 
 class Keyring:
-    def __init__(self, database: Database, master_key: Callable[[], bytes]) -> None:
+    def __init__(self, database: Database, master_key: Callable[[bool], bytes]) -> None:
+        """`master_key(may_create)` reads the master key; it may make a new one only when `may_create` is true,
+        which it is only while the keyring is empty (a new key could never open keys wrapped by another)."""
         self._database = database
         self._master_key = master_key
         self._master: AESGCM | None = None
@@ -61,9 +63,9 @@ class Keyring:
         self._lock = anyio.Lock()
 
     # --- the synchronous core, usable on any connection (migrations run inside their own transaction) ---------
-    def _aead(self) -> AESGCM:
+    def _aead(self, *, empty_keyring: bool = False) -> AESGCM:
         if self._master is None:
-            self._master = AESGCM(self._master_key())
+            self._master = AESGCM(self._master_key(empty_keyring))
         return self._master
 
     def _wrap(self, key_type: str, version: int, key: bytes) -> str:
@@ -84,6 +86,7 @@ class Keyring:
     def read_sync(self, conn: Connection, ensure: Iterable[str] = ()) -> KeySet:
         """Unwrap every live key, first creating version 1 of each type in `ensure` that has none."""
         present = {row.key_type for row in conn.execute(select(_TABLE.c.key_type).distinct())}
+        self._aead(empty_keyring=not present)
         for key_type in sorted(set(ensure) - present):
             self._insert_sync(conn, key_type, 1)
         keys: dict[str, dict[int, bytes]] = {}

@@ -41,7 +41,7 @@ async def runtime(any_store_settings: Settings) -> AsyncIterator[Runtime]:
 
 
 def page_index(runtime: Runtime) -> KeyedIndex:
-    (index,) = runtime.security.fields.indexes
+    (index,) = [index for index in runtime.security.fields.indexes if index.blind.name == "document_pages"]
     return index
 
 
