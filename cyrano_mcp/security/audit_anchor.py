@@ -27,6 +27,7 @@ from pathlib import Path
 
 import anyio
 
+from cyrano_mcp.errors import UnavailableError
 from cyrano_mcp.observability.logging import get_logger
 from cyrano_mcp.security.audit_chain import now
 from cyrano_mcp.settings import Settings
@@ -189,7 +190,9 @@ class AnchorKeeper:
                     self._anchored_seq = seq
                 self._written_at = time.monotonic()
                 self._failed = False
-            except OSError as exc:
+            except (OSError, UnavailableError) as exc:  # the disk or the store: the next commit or close retries
+                if self._pending is None:
+                    self._pending = pending
                 if not self._failed:  # once, not every second
                     log.warning("audit_anchor_not_written", path=str(self.path), error=type(exc).__name__)
                 self._failed = True

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from cyrano_mcp.backup import create_backup, restore_backup
-from cyrano_mcp.server import build_runtime
+from cyrano_mcp.server import Runtime, build_runtime
 from cyrano_mcp.settings import Settings
 from tests.core.test_cli import run
 from tests.utils.audit import fill, problems, sql
@@ -18,6 +18,18 @@ from tests.utils.audit import fill, problems, sql
 pytestmark = pytest.mark.anyio
 
 ZEROS = "0" * 64
+
+
+async def head_row(runtime: Runtime) -> dict[str, object]:
+    """The head row as it is now: what an attacker with a copy of the database keeps for later."""
+    async with runtime.database.engine.connect() as conn:
+        (head,) = (await conn.exec_driver_sql("SELECT seq, mac, seal, seal_version FROM security_audit_head")).all()
+    return dict(head._mapping)
+
+
+async def put_back(runtime: Runtime, head: dict[str, object]) -> None:
+    statement = "UPDATE security_audit_head SET seq = :seq, mac = :mac, seal = :seal, seal_version = :seal_version"
+    await sql(runtime, statement, **head)
 
 
 def verify(settings: Settings) -> tuple[int, str]:
@@ -60,24 +72,13 @@ async def test_a_cut_off_tail_is_reported_however_the_head_is_left(any_store_set
     runtime = build_runtime(any_store_settings)
     async with runtime.running():
         await fill(runtime, 3)  # records 1 (the chain's start) to 4
-        async with runtime.database.engine.connect() as conn:
-            (old_head,) = (
-                await conn.exec_driver_sql("SELECT seq, mac, seal, seal_version FROM security_audit_head")
-            ).all()
+        old_head = await head_row(runtime)
         await fill(runtime, 3)  # to 7
         await sql(runtime, "DELETE FROM security_audit WHERE seq > 4")
         assert any("the head says record 7 is last, the chain ends at 4" in p for p in await problems(runtime))
-        await sql(runtime, "UPDATE security_audit_head SET seq = 4, mac = :mac", mac=old_head.mac)
+        await sql(runtime, "UPDATE security_audit_head SET seq = 4, mac = :mac", mac=old_head["mac"])
         assert any("the head row does not match its seal" in p for p in await problems(runtime))
-        # Even the head as it really was at record 4, seal and all (copied then): only the anchor can tell.
-        await sql(
-            runtime,
-            "UPDATE security_audit_head SET seq = :seq, mac = :mac, seal = :seal, seal_version = :version",
-            seq=old_head.seq,
-            mac=old_head.mac,
-            seal=old_head.seal,
-            version=old_head.seal_version,
-        )
+        await put_back(runtime, old_head)  # the head as it really was at record 4, seal and all: only the anchor tells
         found = await problems(runtime)
     assert found == [found[0]] and "the chain ends at record 4, but the anchor" in found[0], found
 
@@ -121,3 +122,21 @@ async def test_restoring_an_older_backup_is_not_mistaken_for_a_wipe(settings: Se
     assert code == 0 and "the chain is intact" in printed, printed
     (set_aside,) = (settings.data_dir / "keys").glob("audit-anchor.replaced-*")  # kept, as evidence of before
     assert '"seq":6' in set_aside.read_text(encoding="utf-8")
+
+
+async def test_an_anchor_the_chain_contradicts_is_kept_as_evidence_however_long_the_log_grows_again(
+    settings: Settings,
+) -> None:
+    runtime = build_runtime(settings)
+    async with runtime.running():
+        await fill(runtime, 3)  # to record 4
+        old_head = await head_row(runtime)
+        await fill(runtime, 3)  # to 7
+        assert await problems(runtime) == []  # anchored at 7
+        await sql(runtime, "DELETE FROM security_audit WHERE seq > 4")
+        await put_back(runtime, old_head)
+        await fill(runtime, 5)  # to 9: past the anchored record 7, which is not the same record any more
+        found = await problems(runtime)
+    assert len(found) == 1 and found[0].startswith("record 7 is not the record the anchor written at"), found
+    code, printed = verify(settings)
+    assert code == 1 and "record 7 is not the record the anchor" in printed
