@@ -6,7 +6,8 @@ A backup is a directory that holds nothing but what a restore needs:
                     and the size and SHA-256 of every other file
     cyrano.db       a consistent copy made with SQLite's backup API: one read transaction, so it is a
                     snapshot of the store at one moment, taken while the server keeps writing (WAL)
-    keys/...        the data dir's `keys/` directory, if there is one
+    keys/...        the data dir's `keys/` directory, if there is one (but the audit anchor, which vouches
+                    for the live audit log: a restore sets the data dir's aside)
     *.key, ...      key files at the top of the data dir (`*.key`, `*.pem`, `*.jwk`, `keyring*`)
 
 A master key is never copied (files named `master*` are skipped and reported): whoever holds a backup
@@ -30,6 +31,7 @@ from sqlalchemy.engine import make_url
 
 from cyrano_mcp import __version__
 from cyrano_mcp.errors import CyranoError
+from cyrano_mcp.security.audit_anchor import ANCHOR_FILE, anchor_path
 from cyrano_mcp.settings import Settings
 from cyrano_mcp.store.files import (
     KEY_DIR,
@@ -157,6 +159,8 @@ def key_files(data_dir: Path) -> tuple[list[Path], list[str]]:
     for pattern in KEY_FILE_PATTERNS:
         candidates.extend(sorted(p for p in data_dir.glob(pattern) if p.is_file() and p not in candidates))
     for path in candidates:
+        if path.name.startswith(ANCHOR_FILE):
+            continue  # it vouches for the live audit log, not for the snapshot (a restore sets it aside)
         if path.name.lower().startswith("master"):
             skipped.append(path.relative_to(data_dir).as_posix())
         else:
@@ -332,6 +336,11 @@ def restore_backup(settings: Settings, source: Path, *, known: Mapping[str, int]
             moved.append(aside)
         target.parent.mkdir(mode=PRIVATE_DIRECTORY, parents=True, exist_ok=True)
         copy_private(_inside(source, entry.path), target)
+    anchor = anchor_path(settings)
+    if anchor.exists():  # it vouches for records the restore takes back: the next start anchors the restored log
+        aside = anchor.with_name(f"{anchor.name}.replaced-{stamp}")
+        anchor.rename(aside)
+        moved.append(aside)
     _fsync(database)
     _fsync(settings.data_dir)
     return RestoreReport(

@@ -595,7 +595,12 @@ def audit_verify(anchor: str | None) -> None:
         report = await runtime.security.audit.verify(anchor=checkpoint)
         for problem in report.problems:
             click.echo(f"PROBLEM: {problem}")
-        click.echo(f"{report.records} records; head {report.head_seq}:{report.head_mac}")
+        for note in report.notes:
+            click.echo(f"note: {note}")
+        head = "missing" if report.head_seq is None else f"{report.head_seq}:{report.head_mac}"
+        click.echo(f"{report.records} records; head {head}")
+        if report.anchor is not None:
+            click.echo(f"anchor: record {report.anchor.seq}, written at {report.anchor.at}")
         click.echo("the chain is intact" if report.ok else "the audit log has been tampered with")
         return report.ok
 
@@ -632,6 +637,7 @@ def backup(path: Path, data_dir: Path | None) -> None:
 def restore(path: Path, data_dir: Path | None, force: bool) -> None:
     """Verify the backup in PATH and restore it into the data dir. Stop the server first."""
     from cyrano_mcp.backup import restore_backup
+    from cyrano_mcp.security.audit_anchor import ANCHOR_FILE
     from cyrano_mcp.server import build_runtime
 
     settings = _fail_cleanly(lambda: _settings(data_dir=data_dir))
@@ -645,6 +651,8 @@ def restore(path: Path, data_dir: Path | None, force: bool) -> None:
     )
     for aside in report.moved_aside:
         click.echo(f"  the previous {aside.name.split('.replaced-')[0]} is kept as {aside}")
+        if aside.name.startswith(ANCHOR_FILE):
+            click.echo("  (the audit anchor vouched for records the restore took back; the next start anchors anew)")
     if report.pending_migrations:
         pending = ", ".join(f"{n} {a}->{b}" for n, (a, b) in report.pending_migrations.items())
         click.echo(f"  the schema is older than this code ({pending}): the next start migrates it")

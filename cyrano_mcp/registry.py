@@ -20,6 +20,7 @@ from pydantic import BaseModel, create_model
 from cyrano_mcp.callpath import CallPath, RegistryTool, build_tool
 from cyrano_mcp.engine import Engine, EngineContext, EngineFactory, JobKind, Operation, ResourceTemplate
 from cyrano_mcp.errors import ConfigError, DomainError
+from cyrano_mcp.models import ToolInput
 from cyrano_mcp.observability.logging import get_logger
 from cyrano_mcp.settings import Settings
 from cyrano_mcp.store.migrate import Component
@@ -205,7 +206,7 @@ def _resource_reader(template: ResourceTemplate, call_path: CallPath) -> Callabl
     """
     handler_signature = inspect.signature(template.handler)
     params_model = create_model(  # type: ignore[call-overload]
-        f"{template.name}_params", **dict.fromkeys(handler_signature.parameters, (str, ...))
+        f"{template.name}_params", __base__=ToolInput, **dict.fromkeys(handler_signature.parameters, (str, ...))
     )
 
     async def handle(params: BaseModel) -> ResourceText:

@@ -1,7 +1,8 @@
 """The audit log: append-only records chained by HMAC, so an edited, deleted or reordered record shows.
 
-Each record's `mac` is HMAC-SHA256, under the keyring's `audit` key, of its own fields plus the previous
-record's `mac`. Someone who can write to the database but lacks the master key cannot forge a chain.
+The chain's rules (each record's MAC, the sealed head, the records about a tampered head) are in `audit_chain`;
+the anchor file that catches a wiped log or a cut-off tail in `audit_anchor`; `audit verify` in `audit_verify`.
+Someone who can write to the database but lacks the master key cannot forge a chain.
 
 Appends are serialised by locking the single `security_audit_head` row (`SELECT ... FOR UPDATE` on
 PostgreSQL; on SQLite every write transaction already holds the database's one write lock): two appenders
@@ -9,49 +10,34 @@ can never both chain onto the same record, and `seq` is a primary key besides. W
 are group-committed: those that arrive during a write are chained and written together by the next one.
 
 Records hold who, what, when, from where and the outcome; never tool arguments, passwords or tokens.
-A tail cut off together with a rewritten head row is only detected against a recorded checkpoint
-(`cyrano-mcp audit verify --anchor SEQ:MAC`).
 """
 
 import asyncio
 import functools
-import hmac
 import json
-import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from pathlib import Path
 
 import anyio
 import sqlalchemy as sa
-from sqlalchemy.sql.compiler import SQLCompiler
 
+from cyrano_mcp.errors import ConflictError
 from cyrano_mcp.observability.logging import get_logger
+from cyrano_mcp.security.audit_anchor import AnchorKeeper
+from cyrano_mcp.security.audit_chain import KEY_TYPE, ChainKeys, UnknownSealKey, append_chain, now
+from cyrano_mcp.security.audit_verify import VerifyReport, verify_chain
 from cyrano_mcp.security.crypto.keyring import Keyring
-from cyrano_mcp.security.migrations import GENESIS_MAC
 from cyrano_mcp.security.principals import Principal
 from cyrano_mcp.security.tables import AuditEntry, AuditHead
 from cyrano_mcp.store.database import Database
 
+__all__ = ["KEY_TYPE", "Actor", "AuditLog", "VerifyReport"]
+
 log = get_logger(__name__)
 
-KEY_TYPE = "audit"
 _LOG = AuditEntry.__table__  # type: ignore[attr-defined]
 _HEAD = AuditHead.__table__  # type: ignore[attr-defined]
-_CHAINED = (
-    "seq",
-    "at",
-    "actor_id",
-    "actor",
-    "role",
-    "action",
-    "target",
-    "outcome",
-    "source",
-    "correlation_id",
-    "detail",
-    "key_version",
-    "prev_mac",
-)
 Detail = Mapping[str, str | int | float | bool | None]
 
 
@@ -70,97 +56,7 @@ class Actor:
         return cls(name=principal.username, user_id=principal.user_id, role=principal.role.value)
 
 
-_CHAINED_SORTED = tuple(sorted(_CHAINED))
 _NO_DETAIL = "{}"
-_CANONICAL_JSON = json.JSONEncoder(separators=(",", ":"))  # one encoder: `json.dumps` builds one per call
-
-
-def _mac(key: bytes, record: Mapping[str, object]) -> str:
-    # Keys inserted in sorted order: the same bytes `json.dumps(..., sort_keys=True)` gives, without the sort.
-    canonical = _CANONICAL_JSON.encode({name: record[name] for name in _CHAINED_SORTED})
-    return hmac.digest(key, canonical.encode(), "sha256").hex()  # one-shot: no HMAC object per record
-
-
-@dataclass(frozen=True, slots=True)
-class _Compiled:
-    """A statement compiled once per dialect and handed straight to the driver: building and caching a SQLAlchemy
-    statement on every write cost several times what the driver then spends on it. `order` is the order of the
-    parameters for positional paramstyles, None for named ones."""
-
-    sql: str
-    order: tuple[str, ...] | None
-
-    @classmethod
-    def of(cls, statement: sa.ClauseElement, dialect: sa.Dialect) -> "_Compiled":
-        compiled = statement.compile(dialect=dialect)
-        assert isinstance(compiled, SQLCompiler)
-        order = tuple(compiled.positiontup) if compiled.positional and compiled.positiontup else None
-        return cls(str(compiled), order)
-
-    def parameters(self, values: Mapping[str, object]) -> tuple[object, ...] | Mapping[str, object]:
-        return tuple(values[name] for name in self.order) if self.order is not None else values
-
-
-@dataclass(frozen=True, slots=True)
-class _Statements:
-    read_head: _Compiled
-    insert: _Compiled
-    move_head: _Compiled
-
-
-@functools.cache
-def _statements(dialect: sa.Dialect) -> _Statements:
-    the_head = _HEAD.c.id == sa.literal_column("1")
-    return _Statements(
-        read_head=_Compiled.of(sa.select(_HEAD.c.seq, _HEAD.c.mac).where(the_head).with_for_update(), dialect),
-        insert=_Compiled.of(_LOG.insert(), dialect),
-        move_head=_Compiled.of(
-            sa.update(_HEAD).where(the_head).values(seq=sa.bindparam("new_seq"), mac=sa.bindparam("new_mac")), dialect
-        ),
-    )
-
-
-def _append_chain(fields: list[dict[str, object]], version: int, key: bytes, conn: sa.Connection) -> int:
-    """Chain the records onto the head and insert them; returns the first one's sequence number. Runs inside the
-    caller's transaction, which holds the head row (SQLite: the write lock; PostgreSQL: `FOR UPDATE`)."""
-    statements = _statements(conn.dialect)
-    head = conn.exec_driver_sql(statements.read_head.sql).one()
-    seq, mac = int(head.seq), str(head.mac)
-    first_seq = seq + 1
-    records = []
-    for record_fields in fields:
-        seq += 1
-        record = {**record_fields, "seq": seq, "key_version": version, "prev_mac": mac}
-        record["mac"] = mac = _mac(key, record)
-        records.append(record)
-    conn.exec_driver_sql(statements.insert.sql, [statements.insert.parameters(record) for record in records])
-    conn.exec_driver_sql(statements.move_head.sql, statements.move_head.parameters({"new_seq": seq, "new_mac": mac}))
-    return first_seq
-
-
-_second = (0, "")  # the last whole second formatted: strftime per record cost more than the rest of `record`
-
-
-def _now() -> str:
-    """UTC, ISO 8601 to the microsecond, as `datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")` gives it."""
-    global _second
-    now = time.time()
-    whole = int(now)
-    if whole != _second[0]:
-        _second = (whole, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole)))
-    return f"{_second[1]}.{int((now - whole) * 1_000_000):06d}Z"
-
-
-@dataclass(slots=True)
-class VerifyReport:
-    records: int = 0
-    head_seq: int = 0
-    head_mac: str = GENESIS_MAC
-    problems: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
 
 
 def _fields(
@@ -173,7 +69,7 @@ def _fields(
     detail: Detail | None,
 ) -> dict[str, object]:
     return {
-        "at": _now(),
+        "at": now(),
         "actor_id": actor.user_id,
         "actor": actor.name[:64],
         "role": actor.role,
@@ -205,9 +101,13 @@ _CHUNK = 500
 
 
 class AuditLog:
-    def __init__(self, database: Database, keyring: Keyring) -> None:
+    def __init__(self, database: Database, keyring: Keyring, *, anchor_file: Path) -> None:
         self._database = database
         self._keyring = keyring
+        self._anchor_file = anchor_file
+        self._anchor = AnchorKeeper(
+            anchor_file, key_of=functools.partial(keyring.key, KEY_TYPE), recorded_mac=self._recorded_mac
+        )
         self._queue: list[_Pending] = []
         self._writer = anyio.Lock()
         self._flush_scheduled: asyncio.TimerHandle | None = None
@@ -256,12 +156,24 @@ class AuditLog:
                 self._queue[:0] = [entry for entry in batch if entry.seq is None]
                 log.exception("audit_write_failed", waiting=len(self._queue))
 
+    async def start(self) -> None:
+        """After the keyring is loaded: start the chain (or note what happened to its head) and check the anchor
+        against the chain's end, or write the first anchor."""
+        async with self._writer:
+            await self._write([])
+        async with self._database.engine.connect() as conn:
+            columns = (_HEAD.c.seq, _HEAD.c.mac, _HEAD.c.seal_version)
+            head = (await conn.execute(sa.select(*columns).where(_HEAD.c.id == 1))).first()
+        if head is not None and head.seal_version is not None:
+            await self._anchor.start(head.seq, head.mac, head.seal_version)
+
     async def close(self) -> None:
         if self._flush_scheduled is not None:
             self._flush_scheduled.cancel()
             self._flush_scheduled = None
         with anyio.CancelScope(shield=True):
             await self.flush()
+            await self._anchor.close()
 
     async def append(
         self,
@@ -299,13 +211,34 @@ class AuditLog:
     async def _write(self, batch: list[_Pending]) -> None:
         """Chain and commit the batch, in transactions of at most `_CHUNK` records; each written entry gets its
         `seq`. If one fails, the entries before it stay written and the exception propagates."""
-        version, key = await self._keyring.current(KEY_TYPE)
-        for start in range(0, len(batch), _CHUNK):
+        keys = await self._chain_keys()
+        for start in range(0, max(len(batch), 1), _CHUNK):  # an empty batch still starts the chain if need be
             chunk = batch[start : start + _CHUNK]
             fields = [entry.record for entry in chunk]
-            first_seq = await self._database.write(functools.partial(_append_chain, fields, version, key))
+            try:
+                appended = await self._database.write(functools.partial(append_chain, fields, keys))
+            except UnknownSealKey:  # the head is sealed with a key rotated in by another process: read it, retry
+                await self._keyring.load()
+                keys = await self._chain_keys()
+                appended = await self._database.write(functools.partial(append_chain, fields, keys))
+            except ConflictError:  # a sealed head copied back over newer records: chain onto the real end
+                check = functools.partial(append_chain, fields, keys, check_end=True)
+                appended = await self._database.write(check)
+            if appended is None:
+                continue
             for offset, entry in enumerate(chunk):
-                entry.seq = first_seq + offset
+                entry.seq = appended.first_seq + offset
+            self._anchor.committed(appended.last_seq, appended.last_mac, keys.version)
+
+    async def _chain_keys(self) -> ChainKeys:
+        version, key = await self._keyring.current(KEY_TYPE)
+        versions = (await self._keyring.keyset()).keys.get(KEY_TYPE, {})
+        return ChainKeys(version=version, key=key, versions=versions)
+
+    async def _recorded_mac(self, seq: int) -> str | None:
+        """The MAC of record `seq` as the store holds it now (None: no such record)."""
+        rows = await self._database.read_inline(sa.select(_LOG.c.mac).where(_LOG.c.seq == seq))
+        return str(rows[0].mac) if rows else None
 
     async def query(
         self,
@@ -336,52 +269,10 @@ class AuditLog:
         return [AuditEntry(**row) for row in rows]
 
     async def verify(self, *, anchor: tuple[int, str] | None = None, page: int = 1000) -> VerifyReport:
-        """Walk the whole chain; every problem found is reported, with the sequence number where it is."""
+        """Walk the whole chain; every problem found is reported, with the sequence number where it is.
+        `anchor` is a (seq, mac) checkpoint the operator kept from an earlier verify."""
         await self.flush()
-        report = VerifyReport()
-        previous_mac = GENESIS_MAC
-        expected_seq = 1
-        keys: dict[int, bytes | None] = {}
-        anchored = anchor is None
-        async with self._database.engine.connect() as conn:
-            last = 0
-            while True:
-                rows = (
-                    (await conn.execute(sa.select(_LOG).where(_LOG.c.seq > last).order_by(_LOG.c.seq).limit(page)))
-                    .mappings()
-                    .all()
-                )
-                if not rows:
-                    break
-                for row in rows:
-                    report.records += 1
-                    seq = row["seq"]
-                    if seq != expected_seq:
-                        report.problems.append(f"records {expected_seq}..{seq - 1} are missing (deleted or renumbered)")
-                    if row["prev_mac"] != previous_mac:
-                        report.problems.append(
-                            f"record {seq} does not follow the record before it (removed or reordered)"
-                        )
-                    version = row["key_version"]
-                    if version not in keys:
-                        keys[version] = await self._keyring.key(KEY_TYPE, version)
-                    key = keys[version]
-                    if key is None:
-                        report.problems.append(f"record {seq}: audit key v{version} is gone, cannot check it")
-                    elif not hmac.compare_digest(_mac(key, dict(row)), row["mac"]):
-                        report.problems.append(f"record {seq} was altered (its MAC does not match its contents)")
-                    if anchor is not None and seq == anchor[0]:
-                        anchored = hmac.compare_digest(row["mac"], anchor[1])
-                    previous_mac, expected_seq, last = row["mac"], seq + 1, seq
-            head = (await conn.execute(sa.select(_HEAD.c.seq, _HEAD.c.mac).where(_HEAD.c.id == 1))).one()
-        report.head_seq, report.head_mac = head.seq, head.mac
-        if head.seq != expected_seq - 1 or head.mac != previous_mac:
-            report.problems.append(
-                f"the head says record {head.seq} is last, the chain ends at {expected_seq - 1} "
-                "(records appended or removed behind the log's back)"
-            )
-        if anchor is not None and not anchored:
-            report.problems.append(
-                f"the anchor {anchor[0]}:{anchor[1][:12]}... is not in the chain (history rewritten)"
-            )
-        return report
+        await self._anchor.write_pending()  # what this process committed, anchored before the anchor is checked
+        return await verify_chain(
+            self._database, self._keyring, anchor_file=self._anchor_file, checkpoint=anchor, page=page
+        )

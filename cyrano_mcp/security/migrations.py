@@ -78,6 +78,16 @@ def _create_tables(op: Operations) -> None:
     op.bulk_insert(head, [{"id": 1, "seq": 0, "mac": GENESIS_MAC}])
 
 
-MIGRATIONS = [Migration(1, "accounts, tokens, keyring and audit log", _create_tables)]
+def _seal_the_audit_head(op: Operations) -> None:
+    # The seal is an HMAC under the audit key, which a migration does not hold: the first audit write after this
+    # step finds the head unsealed, chains an `audit_chain_started` record onto the existing records and seals it.
+    op.add_column("security_audit_head", sa.Column("seal", sa.String(64), nullable=True))
+    op.add_column("security_audit_head", sa.Column("seal_version", sa.Integer(), nullable=True))
+
+
+MIGRATIONS = [
+    Migration(1, "accounts, tokens, keyring and audit log", _create_tables),
+    Migration(2, "a sealed audit head", _seal_the_audit_head),
+]
 
 COMPONENT = Component("security", MIGRATIONS)

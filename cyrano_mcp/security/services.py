@@ -9,6 +9,7 @@ from cyrano_mcp.registry import EngineSource, Registry
 from cyrano_mcp.security.accounts import AccountService
 from cyrano_mcp.security.audit import KEY_TYPE as AUDIT_KEY_TYPE
 from cyrano_mcp.security.audit import AuditLog
+from cyrano_mcp.security.audit_anchor import anchor_path
 from cyrano_mcp.security.audit_engine import create_audit_engine
 from cyrano_mcp.security.auth_engine import create_auth_engine
 from cyrano_mcp.security.authentication import AuthService
@@ -38,7 +39,7 @@ class Security:
         # Keys are read on first use, not here: listing tools must not create a data dir or key files.
         self.keyring = Keyring(database, lambda may_create: load_master_key(settings, may_create=may_create))
         self.fields = FieldCipher(self.keyring)
-        self.audit = AuditLog(database, self.keyring)
+        self.audit = AuditLog(database, self.keyring, anchor_file=anchor_path(settings))
         self.passwords = Passwords(settings)
         self.accounts = AccountService(settings=settings, database=database, passwords=self.passwords, audit=self.audit)
         self.tokens = TokenService(settings, database, functools.cache(lambda: load_jwt_secret(settings)))
@@ -82,6 +83,7 @@ class Security:
         """After migrations: unwrap the keyring (creating keys for new types) and warn about gaps."""
         load_jwt_secret(self.settings)  # a missing or unreadable signing key stops start-up, not the first login
         await self.keyring.load({AUDIT_KEY_TYPE, *self.fields.key_types})
+        await self.audit.start()
         admins_only = unknown(registry.operation(name).permission for name in registry.tool_names)
         if admins_only:
             log.warning(

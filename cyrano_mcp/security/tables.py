@@ -84,10 +84,14 @@ class AuditEntry(SQLModel, table=True):
 
 
 class AuditHead(SQLModel, table=True):
-    """The single row every append locks: it serialises appenders so the chain cannot fork."""
+    """The single row every append locks: it serialises appenders so the chain cannot fork. `seal` is an HMAC of
+    (seq, mac) under audit key `seal_version`, so the head cannot be moved without the key; None until the chain
+    has started."""
 
     __tablename__ = "security_audit_head"
 
     id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     seq: int
     mac: str = Field(max_length=64)
+    seal: str | None = Field(default=None, max_length=64)
+    seal_version: int | None = Field(default=None)

@@ -10,7 +10,7 @@ from pydantic import Field as PydanticField
 from sqlalchemy import Column, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from cyrano_mcp.models import ToolInput, ToolOutput, UuidText, id_field, uuid_of
+from cyrano_mcp.models import DOCUMENT_TEXT, ToolInput, ToolOutput, UuidText, id_field, uuid_of
 from cyrano_mcp.store.types import UTCDateTime
 from modules.arkiver.extraction.models import Insights
 from modules.matters.models import MatterId
@@ -107,7 +107,7 @@ class IngestRequest(ToolInput):
         "symlinks below the root.",
     )
     # Kept exactly as given (no trimming): offsets and the content hash refer to these characters.
-    text: Annotated[str, StringConstraints(min_length=1, strip_whitespace=False)] | None = PydanticField(
+    text: Annotated[str, StringConstraints(min_length=1, strip_whitespace=False), DOCUMENT_TEXT] | None = PydanticField(
         default=None, description="The document's text itself."
     )
     content_base64: Annotated[str, AfterValidator(_valid_base64)] | None = PydanticField(

@@ -46,7 +46,7 @@ def test_tools_without_json_is_a_readable_table(data_dir: Path) -> None:
 def test_db_upgrade_then_status(data_dir: Path) -> None:
     first = run("db", "upgrade", data_dir=data_dir)
     assert first.returncode == 0, first.stderr
-    assert "security: 0 -> 1" in first.stdout and "matters: 0 -> 5" in first.stdout
+    assert "security: 0 -> 2" in first.stdout and "matters: 0 -> 5" in first.stdout
     assert "nothing to do" in run("db", "upgrade", data_dir=data_dir).stdout
     status = run("db", "status", data_dir=data_dir)
     assert "matters: applied 5, known 5" in status.stdout and "current" in status.stdout

@@ -1,11 +1,7 @@
 """The audit log: every call is recorded (never its arguments), and any edit, deletion, reordering or
 insertion shows up in `audit verify`; concurrent appenders never fork the chain."""
 
-import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import anyio
 import pytest
@@ -13,30 +9,18 @@ import sqlalchemy as sa
 from mcp import Client
 
 from cyrano_mcp.security.audit import Actor
+from cyrano_mcp.security.audit_chain import record_mac
+from cyrano_mcp.security.migrations import GENESIS_MAC, MIGRATIONS
 from cyrano_mcp.security.rbac import Role
 from cyrano_mcp.server import Runtime, build_runtime
 from cyrano_mcp.settings import Settings
+from cyrano_mcp.store.migrate import Component, upgrade
+from tests.core.test_cli import run
+from tests.utils.audit import fill, problems, sql
 from tests.utils.auth import PASSWORD, add_user
 from tests.utils.mcp import error, ok
 
 pytestmark = pytest.mark.anyio
-
-ROOT = Path(__file__).resolve().parents[2]
-CYRANO = str(Path(sys.executable).parent / "cyrano-mcp")
-
-
-async def fill(runtime: Runtime, count: int = 6) -> None:
-    for number in range(count):
-        await runtime.security.audit.append("test", actor=Actor(name="tester"), outcome="ok", target=f"t{number}")
-
-
-async def sql(runtime: Runtime, statement: str, **params: object) -> None:
-    async with runtime.database.write_engine.begin() as conn:
-        await conn.execute(sa.text(statement), params)
-
-
-async def problems(runtime: Runtime, anchor: tuple[int, str] | None = None) -> list[str]:
-    return (await runtime.security.audit.verify(anchor=anchor)).problems
 
 
 async def test_tool_calls_are_recorded_with_who_what_where_and_outcome_but_no_arguments(runtime: Runtime) -> None:
@@ -72,7 +56,14 @@ async def test_an_intact_chain_verifies(any_store_settings: Settings) -> None:
     async with runtime.running():
         await fill(runtime)
         report = await runtime.security.audit.verify()
-    assert report.ok and report.records == 6 and report.head_seq == 6
+        first = (await runtime.security.audit.query(before_seq=2))[0]
+    assert report.ok and report.records == 7 and report.head_seq == 7  # the chain's start, then the six
+    assert (first.seq, first.action, first.actor, first.detail) == (
+        1,
+        "audit_chain_started",
+        "system",
+        '{"records_before":0}',
+    )
 
 
 @pytest.mark.parametrize(
@@ -105,24 +96,29 @@ async def test_a_forged_record_and_a_rewritten_head_are_detected(runtime: Runtim
     await sql(
         runtime,
         "INSERT INTO security_audit (seq, at, actor, action, outcome, detail, key_version, prev_mac, mac) "
-        "VALUES (7, '2026-01-01T00:00:00.000000Z', 'admin', 'test', 'ok', '{}', 1, :prev, :mac)",
+        "VALUES (8, '2026-01-01T00:00:00.000000Z', 'admin', 'test', 'ok', '{}', 1, :prev, :mac)",
         prev=last_mac,
         mac="f" * 64,
     )
-    assert any("record 7 was altered" in p for p in await problems(runtime))
-    await sql(runtime, "UPDATE security_audit_head SET seq = 7, mac = :mac", mac="f" * 64)
-    assert any("record 7 was altered" in p for p in await problems(runtime))
+    assert any("record 8 was altered" in p for p in await problems(runtime))
+    await sql(runtime, "UPDATE security_audit_head SET seq = 8, mac = :mac", mac="f" * 64)
+    found = await problems(runtime)
+    assert any("record 8 was altered" in p for p in found) and any("does not match its seal" in p for p in found)
 
 
-async def test_a_cut_off_tail_is_caught_against_an_anchor(runtime: Runtime) -> None:
+async def test_a_cut_off_tail_is_caught_by_the_head_seal_the_anchor_file_and_a_kept_checkpoint(
+    runtime: Runtime,
+) -> None:
     await fill(runtime)
-    anchor = (6, (await runtime.security.audit.verify()).head_mac)
-    (fifth,) = [r for r in await runtime.security.audit.query(limit=10) if r.seq == 5]
-    await sql(runtime, "DELETE FROM security_audit WHERE seq = 6")
-    assert any("the head says record 6" in p for p in await problems(runtime))
-    await sql(runtime, "UPDATE security_audit_head SET seq = 5, mac = :mac", mac=fifth.mac)
-    assert await problems(runtime) == []  # consistent on its own, which is why anchors exist...
-    assert any("anchor 6:" in p for p in await problems(runtime, anchor))  # ...and this one catches it
+    checkpoint = (7, (await runtime.security.audit.verify()).head_mac)
+    (sixth,) = [r for r in await runtime.security.audit.query(limit=10) if r.seq == 6]
+    await sql(runtime, "DELETE FROM security_audit WHERE seq = 7")
+    assert any("the head says record 7" in p for p in await problems(runtime))
+    await sql(runtime, "UPDATE security_audit_head SET seq = 6, mac = :mac", mac=sixth.mac)
+    found = await problems(runtime)
+    assert any("does not match its seal" in p for p in found)  # moving the head back takes the audit key...
+    assert any("the chain ends at record 6, but the anchor" in p for p in found)  # ...and the anchor saw record 7
+    assert any("anchor 7:" in p for p in await problems(runtime, checkpoint))  # as does a checkpoint kept aside
 
 
 async def test_concurrent_appends_from_two_processes_never_fork_the_chain(any_store_settings: Settings) -> None:
@@ -136,32 +132,20 @@ async def test_concurrent_appends_from_two_processes_never_fork_the_chain(any_st
         report = await one.security.audit.verify()
         seqs = sorted(record.seq for record in await one.security.audit.query(limit=100))
     assert report.ok, report.problems
-    assert seqs == list(range(1, 41))
-
-
-def verify_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CYRANO_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [CYRANO, "audit", "verify", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-    )
+    assert seqs == list(range(1, 42))  # the chain's start and the 40
 
 
 async def test_audit_verify_exits_1_on_tampering(settings: Settings) -> None:
     runtime = build_runtime(settings)
     async with runtime.running():
         await fill(runtime)
-    intact = verify_cli(settings.data_dir)
+    intact = run("audit", "verify", data_dir=settings.data_dir)
     assert intact.returncode == 0 and "the chain is intact" in intact.stdout
     head = intact.stdout.split("head ")[1].split()[0]
-    assert verify_cli(settings.data_dir, "--anchor", head).returncode == 0
+    assert run("audit", "verify", "--anchor", head, data_dir=settings.data_dir).returncode == 0
     async with runtime.running():
         await sql(runtime, "UPDATE security_audit SET target = 'x' WHERE seq = 2")
-    broken = verify_cli(settings.data_dir)
+    broken = run("audit", "verify", data_dir=settings.data_dir)
     assert broken.returncode == 1 and "record 2 was altered" in broken.stdout
 
 
@@ -181,7 +165,7 @@ async def test_only_admins_may_query_the_audit_log(settings: Settings) -> None:
 def test_record_times_are_utc_iso_8601_to_the_microsecond() -> None:
     from datetime import UTC, datetime, timedelta
 
-    from cyrano_mcp.security.audit import _now
+    from cyrano_mcp.security.audit_chain import now as _now
 
     for _ in range(3):
         stamp = _now()
@@ -189,3 +173,42 @@ def test_record_times_are_utc_iso_8601_to_the_microsecond() -> None:
         assert abs(datetime.now(UTC) - parsed) < timedelta(seconds=1)
         assert len(stamp) == len("2026-11-25T23:46:49.007168Z")
         time.sleep(0.6)  # across a whole second at least once
+
+
+async def test_a_chain_from_before_sealed_heads_verifies_after_the_upgrade(any_store_settings: Settings) -> None:
+    old = build_runtime(any_store_settings)
+    await old.database.open()
+    try:  # the store as the release before this one left it: security at version 1, three records, no seal
+        await upgrade(old.database, [Component("security", MIGRATIONS[:1])])
+        version, key = await old.security.keyring.current("audit")
+        mac = GENESIS_MAC
+        for seq in (1, 2, 3):
+            record = {
+                "seq": seq,
+                "at": f"2026-01-0{seq}T00:00:00.000000Z",
+                "actor_id": None,
+                "actor": "admin",
+                "role": "admin",
+                "action": "login",
+                "target": None,
+                "outcome": "ok",
+                "source": "127.0.0.1",
+                "correlation_id": None,
+                "detail": "{}",
+                "key_version": version,
+                "prev_mac": mac,
+            }
+            record["mac"] = mac = record_mac(key, record)
+            columns = ", ".join(record)
+            await sql(
+                old, f"INSERT INTO security_audit ({columns}) VALUES ({', '.join(':' + c for c in record)})", **record
+            )
+        await sql(old, "UPDATE security_audit_head SET seq = 3, mac = :mac", mac=mac)
+    finally:
+        await old.database.close()
+    runtime = build_runtime(any_store_settings)
+    async with runtime.running():  # migration 2 adds the seal; start-up chains the start record and seals the head
+        report = await runtime.security.audit.verify()
+        (started,) = await runtime.security.audit.query(action="audit_chain_started")
+    assert report.ok and report.records == 4 and report.head_seq == 4, report.problems
+    assert (started.seq, started.detail) == (4, '{"records_before":3}')
