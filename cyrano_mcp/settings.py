@@ -19,6 +19,7 @@ LogFormat = Literal["auto", "json", "console"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 LLMSelection = Literal["auto", "openai", "anthropic", "sampling", "offline"]
 RedactionKind = Literal["ssn", "card", "bank_account"]
+RoleName = Literal["admin", "attorney", "paralegal", "viewer"]  # security.rbac.Role, without importing security
 
 
 def default_data_dir() -> Path:
@@ -139,8 +140,15 @@ class Settings(BaseSettings):
 
     local_user: str = Field(
         default="local",
-        description="The account stdio (and in-process) callers act as. The default `local` is created as an "
-        "admin without a password on first use; any other name must exist (`cyrano-mcp users add`).",
+        description="The account stdio (and in-process) callers act as. The default `local` is created without a "
+        "password on first use, with `CYRANO_LOCAL_USER_ROLE`; any other name must exist "
+        "(`cyrano-mcp users add NAME --role ROLE --no-password`).",
+    )
+    local_user_role: RoleName = Field(
+        default="attorney",
+        description="The role the default `local` account is created with (an untouched `local` admin made by an "
+        "earlier release is moved to it). Not admin by default: whatever the desktop host's model reads could then "
+        "create accounts; account administration stays with the CLI.",
     )
     access_token_minutes: int = Field(default=15, ge=1, le=60, description="Lifetime of access tokens.")
     refresh_token_days: int = Field(default=7, ge=1, le=90, description="Lifetime of refresh tokens.")
