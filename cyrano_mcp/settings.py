@@ -189,6 +189,14 @@ class Settings(BaseSettings):
         default="20/minute", description="Calls and unauthenticated requests per client address."
     )
     rate_limit_login: str = Field(default="10/minute", description="Login and refresh attempts per client address.")
+    login_lockout_account_failures: int = Field(
+        default=100,
+        ge=10,
+        le=100_000,
+        description="Failed logins for one username from all addresses together, within an hour of the first, that "
+        "lock it from every address for the rest of that hour (`cyrano-mcp users unlock NAME` lifts it). Before "
+        "that, 5 failures from one address lock the name from that address only, for 30 s, doubling.",
+    )
     rate_limit_max_penalty_seconds: int = Field(
         default=3600,
         ge=1,

@@ -140,6 +140,15 @@ class AccountService:
         await self._audit.append("password_reset", actor=by, outcome="ok", target=user.username)
         return user
 
+    async def unlock(self, username: str, *, by: Actor) -> User:
+        """Lift the account's login lockout from every address (its lockout counters are keyed by `updated_at`)."""
+        async with self._database.transaction() as session:
+            user = await self._load(session, username)
+            user.updated_at = utc_now()
+            session.add(user)
+        await self._audit.append("user_unlocked", actor=by, outcome="ok", target=user.username)
+        return user
+
     async def store_rehash(self, user_id: str, old_hash: str, new_hash: str) -> None:
         """Replace a hash made with weaker parameters (only if nobody changed the password meanwhile)."""
         async with self._database.transaction() as session:
