@@ -152,6 +152,14 @@ class Settings(BaseSettings):
     )
     access_token_minutes: int = Field(default=15, ge=1, le=60, description="Lifetime of access tokens.")
     refresh_token_days: int = Field(default=7, ge=1, le=90, description="Lifetime of refresh tokens.")
+    refresh_grace_seconds: int = Field(
+        default=30,
+        ge=0,
+        le=60,
+        description="For this long after a refresh token is exchanged, presenting it again (a client retrying a "
+        "refresh whose answer it lost, or racing itself) returns the same new pair, as long as that pair's refresh "
+        "token is unused; later, it is reuse and ends the login. 0: every second use is reuse.",
+    )
     jwt_secret: SecretStr | None = Field(
         default=None,
         description="Token signing key, >= 256 random bits as base64url or hex. Unset: `CYRANO_JWT_SECRET_FILE`.",

@@ -128,7 +128,11 @@ class AuthService:
                 ) from None
             raise InvalidGrantError("the refresh token is not valid (expired, revoked or malformed)") from None
         await self._audit.append(
-            "refresh", actor=Actor(name="anonymous", user_id=pair.user_id), outcome="ok", source=source
+            "refresh",
+            actor=Actor(name="anonymous", user_id=pair.user_id),
+            outcome="ok",
+            source=source,
+            detail={"replayed_within_grace": True} if pair.replayed else None,
         )
         return pair
 
