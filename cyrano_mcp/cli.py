@@ -401,6 +401,18 @@ def users_enable(name: str) -> None:
     _operator_run(enable)
 
 
+@users.command("unlock")
+@click.argument("name")
+def users_unlock(name: str) -> None:
+    """Let an account log in again after failed logins locked it (from every address)."""
+
+    async def unlock(runtime: "Runtime") -> None:
+        await runtime.security.accounts.unlock(name, by=_operator())
+        click.echo(f"{name} unlocked")
+
+    _operator_run(unlock)
+
+
 @users.command("reset-password")
 @click.argument("name")
 def users_reset_password(name: str) -> None:

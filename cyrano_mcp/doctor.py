@@ -36,6 +36,7 @@ async def run_doctor() -> int:
     if not data_dir_failed or settings.database_url is not None:  # else the store lives in that data dir
         failures += await _check_store(settings)
     failures += await _check_models(settings)
+    await _check_local_user(settings)
     _check_optional()
     click.echo("All required checks passed." if not failures else f"{failures} check(s) failed; see above.")
     click.echo(f"Troubleshooting: {TROUBLESHOOTING}")
@@ -147,3 +148,47 @@ def _check_optional() -> None:
             "tesseract not found; scanned PDFs and images cannot be read. "
             "Install Debian/Ubuntu `tesseract-ocr`, macOS `brew install tesseract`",
         )
+
+
+WARNING = "WARNING"
+
+
+async def _check_local_user(settings: Settings) -> None:
+    """Warn when stdio callers act as an admin: whatever the host's model reads could then manage accounts."""
+    from cyrano_mcp.security.accounts import DEFAULT_LOCAL_USER, untouched_default_admin
+    from cyrano_mcp.server import build_runtime
+    from cyrano_mcp.store.migrate import schema_status
+
+    name = settings.local_user
+    try:
+        runtime = build_runtime(settings)
+    except CyranoError:
+        return  # the engines line above says why
+    try:
+        await runtime.database.open()
+        status = await schema_status(runtime.database, runtime.registry.components())
+        user = await runtime.security.accounts.find(name) if status.stored.get("security") else None
+    except CyranoError:
+        return  # the database and schema lines above say why
+    finally:
+        await runtime.database.close()
+    if user is None and name != DEFAULT_LOCAL_USER:
+        _line(
+            MISSING,
+            "stdio user",
+            f"CYRANO_LOCAL_USER={name} does not exist; stdio callers can do nothing until "
+            f"`cyrano-mcp users add {name} --role attorney --no-password`",
+        )
+        return
+    role: str = settings.local_user_role  # what the account is, or becomes on the first stdio call
+    if user is not None and not (untouched_default_admin(user) and role != "admin"):
+        role = user.role
+    if role != "admin":
+        _line(OK, "stdio user", f"{name} ({role})")
+        return
+    _line(
+        WARNING,
+        "stdio user",
+        f"{name} is an admin: a document the desktop host's model reads could make it add accounts. "
+        f"`cyrano-mcp users set-role {name} attorney` (administer accounts with `cyrano-mcp users`)",
+    )

@@ -19,6 +19,7 @@ LogFormat = Literal["auto", "json", "console"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 LLMSelection = Literal["auto", "openai", "anthropic", "sampling", "offline"]
 RedactionKind = Literal["ssn", "card", "bank_account"]
+RoleName = Literal["admin", "attorney", "paralegal", "viewer"]  # security.rbac.Role, without importing security
 
 
 def default_data_dir() -> Path:
@@ -157,11 +158,26 @@ class Settings(BaseSettings):
 
     local_user: str = Field(
         default="local",
-        description="The account stdio (and in-process) callers act as. The default `local` is created as an "
-        "admin without a password on first use; any other name must exist (`cyrano-mcp users add`).",
+        description="The account stdio (and in-process) callers act as. The default `local` is created without a "
+        "password on first use, with `CYRANO_LOCAL_USER_ROLE`; any other name must exist "
+        "(`cyrano-mcp users add NAME --role ROLE --no-password`).",
+    )
+    local_user_role: RoleName = Field(
+        default="attorney",
+        description="The role the default `local` account is created with (an untouched `local` admin made by an "
+        "earlier release is moved to it). Not admin by default: whatever the desktop host's model reads could then "
+        "create accounts; account administration stays with the CLI.",
     )
     access_token_minutes: int = Field(default=15, ge=1, le=60, description="Lifetime of access tokens.")
     refresh_token_days: int = Field(default=7, ge=1, le=90, description="Lifetime of refresh tokens.")
+    refresh_grace_seconds: int = Field(
+        default=30,
+        ge=0,
+        le=60,
+        description="For this long after a refresh token is exchanged, presenting it again (a client retrying a "
+        "refresh whose answer it lost, or racing itself) returns the same new pair, as long as that pair's refresh "
+        "token is unused; later, it is reuse and ends the login. 0: every second use is reuse.",
+    )
     jwt_secret: SecretStr | None = Field(
         default=None,
         description="Token signing key, >= 256 random bits as base64url or hex. Unset: `CYRANO_JWT_SECRET_FILE`.",
@@ -199,6 +215,14 @@ class Settings(BaseSettings):
         default="20/minute", description="Calls and unauthenticated requests per client address."
     )
     rate_limit_login: str = Field(default="10/minute", description="Login and refresh attempts per client address.")
+    login_lockout_account_failures: int = Field(
+        default=100,
+        ge=10,
+        le=100_000,
+        description="Failed logins for one username from all addresses together, within an hour of the first, that "
+        "lock it from every address for the rest of that hour (`cyrano-mcp users unlock NAME` lifts it). Before "
+        "that, 5 failures from one address lock the name from that address only, for 30 s, doubling.",
+    )
     rate_limit_max_penalty_seconds: int = Field(
         default=3600,
         ge=1,

@@ -2,6 +2,10 @@
 
 Disabling an account or changing its password bumps its `token_version` and revokes its token families,
 so every access and refresh token it holds stops working at once.
+
+The stdio (local) user is made an attorney on first use (`CYRANO_LOCAL_USER_ROLE`), not an admin: whatever the
+desktop host's model reads (a prompt-injected document) can steer its tool calls, and an admin's calls include
+creating accounts that then log in over HTTP. Account administration stays with the operator's CLI.
 """
 
 import re
@@ -12,6 +16,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from cyrano_mcp.errors import ConflictError, InvalidInputError, NotFoundError
+from cyrano_mcp.observability.logging import get_logger
 from cyrano_mcp.security.audit import Actor, AuditLog
 from cyrano_mcp.security.freshness import RecentChecks, accounts_changed
 from cyrano_mcp.security.passwords import Passwords, check_policy
@@ -22,9 +27,23 @@ from cyrano_mcp.settings import Settings
 from cyrano_mcp.store.database import Database
 from cyrano_mcp.store.types import utc_now
 
+log = get_logger(__name__)
+
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,63}$")
 DEFAULT_LOCAL_USER = "local"
 SYSTEM = Actor(name="system")
+_USERS = User.__table__  # type: ignore[attr-defined]
+
+
+def untouched_default_admin(user: User) -> bool:
+    """The `local` account as created an admin by default (as releases before the attorney default did), and
+    changed by nobody since: an operator's `users set-role local admin` moves `updated_at` and is kept."""
+    return (
+        user.username == DEFAULT_LOCAL_USER
+        and user.role == Role.ADMIN
+        and user.password_hash is None
+        and user.updated_at == user.created_at
+    )
 
 
 def normalize_username(username: str) -> str:
@@ -121,18 +140,26 @@ class AccountService:
         await self._audit.append("password_reset", actor=by, outcome="ok", target=user.username)
         return user
 
+    async def unlock(self, username: str, *, by: Actor) -> User:
+        """Lift the account's login lockout from every address (its lockout counters are keyed by `updated_at`)."""
+        async with self._database.transaction() as session:
+            user = await self._load(session, username)
+            user.updated_at = utc_now()
+            session.add(user)
+        await self._audit.append("user_unlocked", actor=by, outcome="ok", target=user.username)
+        return user
+
     async def store_rehash(self, user_id: str, old_hash: str, new_hash: str) -> None:
         """Replace a hash made with weaker parameters (only if nobody changed the password meanwhile)."""
-        table = User.__table__  # type: ignore[attr-defined]
         async with self._database.transaction() as session:
             await session.exec(
-                sa.update(table)
-                .where(table.c.id == user_id, table.c.password_hash == old_hash)
+                sa.update(_USERS)
+                .where(_USERS.c.id == user_id, _USERS.c.password_hash == old_hash)
                 .values(password_hash=new_hash)
             )
 
     async def local_principal(self) -> Principal:
-        """The account stdio and in-process callers act as; the default `local` admin is made on first use."""
+        """The account stdio and in-process callers act as; the default `local` attorney is made on first use."""
         name = normalize_username(self._settings.local_user)
         known = self._local.get(name)
         if known is not None:
@@ -142,6 +169,7 @@ class AccountService:
         return principal
 
     async def _read_local_principal(self, name: str) -> Principal:
+        role = Role(self._settings.local_user_role)
         user = await self.find(name)
         if user is None:
             if name != DEFAULT_LOCAL_USER:
@@ -150,13 +178,52 @@ class AccountService:
                     f"create it with `cyrano-mcp users add {name} --role <role>`"
                 )
             try:
-                user = await self.add(name, Role.ADMIN, None, by=SYSTEM)
+                user = await self.add(name, role, None, by=SYSTEM)
             except ConflictError:  # created by a concurrent first call
                 user = await self.find(name)
                 assert user is not None
+        elif untouched_default_admin(user) and role != Role.ADMIN:
+            user = await self._demote_default_local(user, role)
         if user.disabled:
             raise UnauthenticatedError(f"the local user {name!r} is disabled")
         return Principal(user_id=user.id, username=user.username, role=Role(user.role), via="local")
+
+    async def _demote_default_local(self, user: User, role: Role) -> User:
+        """Give the default `local` admin `role`, unless someone has changed the account since it was created.
+
+        The conditional UPDATE makes one process do it (and audit it) when several start at once. The last-admin
+        rule does not apply: the operator's CLI manages accounts whether or not an admin exists.
+        """
+        async with self._database.transaction() as session:
+            demoted = await (await session.connection()).execute(
+                sa.update(_USERS)
+                .where(
+                    _USERS.c.id == user.id,
+                    _USERS.c.role == Role.ADMIN.value,
+                    _USERS.c.password_hash.is_(None),
+                    _USERS.c.updated_at == user.created_at,
+                )
+                .values(role=role.value, updated_at=utc_now())
+            )
+        if demoted.rowcount == 1:
+            accounts_changed()
+            await self._audit.append(
+                "user_role_changed",
+                actor=SYSTEM,
+                outcome="ok",
+                target=user.username,
+                detail={"from": Role.ADMIN.value, "to": role.value, "reason": "CYRANO_LOCAL_USER_ROLE"},
+            )
+            log.warning(
+                "local_user_demoted",
+                user=user.username,
+                role=role.value,
+                hint=f"stdio callers are no longer admins; `cyrano-mcp users set-role {user.username} admin` "
+                "gives it back (account administration is safer from the CLI)",
+            )
+        found = await self.find(user.username)
+        assert found is not None
+        return found
 
     # --- helpers ------------------------------------------------------------------------------------------
     async def _load(self, session: AsyncSession, username: str) -> User:

@@ -199,7 +199,8 @@ def create_auth_engine(context: EngineContext, auth: AuthService, accounts: Acco
                 name="refresh",
                 title="Refresh tokens",
                 description="Exchange a refresh token for a new access and refresh token. Each refresh token "
-                "works once; presenting a used one ends its whole login.",
+                "works once; presenting a used one again ends its whole login, except a retry within seconds "
+                "(while the new refresh token is unused), which gets the same new pair.",
                 input_model=RefreshInput,
                 output_model=TokensOutput,
                 handler=refresh,

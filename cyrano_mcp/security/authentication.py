@@ -2,7 +2,8 @@
 
 A wrong username and a wrong password get the same answer after the same work (one Argon2 verification).
 Attempts are limited per client address (`CYRANO_RATE_LIMIT_LOGIN`) and failures lock the username
-with growing delays, whether or not such an account exists.
+with growing delays, from the failing address first and past a higher cap from every address, whether or
+not such an account exists (see `ratelimit`).
 """
 
 import hashlib
@@ -14,6 +15,7 @@ from cyrano_mcp.security.audit import Actor, AuditLog
 from cyrano_mcp.security.passwords import Passwords
 from cyrano_mcp.security.principals import Principal
 from cyrano_mcp.security.ratelimit import RateLimiter
+from cyrano_mcp.security.tables import User
 from cyrano_mcp.security.tokens import REFRESH_TYP, InvalidTokenError, TokenPair, TokenService
 
 log = get_logger(__name__)
@@ -31,9 +33,14 @@ class InvalidGrantError(DomainError):
     code = "invalid_grant"
 
 
-def _username_key(username: str) -> str:
-    # Lockout counters are keyed by a hash: the store of counters never holds what people typed.
-    return hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
+def lockout_key(username: str, account: User | None) -> str:
+    """What login failures are counted under: a hash, so the store of counters never holds what people typed.
+
+    An account's `updated_at` is part of it: `cyrano-mcp users unlock` (or any other administrative change to
+    the account) starts its counters afresh, in every process and whichever store holds them.
+    """
+    name = username.strip().lower() if account is None else f"{account.username}\0{account.updated_at.isoformat()}"
+    return hashlib.sha256(name.encode()).hexdigest()[:32]
 
 
 class AuthService:
@@ -64,17 +71,17 @@ class AuthService:
 
     async def login(self, username: str, password: str, *, source: str) -> TokenPair:
         await self._throttle(source, "login")
-        key = _username_key(username)
-        locked_for = await self._limiter.login_locked_for(key)
+        user = await self._accounts.find(username)
+        key = lockout_key(username, user)
+        locked_for = await self._limiter.login_locked_for(key, source)
         if locked_for:
             await self._audit.append("login", actor=Actor(name="anonymous"), outcome="locked", source=source)
             raise RateLimitedError(
                 f"too many failed logins for this username; retry after {locked_for} s", retry_after=locked_for
             )
-        user = await self._accounts.find(username)
         stored = None if user is None or user.disabled else user.password_hash
         if not await self._passwords.verify(stored, password) or user is None:
-            lock = await self._limiter.login_failed(key)
+            lock = await self._limiter.login_failed(key, source)
             # An unknown name is not recorded: people type passwords into the username field.
             await self._audit.append(
                 "login",
@@ -82,10 +89,12 @@ class AuthService:
                 outcome="failed",
                 target=user.username if user is not None else None,
                 source=source,
-                detail={"locked_seconds": lock} if lock else None,
+                detail=None if lock is None else {"locked_seconds": lock.seconds, "everywhere": lock.everywhere},
             )
+            if lock is not None and lock.everywhere:
+                log.warning("login_locked_everywhere", user_id=user.id if user else None, seconds=lock.seconds)
             raise InvalidCredentialsError(FAILED_LOGIN)
-        await self._limiter.login_succeeded(key)
+        await self._limiter.login_succeeded(key, source)
         assert stored is not None
         if self._passwords.needs_rehash(stored):
             await self._accounts.store_rehash(user.id, stored, await self._passwords.hash(password))
@@ -119,7 +128,11 @@ class AuthService:
                 ) from None
             raise InvalidGrantError("the refresh token is not valid (expired, revoked or malformed)") from None
         await self._audit.append(
-            "refresh", actor=Actor(name="anonymous", user_id=pair.user_id), outcome="ok", source=source
+            "refresh",
+            actor=Actor(name="anonymous", user_id=pair.user_id),
+            outcome="ok",
+            source=source,
+            detail={"replayed_within_grace": True} if pair.replayed else None,
         )
         return pair
 

@@ -9,8 +9,11 @@ violation within an hour of the first doubles the block that follows it (up to a
 that keeps pushing waits longer each time instead of getting back in at every window edge.
 
 Login failures are counted per username, for names that exist and names that do not alike (so the
-lockout reveals nothing about which accounts exist): after five failures each further one locks the name
-for twice as long as the last.
+lockout reveals nothing about which accounts exist). First per (username, client address) pair: after five
+failures from one address each further one locks the name, from that address only, for twice as long as the
+last. A stranger guessing from other addresses therefore does not keep the owner out. Then per username from
+every address together: `CYRANO_LOGIN_LOCKOUT_ACCOUNT_FAILURES` within an hour of the first lock the name
+everywhere for the rest of that hour, which bounds guessing spread over many addresses.
 
 With Redis (`CYRANO_REDIS_URL`) every process sees the same counters. If Redis stops answering, limits fall
 back to this process's memory rather than failing open or refusing everyone.
@@ -35,8 +38,9 @@ log = get_logger(__name__)
 Policy = Literal["user", "anonymous", "login"]
 T = TypeVar("T")
 STRIKE_MEMORY_SECONDS = 3600
-LOGIN_FAILURES_ALLOWED = 5
+LOGIN_FAILURES_ALLOWED = 5  # from one address, before that address is locked out of the username
 LOGIN_LOCK_BASE_SECONDS = 30
+ACCOUNT_FAILURE_WINDOW_SECONDS = 3600
 
 # Set by the HTTP app when it has already charged this request to a limit, so the call path does not
 # charge the same tool call a second time (the value travels with the request into the MCP session task).
@@ -65,6 +69,12 @@ class Decision:
         return headers
 
 
+@dataclass(frozen=True, slots=True)
+class LoginLock:
+    seconds: int
+    everywhere: bool  # the username from every address; else from the failing address only
+
+
 def _counters(settings: Settings) -> tuple[Counters, ConnectionPool | None]:
     if settings.redis_url is None:
         return LocalCounters(), None
@@ -88,6 +98,7 @@ class RateLimiter:
             "login": parse(settings.rate_limit_login),
         }
         self._max_penalty = settings.rate_limit_max_penalty_seconds
+        self._account_failures = settings.login_lockout_account_failures
         self._primary, self._pool = _counters(settings)
         self._fallback = LocalCounters()
         self._degraded_until = 0.0
@@ -127,19 +138,35 @@ class RateLimiter:
         await self._use(lambda counters: counters.incr(f"block/{policy}/{identity}", block))
         return Decision(False, policy, item.amount, window, 0, counted.reset_after, block, new_violation=True)
 
-    # --- login failures per username ------------------------------------------------------------------
-    async def login_locked_for(self, username_key: str) -> int:
-        return await self._use(lambda counters: counters.seconds_left(f"lock/{username_key}"))
+    # --- login failures per username -----------------------------------------------------------------
+    async def login_locked_for(self, username_key: str, address: str) -> int:
+        """Seconds before `username_key` may try again from `address` (0 when it may now)."""
+        from_here = await self._use(lambda counters: counters.seconds_left(f"lock/{username_key}/{address}"))
+        everywhere = await self._use(lambda counters: counters.seconds_left(f"lock/{username_key}"))
+        return max(from_here, everywhere)
 
-    async def login_failed(self, username_key: str) -> int:
-        """Count a failure; returns the lock (seconds) it imposes, 0 while still under the threshold."""
-        failures = await self._use(lambda counters: counters.incr(f"failures/{username_key}", STRIKE_MEMORY_SECONDS))
-        if failures < LOGIN_FAILURES_ALLOWED:
-            return 0
-        lock: int = min(LOGIN_LOCK_BASE_SECONDS * 2 ** (failures - LOGIN_FAILURES_ALLOWED), self._max_penalty)
-        await self._use(lambda counters: counters.clear(f"lock/{username_key}"))
-        await self._use(lambda counters: counters.incr(f"lock/{username_key}", lock))
+    async def login_failed(self, username_key: str, address: str) -> LoginLock | None:
+        """Count a failure; returns the lock it imposes, None while still under both thresholds."""
+        lock = None
+        failures = await self._use(
+            lambda counters: counters.incr(f"failures/{username_key}/{address}", STRIKE_MEMORY_SECONDS)
+        )
+        if failures >= LOGIN_FAILURES_ALLOWED:
+            seconds = min(LOGIN_LOCK_BASE_SECONDS * 2 ** (failures - LOGIN_FAILURES_ALLOWED), self._max_penalty)
+            await self._lock(f"lock/{username_key}/{address}", seconds)
+            lock = LoginLock(seconds, everywhere=False)
+        everywhere = f"failures/{username_key}"
+        total = await self._use(lambda counters: counters.incr(everywhere, ACCOUNT_FAILURE_WINDOW_SECONDS))
+        if total >= self._account_failures:
+            seconds = await self._use(lambda counters: counters.seconds_left(everywhere))  # the rest of the hour
+            await self._lock(f"lock/{username_key}", seconds)
+            lock = LoginLock(max(seconds, lock.seconds if lock else 0), everywhere=True)
         return lock
 
-    async def login_succeeded(self, username_key: str) -> None:
-        await self._use(lambda counters: counters.clear(f"failures/{username_key}"))
+    async def login_succeeded(self, username_key: str, address: str) -> None:
+        """Forget this address's failures; the count from every address stays (a cap on guesses per hour)."""
+        await self._use(lambda counters: counters.clear(f"failures/{username_key}/{address}"))
+
+    async def _lock(self, key: str, seconds: int) -> None:
+        await self._use(lambda counters: counters.clear(key))
+        await self._use(lambda counters: counters.incr(key, seconds))

@@ -8,6 +8,11 @@
 - The store keeps only the SHA-256 of each refresh token. Exchanging one marks it used in a single
   conditional UPDATE, so of many concurrent exchanges exactly one wins; presenting a used one again is
   reuse, and revokes the whole family (the thief and the victim both have to log in again).
+- Except within `CYRANO_REFRESH_GRACE_SECONDS` of the exchange, while the pair it gave is unused (RFC 9700
+  allows such a window): then the losers of a race, or a client retrying a refresh whose answer it lost,
+  get that same pair. Nothing secret is stored for this: the pair is derived from the token it replaces
+  (its `jti`s) and the time it was issued (whole seconds, kept in the row), so it is encoded again,
+  byte for byte, and the winner's tokens stay the only live ones.
 """
 
 import hashlib
@@ -15,7 +20,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import jwt
@@ -66,10 +71,21 @@ class TokenPair:
     refresh_expires_in: int
     user_id: str
     family_id: str
+    replayed: bool = False  # given again within the grace window, not newly issued
 
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+_SUCCESSORS = uuid.UUID("5d0c3f2e-8a4b-4c1e-9f7a-2b6d1e0c9a81")
+
+
+def _successor_jtis(previous_jti: str) -> tuple[str, str]:
+    """The `jti`s of the access and refresh token that replace a refresh token: fixed, so they can be re-encoded."""
+    return str(uuid.uuid5(_SUCCESSORS, f"{previous_jti}/access")), str(
+        uuid.uuid5(_SUCCESSORS, f"{previous_jti}/refresh")
+    )
 
 
 _FAMILIES_PER_READ = 500
@@ -102,24 +118,24 @@ class TokenService:
         self.refresh_audience = f"{settings.public_url}/auth/refresh"
         self._access_ttl = timedelta(minutes=settings.access_token_minutes)
         self._refresh_ttl = timedelta(days=settings.refresh_token_days)
+        self._grace = timedelta(seconds=settings.refresh_grace_seconds)
         self._live: RefreshedChecks[LoginKey, User] = RefreshedChecks(self._live_accounts)
         self._verified: RecentChecks[str, dict[str, Any]] = RecentChecks(ttl=60.0)
 
     # --- JWT --------------------------------------------------------------------------------------------
-    def _encode(self, typ: str, audience: str, user: User, family_id: str, ttl: timedelta) -> tuple[str, str]:
-        now = datetime.now(UTC)
-        jti = str(uuid.uuid4())
+    def _encode(self, typ: str, user: User, family_id: str, jti: str, issued: datetime) -> str:
+        access = typ == ACCESS_TYP
         claims = {
             "iss": self.issuer,
-            "aud": audience,
+            "aud": self.audience if access else self.refresh_audience,
             "sub": user.id,
-            "iat": now,
-            "exp": now + ttl,
+            "iat": issued,
+            "exp": issued + (self._access_ttl if access else self._refresh_ttl),
             "jti": jti,
             "fid": family_id,
             "ver": user.token_version,
         }
-        return jwt.encode(claims, self._secret(), algorithm=ALGORITHM, headers={"typ": typ}), jti
+        return jwt.encode(claims, self._secret(), algorithm=ALGORITHM, headers={"typ": typ})
 
     def decode(self, token: str, typ: str, *, verify_exp: bool = True) -> dict[str, Any]:
         try:
@@ -164,26 +180,36 @@ class TokenService:
             await conn.execute(_FAMILIES.insert().values(id=family_id, user_id=user.id, created_at=utc_now()))
             return await self._issue(conn, user, family_id)
 
-    async def _issue(self, conn: AsyncConnection, user: User, family_id: str) -> TokenPair:
-        access, _ = self._encode(ACCESS_TYP, self.audience, user, family_id, self._access_ttl)
-        refresh, jti = self._encode(REFRESH_TYP, self.refresh_audience, user, family_id, self._refresh_ttl)
-        now = utc_now()
+    async def _issue(
+        self, conn: AsyncConnection, user: User, family_id: str, *, replacing: str | None = None
+    ) -> TokenPair:
+        """A new pair, stored by its refresh token's hash; `replacing` is the `jti` of the refresh token it replaces."""
+        jtis = (str(uuid.uuid4()), str(uuid.uuid4())) if replacing is None else _successor_jtis(replacing)
+        issued = utc_now().replace(microsecond=0)  # what the tokens' `iat` says, so they can be encoded again
+        pair = self._pair(user, family_id, jtis, issued)
         await conn.execute(
             _REFRESH.insert().values(
-                jti=jti,
+                jti=jtis[1],
                 family_id=family_id,
-                token_hash=_digest(refresh),
-                issued_at=now,
-                expires_at=now + self._refresh_ttl,
+                token_hash=_digest(pair.refresh_token),
+                issued_at=issued,
+                expires_at=issued + self._refresh_ttl,
             )
         )
+        return pair
+
+    def _pair(
+        self, user: User, family_id: str, jtis: tuple[str, str], issued: datetime, *, replayed: bool = False
+    ) -> TokenPair:
+        age = utc_now() - issued
         return TokenPair(
-            access_token=access,
-            refresh_token=refresh,
-            expires_in=int(self._access_ttl.total_seconds()),
-            refresh_expires_in=int(self._refresh_ttl.total_seconds()),
+            access_token=self._encode(ACCESS_TYP, user, family_id, jtis[0], issued),
+            refresh_token=self._encode(REFRESH_TYP, user, family_id, jtis[1], issued),
+            expires_in=int((self._access_ttl - age).total_seconds()),
+            refresh_expires_in=int((self._refresh_ttl - age).total_seconds()),
             user_id=user.id,
             family_id=family_id,
+            replayed=replayed,
         )
 
     # --- checking ---------------------------------------------------------------------------------------
@@ -273,18 +299,36 @@ class TokenService:
             )
             if claimed.rowcount == 1:
                 user = await self._live_account(conn, claims)
-                return await self._issue(conn, user, claims["fid"])
+                return await self._issue(conn, user, claims["fid"], replacing=claims["jti"])
             known = (
                 await conn.execute(
-                    sa.select(_REFRESH.c.family_id).where(
+                    sa.select(_REFRESH.c.family_id, _REFRESH.c.used_at).where(
                         _REFRESH.c.jti == claims["jti"], _REFRESH.c.token_hash == _digest(refresh_token)
                     )
                 )
             ).first()
+            if known is not None and known.used_at > utc_now() - self._grace:
+                replayed = await self._replay(conn, claims)
+                if replayed is not None:
+                    return replayed
         if known is None:
             raise InvalidTokenError("unknown refresh token")
         await self.revoke_family(known.family_id, "refresh_reuse")
         raise InvalidTokenError("reuse", family_id=known.family_id, user_id=claims["sub"])
+
+    async def _replay(self, conn: AsyncConnection, claims: dict[str, Any]) -> TokenPair | None:
+        """The pair that replaced the refresh token of `claims`, if nobody has used that pair's refresh token yet.
+
+        Only the token rotated last qualifies: once its successor has been exchanged, replaying it is reuse.
+        """
+        jtis = _successor_jtis(claims["jti"])
+        successor = (
+            await conn.execute(sa.select(_REFRESH.c.issued_at, _REFRESH.c.used_at).where(_REFRESH.c.jti == jtis[1]))
+        ).first()
+        if successor is None or successor.used_at is not None:
+            return None
+        user = await self._live_account(conn, claims)  # a login revoked meanwhile stays revoked
+        return self._pair(user, claims["fid"], jtis, successor.issued_at, replayed=True)
 
     async def revoke_family(self, family_id: str, reason: str) -> bool:
         async with self._database.transaction() as session:

@@ -2,11 +2,19 @@
 
 from datetime import UTC, datetime
 
+from cyrano_mcp.calls import current_call
 from cyrano_mcp.engine import Engine, EngineContext, Operation
 from cyrano_mcp.llm import LLMCheckReport, LLMUsageQuery, LLMUsageReport, run_check
 from cyrano_mcp.models import NoArguments
+from cyrano_mcp.security.rbac import allows
 from cyrano_mcp.system.models import SystemHealth, SystemInfo
 from cyrano_mcp.system.service import SystemService
+
+
+def _caller_may(permission: str) -> bool:
+    """Whether the caller's role grants `permission` (never outside a tool call)."""
+    call = current_call()
+    return call is not None and call.principal is not None and allows(call.principal.role, permission)
 
 
 def create_engine(context: EngineContext) -> Engine:
@@ -19,7 +27,8 @@ def create_engine(context: EngineContext) -> Engine:
     )
 
     async def info(_: NoArguments) -> SystemInfo:
-        return await service.info()
+        # Where the store and keys live is an operator's business, not every reader's.
+        return await service.info(reveal_paths=_caller_may("system:admin"))
 
     async def health(_: NoArguments) -> SystemHealth:
         return await service.health()
@@ -37,7 +46,8 @@ def create_engine(context: EngineContext) -> Engine:
             Operation(
                 name="info",
                 title="Server information",
-                description="Version, protocol versions, store kind, and the engines and tools this server has loaded.",
+                description="Version, protocol versions, store kind, and the engines and tools this server has loaded "
+                "(the data dir only for admins).",
                 input_model=NoArguments,
                 output_model=SystemInfo,
                 handler=info,
@@ -80,7 +90,7 @@ def create_engine(context: EngineContext) -> Engine:
                 input_model=NoArguments,
                 output_model=LLMCheckReport,
                 handler=llm_check,
-                permission="system:read",
+                permission="system:check",  # a paid call when a provider is configured: not for every reader
                 open_world=True,
             ),
         ],

@@ -23,7 +23,7 @@ class SystemInfo(ToolOutput):
     mcp_sdk_version: str
     protocol_versions: list[str] = Field(description="MCP protocol versions this server speaks.")
     store: Literal["sqlite", "postgresql"]
-    data_dir: str
+    data_dir: str | None = Field(description="Where the store and keys live; only for roles with system:admin.")
     engines: list[EngineSummary]
     tool_count: int
     started_at: datetime

@@ -33,7 +33,7 @@ class SystemService:
     def _components(self) -> list[Component]:
         return [Component(e.name, e.migrations) for e in self._registry.engines if e.migrations]
 
-    async def info(self) -> SystemInfo:
+    async def info(self, *, reveal_paths: bool) -> SystemInfo:
         engines = [
             EngineSummary(
                 name=engine.name,
@@ -52,7 +52,7 @@ class SystemService:
             mcp_sdk_version=self._sdk_version,
             protocol_versions=sorted(SUPPORTED_PROTOCOL_VERSIONS, reverse=True),
             store=self._database.kind,
-            data_dir=str(self._settings.data_dir),
+            data_dir=str(self._settings.data_dir) if reveal_paths else None,
             engines=engines,
             tool_count=len(self._registry.tool_names),
             started_at=self._started_at,

@@ -157,7 +157,7 @@ def test_tools_carry_schemas_and_annotations(settings: Settings) -> None:
 async def test_a_crash_becomes_a_generic_error_with_a_correlation_id(
     mode: str, data_dir: object, caplog: pytest.LogCaptureFixture
 ) -> None:
-    settings = load_settings(data_dir=data_dir, plugins="tests.fixtures.engines:faulty")
+    settings = load_settings(data_dir=data_dir, plugins="tests.fixtures.engines:faulty", local_user_role="admin")
     with caplog.at_level(logging.INFO):
         async with Client(build_runtime(settings).server, mode=mode) as client:
             result = await client.call_tool("faulty_crash", {})
@@ -172,7 +172,7 @@ async def test_a_crash_becomes_a_generic_error_with_a_correlation_id(
 
 @pytest.mark.parametrize("mode", MODES)
 async def test_domain_errors_reach_the_client_with_their_code(mode: str, data_dir: object) -> None:
-    settings = load_settings(data_dir=data_dir, plugins="tests.fixtures.engines:faulty")
+    settings = load_settings(data_dir=data_dir, plugins="tests.fixtures.engines:faulty", local_user_role="admin")
     async with Client(build_runtime(settings).server, mode=mode) as client:
         result = await client.call_tool("faulty_missing", {})
     assert error(result, "not_found") == "not_found: no such thing"

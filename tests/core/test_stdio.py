@@ -66,7 +66,10 @@ def test_stdout_carries_only_json_rpc_even_when_a_tool_prints(data_dir: Path, tm
             "params": {"name": "noisy_shout", "arguments": {"text": "again"}},
         },
     ]
-    env = {**os.environ, **server_env(data_dir, CYRANO_PLUGINS="tests.fixtures.engines:noisy")}
+    env = {
+        **os.environ,
+        **server_env(data_dir, CYRANO_PLUGINS="tests.fixtures.engines:noisy", CYRANO_LOCAL_USER_ROLE="admin"),
+    }
     stderr_file = (tmp_path / "stderr.log").open("wb")
     process = subprocess.Popen(
         [CYRANO, "serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr_file, env=env

@@ -50,7 +50,8 @@ class ClientModel:
 
 @pytest.fixture
 def sampling_settings(data_dir: Path) -> Settings:
-    return load_settings(data_dir=data_dir, log_format="json", llm_provider="sampling")
+    # The probe engine's test:read is not in the permission table: only an admin may use its tools.
+    return load_settings(data_dir=data_dir, log_format="json", llm_provider="sampling", local_user_role="admin")
 
 
 def server(settings: Settings) -> Any:

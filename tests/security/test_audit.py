@@ -23,30 +23,35 @@ from tests.utils.mcp import error, ok
 pytestmark = pytest.mark.anyio
 
 
-async def test_tool_calls_are_recorded_with_who_what_where_and_outcome_but_no_arguments(runtime: Runtime) -> None:
-    await add_user(runtime, "clerk", Role.VIEWER)
-    async with Client(runtime.server) as client:
-        created = ok(
-            await client.call_tool(
-                "matters_create",
-                {"client_name": "Zed", "title": "T", "practice_area": "tax", "notes": "CANARY-NOTE-7781"},
+async def test_tool_calls_are_recorded_with_who_what_where_and_outcome_but_no_arguments(settings: Settings) -> None:
+    runtime = build_runtime(settings.model_copy(update={"local_user_role": "admin"}))  # audit_query is admin-only
+    async with runtime.running():
+        await add_user(runtime, "clerk", Role.VIEWER)
+        async with Client(runtime.server) as client:
+            created = ok(
+                await client.call_tool(
+                    "matters_create",
+                    {"client_name": "Zed", "title": "T", "practice_area": "tax", "notes": "CANARY-NOTE-7781"},
+                )
             )
-        )
-        ok(await client.call_tool("auth_login", {"username": "clerk", "password": PASSWORD}))
-        error(
-            await client.call_tool("auth_login", {"username": "clerk", "password": "CANARY-PW-wrong-4412"}),
-            "invalid_credentials",
-        )
-        page = ok(await client.call_tool("audit_query", {"action": "tool_call", "limit": 10}))
-    calls = {record["target"]: record for record in page["records"]}
-    assert calls["matters_create"]["actor"] == "local" and calls["matters_create"]["outcome"] == "ok"
-    assert calls["matters_create"]["source"] == "memory" and calls["matters_create"]["role"] == "admin"
-    assert len(calls["matters_create"]["correlation_id"]) == 24
-    assert [r["outcome"] for r in page["records"] if r["target"] == "auth_login"] == ["invalid_credentials", "ok"]
-    logins = await runtime.security.audit.query(action="login")
-    assert [(r.outcome, r.actor, r.target) for r in logins] == [("failed", "anonymous", "clerk"), ("ok", "clerk", None)]
-    async with runtime.database.engine.connect() as conn:
-        everything = str((await conn.execute(sa.text("SELECT * FROM security_audit"))).all())
+            ok(await client.call_tool("auth_login", {"username": "clerk", "password": PASSWORD}))
+            error(
+                await client.call_tool("auth_login", {"username": "clerk", "password": "CANARY-PW-wrong-4412"}),
+                "invalid_credentials",
+            )
+            page = ok(await client.call_tool("audit_query", {"action": "tool_call", "limit": 10}))
+        calls = {record["target"]: record for record in page["records"]}
+        assert calls["matters_create"]["actor"] == "local" and calls["matters_create"]["outcome"] == "ok"
+        assert calls["matters_create"]["source"] == "memory" and calls["matters_create"]["role"] == "admin"
+        assert len(calls["matters_create"]["correlation_id"]) == 24
+        assert [r["outcome"] for r in page["records"] if r["target"] == "auth_login"] == ["invalid_credentials", "ok"]
+        logins = await runtime.security.audit.query(action="login")
+        assert [(r.outcome, r.actor, r.target) for r in logins] == [
+            ("failed", "anonymous", "clerk"),
+            ("ok", "clerk", None),
+        ]
+        async with runtime.database.engine.connect() as conn:
+            everything = str((await conn.execute(sa.text("SELECT * FROM security_audit"))).all())
     for secret in ("CANARY-NOTE-7781", "CANARY-PW-wrong-4412", PASSWORD, created["id"]):
         assert secret not in everything
 
@@ -150,13 +155,13 @@ async def test_audit_verify_exits_1_on_tampering(settings: Settings) -> None:
 
 
 async def test_only_admins_may_query_the_audit_log(settings: Settings) -> None:
+    async with Client(build_runtime(settings).server) as client:  # the default local user, an attorney
+        error(await client.call_tool("audit_query", {}), "permission_denied")
     runtime = build_runtime(settings)
     async with runtime.running():
-        await runtime.security.accounts.add("attorney-local", Role.ATTORNEY, None, by=Actor("tests"))
-    attorney = build_runtime(settings.model_copy(update={"local_user": "attorney-local"}))
-    async with Client(attorney.server) as client:
-        error(await client.call_tool("audit_query", {}), "permission_denied")
-    async with Client(build_runtime(settings).server) as client:
+        await runtime.security.accounts.add("admin-local", Role.ADMIN, None, by=Actor("tests"))
+    admin = build_runtime(settings.model_copy(update={"local_user": "admin-local"}))
+    async with Client(admin.server) as client:
         page = ok(await client.call_tool("audit_query", {"limit": 2}))
         older = ok(await client.call_tool("audit_query", {"limit": 2, "before_seq": page["next_before_seq"]}))
     assert len(page["records"]) == 2 and older["records"][0]["seq"] < page["records"][-1]["seq"]

@@ -1,6 +1,6 @@
 """Rate limits: the 101st call of a user and the 21st of an address within a minute are refused, across
 processes when they share Redis; repeated violations block for longer each time; logins have their own,
-stricter limit and a per-username lockout."""
+stricter limit and a per-username lockout (tests/attacks/test_lockout.py has the rest of it)."""
 
 import time
 from pathlib import Path
@@ -10,7 +10,8 @@ import httpx2
 import pytest
 from mcp import Client
 
-from cyrano_mcp.security.ratelimit import RateLimiter
+from cyrano_mcp.security.authentication import lockout_key
+from cyrano_mcp.security.ratelimit import LoginLock, RateLimiter
 from cyrano_mcp.server import build_runtime
 from cyrano_mcp.settings import Settings, load_settings
 from tests.conftest import TEST_SETTINGS
@@ -113,7 +114,7 @@ async def test_the_login_endpoint_has_its_own_stricter_limit(data_dir: Path) -> 
     assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1
 
 
-async def test_failed_logins_lock_a_username_with_growing_delays_whether_or_not_it_exists(
+async def test_failed_logins_from_one_address_lock_a_username_with_growing_delays_whether_or_not_it_exists(
     http_server: HttpServer,
 ) -> None:
     async with httpx2.AsyncClient(base_url=http_server.url) as http:
@@ -125,9 +126,9 @@ async def test_failed_logins_lock_a_username_with_growing_delays_whether_or_not_
             assert 25 <= int(locked.headers["retry-after"]) <= 30
             assert "too many failed logins for this username" in locked.json()["error_description"]
     limiter = http_server.runtime.security.limiter
-    from cyrano_mcp.security.authentication import _username_key
-
-    assert await limiter.login_failed(_username_key("paralegal")) == 60  # the 6th failure doubles the lock
+    key = lockout_key("paralegal", await http_server.runtime.security.accounts.find("paralegal"))
+    # The 6th failure from that address doubles its lock.
+    assert await limiter.login_failed(key, "127.0.0.1") == LoginLock(60, everywhere=False)
 
 
 @pytest.mark.redis

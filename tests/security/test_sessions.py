@@ -29,11 +29,11 @@ async def stateful(data_dir: Path) -> AsyncIterator[HttpServer]:
 
 
 @pytest.mark.parametrize("mode", MODES)
-async def test_in_memory_sessions_act_as_the_local_admin(settings: Settings, mode: str) -> None:
+async def test_in_memory_sessions_act_as_the_local_attorney(settings: Settings, mode: str) -> None:
     async with Client(build_runtime(settings).server, mode=mode) as client:
         me = ok(await client.call_tool("auth_whoami", {}))
-    assert (me["username"], me["role"], me["authenticated_by"]) == ("local", "admin", "local")
-    assert me["token_expires_at"] is None and "audit_query" in me["tools"]
+    assert (me["username"], me["role"], me["authenticated_by"]) == ("local", "attorney", "local")
+    assert me["token_expires_at"] is None and "matters_create" in me["tools"] and "audit_query" not in me["tools"]
 
 
 @pytest.mark.parametrize("mode", MODES)

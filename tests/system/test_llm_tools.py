@@ -29,7 +29,7 @@ def with_vendor(settings: Settings, vendor: Vendor, url: str) -> Settings:
 
 def server(settings: Settings) -> Any:
     return build_server(
-        settings,
+        settings.model_copy(update={"local_user_role": "admin"}),  # the probe engine's test:read is admin-only
         sources=[EngineSource("test", probe_engine.create_engine), EngineSource("test", system.create_engine)],
     )
 

@@ -24,7 +24,10 @@ FAST_RETRIES = {"job_retry_base_seconds": 0.01, "job_retry_max_seconds": 0.05, "
 
 
 def chores_settings(base: Settings, **extra: Any) -> Settings:
-    return load_settings(**{**base.model_dump(), "plugins": ["tests.fixtures.engines:chores"], **extra})
+    # The fixture engines' `test:*` permissions are not in the table: only an admin may use their tools.
+    return load_settings(
+        **{**base.model_dump(), "plugins": ["tests.fixtures.engines:chores"], "local_user_role": "admin", **extra}
+    )
 
 
 @pytest.fixture(autouse=True)

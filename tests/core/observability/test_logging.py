@@ -27,7 +27,7 @@ pytestmark = pytest.mark.anyio
 async def test_every_line_of_a_multi_step_call_shares_its_correlation_id(
     mode: str, data_dir: object, log_lines: LogLines
 ) -> None:
-    settings = load_settings(data_dir=data_dir, plugins="tests.fixtures.engines:chatty")
+    settings = load_settings(data_dir=data_dir, plugins="tests.fixtures.engines:chatty", local_user_role="admin")
     async with Client(build_runtime(settings).server, mode=mode) as client:
         first = await client.call_tool("chatty_steps", {"text": "one two"})
         second = await client.call_tool("chatty_steps", {"text": "three four"})
@@ -105,7 +105,7 @@ async def test_an_unusable_x_request_id_is_replaced(data_dir: object) -> None:
 
 
 async def test_levels_mean_what_the_operator_must_do(data_dir: object, log_lines: LogLines) -> None:
-    settings = load_settings(data_dir=data_dir, plugins="tests.fixtures.engines:faulty")
+    settings = load_settings(data_dir=data_dir, plugins="tests.fixtures.engines:faulty", local_user_role="admin")
     async with Client(build_runtime(settings).server) as client:
         for tool in ("faulty_missing", "faulty_down", "faulty_crash", "system_info"):
             await client.call_tool(tool, {})

@@ -77,7 +77,7 @@ async def test_refusals_by_inner_interceptors_are_counted(settings: Settings) ->
 
 
 async def test_crashes_count_as_internal_errors_and_error_log_lines(data_dir: Path, log_stream: object) -> None:
-    settings = load_settings(data_dir=data_dir, plugins="tests.fixtures.engines:faulty")
+    settings = load_settings(data_dir=data_dir, plugins="tests.fixtures.engines:faulty", local_user_role="admin")
     before = scrape()
     async with Client(build_runtime(settings).server) as client:
         error(await client.call_tool("faulty_crash", {}), "internal_error")

@@ -156,7 +156,7 @@ def test_the_current_calls_free_text_arguments_are_cut_out_of_everything(
 async def test_a_careless_tool_leaks_nothing_through_a_real_session(
     mode: str, data_dir: object, log_stream: object, log_lines: LogLines
 ) -> None:
-    settings = load_settings(data_dir=data_dir, plugins="tests.fixtures.engines:chatty")
+    settings = load_settings(data_dir=data_dir, plugins="tests.fixtures.engines:chatty", local_user_role="admin")
     async with Client(build_runtime(settings).server, mode=mode) as client:
         ok(await client.call_tool("chatty_steps", {"text": DOCUMENT}))
         error(await client.call_tool("chatty_parse", {"text": DOCUMENT}), "internal_error")

@@ -52,7 +52,7 @@ async def test_a_tool_call_span_holds_its_database_work(
 
 
 async def test_failures_mark_spans_by_type_only(data_dir: Path, spans: list[RecordedSpan]) -> None:
-    settings = load_settings(data_dir=data_dir, plugins="tests.fixtures.engines:faulty")
+    settings = load_settings(data_dir=data_dir, plugins="tests.fixtures.engines:faulty", local_user_role="admin")
     async with Client(build_runtime(settings).server) as client:
         error(await client.call_tool("faulty_crash", {}), "internal_error")
         error(await client.call_tool("faulty_missing", {}), "not_found")
