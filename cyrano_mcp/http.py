@@ -20,7 +20,8 @@ from cyrano_mcp import __version__
 from cyrano_mcp.observability import metrics
 from cyrano_mcp.observability.logging import get_logger
 from cyrano_mcp.observability.requests import RequestContextMiddleware
-from cyrano_mcp.security.http import auth_routes, security_middleware
+from cyrano_mcp.security.auth_routes import auth_routes
+from cyrano_mcp.security.http import security_middleware
 from cyrano_mcp.server import Runtime, settle_heap
 from cyrano_mcp.system.service import SystemService
 
@@ -42,6 +43,7 @@ def build_http_app(runtime: Runtime) -> Starlette:
         json_response=settings.json_response,
         transport_security=security,
         max_request_body_size=settings.max_request_bytes,
+        session_idle_timeout=settings.http_session_idle_seconds,
     )
     sse_app = runtime.server.sse_app(
         sse_path="/sse",

@@ -155,6 +155,34 @@ class Settings(BaseSettings):
         description="Local development only: HTTP without bearer tokens (callers act as the local user). "
         "Refused unless the bind address is loopback.",
     )
+    http_body_timeout_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        le=600,
+        description="Longest a client may take to send a request body; a slower one gets 408 and its connection "
+        "is closed.",
+    )
+    http_unauthenticated_per_address: int = Field(
+        default=16,
+        ge=1,
+        le=10_000,
+        description="Request bodies without a valid token (logins, refreshes) one client address may be sending "
+        "at once; more get 429.",
+    )
+    http_sessions_per_user: int = Field(
+        default=16,
+        ge=1,
+        le=10_000,
+        description="Open MCP sessions (stateful streamable HTTP, SSE streams) per user and process; a further "
+        "`initialize` gets 429 until one is ended or expires.",
+    )
+    http_session_idle_seconds: float = Field(
+        default=600.0,
+        ge=1,
+        le=86_400,
+        description="A stateful streamable HTTP session with no request for this long is ended (its client "
+        "starts a new one).",
+    )
 
     local_user: str = Field(
         default="local",
@@ -209,7 +237,9 @@ class Settings(BaseSettings):
         "memory, per process. When set, readiness also checks that it answers.",
     )
     rate_limit_user: str = Field(
-        default="100/minute", description="Tool calls per authenticated user (e.g. `100/minute`, `5000/hour`)."
+        default="100/minute",
+        description="MCP requests (tool calls, `initialize`, listings) per authenticated user (e.g. `100/minute`, "
+        "`5000/hour`).",
     )
     rate_limit_anonymous: str = Field(
         default="20/minute", description="Calls and unauthenticated requests per client address."

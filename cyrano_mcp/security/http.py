@@ -1,107 +1,118 @@
-"""The HTTP app's guards and the `/auth/*` endpoints (pure ASGI, so streamed SSE responses pass untouched).
+"""The HTTP app's guards (pure ASGI, so streamed SSE responses pass untouched).
 
 Order, outermost first:
 
     SecurityHeaders   nosniff, DENY framing, HSTS, CSP default-src 'none', no-referrer, no-store; on every answer
     CORSMiddleware    only when `CYRANO_CORS_ORIGINS` names origins
-    RequestGate       client address; refuses tokens in the URL; request body size limit; verifies the bearer
-                      token, if any (for the SDK's `RequireAuthMiddleware` on the MCP routes); per-user /
-                      per-address quotas, 429 with Retry-After and RateLimit fields
+    RequestGate       decides on the headers first: Host and Origin (every route), tokens in the URL, the declared
+                      size, the bearer token; then reads the body within its size limit and deadline; charges the
+                      request to its quota (429 with Retry-After and RateLimit fields); caps sessions per user
 
-Tool calls are charged here (so a refusal can be a real 429) and marked as charged, so the call path does
-not charge them again. Requests without a valid token are charged per address whatever they ask for.
-There is no cookie or browser login: bearer tokens travel only in the Authorization header, which
-browsers never attach on their own, so there is nothing for a cross-site request to ride on.
+Requests with a JSON-RPC message (initialize, listings, calls) are charged per user; requests without a valid
+token are charged per address whatever they ask for. Tool calls charged here are marked as charged, so the
+call path does not charge them again. There is no cookie or browser login: bearer tokens travel only in the
+Authorization header, which browsers never attach on their own, so there is nothing for a cross-site request
+to ride on.
 """
 
-import json
 import time
+from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 from mcp.server.auth.middleware.auth_context import auth_context_var
 from mcp.server.auth.middleware.bearer_auth import AuthenticatedUser
 from mcp.server.auth.provider import TokenVerifier
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.authentication import AuthCredentials, UnauthenticatedUser
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from cyrano_mcp.errors import DomainError, RateLimitedError, UnavailableError
 from cyrano_mcp.observability.logging import get_logger
 from cyrano_mcp.security.audit import Actor
-from cyrano_mcp.security.authentication import InvalidCredentialsError, InvalidGrantError
+from cyrano_mcp.security.http_answers import SecurityHeaders, closing, json_error, rate_limited, with_rate_limit_headers
+from cyrano_mcp.security.http_body import AddressSlots, BodyReader, BodyRefused, NestedTooDeeply, replay, rpc_methods
+from cyrano_mcp.security.http_origin import OriginCheck
+from cyrano_mcp.security.http_sessions import SessionLedger, SessionUse
 from cyrano_mcp.security.principals import client_address
-from cyrano_mcp.security.ratelimit import Decision, charged_upstream
+from cyrano_mcp.security.ratelimit import charged_upstream
 from cyrano_mcp.security.services import Security
-from cyrano_mcp.security.tokens import TokenPair
 from cyrano_mcp.settings import Settings
 
 log = get_logger("cyrano.http")
 
 MCP_PATHS = ("/mcp", "/sse", "/messages")
 UNMETERED_PATHS = ("/healthz", "/readyz", "/auth/")  # probes, and the auth endpoints' own login limit
-CHARGED_METHODS = frozenset({"tools/call", "resources/read"})
+CALL_METHODS = frozenset({"tools/call", "resources/read"})  # what the call path would charge if the gate did not
 URL_TOKEN_PARAMETERS = frozenset({"access_token", "refresh_token", "token", "id_token"})
-SECURITY_HEADERS = [
-    (b"x-content-type-options", b"nosniff"),
-    (b"x-frame-options", b"DENY"),
-    (b"strict-transport-security", b"max-age=63072000; includeSubDomains"),
-    (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'"),
-    (b"referrer-policy", b"no-referrer"),
-]
-_SECURITY_HEADER_NAMES = frozenset(name for name, _ in SECURITY_HEADERS)
-_SECURITY_HEADERS_NO_STORE = [*SECURITY_HEADERS, (b"cache-control", b"no-store")]  # unless the app set its own
+_HEADER_REFUSALS = {
+    "invalid_host": "this server does not answer for that Host header (CYRANO_ALLOWED_HOSTS)",
+    "invalid_origin": "requests from that Origin are refused (CYRANO_ALLOWED_ORIGINS)",
+}
 
 
-def _json_error(status: int, error: str, description: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": error, "error_description": description}, status_code=status, headers=headers)
+@dataclass(slots=True)
+class _Head:
+    """What the gate decides on, from one pass over the request's headers (the first of each, as Starlette's)."""
 
+    host: str | None = None
+    origin: str | None = None
+    authorization: bytes | None = None
+    declared: bytes | None = None  # Content-Length
+    chunked: bool = False
+    session_id: str | None = None
 
-class SecurityHeaders:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+    @classmethod
+    def of(cls, headers: list[tuple[bytes, bytes]]) -> "_Head":
+        head = cls()
+        for name, value in headers:
+            if name == b"host" and head.host is None:
+                head.host = value.decode("latin-1")
+            elif name == b"authorization" and head.authorization is None:
+                head.authorization = value
+            elif name == b"content-length":
+                head.declared = value
+            elif name == b"origin" and head.origin is None:
+                head.origin = value.decode("latin-1")
+            elif name == b"mcp-session-id" and head.session_id is None:
+                head.session_id = value.decode("latin-1")
+            elif name == b"transfer-encoding":
+                head.chunked = True
+        return head
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = []
-                cached = False
-                for name, value in message.get("headers", ()):
-                    lowered = name.lower()  # ASGI asks apps for lowercase names; not every app obliges
-                    if lowered not in _SECURITY_HEADER_NAMES:
-                        headers.append((name, value))
-                        cached = cached or lowered == b"cache-control"
-                headers += SECURITY_HEADERS if cached else _SECURITY_HEADERS_NO_STORE
-                message = {**message, "headers": headers}
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+    @property
+    def has_body(self) -> bool:
+        return self.chunked or (self.declared is not None and self.declared != b"0")
 
 
 class RequestGate:
-    """Every per-request check before the MCP app, in one ASGI layer (a layer per check cost more than the checks).
+    """Every per-request check before the app, in one ASGI layer (a layer per check cost more than the checks).
 
-    1. the client address; tokens in the URL are refused; the body is read up to the size limit, and the
-       JSON-RPC methods it carries are noted;
-    2. the bearer token, when HTTP auth is on: verified by the token verifier and put where the SDK looks for
-       it (`scope["user"]`, `scope["auth"]` and its auth context variable), as its authentication middleware
-       would; the SDK's `RequireAuthMiddleware` on the MCP routes then refuses requests without one;
-    3. the quota: per user with a token, per address without; 429 with Retry-After when refused.
+    1. on the headers alone: Host and Origin; tokens in the URL; the declared body size; the bearer token, when
+       HTTP auth is on, verified and put where the SDK looks for it (`scope["user"]`, `scope["auth"]` and its
+       auth context variable), as its authentication middleware would. A request to an MCP route without a
+       valid token is refused by the SDK's `RequireAuthMiddleware`; its body is never parsed, only drained;
+    2. the body, within the size limit and `CYRANO_HTTP_BODY_TIMEOUT_SECONDS` (408), and for a caller without a
+       valid token within `CYRANO_HTTP_UNAUTHENTICATED_PER_ADDRESS` bodies in flight per address (429);
+       JSON nested too deeply to parse is a 400;
+    3. the quota: per user with a token, per address without; 429 with Retry-After when refused;
+    4. sessions: at most `CYRANO_HTTP_SESSIONS_PER_USER` open per user (see `http_sessions`).
+
+    An answer given before the whole body has arrived closes the connection (`Connection: close`): otherwise
+    the rest of the body, however slowly it came, would keep it open (uvicorn's keep-alive timer stops at each
+    byte received).
     """
 
-    def __init__(self, app: ASGIApp, security: Security, verifier: TokenVerifier | None, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, security: Security, verifier: TokenVerifier | None, settings: Settings) -> None:
         self.app = app
         self.security = security
         self.verifier = verifier
-        self.max_bytes = max_bytes
+        self.max_bytes = settings.max_request_bytes
+        self.bodies = BodyReader(max_bytes=settings.max_request_bytes, timeout=settings.http_body_timeout_seconds)
+        self.origins = OriginCheck(settings.allowed_hosts, settings.allowed_origins)
+        self.unauthenticated = AddressSlots(settings.http_unauthenticated_per_address)
+        self.sessions = SessionLedger(settings.http_sessions_per_user, settings.http_session_idle_seconds)
+        self.stateful = not settings.stateless_http
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -109,59 +120,54 @@ class RequestGate:
             return
         # Straight from the ASGI scope: Request objects and their header and query views cost more than the checks.
         client = scope.get("client")
-        client_address.set(client[0] if client else None)
+        address: str = client[0] if client else "unknown"
+        client_address.set(address if client else None)
+        head = _Head.of(scope["headers"])
+        refusal = self._refusal_on_headers(scope, head, address)
+        if refusal is not None:
+            await refusal(scope, receive, closing(send) if head.has_body else send)
+            return
+        user = await self._authenticate(head.authorization)
+        scope["user"], scope["auth"] = (user, AuthCredentials(user.scopes)) if user else (_ANONYMOUS, AuthCredentials())
+        methods: frozenset[str] = frozenset()
+        nested = False
+        if head.has_body:
+            mcp = scope["path"].startswith(MCP_PATHS)
+            # Without a valid token an MCP request is refused (401): its body is read only to be dropped.
+            unread = mcp and user is None and self.security.http_auth
+            body = await self._take_body(scope, receive, send, None if user else address, keep=not unread)
+            if body is None:
+                return  # answered, or the client went away
+            if mcp and not unread:
+                try:
+                    methods = rpc_methods(body)
+                except NestedTooDeeply:
+                    nested = True
+            receive = replay(body, receive)
+        answer = await self._charge(scope, user, methods, nested, receive, send)
+        if answer is None:
+            return
+        if nested:
+            await json_error(400, "invalid_request", "the JSON body is nested too deeply")(scope, receive, answer)
+            return
+        await self._serve(scope, receive, answer, user, head, methods)
+
+    def _refusal_on_headers(self, scope: Scope, head: _Head, address: str) -> Response | None:
+        refused = self.origins.refusal(scope["path"], address, head.host, head.origin)
+        if refused is not None:
+            status, error = refused
+            return json_error(status, error, _HEADER_REFUSALS[error])
         query: bytes = scope.get("query_string", b"")
-        if query and URL_TOKEN_PARAMETERS & {name for name, _ in parse_qsl(query.decode("latin-1"), True)}:
-            await _json_error(
+        if query and URL_TOKEN_PARAMETERS & {name.lower() for name, _ in parse_qsl(query.decode("latin-1"), True)}:
+            return json_error(
                 400,
                 "invalid_request",
                 "tokens in the URL are refused (they end up in logs and histories); send an Authorization header",
                 {"WWW-Authenticate": 'Bearer error="invalid_request"'},
-            )(scope, receive, send)
-            return
-        authorization: bytes | None = None
-        declared: bytes | None = None
-        for name, value in scope["headers"]:
-            if name == b"authorization" and authorization is None:  # the first, as Starlette's Headers.get
-                authorization = value
-            elif name == b"content-length":
-                declared = value
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await self._too_large(scope, receive, send)
-            return
-        methods: frozenset[str] = frozenset()
-        if scope["method"] in ("POST", "PUT", "PATCH"):
-            body = await self._read_body(receive)
-            if body is None:
-                return  # the client went away
-            if len(body) > self.max_bytes:
-                await self._too_large(scope, receive, send)
-                return
-            methods = _rpc_methods(body)
-            receive = _replay(body, receive)
-        user = await self._authenticate(authorization)
-        scope["user"], scope["auth"] = (user, AuthCredentials(user.scopes)) if user else (_ANONYMOUS, AuthCredentials())
-        answer = await self._charge(scope, user, methods, receive, send)
-        if answer is None:
-            return
-        if user is None:
-            await self.app(scope, receive, answer)
-            return
-        token = auth_context_var.set(user)
-        try:
-            await self.app(scope, receive, answer)
-        finally:
-            auth_context_var.reset(token)
-
-    async def _read_body(self, receive: Receive) -> bytes | None:
-        body = bytearray()
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return None
-            body.extend(message.get("body", b""))
-            if len(body) > self.max_bytes or not message.get("more_body", False):
-                return bytes(body)
+            )
+        if head.declared is not None and (not head.declared.isdigit() or int(head.declared) > self.max_bytes):
+            return json_error(413, "request_too_large", f"request bodies are limited to {self.max_bytes} bytes")
+        return None
 
     async def _authenticate(self, authorization: bytes | None) -> AuthenticatedUser | None:
         """What the SDK's BearerAuthBackend decides, without building a Request to find the header."""
@@ -172,60 +178,147 @@ class RequestGate:
             return None
         return AuthenticatedUser(access)
 
+    async def _take_body(
+        self, scope: Scope, receive: Receive, send: Send, anonymous: str | None, *, keep: bool
+    ) -> bytes | None:
+        """The body (empty unless `keep`), or None once the request has been answered or its client has gone.
+
+        `anonymous` is the caller's address when it has no valid token: its bodies in flight are counted.
+        """
+        if anonymous is not None and not self.unauthenticated.take(anonymous):
+            refusal = json_error(
+                429,
+                "rate_limited",
+                "too many unfinished requests without a token from this address; retry after 1 s",
+                {"Retry-After": "1"},
+            )
+            await refusal(scope, receive, closing(send))
+            return None
+        try:
+            return await self.bodies.read(receive, keep=keep)
+        except BodyRefused as refused:
+            description = (
+                f"request bodies are limited to {self.max_bytes} bytes"
+                if refused.status == 413
+                else f"the request body did not arrive within {self.bodies.timeout:g} s"
+            )
+            answer = json_error(refused.status, refused.error, description)
+            await answer(scope, receive, send if refused.complete else closing(send))
+            return None
+        finally:
+            if anonymous is not None:
+                self.unauthenticated.give_back(anonymous)
+
     async def _charge(
         self,
         scope: Scope,
         user: AuthenticatedUser | None,
         methods: frozenset[str],
+        nested: bool,
         receive: Receive,
         send: Send,
     ) -> Send | None:
         """Charge the request to its quota; the `send` to answer with, or None when it was refused (and answered)."""
-        path: str = scope.get("path", "")
+        path: str = scope["path"]
         if path.startswith(UNMETERED_PATHS):
             return send
-        is_call = path.startswith(MCP_PATHS) and bool(methods & CHARGED_METHODS)
+        mcp = path.startswith(MCP_PATHS)
+        # What costs the server: a JSON-RPC message to serve (or to refuse), or a legacy SSE stream opened.
+        serves = bool(methods) or nested or (path == "/sse" and scope["method"] == "GET")
         if user is not None:
-            policy, identity, charge = "user", str(user.access_token.subject), is_call
+            if not (mcp and serves):
+                return send
+            policy, identity = "user", str(user.access_token.subject)
         else:
-            # Without a token, every request counts (they are refused anyway), except calls in no-auth mode.
-            charge = is_call or (self.security.http_auth or not path.startswith(MCP_PATHS))
+            # Without a token every request counts (with HTTP auth on they are refused anyway).
+            if mcp and not serves and not self.security.http_auth:
+                return send
             policy, identity = "anonymous", client_address.get() or "unknown"
-        if not charge:
-            return send
         decision = await self.security.limiter.hit(policy, identity)  # type: ignore[arg-type]
         if not decision.allowed:
             if decision.new_violation:
                 await self.security.audit.append(
                     "rate_limited", actor=_actor(user), outcome="refused", target=path, source=client_address.get()
                 )
-            await _refusal(decision)(scope, receive, send)
+            await rate_limited(decision)(scope, receive, send)
             return None
-        if is_call:
+        if methods & CALL_METHODS:
             charged_upstream.set(True)
-        return _with_headers(send, decision)
+        return with_rate_limit_headers(send, decision)
 
-    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await _json_error(413, "request_too_large", f"request bodies are limited to {self.max_bytes} bytes")(
-            scope, receive, send
+    async def _serve(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        user: AuthenticatedUser | None,
+        head: _Head,
+        methods: frozenset[str],
+    ) -> None:
+        """Pass the request on, keeping the ledger of its caller's sessions when it opens or uses one."""
+        owner = str(user.access_token.subject) if user else None if self.security.http_auth else client_address.get()
+        path, method = scope["path"], scope["method"]
+        use: SessionUse | None = None
+        if owner is not None and self._opens_session(path, method, head, methods):
+            use = self.sessions.open(owner)
+            if use is None:
+                await self._too_many_sessions(owner)(scope, receive, send)
+                return
+        elif owner is not None and head.session_id is not None and path == "/mcp" and self.stateful:
+            use = self.sessions.enter(owner, head.session_id)
+        if use is None:
+            await self._forward(scope, receive, send, user)
+            return
+        session = use
+        status = 0
+
+        async def watch(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                if session.session_id is None and status < 400 and path == "/mcp":
+                    session.session_id = _header(message, b"mcp-session-id")
+            await send(message)
+
+        try:
+            await self._forward(scope, receive, watch, user)
+        finally:
+            assert owner is not None
+            # 404: the SDK no longer knows the session (expired, ended, or it never was this caller's).
+            self.sessions.leave(owner, session, ended=status == 404 or (method == "DELETE" and status < 400))
+
+    def _opens_session(self, path: str, method: str, head: _Head, methods: frozenset[str]) -> bool:
+        if path == "/sse":
+            return method == "GET"
+        return path == "/mcp" and self.stateful and head.session_id is None and "initialize" in methods
+
+    def _too_many_sessions(self, owner: str) -> Response:
+        retry_after = self.sessions.retry_after(owner)
+        return json_error(
+            429,
+            "too_many_sessions",
+            "this account has as many open sessions as allowed (CYRANO_HTTP_SESSIONS_PER_USER); end one "
+            f"(DELETE /mcp with its Mcp-Session-Id, or close an SSE stream) or retry after {retry_after} s, "
+            "when an idle one expires",
+            {"Retry-After": str(retry_after)},
         )
+
+    async def _forward(self, scope: Scope, receive: Receive, send: Send, user: AuthenticatedUser | None) -> None:
+        if user is None:
+            await self.app(scope, receive, send)
+            return
+        token = auth_context_var.set(user)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            auth_context_var.reset(token)
 
 
 _ANONYMOUS = UnauthenticatedUser()
 
 
-def _replay(body: bytes, receive: Receive) -> Receive:
-    """A `receive` that hands the body read already to the app first, then passes through (disconnects)."""
-    replayed = False
-
-    async def replay() -> Message:
-        nonlocal replayed
-        if replayed:
-            return await receive()
-        replayed = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return replay
+def _header(message: Message, name: bytes) -> str | None:
+    return next((value.decode("latin-1") for key, value in message.get("headers", ()) if key.lower() == name), None)
 
 
 def _actor(user: AuthenticatedUser | None) -> Actor:
@@ -233,109 +326,6 @@ def _actor(user: AuthenticatedUser | None) -> Actor:
         return Actor(name="anonymous")
     claims = user.access_token.claims or {}
     return Actor(name=claims.get("cyrano_username", "?"), user_id=user.access_token.subject)
-
-
-def _rpc_methods(body: bytes) -> frozenset[str]:
-    """The JSON-RPC methods a request body carries (a single message or a batch); empty if it is not JSON-RPC."""
-    try:
-        parsed = json.loads(body)
-    except ValueError:
-        return frozenset()
-    messages = parsed if isinstance(parsed, list) else [parsed]
-    return frozenset(m["method"] for m in messages if isinstance(m, dict) and isinstance(m.get("method"), str))
-
-
-def _refusal(decision: Decision) -> Response:
-    return JSONResponse(
-        {
-            "error": "rate_limited",
-            "error_description": f"too many requests; retry after {decision.retry_after} s",
-            "retry_after": decision.retry_after,
-        },
-        status_code=429,
-        headers=dict(decision.headers()),
-    )
-
-
-def _with_headers(send: Send, decision: Decision) -> Send:
-    extra = [(name.lower().encode(), value.encode()) for name, value in decision.headers()]
-
-    async def send_with_headers(message: Message) -> None:
-        if message["type"] == "http.response.start":
-            message = {**message, "headers": [*message.get("headers", []), *extra]}
-        await send(message)
-
-    return send_with_headers
-
-
-# --- /auth/login and /auth/refresh ---------------------------------------------------------------------
-class _LoginBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    username: str = Field(min_length=1, max_length=256)
-    password: str = Field(min_length=1, max_length=1024)
-
-
-class _RefreshBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    refresh_token: str = Field(min_length=16, max_length=4096)
-
-
-def _tokens(pair: TokenPair) -> JSONResponse:
-    body = {
-        "access_token": pair.access_token,
-        "refresh_token": pair.refresh_token,
-        "token_type": "bearer",
-        "expires_in": pair.expires_in,
-        "refresh_expires_in": pair.refresh_expires_in,
-    }
-    return JSONResponse(body, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
-
-
-def _failure(exc: DomainError) -> JSONResponse:
-    if isinstance(exc, RateLimitedError):
-        retry = str(int(exc.retry_after))
-        return _json_error(429, "rate_limited", exc.message, {"Retry-After": retry})
-    if isinstance(exc, InvalidCredentialsError | InvalidGrantError):
-        return _json_error(401, exc.code, exc.message)
-    if isinstance(exc, UnavailableError):
-        return _json_error(503, exc.code, exc.message)
-    return _json_error(400, "invalid_request", exc.message)
-
-
-async def _body(request: Request, model: type[BaseModel]) -> BaseModel | JSONResponse:
-    if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
-        return _json_error(415, "invalid_request", "send a JSON body (Content-Type: application/json)")
-    try:
-        return model.model_validate_json(await request.body())
-    except ValidationError as exc:
-        fields = sorted({".".join(str(p) for p in e["loc"]) or "body" for e in exc.errors()})
-        return _json_error(400, "invalid_request", f"expected a JSON object; check: {', '.join(fields)}")
-
-
-def auth_routes(security: Security) -> list[BaseRoute]:
-    async def login(request: Request) -> Response:
-        body = await _body(request, _LoginBody)
-        if isinstance(body, JSONResponse):
-            return body
-        assert isinstance(body, _LoginBody)
-        try:
-            pair = await security.auth.login(body.username, body.password, source=client_address.get() or "unknown")
-        except DomainError as exc:
-            return _failure(exc)
-        return _tokens(pair)
-
-    async def refresh(request: Request) -> Response:
-        body = await _body(request, _RefreshBody)
-        if isinstance(body, JSONResponse):
-            return body
-        assert isinstance(body, _RefreshBody)
-        try:
-            pair = await security.auth.refresh(body.refresh_token, source=client_address.get() or "unknown")
-        except DomainError as exc:
-            return _failure(exc)
-        return _tokens(pair)
-
-    return [Route("/auth/login", login, methods=["POST"]), Route("/auth/refresh", refresh, methods=["POST"])]
 
 
 def security_middleware(settings: Settings, security: Security) -> list[Middleware]:
@@ -360,5 +350,5 @@ def security_middleware(settings: Settings, security: Security) -> list[Middlewa
             )
         )
     verifier = security.verifier if security.http_auth else None
-    stack.append(Middleware(RequestGate, security=security, verifier=verifier, max_bytes=settings.max_request_bytes))
+    stack.append(Middleware(RequestGate, security=security, verifier=verifier, settings=settings))
     return stack

@@ -138,6 +138,11 @@ class RateLimiter:
         await self._use(lambda counters: counters.incr(f"block/{policy}/{identity}", block))
         return Decision(False, policy, item.amount, window, 0, counted.reset_after, block, new_violation=True)
 
+    def refusal(self, policy: Policy, retry_after: int) -> Decision:
+        """A refusal under `policy` decided elsewhere (a locked username), for an answer with the RateLimit fields."""
+        item = self.policies[policy]
+        return Decision(False, policy, item.amount, item.get_expiry(), 0, retry_after, retry_after)
+
     # --- login failures per username -----------------------------------------------------------------
     async def login_locked_for(self, username_key: str, address: str) -> int:
         """Seconds before `username_key` may try again from `address` (0 when it may now)."""

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.anyio
 
 ROOT = Path(__file__).resolve().parents[2]
 # What these tests measure is process handling, not authentication: callers act as the local user (loopback).
-OPEN = {"insecure_http_no_auth": "true", "rate_limit_user": "100000/minute"}
+OPEN = {"insecure_http_no_auth": "true", "rate_limit_user": "100000/minute", "rate_limit_anonymous": "100000/minute"}
 _SERVING = re.compile(r"serving on http://127\.0\.0\.1:(\d+)/mcp with (\d+) worker")
 
 

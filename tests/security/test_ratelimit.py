@@ -38,8 +38,8 @@ async def test_the_101st_call_of_a_user_within_a_minute_gets_429(http_server: Ht
             answer = await http.post("/mcp", json=tool_call("system_info", request_id=number))
             assert answer.status_code == 200, (number, answer.text)
         assert answer.headers["ratelimit"].startswith('"user";r=0;')
-        # Listing tools is not a call, and costs nothing.
-        assert (await http.post("/mcp", json={"jsonrpc": "2.0", "id": 0, "method": "tools/list"})).status_code == 200
+        # Listing tools is charged like a call (as are initialize and every other JSON-RPC request).
+        assert_refused(await http.post("/mcp", json={"jsonrpc": "2.0", "id": 0, "method": "tools/list"}), "user", 100)
         assert_refused(await http.post("/mcp", json=tool_call("system_info")), "user", 100)
     # Another user is not affected.
     async with http_server.client("attorney") as http:
