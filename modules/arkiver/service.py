@@ -17,7 +17,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from cyrano_mcp.calls import current_call
-from cyrano_mcp.errors import InvalidInputError, NotFoundError, UnavailableError
+from cyrano_mcp.errors import InvalidInputError, NotFoundError, TooLargeError, UnavailableError
 from cyrano_mcp.llm import RULES, LLMError, LLMGateway, LLMRequest, Message
 from cyrano_mcp.observability.metrics import record_ingested
 from cyrano_mcp.security.crypto import BlindIndex, SealedColumnIndex, SealedField, TokenKey
@@ -175,7 +175,7 @@ class ArkiverService:
             filename = request.filename
         elif request.content_base64 is not None:
             if len(request.content_base64) * 3 // 4 > limit + 3:
-                raise InvalidInputError(_too_large(limit))
+                raise TooLargeError(_too_large(limit))
             data = base64.b64decode(request.content_base64)
             filename = request.filename
         else:
@@ -190,7 +190,7 @@ class ArkiverService:
             data = await anyio.to_thread.run_sync(read)
             filename = request.filename or Path(request.path).name
         if len(data) > limit:
-            raise InvalidInputError(_too_large(limit))
+            raise TooLargeError(_too_large(limit))
         return data, filename
 
     async def _find_duplicate(self, dedup_key: str) -> Document | None:

@@ -1,16 +1,17 @@
 """Why a document or a path was refused; every message tells the user what to do about it.
 
 The classes keep their parent's `code` (invalid_input, unavailable, ...), the project's error vocabulary:
-the class says which case it is, the message says it to the user. DocumentTooLarge is also a TooLargeError
-(code too_large): the document may be fine, only bigger than this server reads.
+the class says which case it is, the message says it to the user. The four refusals of size (bytes, pages,
+pixels, a zip directory's promises) are also TooLargeError (code too_large): the document may be fine, only
+bigger than this server reads, and a client can tell that from a document that is wrong.
 
     InvalidInputError
     ├── DocumentError          the document cannot be turned into text; nothing of it is returned
     │   ├── UnsupportedFormat  unknown, binary, or a format Arkiver does not read
-    │   ├── DocumentTooLarge   more bytes than ParseLimits.max_bytes, or a PDF over its memory or time budget
-    │   ├── TooManyPages       more pages than ParseLimits.max_pages
-    │   ├── ImageTooLarge      more pixels than the budget (decompression bomb)
-    │   ├── SuspiciousArchive  a DOCX whose zip directory looks like a zip bomb
+    │   ├── DocumentTooLarge   over max_bytes, or a PDF over its memory or time budget (too_large)
+    │   ├── TooManyPages       more pages than ParseLimits.max_pages (too_large)
+    │   ├── ImageTooLarge      more pixels than the budget: a decompression bomb (too_large)
+    │   ├── SuspiciousArchive  a DOCX whose zip directory looks like a zip bomb (too_large)
     │   ├── PasswordProtected
     │   ├── CorruptDocument    damaged or truncated
     │   ├── EmptyDocument      no text at all, even after OCR
@@ -47,15 +48,15 @@ class DocumentTooLarge(DocumentError, TooLargeError):
     """More bytes, or more memory or time to read, than the limits allow (code too_large)."""
 
 
-class TooManyPages(DocumentError):
+class TooManyPages(DocumentError, TooLargeError):
     """More pages (or image frames) than the limit allows."""
 
 
-class ImageTooLarge(DocumentError):
+class ImageTooLarge(DocumentError, TooLargeError):
     """An image or frame with more pixels than the budget: refused before it is decoded."""
 
 
-class SuspiciousArchive(DocumentError):
+class SuspiciousArchive(DocumentError, TooLargeError):
     """A DOCX whose zip directory promises far more data, members or nesting than a real document has."""
 
 

@@ -233,7 +233,7 @@ async def test_matters_must_exist_and_be_open(runtime: Runtime) -> None:
 async def test_the_size_limit_is_enforced_before_parsing(settings: Settings) -> None:
     runtime = build_runtime(arkiver_settings(settings, max_document_bytes=2_000))
     async with Client(runtime.server) as client:
-        message = error(await client.call_tool("arkiver_ingest", {"text": "word " * 1000}), "invalid_input")
+        message = error(await client.call_tool("arkiver_ingest", {"text": "word " * 1000}), "too_large")
         assert "larger than the limit" in message
 
 

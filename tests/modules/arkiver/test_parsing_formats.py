@@ -165,8 +165,9 @@ def test_whitespace_only_text_is_empty() -> None:
 
 def test_text_over_the_page_limit_is_refused() -> None:
     text = "\n\n".join("A paragraph of the agreement. " * 20 for _ in range(100))
-    with pytest.raises(TooManyPages, match="limit is 3"):
+    with pytest.raises(TooManyPages, match="limit is 3") as refused:
         parse(text.encode(), limits=ParseLimits(max_pages=3))
+    assert refused.value.code == "too_large"  # a client can tell "too big for this server" from "wrong"
 
 
 def test_documents_over_the_size_limit_are_refused_before_anything_else() -> None:
@@ -280,8 +281,9 @@ def _mark_encrypted(data: bytes, name: str) -> bytes:
 
 def test_docx_zip_bomb_is_refused_from_its_directory() -> None:
     bomb = _docx_plus({"word/media/image9.png": bytes(8 * 1024 * 1024)})  # 8 MiB of zeros: ~8 KiB packed
-    with pytest.raises(SuspiciousArchive, match="expands .* times"):
+    with pytest.raises(SuspiciousArchive, match="expands .* times") as refused:
         parse(bomb)
+    assert refused.value.code == "too_large"
 
 
 def test_a_long_repetitive_but_real_docx_is_not_mistaken_for_a_bomb() -> None:

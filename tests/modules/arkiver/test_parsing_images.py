@@ -106,8 +106,9 @@ def test_a_decompression_bomb_png_is_refused() -> None:
 
 
 def test_images_over_the_pixel_budget_are_refused() -> None:
-    with pytest.raises(ImageTooLarge, match="300x200"):
+    with pytest.raises(ImageTooLarge, match="300x200") as refused:
         parse(image_bytes(Image.new("L", (300, 200), 255), "PNG"), limits=ParseLimits(max_image_pixels=50_000))
+    assert refused.value.code == "too_large"
 
 
 def test_a_tiff_with_too_many_frames_is_refused() -> None:
