@@ -77,6 +77,7 @@ def server_env(data_dir: Path, **settings: str) -> dict[str, str]:
         # quota no run reaches. PostgreSQL needs its keys given (the same for every restart).
         CYRANO_INSECURE_HTTP_NO_AUTH="true",
         CYRANO_RATE_LIMIT_USER="10000000/minute",
+        CYRANO_HTTP_SESSIONS_PER_USER="10000",
         CYRANO_RATE_LIMIT_ANONYMOUS="10000000/minute",
         CYRANO_MASTER_KEY=KEYS["master"],
         CYRANO_JWT_SECRET=KEYS["jwt"],

@@ -174,6 +174,7 @@ async def run(args: argparse.Namespace) -> int:
         workdir = Path(scratch)
         env = load.server_environment(workdir / "cyrano-data", None)
         env["CYRANO_RATE_LIMIT_USER"] = "100000000/minute"
+        env["CYRANO_HTTP_SESSIONS_PER_USER"] = "10000"
         corpus = await load.seed(env, users=args.clients, matters=1)
         async with httpx2.AsyncClient(timeout=30) as http, load.cyrano_server(workdir, env, "profile") as server:
             tokens = [load.Tokens(server.port, name) for name in corpus.usernames[: args.clients]]

@@ -111,6 +111,7 @@ async def run(args: argparse.Namespace) -> int:
         workdir = Path(scratch)
         env = load.server_environment(workdir / "cyrano-data", None)
         env["CYRANO_RATE_LIMIT_USER"] = "100000000/minute"  # the limiter counts every call; none is refused
+        env["CYRANO_HTTP_SESSIONS_PER_USER"] = "10000"  # every client is the one bench account
         corpus = await load.seed(env, users=args.clients, matters=1)
         cumulative: list[tuple[str, frozenset[str]]] = []
         removed: frozenset[str] = frozenset()

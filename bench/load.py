@@ -480,7 +480,7 @@ async def paced(mode: wire.Mode, run: Run) -> bool:
 
 async def saturated(mode: wire.Mode, run: Run) -> bool:
     args, workdir, env, corpus, results = run.args, run.workdir, run.env, run.corpus, run.results
-    env = {**env, "CYRANO_RATE_LIMIT_USER": "100000000/minute"}
+    env = {**env, "CYRANO_RATE_LIMIT_USER": "100000000/minute", "CYRANO_HTTP_SESSIONS_PER_USER": "10000"}
     async with (
         httpx2.AsyncClient(timeout=30) as http,
         AsyncExitStack() as stack,

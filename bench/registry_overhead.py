@@ -94,7 +94,7 @@ class BareInfo(BaseModel):
     mcp_sdk_version: str
     protocol_versions: list[str] = Field(description="MCP protocol versions this server speaks.")
     store: Literal["sqlite", "postgresql"]
-    data_dir: str
+    data_dir: str | None  # None unless the caller may see paths (system:admin), as in Cyrano
     engines: list[BareEngine]
     tool_count: int
     started_at: datetime
@@ -548,6 +548,7 @@ def start_server(
             CYRANO_JSON_RESPONSE="1" if json_response else "0",
             # Every security layer runs (bearer token, RBAC, audit, rate limit); only the quota is out of reach.
             CYRANO_RATE_LIMIT_USER="100000000/minute",
+            CYRANO_HTTP_SESSIONS_PER_USER="10000",  # every client is the one bench account
             CYRANO_ARGON2_MEMORY_KIB="19456",
         )
         subprocess.run(

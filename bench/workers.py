@@ -128,6 +128,7 @@ def start_server(workers: int, database_url: str, data_dir: Path, log: Path) -> 
         # audit log and rate limits still run, with a quota no benchmark reaches.
         CYRANO_INSECURE_HTTP_NO_AUTH="true",
         CYRANO_RATE_LIMIT_USER="10000000/minute",
+        CYRANO_HTTP_SESSIONS_PER_USER="10000",
         CYRANO_RATE_LIMIT_ANONYMOUS="10000000/minute",
         **{f"CYRANO_{name}": value for name, value in KEYS.items()},
     )
