@@ -50,7 +50,7 @@ from mcp import Client
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from tests.modules.arkiver.test_arkiver_tools import CONTRACT  # noqa: E402
+from tests.modules.cyrano_arkiver.test_arkiver_tools import CONTRACT  # noqa: E402
 
 _SERVING = re.compile(r"serving on http://127\.0\.0\.1:(\d+)/mcp")
 KEYS = {"master": secrets.token_urlsafe(32), "jwt": secrets.token_urlsafe(32)}

@@ -53,9 +53,9 @@ from typing import Any
 
 from rapidfuzz import fuzz, utils
 
-from modules.arkiver.extraction import Insights, extract_insights
-from modules.arkiver.extraction.models import Duration, TermClause
-from modules.arkiver.pages import paginate_text
+from cyrano_arkiver.extraction import Insights, extract_insights
+from cyrano_arkiver.extraction.models import Duration, TermClause
+from cyrano_arkiver.pages import paginate_text
 
 DATA = Path("/work/shared/data/cuad_dev.jsonl")
 FIELDS = ["parties", "agreement_date", "effective_date", "expiration_date", "governing_law", "renewal_term",

@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 from ingest_parsing import contract_pages, rasterised_pages  # noqa: E402
 
-from tests.modules.arkiver.test_parsing_samples import scanned_pdf, text_pdf  # noqa: E402
+from tests.modules.cyrano_arkiver.test_parsing_samples import scanned_pdf, text_pdf  # noqa: E402
 
 PDF_DIR = Path("/work/shared/data/cuad_dev_pdf")
 

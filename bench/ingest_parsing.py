@@ -38,9 +38,9 @@ import pytesseract
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests' sample builders, shared on purpose
-from modules.arkiver.parsing import ExtractionMethod, ParseLimits, parse_document
-from modules.arkiver.parsing.limits import usable_cores
-from tests.modules.arkiver.test_parsing_samples import scanned_pdf, text_pdf
+from cyrano_arkiver.parsing import ExtractionMethod, ParseLimits, parse_document
+from cyrano_arkiver.parsing.limits import usable_cores
+from tests.modules.cyrano_arkiver.test_parsing_samples import scanned_pdf, text_pdf
 
 DATA = Path("/work/shared/data")
 PDF_DIR = DATA / "cuad_dev_pdf"
@@ -204,7 +204,7 @@ CHILD = """
 import json, re, resource, sys, time
 import psutil
 from pathlib import Path
-from modules.arkiver.parsing import ParseLimits, parse_document
+from cyrano_arkiver.parsing import ParseLimits, parse_document
 
 def high_water(pid="self"):
     return int(re.search(r"VmHWM:\\s+(\\d+) kB", Path(f"/proc/{pid}/status").read_text()).group(1)) * 1024

@@ -129,7 +129,7 @@ async def seed(env: dict[str, str], users: int, matters: int) -> Corpus:
     from cyrano_mcp.security.rbac import Role
     from cyrano_mcp.server import build_runtime
     from cyrano_mcp.settings import load_settings
-    from tests.modules.arkiver.test_arkiver_tools import CONTRACT
+    from tests.modules.cyrano_arkiver.test_arkiver_tools import CONTRACT
 
     configure_logging("WARNING", "json")
     overrides = {key[len("CYRANO_") :].lower(): value for key, value in env.items() if key.startswith("CYRANO_")}

@@ -129,9 +129,9 @@ async def call_costs(calls: int, rounds: int) -> None:
 
 
 async def backup_costs(matters: int) -> None:
-    from modules.matters.models import MatterCreate
-    from modules.matters.seals import matter_seals
-    from modules.matters.service import MattersService
+    from cyrano_matters.models import MatterCreate
+    from cyrano_matters.seals import matter_seals
+    from cyrano_matters.service import MattersService
 
     with tempfile.TemporaryDirectory() as scratch:
         settings = load_settings(data_dir=Path(scratch) / "data")

@@ -83,7 +83,7 @@ async def seed(database_url: str, data_dir: Path, matters: int) -> list[str]:
     from cyrano_mcp.observability.logging import configure_logging
     from cyrano_mcp.server import build_runtime
     from cyrano_mcp.settings import load_settings
-    from tests.modules.arkiver.test_arkiver_tools import CONTRACT
+    from tests.modules.cyrano_arkiver.test_arkiver_tools import CONTRACT
 
     configure_logging("WARNING", "json")
     settings = load_settings(

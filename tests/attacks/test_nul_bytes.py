@@ -16,11 +16,11 @@ from mcp.shared.exceptions import MCPError
 from sqlalchemy import func
 from sqlmodel import select
 
+from cyrano_arkiver.models import Document
+from cyrano_matters.models import Matter
 from cyrano_mcp.http import build_http_app
 from cyrano_mcp.server import Runtime, build_runtime
 from cyrano_mcp.settings import Settings, load_settings
-from modules.arkiver.models import Document
-from modules.matters.models import Matter
 from tests.utils.auth import PASSWORD, add_user
 from tests.utils.http import serve_app
 from tests.utils.mcp import error, ok

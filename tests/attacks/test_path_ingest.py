@@ -17,7 +17,7 @@ from mcp import Client
 
 from cyrano_mcp.server import Runtime, build_runtime
 from cyrano_mcp.settings import Settings, load_settings
-from tests.modules.arkiver.test_arkiver_tools import CONTRACT
+from tests.modules.cyrano_arkiver.test_arkiver_tools import CONTRACT
 from tests.utils.mcp import error, ok, text_of
 
 pytestmark = pytest.mark.anyio

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from cyrano_mcp.server import Runtime, build_runtime
 from cyrano_mcp.settings import Settings, load_settings
-from tests.modules.arkiver.test_arkiver_tools import CONTRACT
+from tests.modules.cyrano_arkiver.test_arkiver_tools import CONTRACT
 from tests.utils.mcp import ok
 
 pytestmark = pytest.mark.anyio

@@ -47,7 +47,7 @@ def _engine(name: str, *ops: str, depends_on: tuple[str, ...] = ()) -> Engine:
 
 def test_built_in_engines_come_from_the_entry_point_group(settings: Settings) -> None:
     origins = {source.origin for source in discover_engine_sources(settings)}
-    assert "entry point modules.matters:create_engine" in origins
+    assert "entry point cyrano_matters:create_engine" in origins
     assert "entry point cyrano_mcp.system:create_engine" in origins
 
 

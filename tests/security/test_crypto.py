@@ -10,6 +10,8 @@ import pytest
 import sqlalchemy as sa
 from mcp import Client
 
+from cyrano_matters.migrations import migrations
+from cyrano_matters.seals import matter_seals
 from cyrano_mcp.errors import ConfigError
 from cyrano_mcp.security.crypto import SealedField
 from cyrano_mcp.security.crypto.rewrap import rewrap, rewrap_field, usage
@@ -17,8 +19,6 @@ from cyrano_mcp.security.keyfiles import load_master_key, new_key_text
 from cyrano_mcp.server import Runtime, build_runtime
 from cyrano_mcp.settings import Settings, load_settings
 from cyrano_mcp.store.migrate import Component, upgrade
-from modules.matters.migrations import migrations
-from modules.matters.seals import matter_seals
 from tests.conftest import TEST_SETTINGS
 from tests.utils.mcp import error, ok
 

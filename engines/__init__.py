@@ -1,1 +1,0 @@
-"""Cyrano's analysis engines (Potemkin, GoodCounsel, MAE)."""

@@ -1,1 +1,0 @@
-"""Cyrano's domain modules (matters, Arkiver, Chronometric, contract comparison)."""

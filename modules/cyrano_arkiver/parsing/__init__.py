@@ -1,0 +1,65 @@
+"""Arkiver's document parsing: bytes to the text of every page, from PDF, DOCX, images, HTML, Markdown and text.
+
+    detect_format(data, filename=None) -> DocumentFormat
+    parse_document(data, *, filename, limits, progress=None) -> ParsedDocument
+    read_allowed_file(path, allowed_roots, limit=, allow_hardlinks=) -> bytes
+    list_allowed_folder(path, allowed_roots, recursive=, limit=) -> list[str]
+
+Synchronous, with no store and no network. Failures are the typed errors of `errors`.
+
+Files are read by path only below an allowed root. The root is resolved once; below it the path is opened
+one name at a time from the parent folder's descriptor without following any symlink (`..` is refused),
+and the opened file must be a regular file on the root's file system with a single hard link (unless
+CYRANO_ALLOW_HARDLINKS). There is no check separate from the open, so nothing can be swapped in between.
+"""
+
+from cyrano_arkiver.parsing.errors import (
+    CorruptDocument,
+    DocumentError,
+    DocumentTooLarge,
+    EmptyDocument,
+    FileHasHardLinks,
+    ImageTooLarge,
+    NotARegularFile,
+    OcrFailed,
+    OcrUnavailable,
+    PasswordProtected,
+    PathContainsLink,
+    PathNotAllowed,
+    PathNotFound,
+    SuspiciousArchive,
+    TooManyPages,
+    UnsupportedFormat,
+)
+from cyrano_arkiver.parsing.formats import detect_format
+from cyrano_arkiver.parsing.limits import ParseLimits
+from cyrano_arkiver.parsing.models import DocumentFormat, ExtractionMethod, ParsedDocument
+from cyrano_arkiver.parsing.parse import parse_document
+from cyrano_arkiver.parsing.paths import list_allowed_folder, read_allowed_file
+
+__all__ = [
+    "CorruptDocument",
+    "DocumentError",
+    "DocumentFormat",
+    "DocumentTooLarge",
+    "EmptyDocument",
+    "ExtractionMethod",
+    "FileHasHardLinks",
+    "ImageTooLarge",
+    "NotARegularFile",
+    "OcrFailed",
+    "OcrUnavailable",
+    "ParseLimits",
+    "ParsedDocument",
+    "PasswordProtected",
+    "PathContainsLink",
+    "PathNotAllowed",
+    "PathNotFound",
+    "SuspiciousArchive",
+    "TooManyPages",
+    "UnsupportedFormat",
+    "detect_format",
+    "list_allowed_folder",
+    "parse_document",
+    "read_allowed_file",
+]

@@ -1,0 +1,437 @@
+"""Arkiver's service: ingest a document in one unit of work, then read, search and delete what was stored."""
+
+import base64
+import functools
+import hashlib
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import anyio
+import anyio.from_thread
+import anyio.to_thread
+from sqlalchemy import delete, func, insert
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from cyrano_arkiver.assist import SYSTEM_PROMPT, Proposals, excerpt, merge
+from cyrano_arkiver.extraction import extract_insights
+from cyrano_arkiver.extraction.models import Insights
+from cyrano_arkiver.insight_rows import insights_to_rows, rows_to_insights
+from cyrano_arkiver.models import (
+    DeleteResult,
+    Document,
+    DocumentInsights,
+    DocumentListRequest,
+    DocumentPage,
+    DocumentPageList,
+    DocumentRecord,
+    DocumentText,
+    IngestRequest,
+    IngestResult,
+    Insight,
+    InsightsRequest,
+    ModelAssist,
+    PageRangeRequest,
+    PageText,
+    SearchHit,
+    SearchRequest,
+    SearchResults,
+)
+from cyrano_arkiver.page_index import keyed
+from cyrano_arkiver.parsing import ParsedDocument, ParseLimits, parse_document, read_allowed_file
+from cyrano_arkiver.search import PageEntry, PageMatch, index_pages, index_versions, match_pages, unindex_pages
+from cyrano_arkiver.snippets import snippet
+from cyrano_arkiver.terms import query_phrases
+from cyrano_matters.service import MattersService
+from cyrano_mcp.calls import current_call
+from cyrano_mcp.errors import InvalidInputError, NotFoundError, TooLargeError, UnavailableError
+from cyrano_mcp.llm import RULES, LLMError, LLMGateway, LLMRequest, Message
+from cyrano_mcp.observability.metrics import record_ingested
+from cyrano_mcp.security.crypto import BlindIndex, SealedColumnIndex, SealedField, TokenKey
+from cyrano_mcp.settings import Settings
+from cyrano_mcp.store.database import Database
+from cyrano_mcp.store.types import utc_now
+
+
+@dataclass(frozen=True, slots=True)
+class Seals:
+    """Arkiver's encrypted columns (key type `documents`): page text, each insight's quote and data, and the
+    document's file name, which has a blind index beside it for `arkiver_documents`' filter."""
+
+    page_text: SealedField
+    insight_quote: SealedField
+    insight_data: SealedField
+    filename: SealedColumnIndex
+
+
+class ArkiverService:
+    def __init__(
+        self,
+        *,
+        database: Database,
+        settings: Settings,
+        matters: MattersService,
+        llm: LLMGateway,
+        seals: Seals,
+        search: BlindIndex,
+    ) -> None:
+        self._database = database
+        self._seals = seals
+        self._search = search
+        self._llm = llm
+        self._settings = settings
+        self._matters = matters
+        self._limits = ParseLimits(
+            max_bytes=settings.max_document_bytes,
+            max_pages=settings.max_document_pages,
+            max_pdf_memory_bytes=settings.max_pdf_memory_bytes,
+            max_pdf_seconds=settings.max_pdf_seconds,
+        )
+
+    # --- ingest -------------------------------------------------------------------------------------
+    async def ingest(self, request: IngestRequest) -> IngestResult:
+        data, filename = await self._read_source(request)
+        sha256 = hashlib.sha256(data).hexdigest()
+        dedup_key = f"{request.matter_id or '-'}:{sha256}"
+        existing = await self._find_duplicate(dedup_key)
+        if existing is not None:
+            return await self._duplicate_result(existing)
+
+        progress = _thread_progress_reporter()
+        parsed: ParsedDocument = await anyio.to_thread.run_sync(
+            functools.partial(parse_document, data, filename=filename, limits=self._limits, progress=progress)
+        )
+        insights = await anyio.to_thread.run_sync(extract_insights, parsed.pages)
+        search_key = await self._search.current()
+        page_tokens = await keyed([(body, search_key) for body in parsed.pages])
+
+        document_id = str(uuid.uuid4())
+        document = Document(
+            id=document_id,
+            matter_id=request.matter_id,
+            **await self._seals.filename.store(document_id, filename),
+            format=parsed.format,
+            sha256=sha256,
+            dedup_key=dedup_key,
+            size_bytes=len(data),
+            page_count=parsed.page_count,
+            char_count=parsed.char_count,
+            method=parsed.method,
+            insights_method=RULES,
+            created_at=utc_now(),
+        )
+        async with self._database.transaction() as session:
+            if request.matter_id is not None:
+                await self._matters.require_open(session, request.matter_id)
+            # A concurrent ingest of the same content may have won since the check above.
+            raced = (await session.exec(select(Document).where(Document.dedup_key == dedup_key))).first()
+            if raced is not None:
+                duplicate_of: Document | None = raced
+            else:
+                duplicate_of = None
+                session.add(document)
+                await session.flush()
+                page_rows = [
+                    {
+                        "ref": f"{document.id}:{number}",
+                        "document_id": document.id,
+                        "page_no": number,
+                        "method": method,
+                        "char_count": len(body),
+                        "text": await self._seals.page_text.seal(f"{document.id}:{number}", body),
+                        "search_key_version": search_key.version if tokens else None,
+                    }
+                    for number, (body, method, tokens) in enumerate(
+                        zip(parsed.pages, parsed.page_methods, page_tokens, strict=True), 1
+                    )
+                ]
+                await session.exec(insert(DocumentPage), params=page_rows)
+                stored = await session.exec(
+                    select(DocumentPage.id, DocumentPage.page_no).where(DocumentPage.document_id == document.id)
+                )
+                page_ids = {page_no: page_id for page_id, page_no in stored if page_id is not None}
+                await index_pages(
+                    session,
+                    self._database.kind,
+                    [PageEntry(page_ids[number], tokens) for number, tokens in enumerate(page_tokens, 1)],
+                )
+                insight_rows = await self._sealed(insights_to_rows(document.id, insights))
+                if insight_rows:
+                    await session.exec(insert(Insight), params=insight_rows)
+        if duplicate_of is not None:
+            return await self._duplicate_result(duplicate_of)
+        record_ingested(document.format, pages=document.page_count)
+        return IngestResult(
+            document=DocumentRecord.of(document, filename=filename), duplicate=False, insight_counts=insights.counts()
+        )
+
+    async def _read_source(self, request: IngestRequest) -> tuple[bytes, str | None]:
+        limit = self._limits.max_bytes
+        if request.text is not None:
+            data = request.text.encode("utf-8")
+            filename = request.filename
+        elif request.content_base64 is not None:
+            if len(request.content_base64) * 3 // 4 > limit + 3:
+                raise TooLargeError(_too_large(limit))
+            data = base64.b64decode(request.content_base64)
+            filename = request.filename
+        else:
+            assert request.path is not None
+            read = functools.partial(
+                read_allowed_file,
+                request.path,
+                self._settings.allowed_roots,
+                limit=limit,
+                allow_hardlinks=self._settings.allow_hardlinks,
+            )
+            data = await anyio.to_thread.run_sync(read)
+            filename = request.filename or Path(request.path).name
+        if len(data) > limit:
+            raise TooLargeError(_too_large(limit))
+        return data, filename
+
+    async def _find_duplicate(self, dedup_key: str) -> Document | None:
+        async with self._database.session() as session:
+            return (await session.exec(select(Document).where(Document.dedup_key == dedup_key))).first()
+
+    async def _duplicate_result(self, document: Document) -> IngestResult:
+        insights = await self._load_insights(document.id, None)
+        return IngestResult(document=await self._record(document), duplicate=True, insight_counts=insights.counts())
+
+    # --- reading ------------------------------------------------------------------------------------
+    async def insights(self, request: InsightsRequest) -> DocumentInsights:
+        document = await self._document(request.document_id)
+        insights = await self._load_insights(document.id, request.kinds)
+        return DocumentInsights(document_id=document.id, method=document.insights_method, insights=insights)
+
+    async def refine(self, document_id: str) -> DocumentInsights:
+        """Ask the model for what the rules may have missed; store only grounded, new items."""
+        document = await self._document(document_id)
+        assist = await self._assist(document)
+        document = await self._document(document_id)
+        insights = await self._load_insights(document.id, None)
+        return DocumentInsights(
+            document_id=document.id, method=document.insights_method, insights=insights, model=assist
+        )
+
+    async def _assist(self, document: Document) -> ModelAssist:
+        pages = await self._page_texts(document.id)
+        rules = await self._load_insights(document.id, None)
+        request = LLMRequest(
+            system=SYSTEM_PROMPT,
+            messages=(Message.user(f"Contract text:\n\n{excerpt(pages)}"),),
+            max_tokens=2048,
+        )
+        try:
+            completion = await self._llm.complete(request, Proposals)
+        except LLMError as exc:
+            return ModelAssist(method=RULES, accepted=0, rejected=[], redacted=False, fallback_reason=exc.message)
+        outcome = merge(rules, completion.output, pages)
+        if outcome.accepted:
+            stored_rows = insights_to_rows(document.id, rules)
+            known = {row["data"] for row in stored_rows}
+            # Numbered after every stored row, so the new refs are unused.
+            merged = insights_to_rows(document.id, outcome.insights, first=len(stored_rows))
+            added = await self._sealed([row for row in merged if row["data"] not in known])
+            async with self._database.transaction() as session:
+                await session.exec(insert(Insight), params=added)
+                stored = await self._load_document(session, document.id, for_update=True)
+                stored.insights_method = f"{RULES}+{completion.method}"[:64]
+                session.add(stored)
+        return ModelAssist(
+            method=completion.method,
+            accepted=outcome.accepted,
+            rejected=outcome.rejected,
+            redacted=completion.redacted,
+        )
+
+    async def _load_insights(self, document_id: str, kinds: Sequence[str] | None) -> Insights:
+        statement = select(Insight.ref, Insight.kind, Insight.subkind, Insight.data).where(
+            Insight.document_id == document_id
+        )
+        if kinds:
+            statement = statement.where(col(Insight.kind).in_(kinds))
+        async with self._database.session() as session:
+            rows = (await session.exec(statement.order_by(col(Insight.id)))).all()
+        opened = [(kind, subkind, await self._seals.insight_data.open(ref, data)) for ref, kind, subkind, data in rows]
+        return rows_to_insights(opened)
+
+    async def _sealed(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Insight rows with their quote and data sealed, ready to insert."""
+        for row in rows:
+            row["quote"] = await self._seals.insight_quote.seal(row["ref"], row["quote"])
+            row["data"] = await self._seals.insight_data.seal(row["ref"], row["data"])
+        return rows
+
+    async def _page_texts(self, document_id: str) -> list[str]:
+        """The text of every page of a document, in page order, opened."""
+        async with self._database.session() as session:
+            rows = (
+                await session.exec(
+                    select(DocumentPage.ref, DocumentPage.text)
+                    .where(DocumentPage.document_id == document_id)
+                    .order_by(col(DocumentPage.page_no))
+                )
+            ).all()
+        return [await self._seals.page_text.open(ref, text) for ref, text in rows]
+
+    async def document(self, request: PageRangeRequest) -> DocumentText:
+        last = request.last_page if request.last_page is not None else request.first_page + 9
+        async with self._database.session() as session:
+            document = await self._load_document(session, request.document_id)
+            pages = (
+                await session.exec(
+                    select(DocumentPage)
+                    .where(DocumentPage.document_id == document.id)
+                    .where(col(DocumentPage.page_no) >= request.first_page)
+                    .where(col(DocumentPage.page_no) <= last)
+                    .order_by(col(DocumentPage.page_no))
+                )
+            ).all()
+        if request.first_page > document.page_count:
+            raise InvalidInputError(f"first_page {request.first_page} is past the last page ({document.page_count})")
+        return DocumentText(
+            document=await self._record(document),
+            pages=[
+                PageText(
+                    page=page.page_no, method=page.method, text=await self._seals.page_text.open(page.ref, page.text)
+                )
+                for page in pages
+            ],
+        )
+
+    async def documents(self, request: DocumentListRequest) -> DocumentPageList:
+        filters = []
+        if request.matter_id is not None:
+            filters.append(col(Document.matter_id) == request.matter_id)
+        if request.format is not None:
+            filters.append(col(Document.format) == request.format.lower())
+        async with self._database.session() as session:
+            if request.filename is not None:  # sealed: found through its blind index
+                filters.append(await self._seals.filename.matching(session, request.filename))
+            total = (await session.exec(select(func.count()).select_from(Document).where(*filters))).one()
+            rows = (
+                await session.exec(
+                    select(Document)
+                    .where(*filters)
+                    .order_by(col(Document.created_at).desc(), col(Document.id))
+                    .offset(request.offset)
+                    .limit(request.limit)
+                )
+            ).all()
+        return DocumentPageList(items=[await self._record(row) for row in rows], total=total)
+
+    async def search(self, request: SearchRequest) -> SearchResults:
+        phrases = query_phrases(request.query)
+        if not phrases:
+            raise InvalidInputError("query: give at least one word to search for")
+        async with self._database.session() as session:
+            matches = await self._match(session, phrases, request.matter_id, request.limit)
+            if not matches:
+                return SearchResults(query=request.query, hits=[])
+            rows = (
+                await session.exec(
+                    select(DocumentPage, Document)
+                    .join(Document, col(Document.id) == DocumentPage.document_id)
+                    .where(col(DocumentPage.id).in_([match.page_id for match in matches]))
+                )
+            ).all()
+        by_page = {page.id: (page, document) for page, document in rows}
+        wanted = {term for phrase in phrases for term in phrase}
+        hits = []
+        for match in matches:
+            page, document = by_page[match.page_id]
+            hits.append(
+                SearchHit(
+                    document_id=document.id,
+                    filename=await self._seals.filename.open(document.id, document.filename),
+                    matter_id=document.matter_id,
+                    page=page.page_no,
+                    score=round(match.score, 4),
+                    snippet=snippet(await self._seals.page_text.open(page.ref, page.text), wanted),
+                )
+            )
+        return SearchResults(query=request.query, hits=hits)
+
+    async def _match(
+        self, session: AsyncSession, phrases: list[tuple[str, ...]], matter_id: str | None, limit: int
+    ) -> list[PageMatch]:
+        """The best pages across every search key version the index holds (several while a reindex runs)."""
+        matches: list[PageMatch] = []
+        for version in await index_versions(session):
+            key = await self._search_key(version)
+            keyed_phrases = [[key.token(term) for term in phrase] for phrase in phrases]
+            matches += await match_pages(session, self._database.kind, version, keyed_phrases, matter_id, limit)
+        return sorted(matches, key=lambda match: (-match.score, match.page_id))[:limit]
+
+    async def _search_key(self, version: int) -> TokenKey:
+        key = await self._search.version(version)
+        if key is None:  # `keys retire` refuses while entries use a version; only a restored keyring gets here
+            raise UnavailableError(f"search key v{version} is retired but still indexes pages; run `keys reindex`")
+        return key
+
+    # --- deleting -----------------------------------------------------------------------------------
+    async def delete(self, document_id: str) -> DeleteResult:
+        async with self._database.transaction() as session:
+            document = await self._load_document(session, document_id, for_update=True)
+            pages = (
+                await session.exec(
+                    select(DocumentPage.id, DocumentPage.ref, DocumentPage.text, DocumentPage.search_key_version).where(
+                        DocumentPage.document_id == document.id
+                    )
+                )
+            ).all()
+            # A contentless index forgets a page only when told the tokens it indexed: recompute them.
+            indexed = [
+                (page_id or 0, await self._seals.page_text.open(ref, sealed), await self._search_key(version))
+                for page_id, ref, sealed, version in pages
+                if version is not None
+            ]
+            tokens = await keyed([(body, key) for _, body, key in indexed])
+            entries = [
+                PageEntry(page_id, page_tokens) for (page_id, _, _), page_tokens in zip(indexed, tokens, strict=True)
+            ]
+            await unindex_pages(session, self._database.kind, entries)
+            insight_count = (
+                await session.exec(select(func.count()).select_from(Insight).where(Insight.document_id == document.id))
+            ).one()
+            await session.exec(delete(Insight).where(col(Insight.document_id) == document.id))
+            await session.exec(delete(DocumentPage).where(col(DocumentPage.document_id) == document.id))
+            await session.delete(document)
+        return DeleteResult(document_id=document_id, deleted_pages=len(pages), deleted_insights=insight_count)
+
+    # --- helpers ------------------------------------------------------------------------------------
+    async def _record(self, document: Document) -> DocumentRecord:
+        return DocumentRecord.of(document, filename=await self._seals.filename.open(document.id, document.filename))
+
+    async def _document(self, document_id: str) -> Document:
+        async with self._database.session() as session:
+            return await self._load_document(session, document_id)
+
+    async def _load_document(self, session: AsyncSession, document_id: str, *, for_update: bool = False) -> Document:
+        statement = select(Document).where(Document.id == document_id)
+        if for_update:
+            statement = statement.with_for_update()
+        document = (await session.exec(statement)).first()
+        if document is None:
+            raise NotFoundError(f"no document has id {document_id}")
+        return document
+
+
+def _too_large(limit: int) -> str:
+    return f"the document is larger than the limit of {limit / 1_000_000:g} MB (CYRANO_MAX_DOCUMENT_BYTES)"
+
+
+def _thread_progress_reporter() -> Callable[[int, int], None] | None:
+    """Progress from the parsing thread, sent as MCP progress notifications on the event loop."""
+    call = current_call()
+    if call is None:
+        return None
+
+    def report(done: int, total: int) -> None:
+        anyio.from_thread.run(call.report_progress, float(done), float(total), f"page {done} of {total}")
+
+    return report

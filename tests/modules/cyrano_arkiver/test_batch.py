@@ -1,0 +1,92 @@
+"""arkiver_ingest_batch: many files as a job, each its own unit of work, followed with jobs_status."""
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mcp import Client
+
+from cyrano_mcp.server import Runtime, build_runtime
+from cyrano_mcp.settings import Settings, load_settings
+from tests.modules.cyrano_arkiver.test_arkiver_tools import CONTRACT, counts
+from tests.utils.mcp import MODES, error, ok
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def inbox(tmp_path: Path) -> Path:
+    folder = tmp_path / "inbox"
+    (folder / "sub").mkdir(parents=True)
+    for number in range(3):
+        (folder / f"contract-{number}.txt").write_text(CONTRACT.replace("May 8, 2014", f"May {number + 1}, 2014"))
+    (folder / "sub" / "deep.txt").write_text(CONTRACT.replace("two (2) years", "three (3) years"))
+    (folder / "garbage.bin").write_bytes(bytes(range(256)) * 8)
+    (folder / ".hidden.txt").write_text(CONTRACT)
+    return folder
+
+
+@pytest.fixture
+async def runtime(any_store_settings: Settings, inbox: Path) -> AsyncIterator[Runtime]:
+    runtime = build_runtime(load_settings(**{**any_store_settings.model_dump(), "allowed_roots": [inbox]}))
+    async with runtime.running():
+        yield runtime
+
+
+async def run_batch(client: Client, arguments: dict[str, Any]) -> dict[str, Any]:
+    submitted = ok(await client.call_tool("arkiver_ingest_batch", arguments))
+    assert submitted["job"]["kind"] == "arkiver.ingest" and "jobs_status" in submitted["hint"]
+    report = ok(await client.call_tool("jobs_status", {"job_id": submitted["job"]["id"], "wait_seconds": 60}))
+    assert report["job"]["status"] == "completed", report["job"]
+    return report
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_folder_is_ingested_file_by_file_and_a_bad_file_fails_alone(
+    runtime: Runtime, inbox: Path, mode: str
+) -> None:
+    async with Client(runtime.server, mode=mode) as client:
+        report = await run_batch(client, {"folder": str(inbox)})
+        items = {item["label"]: item for item in report["items"]}
+        assert sorted(items) == ["contract-0.txt", "contract-1.txt", "contract-2.txt", "garbage.bin"]
+        assert items["garbage.bin"]["status"] == "failed"
+        assert items["garbage.bin"]["error"].startswith("invalid_input: this is not a document Arkiver can read")
+        for name in ("contract-0.txt", "contract-1.txt", "contract-2.txt"):
+            assert items[name]["status"] == "done" and items[name]["result"]["duplicate"] is False
+            document_id = items[name]["result"]["document_id"]
+            insights = ok(await client.call_tool("arkiver_insights", {"document_id": document_id}))
+            assert insights["insights"]["governing_law"]["jurisdiction"] == "California"
+    assert (await counts(runtime))[:2] == (3, 3)
+
+
+async def test_recursive_folders_and_lists_of_paths_into_a_matter(runtime: Runtime, inbox: Path) -> None:
+    async with Client(runtime.server) as client:
+        matter = ok(
+            await client.call_tool(
+                "matters_create", {"client_name": "Harbor", "title": "Consulting", "practice_area": "commercial"}
+            )
+        )
+        report = await run_batch(client, {"folder": str(inbox), "recursive": True, "matter_id": matter["id"]})
+        assert report["job"]["counts"]["done"] == 4 and report["job"]["counts"]["failed"] == 1
+        listed = ok(await client.call_tool("arkiver_documents", {"matter_id": matter["id"]}))
+        assert listed["total"] == 4
+        paths = [str(inbox / "contract-0.txt"), str(inbox / "missing.txt"), "/etc/passwd"]
+        again = await run_batch(client, {"paths": paths, "matter_id": matter["id"]})
+        items = [(item["status"], item["result"], item["error"]) for item in again["items"]]
+        assert items[0][0] == "done" and items[0][1]["duplicate"] is True  # the same content, stored once
+        assert items[1][0] == "failed" and items[1][2].startswith("not_found: there is no file at")
+        assert items[2][0] == "failed" and items[2][2].startswith("permission_denied:")
+
+
+async def test_a_batch_is_refused_at_once_when_it_cannot_start(runtime: Runtime, inbox: Path, tmp_path: Path) -> None:
+    async with Client(runtime.server) as client:
+        error(await client.call_tool("arkiver_ingest_batch", {}), "invalid_input")
+        error(await client.call_tool("arkiver_ingest_batch", {"paths": []}), "invalid_input")
+        error(await client.call_tool("arkiver_ingest_batch", {"folder": str(tmp_path)}), "permission_denied")
+        error(await client.call_tool("arkiver_ingest_batch", {"folder": str(inbox / "nowhere")}), "not_found")
+        (inbox / "empty").mkdir()
+        error(await client.call_tool("arkiver_ingest_batch", {"folder": str(inbox / "empty")}), "invalid_input")
+        missing = "00000000-0000-4000-8000-000000000000"
+        error(await client.call_tool("arkiver_ingest_batch", {"folder": str(inbox), "matter_id": missing}), "not_found")
+        assert ok(await client.call_tool("jobs_list", {}))["total"] == 0

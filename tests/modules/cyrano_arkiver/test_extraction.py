@@ -1,0 +1,440 @@
+"""Arkiver's insight extractor on hand-written contract snippets, a quote invariant property, and real contracts."""
+
+import datetime as dt
+import importlib.util
+import json
+import logging
+from decimal import Decimal
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from cyrano_arkiver.extraction import Insights, extract_insights
+from cyrano_arkiver.extraction import citations as citations_module
+from cyrano_arkiver.extraction.models import Duration
+from cyrano_arkiver.pages import paginate_text
+
+LICENSE = (
+    "SOFTWARE LICENSE AGREEMENT\n\n"
+    'This Software License Agreement (the "Agreement") is made and entered into this 8th day of May, 2014 '
+    '(the "Effective Date") by and between Northwind Analytics, Inc., a Delaware corporation ("Licensor"), '
+    'and Harbor Lane Bakery LLC, a New York limited liability company ("Licensee").\n\n'
+    "1. Term. The term of this Agreement shall be for a period of five (5) years commencing upon the Effective "
+    'Date (the "Initial Term"). Thereafter this Agreement shall automatically renew for successive one (1) year '
+    "periods unless either party gives written notice of non-renewal at least sixty (60) days prior to the end "
+    "of the then-current term.\n\n"
+    "2. Fees. Licensee shall pay Licensor a license fee of $25,000 within thirty (30) days after receipt of an "
+    'invoice. "Confidential Information" means any non-public information disclosed by either party. '
+    "Confidential Information shall not include information that is publicly available.\n\n"
+    "3. Governing Law. This Agreement shall be governed by and construed in accordance with the laws of the "
+    "State of New York, without regard to its conflict of laws principles.\n"
+)
+
+
+def _pages(*texts: str) -> list[str]:
+    return list(texts)
+
+
+def _assert_quotes(insights: Insights, pages: list[str]) -> None:
+    for provenance in insights.provenances():
+        assert provenance.quote == pages[provenance.page - 1][provenance.start : provenance.end]
+        assert provenance.quote.strip() == provenance.quote != ""
+
+
+# --- parties ---------------------------------------------------------------------------------------------------
+def test_parties_with_aliases_roles_and_kinds() -> None:
+    insights = extract_insights([LICENSE])
+    assert [(p.name, p.aliases, p.role, p.kind) for p in insights.parties] == [
+        ("Northwind Analytics, Inc.", ["Licensor"], "Licensor", "company"),
+        ("Harbor Lane Bakery LLC", ["Licensee"], "Licensee", "company"),
+    ]
+    assert insights.parties[0].provenance.quote == "Northwind Analytics, Inc."
+
+
+def test_person_party_and_party_list_in_paragraphs() -> None:
+    text = (
+        'THIS CONSULTING AGREEMENT is made as of June 1, 2020 by and between Acme Robotics Corp. ("Company") and '
+        'Jane Q. Doe, an individual residing in Austin, Texas ("Consultant").'
+    )
+    parties = extract_insights([text]).parties
+    assert [(p.name, p.kind, p.role) for p in parties] == [
+        ("Acme Robotics Corp.", "company", "Company"),
+        ("Jane Q. Doe", "person", "Consultant"),
+    ]
+
+
+def test_parties_first_then_agree() -> None:
+    text = (
+        'Blue Heron Holdings, Inc. and Blue Heron Media, Inc. (collectively "Blue Heron") and Stillwater '
+        'Partners, L.P. ("Stillwater") hereby enter into this Agreement dated November 28, 2001.'
+    )
+    insights = extract_insights([text])
+    assert [p.name for p in insights.parties] == [
+        "Blue Heron Holdings, Inc. and Blue Heron Media, Inc.",
+        "Stillwater Partners, L.P.",
+    ]
+    assert insights.first_date("agreement").date == dt.date(2001, 11, 28)  # type: ignore[union-attr]
+
+
+def test_signature_blocks_when_the_preamble_names_nobody() -> None:
+    text = (
+        "JOINT FILING AGREEMENT\n\nThe undersigned hereby agree to file jointly.\n\n"
+        "IN WITNESS WHEREOF, the undersigned have executed this Agreement.\n\n"
+        "ALDER CAPITAL PARTNERS, L.P. By: /s/ Ann Lee Name: Ann Lee Title: Manager\n\n"
+        "ALDER CAPITAL GP LLC By: /s/ Ann Lee Name: Ann Lee Title: Manager"
+    )
+    assert [p.name for p in extract_insights([text]).parties] == [
+        "ALDER CAPITAL PARTNERS, L.P.",
+        "ALDER CAPITAL GP LLC",
+    ]
+
+
+# --- dates -----------------------------------------------------------------------------------------------------
+def test_agreement_effective_and_relative_expiration() -> None:
+    insights = extract_insights([LICENSE])
+    agreement = insights.first_date("agreement")
+    effective = insights.first_date("effective")
+    expiration = insights.first_date("expiration")
+    assert agreement is not None and agreement.date == dt.date(2014, 5, 8)
+    assert agreement.mention is not None and agreement.mention.quote == "8th day of May, 2014"
+    assert effective is not None and effective.date == dt.date(2014, 5, 8)
+    assert expiration is not None and expiration.date == dt.date(2019, 5, 8)
+    assert expiration.computed and expiration.mention is None
+    assert expiration.resolved_from is not None
+    assert expiration.resolved_from.anchor == "effective"
+    assert expiration.resolved_from.offset == Duration(years=5)
+    assert expiration.provenance.quote.startswith("The term of this Agreement shall be for a period of five (5)")
+
+
+@pytest.mark.parametrize(
+    ("preamble", "agreement", "effective"),
+    [
+        ('This Lease (this "Agreement"), dated as of March 3, 2021, is by and between Oak Co. ("Landlord") and '
+         'Pine LLC ("Tenant").', dt.date(2021, 3, 3), None),
+        ('This Agreement is entered into on October 1, 2019 and is made effective as of November 1, 2019 (the '
+         '"Effective Date") by and between Oak Co. ("Provider") and Pine LLC ("Recipient").',
+         dt.date(2019, 10, 1), dt.date(2019, 11, 1)),
+        ('This Agreement is made and entered into as of Nov  5,  1999, (the "Effective Date") by and between Oak '
+         'Co. ("Oak") and Pine LLC ("Pine").', dt.date(1999, 11, 5), dt.date(1999, 11, 5)),
+        ('This Amendment to the Supply Agreement dated April 1, 2017 between Oak Co. ("Oak") and Pine LLC '
+         '("Pine") is made this 22 day of June 2018.', dt.date(2018, 6, 22), None),
+    ],
+)  # fmt: skip
+def test_agreement_and_effective_dates_from_the_preamble(
+    preamble: str, agreement: dt.date, effective: dt.date | None
+) -> None:
+    insights = extract_insights([preamble])
+    assert insights.first_date("agreement").date == agreement  # type: ignore[union-attr]
+    found = insights.first_date("effective")
+    assert (found.date if found else None) == effective
+
+
+def test_effective_date_by_reference_to_the_date_first_written() -> None:
+    text = (
+        'This Agreement is made as of March 29, 1999, by and between Oak Co. (the "Company") and Pine LLC '
+        '(the "Agent").\n\nThis Agreement will become effective as of the date first written above and will '
+        "continue in effect until terminated pursuant to Paragraph 6."
+    )
+    insights = extract_insights([text])
+    effective = insights.first_date("effective")
+    assert effective is not None and effective.computed and effective.date == dt.date(1999, 3, 29)
+    assert effective.resolved_from is not None and effective.resolved_from.anchor == "agreement"
+    assert insights.term.initial is not None and insights.term.initial.perpetual
+
+
+def test_effective_date_from_the_last_signature() -> None:
+    text = (
+        'This License Agreement is entered into by and between Oak University ("Oak") and Pine, Inc. ("Pine").\n\n'
+        '"Effective Date" shall mean the date the last party hereto has executed this Agreement.\n\n'
+        "IN WITNESS WHEREOF, the parties have executed this Agreement.\n\n"
+        "OAK UNIVERSITY By: /s/ A. Lee Title: Dean Date: 5/4/2016\n\n"
+        "PINE, INC. By: /s/ B. Kim Title: CEO Date: 5/11/2016"
+    )
+    effective = extract_insights([text]).first_date("effective")
+    assert effective is not None and effective.date == dt.date(2016, 5, 11) and effective.computed
+    assert effective.mention is not None and effective.mention.quote == "5/11/2016"
+    assert effective.provenance.quote.startswith('"Effective Date" shall mean the date the last party')
+
+
+def test_may_and_numbers_are_not_dates() -> None:
+    text = (
+        "Either party may terminate this Agreement. The Company may 15 times a year request 2,000 units at "
+        "1500 Main Street, Suite 2020. Section 3.12 applies to 12/40 of the units."
+    )
+    assert extract_insights([text]).dates == []
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        ("The term of this Agreement shall end on the seventh anniversary of the date hereof.", dt.date(2008, 1, 15)),
+        ("Unless terminated earlier, this Agreement shall expire on December 31, 2006.", dt.date(2006, 12, 31)),
+        ("This Agreement shall commence on the Effective Date and continue for twelve (12) months.",
+         dt.date(2002, 1, 15)),
+        ("The term of this Agreement shall be ten (10) years from the Launch.", None),
+        ("The term of this Agreement shall be the later of two (2) years or the term of the Supply Agreement.", None),
+    ],
+)  # fmt: skip
+def test_expiration(term: str, expected: dt.date | None) -> None:
+    preamble = (
+        'This Agreement is entered into as of January 15, 2001 by and between Oak Co. ("Oak") and Pine LLC ("Pine").'
+    )
+    found = extract_insights([preamble + "\n\n" + term]).first_date("expiration")
+    assert (found.date if found else None) == expected
+
+
+# --- governing law ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("clause", "jurisdiction", "country"),
+    [
+        ("This Agreement shall be governed by and construed in accordance with the laws of the State of New York, "
+         "without regard to its conflicts of law principles.", "New York", "United States"),
+        ("This Agreement shall be governed by the laws of the Commonwealth of Massachusetts.", "Massachusetts",
+         "United States"),
+        ("This Agreement is governed by English law.", "England", "United Kingdom"),
+        ("This Agreement shall be governed by the laws of England and Wales.", "England and Wales", "United Kingdom"),
+        ("This Agreement shall be governed by the laws of the Province of Ontario and the federal laws of Canada "
+         "applicable therein.", "Ontario", "Canada"),
+        ("This Agreement shall be construed under and enforced in accordance with the laws of the State of "
+         "Delaware.", "Delaware", "United States"),
+        ("The laws of the State of California shall govern this Agreement.", "California", "United States"),
+    ],
+)  # fmt: skip
+def test_governing_law(clause: str, jurisdiction: str, country: str) -> None:
+    law = extract_insights(["Oak Co., a corporation organized under the laws of Nevada, agrees as follows.", clause])
+    assert law.governing_law is not None
+    assert (law.governing_law.jurisdiction, law.governing_law.country) == (jurisdiction, country)
+    assert law.governing_law.provenance.page == 2
+
+
+def test_no_governing_law_from_incorporation_or_compliance_clauses() -> None:
+    text = (
+        "Oak Co., a corporation organized and existing under the laws of the State of Nevada, and Pine LLC agree. "
+        "Each party shall comply with all export laws of the United States."
+    )
+    assert extract_insights([text]).governing_law is None
+
+
+# --- amounts ---------------------------------------------------------------------------------------------------
+def test_amounts_with_currencies_and_purposes() -> None:
+    text = (
+        "Licensee shall pay a license fee of $25,000. Consultant is paid €500 per hour. The purchase price is "
+        "US$ 2.5 million. A deposit of 10,000 USD is due. Fees are capped at £1,250.50 for the Services. "
+        "Total: Five Thousand Dollars ($5,000)."
+    )
+    amounts = extract_insights([text]).amounts
+    assert [(a.value, a.currency) for a in amounts] == [
+        (Decimal(25000), "USD"),
+        (Decimal(500), "EUR"),
+        (Decimal("2500000.0"), "USD"),
+        (Decimal(10000), "USD"),
+        (Decimal("1250.50"), "GBP"),
+        (Decimal(5000), "USD"),
+    ]
+    assert amounts[0].purpose == "license fee"
+    assert amounts[1].purpose == "per hour"
+    assert amounts[2].purpose == "purchase price"
+    assert amounts[4].purpose == "the Services"
+
+
+# --- citations -------------------------------------------------------------------------------------------------
+def test_citations_cases_statutes_and_invented_reporters() -> None:
+    text = (
+        "As held in Brown v. Board of Education, 347 U.S. 483 (1954), and in Smith v. Jones, 12 Zzq. Rptr. 34 "
+        "(2001), claims under 42 U.S.C. § 1983 and 29 C.F.R. § 1630.2 survive."
+    )
+    found = {c.text: c for c in extract_insights(["No citations on this page.", text]).citations}
+    brown = found["347 U.S. 483"]
+    assert (brown.kind, brown.volume, brown.reporter, brown.page, brown.year, brown.court) == (
+        "case",
+        "347",
+        "U.S.",
+        "483",
+        1954,
+        "scotus",
+    )
+    assert brown.reporter_known and brown.case_name == "Brown v. Board of Education"
+    assert brown.provenance.page == 2 and brown.provenance.quote.startswith("Brown v. Board")
+    invented = found["12 Zzq. Rptr. 34"]
+    assert invented.kind == "case" and not invented.reporter_known and invented.year == 2001
+    assert found["42 U.S.C. § 1983"].kind == "statute" and found["42 U.S.C. § 1983"].reporter_known
+    assert found["29 C.F.R. § 1630.2"].kind == "regulation"
+
+
+def test_circuit_court_citation_and_quiet_eyecite(caplog: pytest.LogCaptureFixture) -> None:
+    text = "See Smith v. Jones, 123 F.3d 456, 460 (9th Cir. 1997), and Smith v. Jones, 123 F.3d 456 (9th Cir. 1997)."
+    with caplog.at_level(logging.DEBUG):
+        citations = extract_insights([text]).citations
+    assert citations and all((c.court, c.year, c.reporter_known) == ("ca9", 1997, True) for c in citations)
+    assert not [record for record in caplog.records if record.name.startswith("eyecite")]
+
+
+def test_eyecite_is_not_run_on_pages_without_citation_like_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse() -> None:
+        raise AssertionError("eyecite should not be needed here")
+
+    monkeypatch.setattr(citations_module, "_eyecite", refuse)
+    assert extract_insights([LICENSE]).citations == []
+
+
+# --- defined terms and obligations -----------------------------------------------------------------------------
+def test_defined_terms() -> None:
+    text = (
+        'This Distribution Agreement (the "Agreement") covers the State of Texas (hereinafter referred to as the '
+        '"Territory"). "Products" means the goods listed in Exhibit A, as amended from time to time.'
+    )
+    terms = {t.term: t.definition for t in extract_insights([text]).defined_terms}
+    assert terms["Agreement"] == "This Distribution Agreement"
+    assert terms["Territory"] == "covers the State of Texas"
+    assert terms["Products"] == "the goods listed in Exhibit A, as amended from time to time."
+
+
+def test_obligations_with_deadlines() -> None:
+    obligations = extract_insights([LICENSE]).obligations
+    pay = next(o for o in obligations if o.action.startswith("pay"))
+    assert pay.obligor == "Licensee" and pay.modal == "shall" and not pay.negative
+    assert pay.deadline == "within thirty (30) days after receipt of an invoice"
+    assert pay.deadline_duration == Duration(days=30)
+    assert pay.provenance.quote.startswith("Licensee shall pay Licensor")
+    # "Confidential Information shall not include ..." binds no party.
+    assert all(o.obligor != "Confidential Information" for o in obligations)
+
+
+def test_negative_obligation() -> None:
+    text = 'Oak Co. ("Supplier") and Pine LLC ("Buyer") agree as follows. Supplier shall not assign this Agreement.'
+    obligation = extract_insights([text]).obligations[0]
+    assert (obligation.obligor, obligation.negative, obligation.action) == ("Supplier", True, "assign this Agreement")
+
+
+# --- term, renewal and notice ----------------------------------------------------------------------------------
+def test_renewal_and_notice_period() -> None:
+    term = extract_insights([LICENSE]).term
+    assert term.initial is not None and term.initial.duration == Duration(years=5)
+    assert term.renewal is not None and term.renewal.duration == Duration(years=1) and term.renewal.automatic
+    assert term.non_renewal_notice is not None and term.non_renewal_notice.duration == Duration(days=60)
+
+
+def test_evergreen_renewal_with_notice() -> None:
+    text = (
+        "This contract shall be for a term of one year commencing on the date first above written; thereafter, it "
+        "shall automatically continue until terminated by either party upon not less than thirty (30) days prior "
+        "written notice to the other party."
+    )
+    term = extract_insights([text]).term
+    assert term.initial is not None and term.initial.duration == Duration(years=1)
+    assert term.renewal is not None and term.renewal.perpetual and term.renewal.duration is None
+    assert term.non_renewal_notice is not None and term.non_renewal_notice.duration == Duration(days=30)
+
+
+# --- provenance ------------------------------------------------------------------------------------------------
+def test_quotes_are_exact_slices_of_oddly_spaced_pages() -> None:
+    pages = [
+        "Page 1 of 2\n\n  CO-BRANDING  AGREEMENT\n\n     This  CO-BRANDING AGREEMENT (the \u201cAgreement\u201d) "
+        "is made and entered into as of Nov  5,  1999, by and\n between  NETTAXI  Online  Communities,  Inc.  "
+        "(\u201cNETTAXI\u201d), and Solutions Media, Inc. (\u201cClient\u201d).\f",
+        "Page 2 of 2\n\n 2.  This  Agreement  shall  be  governed  by  the  laws  of  the  State  of\n\n\n"
+        "  California.",
+    ]
+    insights = extract_insights(pages)
+    _assert_quotes(insights, pages)
+    assert insights.first_date("agreement").mention.quote == "Nov  5,  1999"  # type: ignore[union-attr]
+    assert [p.name for p in insights.parties] == ["NETTAXI Online Communities, Inc.", "Solutions Media, Inc."]
+    assert insights.parties[0].provenance.quote == "NETTAXI  Online  Communities,  Inc."
+    assert insights.governing_law is not None and insights.governing_law.jurisdiction == "California"
+
+
+_SNIPPETS = [
+    LICENSE,
+    "Brown v. Board of Education, 347 U.S. 483 (1954).",
+    "Fees of \u20ac500 per hour; a deposit of $1,000.",
+    "\u201cTerm\u201d means the Initial Term.",
+    "dated as of March 18, 2010 (the \u201cEffective Date\u201d)",
+    "renew for successive one (1) year periods",
+]
+_NOISE = st.text(
+    alphabet=st.sampled_from(list(" \n\t\r\f\xa0.,;:()\"'\u201c\u201d\u2019-_$\u20ac\u00a7aAzZ019")), max_size=40
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(st.one_of(st.sampled_from(_SNIPPETS), _NOISE), max_size=6).map("".join), max_size=4))
+@example([" Brown v. Board of Education, 347 U.S. 483 (1954)."])  # a case name's span once took in the space
+@example(["\n  Brown v. Board of Education, 347 U.S. 483 (1954)  \n"])
+def test_every_quote_is_the_page_slice(pages: list[str]) -> None:
+    _assert_quotes(extract_insights(pages), pages)
+
+
+@pytest.mark.parametrize("pages", [[], [""], ["   \f  "], ["no contract here"]])
+def test_empty_and_plain_pages(pages: list[str]) -> None:
+    assert extract_insights(pages) == Insights()
+
+
+def test_insights_round_trip_as_json() -> None:
+    insights = extract_insights([LICENSE])
+    assert Insights.model_validate_json(insights.model_dump_json()) == insights
+
+
+def test_counts_by_kind() -> None:
+    counts = extract_insights([LICENSE]).counts()
+    assert counts["parties"] == 2 and counts["governing_law"] == 1 and counts["term"] == 3
+    assert counts["dates.agreement"] == 1 and counts["dates.effective"] == 1 and counts["dates.expiration"] == 1
+
+
+# --- real contracts --------------------------------------------------------------------------------------------
+_CUAD = Path("/work/shared/data/cuad_dev.jsonl")
+_BENCH = Path(__file__).resolve().parents[3] / "bench" / "extraction.py"
+_CUAD_RECORDS = 15
+
+
+def _bench() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_extraction", _BENCH)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.skipif(not _CUAD.exists(), reason="CUAD development data not on this machine")
+def test_minimum_recall_on_real_contracts() -> None:
+    """Regression guard on the first CUAD records, scored as bench/extraction.py scores them."""
+    bench = _bench()
+    records = [json.loads(line) for line in _CUAD.read_text().splitlines()[:_CUAD_RECORDS]]
+    scores, pages, _, _, _ = bench.run(records)
+    recall = {name: score.tp / max(1, score.tp + score.fn) for name, score in scores.items()}
+    assert pages > 100
+    assert recall["parties"] >= 0.85
+    assert recall["agreement_date"] >= 0.85
+    assert recall["effective_date"] >= 0.85
+    assert recall["expiration_date"] >= 0.7
+    assert recall["governing_law"] >= 0.85
+
+
+@pytest.mark.skipif(not _CUAD.exists(), reason="CUAD development data not on this machine")
+def test_paginated_contract_quotes_hold() -> None:
+    record = json.loads(_CUAD.read_text().splitlines()[0])
+    pages = paginate_text(record["text"])
+    _assert_quotes(extract_insights(pages), pages)
+
+
+_PDF = Path("/work/shared/data/cuad_dev_pdf/AURASYSTEMSINC_06_16_2010-EX-10.25-STRATEGIC ALLIANCE AGREEMENT.PDF")
+
+
+@pytest.mark.skipif(not _PDF.exists(), reason="CUAD PDF originals not on this machine")
+def test_pdf_extracted_pages() -> None:
+    """Text as pypdfium2 extracts it (CR LF line ends, no blank lines between paragraphs) reads the same."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(_PDF)
+    pages = [document[index].get_textpage().get_text_range() for index in range(len(document))]
+    insights = extract_insights(pages)
+    _assert_quotes(insights, pages)
+    assert [p.name for p in insights.parties] == ["AURA SYSTEMS INC.", "ZANOTTI EAST INC."]
+    assert insights.first_date("agreement").date == dt.date(2010, 3, 18)  # type: ignore[union-attr]
+    assert insights.first_date("expiration").date == dt.date(2015, 3, 18)  # type: ignore[union-attr]
+    assert insights.governing_law is not None and insights.governing_law.jurisdiction == "California"
+    assert insights.term.renewal is not None and insights.term.renewal.duration == Duration(years=5)
+    assert insights.term.non_renewal_notice is not None
+    assert insights.term.non_renewal_notice.duration == Duration(days=90)
