@@ -125,8 +125,8 @@ async def seed(env: dict[str, str], users: int, matters: int) -> Corpus:
     from mcp import Client
 
     from cyrano_mcp.observability.logging import configure_logging
+    from cyrano_mcp.principal import Role
     from cyrano_mcp.security.audit import Actor
-    from cyrano_mcp.security.rbac import Role
     from cyrano_mcp.server import build_runtime
     from cyrano_mcp.settings import load_settings
     from tests.modules.cyrano_arkiver.test_arkiver_tools import CONTRACT

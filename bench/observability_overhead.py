@@ -33,9 +33,9 @@ from opentelemetry import trace
 
 from cyrano_mcp.backup import create_backup, restore_backup
 from cyrano_mcp.callpath import CallPath
+from cyrano_mcp.callpath.observing import ToolCallMetrics, ToolCallSpans
 from cyrano_mcp.engine import Operation
 from cyrano_mcp.models import ToolInput, ToolOutput
-from cyrano_mcp.observability import metrics, tracing
 from cyrano_mcp.observability.logging import configure_logging
 from cyrano_mcp.server import build_runtime
 from cyrano_mcp.settings import load_settings
@@ -100,7 +100,7 @@ def _show(title: str, medians: dict[str, float]) -> None:
 
 
 def _traced() -> CallPath:
-    return CallPath([tracing.ToolCallSpans(), metrics.ToolCallMetrics(["bench_lookup"])])
+    return CallPath([ToolCallSpans(), ToolCallMetrics(["bench_lookup"])])
 
 
 async def call_costs(calls: int, rounds: int) -> None:
@@ -110,7 +110,7 @@ async def call_costs(calls: int, rounds: int) -> None:
         {
             "bare": bare,
             "+logging": ("INFO", CallPath),
-            "+logging +metrics": ("INFO", lambda: CallPath([metrics.ToolCallMetrics(["bench_lookup"])])),
+            "+logging +metrics": ("INFO", lambda: CallPath([ToolCallMetrics(["bench_lookup"])])),
             "+logging +metrics +no-op span (what 'off' avoids)": ("INFO", _traced),
         },
         calls,

@@ -200,8 +200,8 @@ def serve_core(port: int, *, stateless: bool, json_response: bool) -> None:
 
     from cyrano_mcp import system
     from cyrano_mcp.callpath import CallPath
+    from cyrano_mcp.callpath.observing import ToolCallMetrics
     from cyrano_mcp.engine import EngineContext
-    from cyrano_mcp.observability import metrics
     from cyrano_mcp.observability.logging import configure_logging
     from cyrano_mcp.observability.requests import RequestContextMiddleware
     from cyrano_mcp.registry import EngineSource, Registry
@@ -214,7 +214,7 @@ def serve_core(port: int, *, stateless: bool, json_response: bool) -> None:
     registry = Registry(CallPath())
     context = EngineContext(settings=settings, database=Database(settings), registry=registry)
     registry.load([EngineSource("bench", system.create_engine)], context)
-    registry.call_path.add_interceptor(metrics.ToolCallMetrics(registry.tool_names))
+    registry.call_path.add_interceptor(ToolCallMetrics(registry.tool_names))
     server: MCPServer[None] = MCPServer("cyrano", version="0.1.0", tools=list[Tool](registry.build_tools()))
     app = server.streamable_http_app(
         streamable_http_path="/mcp",

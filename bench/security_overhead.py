@@ -20,9 +20,9 @@ from mcp import Client
 
 from cyrano_mcp.http import build_http_app
 from cyrano_mcp.observability.logging import configure_logging
+from cyrano_mcp.principal import Role
 from cyrano_mcp.security.audit import Actor
 from cyrano_mcp.security.passwords import Passwords
-from cyrano_mcp.security.rbac import Role
 from cyrano_mcp.server import build_runtime
 from cyrano_mcp.settings import Settings, load_settings
 

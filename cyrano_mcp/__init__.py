@@ -1,6 +1,8 @@
 """Cyrano: an MCP tool server for small legal practices.
 
-The public surface for engine authors is re-exported here; everything else is an implementation detail.
+Engine authors import `cyrano_mcp.kit`, the one public surface for writing an engine; everything else in this
+package is the server that runs engines. This module itself holds only the version, so that any layer may
+import it.
 """
 
 from importlib.metadata import PackageNotFoundError, version
@@ -10,38 +12,4 @@ try:
 except PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0.0.0+unknown"
 
-from cyrano_mcp.calls import CallContext, current_call
-from cyrano_mcp.engine import Engine, EngineContext, Migration, Operation, ResourceTemplate
-from cyrano_mcp.errors import (
-    ConfigError,
-    ConflictError,
-    CyranoError,
-    DomainError,
-    InvalidInputError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitedError,
-    SchemaError,
-    UnavailableError,
-)
-
-__all__ = [
-    "CallContext",
-    "ConfigError",
-    "ConflictError",
-    "CyranoError",
-    "DomainError",
-    "Engine",
-    "EngineContext",
-    "InvalidInputError",
-    "Migration",
-    "NotFoundError",
-    "Operation",
-    "PermissionDeniedError",
-    "RateLimitedError",
-    "ResourceTemplate",
-    "SchemaError",
-    "UnavailableError",
-    "__version__",
-    "current_call",
-]
+__all__ = ["__version__"]

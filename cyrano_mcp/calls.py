@@ -5,6 +5,7 @@ The registry's call path sets it; a service that reports progress or needs the c
 """
 
 import itertools
+import re
 import secrets
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from cyrano_mcp.security.principals import Principal
+    from cyrano_mcp.principal import Principal
 
 ProgressSink = Callable[[float, float | None, str | None], Awaitable[None]]
 
@@ -64,6 +65,9 @@ def bind_call(call: CallContext) -> Token[CallContext | None]:
 def unbind_call(token: Token[CallContext | None]) -> None:
     _current.reset(token)
 
+
+# What a client-supplied request id (X-Request-ID) may look like to be used as the correlation id.
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 # Correlation ids must be unique, not secret: a per-process random prefix and a counter cost far less than uuid4.
 _ID_PREFIX = secrets.token_hex(6)

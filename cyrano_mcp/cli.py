@@ -340,7 +340,7 @@ def users() -> None:
 @click.option("--no-password", is_flag=True, help="An account that cannot log in (e.g. for CYRANO_LOCAL_USER).")
 def users_add(name: str, role: str, no_password: bool) -> None:
     """Add an account; the password comes from stdin, or a prompt on a terminal."""
-    from cyrano_mcp.security.rbac import Role
+    from cyrano_mcp.principal import Role
 
     password = None if no_password else _read_password(f"Password for {name}")
 
@@ -368,7 +368,7 @@ def users_list() -> None:
 @click.argument("role", type=ROLES)
 def users_set_role(name: str, role: str) -> None:
     """Change an account's role."""
-    from cyrano_mcp.security.rbac import Role
+    from cyrano_mcp.principal import Role
 
     async def change(runtime: "Runtime") -> None:
         user = await runtime.security.accounts.set_role(name, Role(role), by=_operator())

@@ -19,12 +19,13 @@ from pydantic import AnyHttpUrl
 
 from cyrano_mcp import __version__
 from cyrano_mcp.callpath import CallInterceptor, CallPath
+from cyrano_mcp.callpath.observing import ToolCallMetrics, ToolCallSpans
 from cyrano_mcp.engine import EngineContext
 from cyrano_mcp.jobs import JobRunner, JobService, jobs_component
 from cyrano_mcp.llm import LLM_COMPONENT, build_gateway
 from cyrano_mcp.observability import metrics
 from cyrano_mcp.observability.logging import get_logger
-from cyrano_mcp.observability.tracing import ToolCallSpans, configure_tracing
+from cyrano_mcp.observability.tracing import configure_tracing
 from cyrano_mcp.registry import EngineSource, Registry, discover_engine_sources
 from cyrano_mcp.security.migrations import COMPONENT as SECURITY_COMPONENT
 from cyrano_mcp.security.services import Security
@@ -49,9 +50,7 @@ class Runtime:
         self.llm = build_gateway(settings, self.database)
         self.security = Security(settings, self.database)
         self.jobs = JobService(self.database)
-        # Metrics and tracing first (outermost), so they see the security layers' refusals too.
-        interceptors: list[CallInterceptor] = [ToolCallSpans()] if configure_tracing() else []
-        self.registry = Registry(CallPath(interceptors), core_components=[SECURITY_COMPONENT, LLM_COMPONENT])
+        self.registry = Registry(CallPath(), core_components=[SECURITY_COMPONENT, LLM_COMPONENT])
         context = EngineContext(
             settings=settings,
             database=self.database,
@@ -68,9 +67,7 @@ class Runtime:
             self.jobs.register(engine_name, kinds)
         self.job_runner = JobRunner(settings, self.database, self.jobs.kinds)
         self.jobs.on_submit(self.job_runner.wake)
-        self.registry.call_path.add_interceptor(metrics.ToolCallMetrics(self.registry.tool_names))
-        for interceptor in self.security.interceptors():
-            self.registry.call_path.add_interceptor(interceptor)
+        self.registry.call_path.use(call_path_steps(self.security, self.registry.tool_names))
         self.server: MCPServer[None] = MCPServer(
             "cyrano",
             title="Cyrano",
@@ -142,6 +139,21 @@ class Runtime:
                 if self._users == 0:
                     with anyio.CancelScope(shield=True):
                         await self.stop()
+
+
+def call_path_steps(security: Security, tool_names: Sequence[str]) -> list[CallInterceptor]:
+    """Every step a tool call or resource read takes before its handler, outermost first.
+
+    After the last step come the validation of the arguments and the engine's handler (`callpath.path`).
+    """
+    return [
+        *([ToolCallSpans()] if configure_tracing() else []),  # a span, when a tracer provider is installed
+        ToolCallMetrics(tool_names),  # counted and timed, refusals of the steps below included
+        security.audit_step(),  # one audit record per call, refusals included
+        security.authenticate_step(),  # who: the bearer token's account, or the local user on stdio
+        security.rate_limit_step(),  # the per-user quota (over HTTP, the HTTP gate has charged it already)
+        security.authorize_step(),  # the caller's role must grant the operation's permission
+    ]
 
 
 def build_runtime(settings: Settings, sources: Sequence[EngineSource] | None = None) -> Runtime:

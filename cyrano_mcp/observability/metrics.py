@@ -6,16 +6,15 @@ process collector's memory and CPU figures per process, which the memory alert n
 shared files and restrictions of prometheus-client's multiprocess mode.
 
 Other components report through the small functions below (`record_auth_failure`, `record_rate_limited`,
-`record_llm_call`, `set_llm_circuit_open`, `record_ingested`); the tool-call series come from the
-`ToolCallMetrics` interceptor on the call path.
+`record_llm_call`, `set_llm_circuit_open`, `record_ingested`); the tool-call series are `ToolSeries`, which
+the call path's metrics step records into.
 """
 
 import os
 import shutil
-import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Protocol
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -32,17 +31,16 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
-from pydantic import BaseModel
-from sqlalchemy.pool import QueuePool
+from sqlalchemy.pool import Pool, QueuePool
 
 from cyrano_mcp import __version__
-from cyrano_mcp.calls import CallContext
-from cyrano_mcp.errors import DomainError
 
-if TYPE_CHECKING:
-    from cyrano_mcp.callpath import Proceed
-    from cyrano_mcp.engine import Operation
-    from cyrano_mcp.store.database import Database
+
+class PooledStore(Protocol):
+    """What the pool gauges read from a store (the store layer sits above this one)."""
+
+    def pools(self) -> Mapping[str, Pool]: ...
+
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 ProcessCollector(registry=REGISTRY)
@@ -166,7 +164,7 @@ def record_logged_error(logger: str) -> None:
 
 
 # --- tool calls -----------------------------------------------------------------------------------
-class _ToolSeries:
+class ToolSeries:
     """One tool's series, bound once so a call costs two lookups and two increments."""
 
     __slots__ = ("counters", "duration", "tool")
@@ -182,33 +180,6 @@ class _ToolSeries:
         if counter is None:
             counter = self.counters[outcome] = TOOL_CALLS.labels(self.tool, outcome)
         counter.inc()
-
-
-class ToolCallMetrics:
-    """Call-path interceptor counting calls by outcome and timing them. Install it outermost, so that
-    refusals by the interceptors inside it (auth, RBAC, rate limits) are counted too."""
-
-    def __init__(self, tool_names: Iterable[str]) -> None:
-        self._series = {name: _ToolSeries(name) for name in tool_names}
-
-    async def __call__(self, call: CallContext, operation: "Operation[Any, Any]", proceed: "Proceed") -> BaseModel:
-        series = self._series.get(call.tool)
-        if series is None:
-            series = self._series[call.tool] = _ToolSeries(call.tool)
-        outcome = CANCELLED
-        try:
-            result = await proceed()
-        except DomainError as exc:
-            outcome = exc.code
-            raise
-        except Exception:
-            outcome = INTERNAL_ERROR
-            raise
-        else:
-            outcome = OK
-            return result
-        finally:
-            series.record(outcome, time.perf_counter() - call.started)
 
 
 # --- read at scrape time --------------------------------------------------------------------------
@@ -242,7 +213,7 @@ class _RuntimeCollector(Collector):
     """Pool usage of the open store, free space of its data dir, and the memory limit, read when scraped."""
 
     def __init__(self) -> None:
-        self.databases: list[Database] = []
+        self.databases: list[PooledStore] = []
         self.data_dirs: list[Path] = []
 
     def describe(self) -> Iterable[Metric]:
@@ -292,13 +263,13 @@ _RUNTIME = _RuntimeCollector()
 REGISTRY.register(_RUNTIME)
 
 
-def watch_store(database: "Database", data_dir: Path) -> None:
+def watch_store(database: PooledStore, data_dir: Path) -> None:
     """Report this store's pools and data dir while it is open (the runtime calls this on start)."""
     _RUNTIME.databases.append(database)
     _RUNTIME.data_dirs.append(data_dir)
 
 
-def unwatch_store(database: "Database", data_dir: Path) -> None:
+def unwatch_store(database: PooledStore, data_dir: Path) -> None:
     if database in _RUNTIME.databases:
         _RUNTIME.databases.remove(database)
     if data_dir in _RUNTIME.data_dirs:

@@ -11,8 +11,10 @@ import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from cyrano_mcp.callpath import _REQUEST_ID  # the same rule the call path applies
-from cyrano_mcp.calls import new_correlation_id
+from cyrano_mcp.calls import (
+    REQUEST_ID,  # the same rule the call path applies
+    new_correlation_id,
+)
 from cyrano_mcp.observability.logging import get_logger, request_correlation_id
 
 log = get_logger("cyrano.http")
@@ -42,7 +44,7 @@ class RequestContextMiddleware:
         headers: list[tuple[bytes, bytes]] = scope["headers"]
         given = next((value for name, value in headers if name == HEADER), None)
         correlation_id = given.decode("latin-1") if given is not None else ""
-        if not _REQUEST_ID.match(correlation_id):
+        if not REQUEST_ID.match(correlation_id):
             correlation_id = new_correlation_id()
             scope = {**scope, "headers": [*(h for h in headers if h[0] != HEADER), (HEADER, correlation_id.encode())]}
         echoed = (HEADER, correlation_id.encode())

@@ -13,21 +13,14 @@ ids, outcomes and exception types.
 
 from collections.abc import Mapping, MutableMapping
 from contextlib import AbstractContextManager, nullcontext
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from opentelemetry import trace
 from opentelemetry.trace import Span, SpanKind, StatusCode
-from pydantic import BaseModel
 
 from cyrano_mcp import __version__
-from cyrano_mcp.calls import CallContext
-from cyrano_mcp.errors import DomainError, UnavailableError
 
-if TYPE_CHECKING:
-    from cyrano_mcp.callpath import Proceed
-    from cyrano_mcp.engine import Operation
-
-_tracer = trace.get_tracer("cyrano", __version__)
+TRACER = trace.get_tracer("cyrano", __version__)
 _NO_SPAN: AbstractContextManager[None] = nullcontext()
 _enabled = False
 
@@ -51,7 +44,7 @@ def span(name: str, attributes: Mapping[str, AttributeValue] | None = None) -> A
     """A span around a block, or a shared do-nothing context manager while tracing is off."""
     if not _enabled:
         return _NO_SPAN
-    return _tracer.start_as_current_span(
+    return TRACER.start_as_current_span(
         name, kind=SpanKind.INTERNAL, attributes=attributes, record_exception=False, set_status_on_exception=False
     )
 
@@ -61,38 +54,6 @@ def mark_failed(current: Span | None, exc: BaseException) -> None:
     if current is not None:
         current.set_attribute("error.type", type(exc).__qualname__)
         current.set_status(StatusCode.ERROR)
-
-
-class ToolCallSpans:
-    """Call-path interceptor: one span per tool call, a child of the SDK's `tools/call` server span."""
-
-    async def __call__(self, call: CallContext, operation: "Operation[Any, Any]", proceed: "Proceed") -> BaseModel:
-        attributes: dict[str, AttributeValue] = {
-            "cyrano.tool": call.tool,
-            "cyrano.correlation_id": call.correlation_id,
-            "cyrano.transport": call.transport,
-            "cyrano.read_only": operation.read_only,
-        }
-        with _tracer.start_as_current_span(
-            f"cyrano.tool {call.tool}",
-            kind=SpanKind.INTERNAL,
-            attributes=attributes,
-            record_exception=False,
-            set_status_on_exception=False,
-        ) as current:
-            try:
-                result = await proceed()
-            except DomainError as exc:
-                current.set_attribute("cyrano.outcome", exc.code)
-                if isinstance(exc, UnavailableError):  # the caller did nothing wrong: a dependency failed
-                    current.set_status(StatusCode.ERROR)
-                raise
-            except Exception as exc:
-                current.set_attribute("cyrano.outcome", "internal_error")
-                mark_failed(current, exc)
-                raise
-            current.set_attribute("cyrano.outcome", "ok")
-            return result
 
 
 def add_trace_ids(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:

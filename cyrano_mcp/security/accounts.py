@@ -17,11 +17,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from cyrano_mcp.errors import ConflictError, InvalidInputError, NotFoundError
 from cyrano_mcp.observability.logging import get_logger
+from cyrano_mcp.principal import Principal, Role
 from cyrano_mcp.security.audit import Actor, AuditLog
 from cyrano_mcp.security.freshness import RecentChecks, accounts_changed
 from cyrano_mcp.security.passwords import Passwords, check_policy
-from cyrano_mcp.security.principals import Principal, UnauthenticatedError
-from cyrano_mcp.security.rbac import Role
+from cyrano_mcp.security.principals import UnauthenticatedError
 from cyrano_mcp.security.tables import TokenFamily, User
 from cyrano_mcp.settings import Settings
 from cyrano_mcp.store.database import Database

@@ -24,11 +24,11 @@ import sqlalchemy as sa
 
 from cyrano_mcp.errors import ConflictError
 from cyrano_mcp.observability.logging import get_logger
+from cyrano_mcp.principal import Principal
 from cyrano_mcp.security.audit_anchor import AnchorKeeper
 from cyrano_mcp.security.audit_chain import KEY_TYPE, ChainKeys, UnknownSealKey, append_chain, now
 from cyrano_mcp.security.audit_verify import VerifyReport, verify_chain
 from cyrano_mcp.security.crypto.keyring import Keyring
-from cyrano_mcp.security.principals import Principal
 from cyrano_mcp.security.tables import AuditEntry, AuditHead
 from cyrano_mcp.store.database import Database
 

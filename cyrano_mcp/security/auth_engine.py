@@ -12,11 +12,12 @@ from pydantic import Field, SecretStr, StringConstraints
 from cyrano_mcp.calls import current_call
 from cyrano_mcp.engine import Engine, EngineContext, Operation
 from cyrano_mcp.models import NoArguments, ToolInput, ToolOutput
+from cyrano_mcp.principal import Principal, Role
 from cyrano_mcp.security.accounts import AccountService
 from cyrano_mcp.security.audit import Actor
 from cyrano_mcp.security.authentication import AuthService
-from cyrano_mcp.security.principals import Principal, UnauthenticatedError
-from cyrano_mcp.security.rbac import GRANTS, Role, allows
+from cyrano_mcp.security.principals import UnauthenticatedError
+from cyrano_mcp.security.rbac import GRANTS, allows
 from cyrano_mcp.security.tables import User
 from cyrano_mcp.security.tokens import TokenPair
 

@@ -10,10 +10,10 @@ import hashlib
 
 from cyrano_mcp.errors import DomainError, InvalidInputError, PermissionDeniedError, RateLimitedError
 from cyrano_mcp.observability.logging import get_logger
+from cyrano_mcp.principal import Principal
 from cyrano_mcp.security.accounts import AccountService
 from cyrano_mcp.security.audit import Actor, AuditLog
 from cyrano_mcp.security.passwords import Passwords
-from cyrano_mcp.security.principals import Principal
 from cyrano_mcp.security.ratelimit import RateLimiter
 from cyrano_mcp.security.tables import User
 from cyrano_mcp.security.tokens import REFRESH_TYP, InvalidTokenError, TokenPair, TokenService

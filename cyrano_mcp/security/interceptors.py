@@ -21,9 +21,10 @@ from cyrano_mcp.calls import CallContext
 from cyrano_mcp.engine import Operation
 from cyrano_mcp.errors import DomainError, PermissionDeniedError, RateLimitedError
 from cyrano_mcp.observability.logging import get_logger
+from cyrano_mcp.principal import Principal
 from cyrano_mcp.security.accounts import AccountService
 from cyrano_mcp.security.audit import Actor, AuditLog
-from cyrano_mcp.security.principals import Principal, UnauthenticatedError, token_principal
+from cyrano_mcp.security.principals import UnauthenticatedError, token_principal
 from cyrano_mcp.security.ratelimit import RateLimiter, charged_upstream
 from cyrano_mcp.security.rbac import allows
 

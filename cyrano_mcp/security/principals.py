@@ -7,15 +7,11 @@ user (that would turn a missing token into an admin session) unless HTTP auth is
 """
 
 from contextvars import ContextVar
-from dataclasses import dataclass
-from typing import Any, Literal
 
 from mcp.server.auth.middleware.auth_context import get_access_token
 
 from cyrano_mcp.errors import DomainError
-from cyrano_mcp.security.rbac import Role
-
-Via = Literal["token", "local"]
+from cyrano_mcp.principal import Principal
 
 # The client address of the HTTP request being served (set by the HTTP app; None on stdio).
 client_address: ContextVar[str | None] = ContextVar("cyrano_client_address", default=None)
@@ -23,36 +19,6 @@ client_address: ContextVar[str | None] = ContextVar("cyrano_client_address", def
 
 class UnauthenticatedError(DomainError):
     code = "unauthenticated"
-
-
-@dataclass(frozen=True, slots=True)
-class Principal:
-    user_id: str
-    username: str
-    role: Role
-    via: Via
-    family_id: str | None = None  # the login (token family) a token belongs to; None for the local user
-    expires_at: int | None = None
-
-    def claims(self) -> dict[str, Any]:
-        """What the token verifier stores on the SDK's `AccessToken` for the call path to read back."""
-        return {
-            "cyrano_user_id": self.user_id,
-            "cyrano_username": self.username,
-            "cyrano_role": self.role.value,
-            "cyrano_family": self.family_id,
-        }
-
-    @classmethod
-    def from_claims(cls, claims: dict[str, Any], expires_at: int | None) -> "Principal":
-        return cls(
-            user_id=claims["cyrano_user_id"],
-            username=claims["cyrano_username"],
-            role=Role(claims["cyrano_role"]),
-            via="token",
-            family_id=claims.get("cyrano_family"),
-            expires_at=expires_at,
-        )
 
 
 def token_principal() -> Principal | None:

@@ -8,15 +8,8 @@ refused to every other role until someone decides who gets it here.
 
 import functools
 from collections.abc import Iterable
-from enum import StrEnum
 
-
-class Role(StrEnum):
-    ADMIN = "admin"
-    ATTORNEY = "attorney"
-    PARALEGAL = "paralegal"
-    VIEWER = "viewer"
-
+from cyrano_mcp.principal import Role
 
 # Every resource and action the table knows, with what the action means (for the generated docs).
 RESOURCES: dict[str, dict[str, str]] = {

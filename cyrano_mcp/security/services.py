@@ -51,9 +51,18 @@ class Security:
         self.resolver = PrincipalResolver(self.accounts, http_auth_required=self.http_auth)
         self.verifier = BearerVerifier(self.tokens, self.audit, self.limiter)
 
-    def interceptors(self) -> list[CallInterceptor]:
-        """Outermost first: the audit record wraps everything, so refusals are recorded too."""
-        return [AuditCalls(self.audit), Authenticate(self.resolver), LimitCalls(self.limiter), Authorize()]
+    # The call path's security steps; `cyrano_mcp.server.call_path_steps` puts them in their order.
+    def audit_step(self) -> CallInterceptor:
+        return AuditCalls(self.audit)
+
+    def authenticate_step(self) -> CallInterceptor:
+        return Authenticate(self.resolver)
+
+    def rate_limit_step(self) -> CallInterceptor:
+        return LimitCalls(self.limiter)
+
+    def authorize_step(self) -> CallInterceptor:
+        return Authorize()
 
     def engine_sources(self) -> list[EngineSource]:
         """The core's own engines; not entry points, so no setting can disable them."""

@@ -30,11 +30,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from cyrano_mcp.errors import UnavailableError
 from cyrano_mcp.observability.logging import get_logger
+from cyrano_mcp.principal import Principal, Role
 from cyrano_mcp.security.audit import Actor, AuditLog
 from cyrano_mcp.security.freshness import RecentChecks, RefreshedChecks, accounts_changed
-from cyrano_mcp.security.principals import Principal, client_address
+from cyrano_mcp.security.principals import client_address
 from cyrano_mcp.security.ratelimit import RateLimiter
-from cyrano_mcp.security.rbac import Role
 from cyrano_mcp.security.tables import RefreshToken, TokenFamily, User
 from cyrano_mcp.settings import Settings
 from cyrano_mcp.store.database import Database

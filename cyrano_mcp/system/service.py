@@ -8,10 +8,10 @@ from mcp_types.version import SUPPORTED_PROTOCOL_VERSIONS
 
 from cyrano_mcp import __version__
 from cyrano_mcp.engine import RegistryView
-from cyrano_mcp.observability.health import run_checks
 from cyrano_mcp.settings import Settings
 from cyrano_mcp.store.database import Database
 from cyrano_mcp.store.migrate import Component
+from cyrano_mcp.system.health import run_checks
 from cyrano_mcp.system.models import EngineSummary, SystemHealth, SystemInfo
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import httpx2
 import pytest
 
-from cyrano_mcp.security.rbac import Role
+from cyrano_mcp.principal import Role
 from tests.security.conftest import http_settings, start_http
 from tests.utils.auth import PASSWORD
 

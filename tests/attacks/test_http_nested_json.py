@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cyrano_mcp.security.rbac import Role
+from cyrano_mcp.principal import Role
 from tests.security.conftest import http_settings, start_http
 from tests.security.test_http_hardening import assert_hardened
 

@@ -11,7 +11,7 @@ import anyio
 import httpx2
 import pytest
 
-from cyrano_mcp.security.rbac import Role
+from cyrano_mcp.principal import Role
 from cyrano_mcp.settings import load_settings
 from tests.conftest import TEST_SETTINGS
 from tests.security.conftest import HttpServer, start_http

@@ -15,7 +15,7 @@ import httpx2
 import pytest
 from anyio.abc import SocketStream
 
-from cyrano_mcp.security.rbac import Role
+from cyrano_mcp.principal import Role
 from tests.interop._servers import TEST_PASSWORD, TEST_USER, cyrano_http_server
 from tests.security.conftest import http_settings, start_http
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cyrano_mcp.security.rbac import Role
+from cyrano_mcp.principal import Role
 from tests.security.conftest import HttpServer, http_settings, start_http
 
 pytestmark = pytest.mark.anyio

@@ -17,7 +17,7 @@ import httpx2
 import pytest
 import redis.asyncio as redis
 
-from cyrano_mcp.security.rbac import Role
+from cyrano_mcp.principal import Role
 from tests.interop._servers import cyrano_executable, server_env
 from tests.security.conftest import HttpServer, http_settings, redis_url, start_http  # noqa: F401 (a fixture)
 from tests.utils.auth import PASSWORD

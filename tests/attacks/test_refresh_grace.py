@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 
 from cyrano_mcp.errors import DomainError
-from cyrano_mcp.security.rbac import Role
+from cyrano_mcp.principal import Role
 from cyrano_mcp.security.tables import RefreshToken, TokenFamily
 from cyrano_mcp.security.tokens import InvalidTokenError
 from cyrano_mcp.server import Runtime, build_runtime

@@ -16,8 +16,8 @@ from mcp import Client, StdioServerParameters
 
 from cyrano_mcp.doctor import run_doctor
 from cyrano_mcp.http import build_http_app
+from cyrano_mcp.principal import Role
 from cyrano_mcp.security.accounts import SYSTEM
-from cyrano_mcp.security.rbac import Role
 from cyrano_mcp.server import build_runtime
 from cyrano_mcp.settings import Settings, load_settings
 from tests.conftest import TEST_SETTINGS

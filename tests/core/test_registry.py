@@ -216,8 +216,8 @@ async def test_interceptors_wrap_every_call_in_order_and_can_refuse(settings: Se
 
 
 async def test_an_x_request_id_header_is_not_trusted_blindly(settings: Settings) -> None:
-    from cyrano_mcp.callpath import _REQUEST_ID
+    from cyrano_mcp.calls import REQUEST_ID
 
-    assert _REQUEST_ID.match("req-123.abc")
-    assert not _REQUEST_ID.match("x" * 65)
-    assert not _REQUEST_ID.match("bad id\nwith newline")
+    assert REQUEST_ID.match("req-123.abc")
+    assert not REQUEST_ID.match("x" * 65)
+    assert not REQUEST_ID.match("bad id\nwith newline")

@@ -9,7 +9,7 @@ import httpx2
 import pytest
 
 from cyrano_mcp.http import build_http_app
-from cyrano_mcp.security.rbac import Role
+from cyrano_mcp.principal import Role
 from cyrano_mcp.server import Runtime, build_runtime
 from cyrano_mcp.settings import Settings, load_settings
 from tests.conftest import REDIS_URL, TEST_SETTINGS, service_unavailable

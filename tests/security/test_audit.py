@@ -8,10 +8,10 @@ import pytest
 import sqlalchemy as sa
 from mcp import Client
 
+from cyrano_mcp.principal import Role
 from cyrano_mcp.security.audit import Actor
 from cyrano_mcp.security.audit_chain import record_mac
 from cyrano_mcp.security.migrations import GENESIS_MAC, MIGRATIONS
-from cyrano_mcp.security.rbac import Role
 from cyrano_mcp.server import Runtime, build_runtime
 from cyrano_mcp.settings import Settings
 from cyrano_mcp.store.migrate import Component, upgrade

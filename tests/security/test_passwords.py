@@ -12,7 +12,7 @@ import httpx2
 import pytest
 
 from cyrano_mcp.errors import ConfigError, DomainError, InvalidInputError
-from cyrano_mcp.security.rbac import Role
+from cyrano_mcp.principal import Role
 from cyrano_mcp.server import Runtime, build_runtime
 from cyrano_mcp.settings import Settings, load_settings
 from tests.security.conftest import HttpServer

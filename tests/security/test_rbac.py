@@ -13,7 +13,8 @@ import pytest
 from mcp import Client
 from mcp.shared.exceptions import MCPError
 
-from cyrano_mcp.security.rbac import RESOURCES, Role, allows
+from cyrano_mcp.principal import Role
+from cyrano_mcp.security.rbac import RESOURCES, allows
 from cyrano_mcp.server import Runtime, build_runtime
 from cyrano_mcp.settings import Settings, load_settings
 from tests.conftest import TEST_SETTINGS

@@ -14,8 +14,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from cyrano_mcp.errors import DomainError
+from cyrano_mcp.principal import Role
 from cyrano_mcp.security.keyfiles import load_jwt_secret
-from cyrano_mcp.security.rbac import Role
 from cyrano_mcp.security.tokens import ACCESS_TYP, REFRESH_TYP
 from cyrano_mcp.server import build_runtime
 from cyrano_mcp.settings import Settings

@@ -4,8 +4,8 @@ from typing import Any
 
 import httpx2
 
+from cyrano_mcp.principal import Role
 from cyrano_mcp.security.audit import Actor
-from cyrano_mcp.security.rbac import Role
 from cyrano_mcp.server import Runtime
 
 PASSWORD = "correct horse battery staple"

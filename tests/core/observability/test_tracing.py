@@ -10,6 +10,7 @@ from opentelemetry import trace
 from opentelemetry.trace import StatusCode
 from pydantic import SecretStr
 
+from cyrano_mcp.callpath.observing import ToolCallSpans
 from cyrano_mcp.observability import tracing
 from cyrano_mcp.server import build_runtime
 from cyrano_mcp.settings import Settings, load_settings
@@ -85,7 +86,7 @@ async def test_without_a_tracer_provider_nothing_is_traced(
     monkeypatch.setattr(tracing.trace, "get_tracer_provider", lambda: trace.ProxyTracerProvider())
     runtime = build_runtime(settings)
     try:
-        assert not any(isinstance(i, tracing.ToolCallSpans) for i in runtime.registry.call_path.interceptors)
+        assert not any(isinstance(i, ToolCallSpans) for i in runtime.registry.call_path.interceptors)
         assert tracing.span("db.transaction") is tracing.span("db.session")  # one shared null context
         async with Client(runtime.server) as client:
             ok(await client.call_tool("matters_list", {}))

@@ -7,7 +7,6 @@ Validation of the arguments is the innermost step, right before the service hand
 
 import json
 import logging
-import re
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol, get_args, get_origin
 
@@ -18,7 +17,7 @@ from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import to_json
 
-from cyrano_mcp.calls import CallContext, bind_call, new_correlation_id, unbind_call
+from cyrano_mcp.calls import REQUEST_ID, CallContext, bind_call, new_correlation_id, unbind_call
 from cyrano_mcp.engine import Operation
 from cyrano_mcp.errors import DomainError, InvalidInputError, UnavailableError
 from cyrano_mcp.observability.logging import get_logger
@@ -29,7 +28,6 @@ Proceed = Callable[[], Awaitable[BaseModel]]
 META_CORRELATION = "cyrano/correlation_id"
 META_ERROR_CODE = "cyrano/error_code"
 META_DETAILS = "cyrano/details"  # e.g. {"retry_after": 12} on rate_limited
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 
 class CallInterceptor(Protocol):
@@ -67,6 +65,10 @@ class CallPath:
 
     def add_interceptor(self, interceptor: CallInterceptor) -> None:
         self.interceptors.append(interceptor)
+
+    def use(self, steps: Sequence[CallInterceptor]) -> None:
+        """Put `steps` after the ones already installed (outermost first)."""
+        self.interceptors.extend(steps)
 
     async def execute(
         self, tool_name: str, operation: Operation[Any, Any], arguments: dict[str, Any], context: Context[Any, Any]
@@ -241,7 +243,7 @@ def _call_context(tool_name: str, context: Context[Any, Any], headerless_transpo
             for name, value in scope.get("headers", ()):
                 if name == b"x-request-id":
                     candidate = value.decode("latin-1")
-                    if _REQUEST_ID.match(candidate):
+                    if REQUEST_ID.match(candidate):
                         correlation_id = candidate
                     break
             client = scope.get("client")
