@@ -20,7 +20,7 @@ from pydantic import AnyHttpUrl
 from cyrano_mcp import __version__
 from cyrano_mcp.callpath import CallInterceptor, CallPath
 from cyrano_mcp.engine import EngineContext
-from cyrano_mcp.jobs import JobRunner, JobService, jobs_component
+from cyrano_mcp.jobs import JobRunner, JobSeals, JobService, jobs_component
 from cyrano_mcp.llm import LLM_COMPONENT, build_gateway
 from cyrano_mcp.observability import metrics
 from cyrano_mcp.observability.logging import get_logger
@@ -48,7 +48,7 @@ class Runtime:
         self.database = Database(settings)
         self.llm = build_gateway(settings, self.database)
         self.security = Security(settings, self.database)
-        self.jobs = JobService(self.database)
+        self.jobs = JobService(self.database, JobSeals.declare(self.security.fields))
         # Metrics and tracing first (outermost), so they see the security layers' refusals too.
         interceptors: list[CallInterceptor] = [ToolCallSpans()] if configure_tracing() else []
         self.registry = Registry(CallPath(interceptors), core_components=[SECURITY_COMPONENT, LLM_COMPONENT])
@@ -66,7 +66,7 @@ class Runtime:
         self.registry.add(jobs_component(self.jobs), origin="core (cyrano_mcp.jobs)")
         for engine_name, kinds in self.registry.job_kinds().items():
             self.jobs.register(engine_name, kinds)
-        self.job_runner = JobRunner(settings, self.database, self.jobs.kinds)
+        self.job_runner = JobRunner(settings, self.database, self.jobs.kinds, self.jobs.seals)
         self.jobs.on_submit(self.job_runner.wake)
         self.registry.call_path.add_interceptor(metrics.ToolCallMetrics(self.registry.tool_names))
         for interceptor in self.security.interceptors():
