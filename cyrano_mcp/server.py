@@ -21,7 +21,7 @@ from cyrano_mcp import __version__
 from cyrano_mcp.callpath import CallInterceptor, CallPath
 from cyrano_mcp.callpath.observing import ToolCallMetrics, ToolCallSpans
 from cyrano_mcp.engine import EngineContext
-from cyrano_mcp.jobs import JobRunner, JobService, jobs_component
+from cyrano_mcp.jobs import JobRunner, JobSeals, JobService, jobs_component
 from cyrano_mcp.llm import LLM_COMPONENT, build_gateway
 from cyrano_mcp.observability import metrics
 from cyrano_mcp.observability.logging import get_logger
@@ -49,7 +49,7 @@ class Runtime:
         self.database = Database(settings)
         self.llm = build_gateway(settings, self.database)
         self.security = Security(settings, self.database)
-        self.jobs = JobService(self.database)
+        self.jobs = JobService(self.database, JobSeals.declare(self.security.fields))
         self.registry = Registry(CallPath(), core_components=[SECURITY_COMPONENT, LLM_COMPONENT])
         context = EngineContext(
             settings=settings,
@@ -65,7 +65,7 @@ class Runtime:
         self.registry.add(jobs_component(self.jobs), origin="core (cyrano_mcp.jobs)")
         for engine_name, kinds in self.registry.job_kinds().items():
             self.jobs.register(engine_name, kinds)
-        self.job_runner = JobRunner(settings, self.database, self.jobs.kinds)
+        self.job_runner = JobRunner(settings, self.database, self.jobs.kinds, self.jobs.seals)
         self.jobs.on_submit(self.job_runner.wake)
         self.registry.call_path.use(call_path_steps(self.security, self.registry.tool_names))
         self.server: MCPServer[None] = MCPServer(

@@ -6,12 +6,13 @@ the `jobs` component owns the tables and the tools that follow and stop jobs (`j
 """
 
 from cyrano_mcp.engine import Engine, Operation
-from cyrano_mcp.jobs.migrations import MIGRATIONS
+from cyrano_mcp.jobs.migrations import migrations
 from cyrano_mcp.jobs.models import JobList, JobListRequest, JobRecord, JobRef, JobReport, JobStatusRequest, JobSubmitted
 from cyrano_mcp.jobs.runner import JobRunner
+from cyrano_mcp.jobs.seals import JobSeals
 from cyrano_mcp.jobs.service import JobService, NewItem
 
-__all__ = ["JobRecord", "JobRunner", "JobService", "JobSubmitted", "NewItem", "jobs_component"]
+__all__ = ["JobRecord", "JobRunner", "JobSeals", "JobService", "JobSubmitted", "NewItem", "jobs_component"]
 
 
 def jobs_component(service: JobService) -> Engine:
@@ -22,7 +23,7 @@ def jobs_component(service: JobService) -> Engine:
         name="jobs",
         description="Background jobs: long work (such as a batch of documents) that runs after the tool that "
         "started it has answered, survives restarts, and retries what failed for a passing reason.",
-        migrations=MIGRATIONS,
+        migrations=migrations(service.seals),
         operations=[
             Operation(
                 name="status",

@@ -5,11 +5,15 @@ the same moment never get the same item; on SQLite the claim runs on the single 
 `BEGIN IMMEDIATE`, which serialises claims across processes as well. A running item carries its worker's
 id and a lease (`due_at`); an item whose lease ran out (its worker died) is due again and is claimed anew.
 Every later write names the claim (worker and attempt), so a worker that lost its lease changes nothing.
+
+An item's payload, result and error are sealed (seals.py). A claim hands the payload over still sealed and
+`payload` opens it in the item's own task, so claiming (which holds SQLite's write lock) decrypts nothing and
+a payload that fails to open fails its item alone. An outcome is sealed before its transaction begins.
 """
 
 import json
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, func, update
@@ -17,6 +21,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from cyrano_mcp.jobs.models import UNFINISHED, ItemStatus, Job, JobItem, JobStatus
+from cyrano_mcp.jobs.seals import JobSeals, seal_optional
 from cyrano_mcp.store.database import Database
 from cyrano_mcp.store.types import utc_now
 
@@ -26,10 +31,11 @@ class Claim:
     """An item this worker holds: everything needed to run it and to prove the claim when recording."""
 
     item_id: int
+    ref: str
     job_id: str
     kind: str
     position: int
-    payload: str
+    payload: str  # sealed
     attempt: int
     correlation_id: str | None
 
@@ -43,9 +49,12 @@ class Outcome:
 
 
 class Claims:
-    def __init__(self, database: Database, worker: str, *, lease_seconds: float, max_attempts: int) -> None:
+    def __init__(
+        self, database: Database, worker: str, seals: JobSeals, *, lease_seconds: float, max_attempts: int
+    ) -> None:
         self._database = database
         self.worker = worker
+        self._seals = seals
         self._lease = timedelta(seconds=lease_seconds)
         self._max_attempts = max_attempts
 
@@ -71,7 +80,8 @@ class Claims:
                 if item.status == ItemStatus.RUNNING and item.attempts >= self._max_attempts:
                     # Its worker stopped (crashed, killed) while holding it, as many times as attempts allow.
                     error = f"the worker stopped while processing it {item.attempts} times; not retried"
-                    await _finish(session, item, Outcome(ItemStatus.FAILED, error=error), now)
+                    outcome = await self._sealed(item.ref, Outcome(ItemStatus.FAILED, error=error))
+                    await _finish(session, item, outcome, now)
                     job = (await session.exec(select(Job).where(Job.id == item.job_id).with_for_update())).first()
                     if job is not None:
                         await _close_if_finished(session, job, now)
@@ -82,7 +92,9 @@ class Claims:
                 item.due_at = now + self._lease
                 item.updated_at = now
                 session.add(item)
-                claims.append(Claim(item.id, item.job_id, item.kind, item.position, item.payload, item.attempts, None))
+                claims.append(
+                    Claim(item.id, item.ref, item.job_id, item.kind, item.position, item.payload, item.attempts, None)
+                )
             if claims:
                 correlation = dict(
                     (
@@ -93,11 +105,12 @@ class Claims:
                         )
                     ).all()
                 )
-                claims = [
-                    Claim(c.item_id, c.job_id, c.kind, c.position, c.payload, c.attempt, correlation.get(c.job_id))
-                    for c in claims
-                ]
+                claims = [replace(claim, correlation_id=correlation.get(claim.job_id)) for claim in claims]
         return claims
+
+    async def payload(self, claim: Claim) -> str:
+        """The claimed item's payload, opened (`TamperedDataError` if it was altered or moved)."""
+        return await self._seals.payload.open(claim.ref, claim.payload)
 
     async def renew(self, item_ids: Collection[int]) -> None:
         """Push the leases of the items this worker is running forward."""
@@ -117,6 +130,7 @@ class Claims:
 
     async def record(self, claim: Claim, outcome: Outcome) -> bool:
         """Store how the item ended; False if this worker no longer held it (its lease was taken over)."""
+        outcome = await self._sealed(claim.ref, outcome)
         now = utc_now()
         async with self._database.transaction() as session:
             # The job row first: concurrent completions of one job's items queue here, so exactly one of
@@ -139,6 +153,13 @@ class Claims:
             await _finish(session, item, outcome, now)
             await _close_if_finished(session, job, now)
         return True
+
+    async def _sealed(self, ref: str, outcome: Outcome) -> Outcome:
+        return replace(
+            outcome,
+            result=await seal_optional(self._seals.result, ref, outcome.result),
+            error=await seal_optional(self._seals.error, ref, outcome.error),
+        )
 
     async def release(self, claims: Sequence[Claim]) -> None:
         """Give items back untouched (the process is stopping): due at once, the attempt not counted."""

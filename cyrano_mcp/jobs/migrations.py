@@ -1,9 +1,13 @@
 """Schema steps of the `jobs` component. Frozen: a released step is never edited, only followed by a new one."""
 
+from collections.abc import Callable
+
 import sqlalchemy as sa
 from alembic.operations import Operations
 
 from cyrano_mcp.engine import Migration
+from cyrano_mcp.jobs.seals import JobSeals, new_ref
+from cyrano_mcp.store.alter import retype_as_text
 
 
 def _create_jobs(op: Operations) -> None:
@@ -44,4 +48,34 @@ def _create_jobs(op: Operations) -> None:
     op.create_index("ix_job_items_job_id_status", "job_items", ["job_id", "status"])
 
 
-MIGRATIONS = [Migration(1, "create jobs and job_items", _create_jobs)]
+def _make_room_for_sealed_values(op: Operations) -> None:
+    # A sealed value outgrows the 300 characters meant for a title or a file name.
+    retype_as_text(op, "jobs", "title", was=sa.String(300), nullable=False)
+    retype_as_text(op, "job_items", "label", was=sa.String(300), nullable=False)
+    # What an item's sealed values are bound to. SQLite adds a NOT NULL column only with a default: '' for the
+    # moment it takes to give every stored item its reference (unused after: every insert names the column).
+    op.add_column("job_items", sa.Column("ref", sa.String(32), nullable=False, server_default=sa.text("''")))
+    items = sa.table("job_items", sa.column("id"), sa.column("ref"))
+    connection = op.get_bind()
+    for (item_id,) in connection.execute(sa.select(items.c.id)).all():
+        connection.execute(sa.update(items).where(items.c.id == item_id).values(ref=new_ref()))
+    op.create_index("ix_job_items_ref", "job_items", ["ref"], unique=True)
+
+
+def _sealing(seals: JobSeals) -> Callable[[Operations], None]:
+    steps = [field.encrypt_existing() for field in seals.fields]
+
+    def upgrade(op: Operations) -> None:
+        for step in steps:
+            step(op)
+
+    return upgrade
+
+
+def migrations(seals: JobSeals) -> list[Migration]:
+    """The steps, given the sealed columns (step 3 encrypts what was stored before it)."""
+    return [
+        Migration(1, "create jobs and job_items", _create_jobs),
+        Migration(2, "make room for sealed titles, labels and the items' references", _make_room_for_sealed_values),
+        Migration(3, "encrypt job titles and items at rest", _sealing(seals)),
+    ]

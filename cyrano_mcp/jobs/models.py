@@ -44,7 +44,7 @@ class Job(SQLModel, table=True):
 
     id: str = Field(primary_key=True, max_length=36)
     kind: str = Field(max_length=64)
-    title: str = Field(max_length=300)
+    title: str = Field(sa_column=Column(Text, nullable=False))  # sealed (seals.py)
     status: str = Field(max_length=16)
     item_count: int
     correlation_id: str | None = Field(default=None, max_length=64)
@@ -55,20 +55,23 @@ class Job(SQLModel, table=True):
 
 class JobItem(SQLModel, table=True):
     """One unit of a job. `due_at` is when it may next be claimed: for a pending item, when to (re)try it;
-    for a running one, when its worker's lease runs out (the worker pushes it forward while it works)."""
+    for a running one, when its worker's lease runs out (the worker pushes it forward while it works).
+    `label`, `payload`, `result` and `error` are sealed, bound to `ref` (seals.py)."""
 
     __tablename__ = "job_items"
     __table_args__ = (
         UniqueConstraint("job_id", "position"),
         Index("ix_job_items_status_due_at", "status", "due_at"),
         Index("ix_job_items_job_id_status", "job_id", "status"),
+        Index("ix_job_items_ref", "ref", unique=True),
     )
 
     id: int | None = Field(default=None, primary_key=True)
+    ref: str = Field(max_length=32)
     job_id: str = Field(sa_column=Column(String(36), ForeignKey("jobs.id", ondelete="CASCADE"), nullable=False))
     position: int
     kind: str = Field(max_length=64)
-    label: str = Field(max_length=300)
+    label: str = Field(sa_column=Column(Text, nullable=False))
     payload: str = Field(sa_column=Column(Text, nullable=False))
     status: str = Field(max_length=16)
     attempts: int = 0

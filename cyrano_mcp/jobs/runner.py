@@ -24,6 +24,7 @@ from cyrano_mcp.errors import ConflictError, DomainError, UnavailableError
 from cyrano_mcp.jobs.claims import Claim, Claims, Outcome, result_json
 from cyrano_mcp.jobs.models import ItemStatus
 from cyrano_mcp.jobs.retry import backoff, is_transient
+from cyrano_mcp.jobs.seals import JobSeals
 from cyrano_mcp.observability.logging import get_logger
 from cyrano_mcp.settings import Settings
 from cyrano_mcp.store.database import Database
@@ -40,11 +41,17 @@ def worker_id() -> str:
 
 
 class JobRunner:
-    def __init__(self, settings: Settings, database: Database, kinds: dict[str, JobKind[Any, Any]]) -> None:
+    def __init__(
+        self, settings: Settings, database: Database, kinds: dict[str, JobKind[Any, Any]], seals: JobSeals
+    ) -> None:
         self._settings = settings
         self._kinds = kinds
         self.claims = Claims(
-            database, worker_id(), lease_seconds=settings.job_lease_seconds, max_attempts=settings.job_max_attempts
+            database,
+            worker_id(),
+            seals,
+            lease_seconds=settings.job_lease_seconds,
+            max_attempts=settings.job_max_attempts,
         )
         self.concurrency = settings.job_concurrency
         self._running: dict[int, Claim] = {}
@@ -148,7 +155,7 @@ class JobRunner:
     async def _run(self, claim: Claim) -> Outcome:
         kind = self._kinds[claim.kind]
         try:
-            payload = kind.payload_model.model_validate_json(claim.payload)
+            payload = kind.payload_model.model_validate_json(await self.claims.payload(claim))
             result: BaseModel = await kind.handler(payload)
         except Exception as exc:
             return self._failure(claim, exc)

@@ -32,6 +32,7 @@ from cyrano_mcp.jobs.models import (
     JobStatus,
     JobStatusRequest,
 )
+from cyrano_mcp.jobs.seals import JobSeals, new_ref, open_optional
 from cyrano_mcp.store.database import Database
 from cyrano_mcp.store.types import utc_now
 
@@ -48,8 +49,9 @@ class NewItem:
 
 
 class JobService:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, seals: JobSeals) -> None:
         self._database = database
+        self.seals = seals
         self._kinds: dict[str, JobKind[Any, Any]] = {}
         self._on_submit: list[Callable[[], None]] = []
 
@@ -81,37 +83,43 @@ class JobService:
             raise InvalidInputError(f"a job holds at most {MAX_ITEMS} items, not {len(items)}; split it")
         now = utc_now()
         call = current_call()
+        title = title[:300]
+        job_id = str(uuid.uuid4())
         job = Job(
-            id=str(uuid.uuid4()),
+            id=job_id,
             kind=kind,
-            title=title[:300],
+            title=await self.seals.title.seal(job_id, title),
             status=JobStatus.RUNNING,
             item_count=len(items),
             correlation_id=call.correlation_id if call is not None else None,
             created_at=now,
             updated_at=now,
         )
-        rows = [
-            {
-                "job_id": job.id,
-                "position": position,
-                "kind": kind,
-                "label": item.label[:300],
-                "payload": job_kind.payload_model.model_validate(item.payload.model_dump()).model_dump_json(),
-                "status": ItemStatus.PENDING.value,
-                "attempts": 0,
-                "due_at": now,
-                "updated_at": now,
-            }
-            for position, item in enumerate(items, 1)
-        ]
+        rows = []
+        for position, item in enumerate(items, 1):
+            ref = new_ref()
+            payload = job_kind.payload_model.model_validate(item.payload.model_dump()).model_dump_json()
+            rows.append(
+                {
+                    "ref": ref,
+                    "job_id": job.id,
+                    "position": position,
+                    "kind": kind,
+                    "label": await self.seals.label.seal(ref, item.label[:300]),
+                    "payload": await self.seals.payload.seal(ref, payload),
+                    "status": ItemStatus.PENDING.value,
+                    "attempts": 0,
+                    "due_at": now,
+                    "updated_at": now,
+                }
+            )
         async with self._database.transaction() as session:
             session.add(job)
             await session.flush()
             await session.exec(insert(JobItem), params=rows)
         for callback in self._on_submit:
             callback()
-        return JobRecord(**_job_fields(job), counts=ItemCounts(pending=len(items)))
+        return JobRecord(**_job_fields(job, title), counts=ItemCounts(pending=len(items)))
 
     # --- tools --------------------------------------------------------------------------------------
     async def report(self, request: JobStatusRequest) -> JobReport:
@@ -129,7 +137,7 @@ class JobService:
             if request.item_status is not None:
                 statement = statement.where(JobItem.status == request.item_status.value)
             rows = list((await session.exec(statement)).all()) if request.item_limit else []
-        items = [_item_record(row) for row in rows[: request.item_limit]]
+        items = [await self._item_record(row) for row in rows[: request.item_limit]]
         more = len(rows) > request.item_limit
         return JobReport(job=record, items=items, next_item_offset=items[-1].position if more and items else None)
 
@@ -137,7 +145,7 @@ class JobService:
         async with self._database.session() as session:
             job = await _load(session, job_id)
             counts = await _counts(session, job_id)
-        return JobRecord(**_job_fields(job), counts=counts)
+        return JobRecord(**_job_fields(job, await self._title(job)), counts=counts)
 
     async def list(self, request: JobListRequest) -> JobList:
         filters = []
@@ -158,7 +166,10 @@ class JobService:
             ).all()
             counts = await _counts_of(session, [job.id for job in jobs])
         return JobList(
-            items=[JobRecord(**_job_fields(job), counts=counts.get(job.id, ItemCounts())) for job in jobs],
+            items=[
+                JobRecord(**_job_fields(job, await self._title(job)), counts=counts.get(job.id, ItemCounts()))
+                for job in jobs
+            ],
             total=total,
         )
 
@@ -180,6 +191,23 @@ class JobService:
                     job.finished_at = now
                 session.add(job)
         return await self.record(job_id)
+
+    async def _title(self, job: Job) -> str:
+        return await self.seals.title.open(job.id, job.title)
+
+    async def _item_record(self, item: JobItem) -> JobItemRecord:
+        status = ItemStatus(item.status)
+        result = await open_optional(self.seals.result, item.ref, item.result)
+        return JobItemRecord(
+            position=item.position,
+            label=await self.seals.label.open(item.ref, item.label),
+            status=status,
+            attempts=item.attempts,
+            result=json.loads(result) if result is not None else None,
+            error=await open_optional(self.seals.error, item.ref, item.error),
+            retry_at=item.due_at if status == ItemStatus.PENDING and item.attempts > 0 else None,
+            updated_at=item.updated_at,
+        )
 
     async def _wait(self, record: JobRecord, seconds: float) -> JobRecord:
         call = current_call()
@@ -226,28 +254,14 @@ async def _counts_of(session: AsyncSession, job_ids: Sequence[str]) -> dict[str,
     return {job_id: ItemCounts(**counts) for job_id, counts in per_job.items()}
 
 
-def _job_fields(job: Job) -> dict[str, Any]:
+def _job_fields(job: Job, title: str) -> dict[str, Any]:
     return {
         "id": job.id,
         "kind": job.kind,
-        "title": job.title,
+        "title": title,
         "status": JobStatus(job.status),
         "item_count": job.item_count,
         "created_at": job.created_at,
         "updated_at": job.updated_at,
         "finished_at": job.finished_at,
     }
-
-
-def _item_record(item: JobItem) -> JobItemRecord:
-    status = ItemStatus(item.status)
-    return JobItemRecord(
-        position=item.position,
-        label=item.label,
-        status=status,
-        attempts=item.attempts,
-        result=json.loads(item.result) if item.result is not None else None,
-        error=item.error,
-        retry_at=item.due_at if status == ItemStatus.PENDING and item.attempts > 0 else None,
-        updated_at=item.updated_at,
-    )

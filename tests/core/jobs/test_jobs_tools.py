@@ -151,7 +151,7 @@ async def test_a_restarted_server_resumes_what_a_dead_worker_held(any_store_sett
         await first.job_runner.stop()  # this process accepts work but runs none: it is about to "die"
         async with Client(first.server) as client:
             job_id = await submit(client, {"name": "a"}, {"name": "b"}, {"name": "c"})
-        dead = Claims(first.database, "dead-host:1:x", lease_seconds=30, max_attempts=3)
+        dead = Claims(first.database, "dead-host:1:x", first.jobs.seals, lease_seconds=30, max_attempts=3)
         held = await dead.claim(first.jobs.kinds, 2, ())
         assert [claim.position for claim in held] == [1, 2]
         async with first.database.transaction() as session:  # the dead worker's lease runs out
@@ -207,7 +207,9 @@ async def test_claims_made_at_the_same_time_never_share_an_item(any_store_settin
         await runtime.job_runner.stop()
         async with Client(runtime.server) as client:
             await submit(client, *({"name": f"n{i}"} for i in range(60)))
-        workers = [Claims(runtime.database, f"w{n}", lease_seconds=30, max_attempts=3) for n in range(6)]
+        workers = [
+            Claims(runtime.database, f"w{n}", runtime.jobs.seals, lease_seconds=30, max_attempts=3) for n in range(6)
+        ]
         taken: list[list[int]] = [[] for _ in workers]
 
         async def drain(index: int) -> None:
