@@ -14,9 +14,9 @@ from anyio.abc import SocketStream
 from mcp import Client
 
 from cyrano_mcp.http import build_http_app
-from cyrano_mcp.system import health
 from cyrano_mcp.server import build_runtime
 from cyrano_mcp.settings import Settings, load_settings
+from cyrano_mcp.system import health
 from tests.conftest import REDIS_URL, service_unavailable, shared_store_keys
 from tests.utils.http import no_auth, serve_app
 from tests.utils.mcp import MODES, ok
