@@ -34,7 +34,7 @@ from opentelemetry import trace
 from cyrano_mcp.backup import create_backup, restore_backup
 from cyrano_mcp.callpath import CallPath
 from cyrano_mcp.callpath.observing import ToolCallMetrics, ToolCallSpans
-from cyrano_mcp.engine import Operation
+from cyrano_mcp.kit import Operation
 from cyrano_mcp.models import ToolInput, ToolOutput
 from cyrano_mcp.observability.logging import configure_logging
 from cyrano_mcp.server import build_runtime

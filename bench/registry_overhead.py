@@ -201,7 +201,7 @@ def serve_core(port: int, *, stateless: bool, json_response: bool) -> None:
     from cyrano_mcp import system
     from cyrano_mcp.callpath import CallPath
     from cyrano_mcp.callpath.observing import ToolCallMetrics
-    from cyrano_mcp.engine import EngineContext
+    from cyrano_mcp.kit import EngineContext
     from cyrano_mcp.observability.logging import configure_logging
     from cyrano_mcp.observability.requests import RequestContextMiddleware
     from cyrano_mcp.registry import EngineSource, Registry

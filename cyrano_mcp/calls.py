@@ -40,6 +40,24 @@ class CallContext:
     mcp_context: object | None = None
     # The raw arguments: client material. Only the log redaction reads them, to cut them out of log lines.
     arguments: Mapping[str, Any] = field(default_factory=dict)
+    # For a tool an engine called on a caller's behalf: the tool that called it, and how deep the nesting is.
+    caller: str | None = None
+    depth: int = 0
+
+    def nested(self, tool: str) -> "CallContext":
+        """The context of `tool`, run from inside this call: same caller, same correlation id, one level deeper."""
+        return CallContext(
+            tool=tool,
+            correlation_id=self.correlation_id,
+            transport=self.transport,
+            protocol_version=self.protocol_version,
+            source=self.source,
+            principal=self.principal,
+            mcp_context=self.mcp_context,
+            arguments=self.arguments,  # the client's own, still to be kept out of log lines
+            caller=self.tool,
+            depth=self.depth + 1,
+        )
 
     async def report_progress(self, progress: float, total: float | None = None, message: str | None = None) -> None:
         """Send an MCP progress notification if the client asked for them."""

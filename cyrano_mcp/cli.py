@@ -448,7 +448,7 @@ def keys_generate_file(path: Path) -> None:
 @keys.command("status")
 def keys_status() -> None:
     """Each key type's versions, and how many stored values use each."""
-    from cyrano_mcp.security.crypto.rewrap import usage
+    from cyrano_mcp.crypto.rewrap import usage
 
     async def show(runtime: "Runtime") -> None:
         security = runtime.security
@@ -495,7 +495,7 @@ def keys_rotate(key_type: str | None) -> None:
 @click.option("--batch", type=click.IntRange(1, 10_000), default=200, show_default=True, help="Rows per transaction.")
 def keys_rewrap(key_type: str | None, batch: int) -> None:
     """Re-encrypt stored values under the current key versions; safe to interrupt and run again."""
-    from cyrano_mcp.security.crypto.rewrap import rewrap
+    from cyrano_mcp.crypto.rewrap import rewrap
 
     async def run(runtime: "Runtime") -> None:
         security = runtime.security
@@ -563,9 +563,9 @@ def keys_reindex(key_type: str | None, batch: int) -> None:
 @click.option("--version", "version", type=int, required=True)
 def keys_retire(key_type: str, version: int) -> None:
     """Destroy an old key version; refused while any stored value still uses it."""
+    from cyrano_mcp.crypto.rewrap import usage
     from cyrano_mcp.errors import ConfigError
     from cyrano_mcp.security.audit import KEY_TYPE as AUDIT
-    from cyrano_mcp.security.crypto.rewrap import usage
 
     async def retire(runtime: "Runtime") -> None:
         security = runtime.security

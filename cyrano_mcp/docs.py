@@ -6,12 +6,14 @@ block; a test fails when a document is out of date.
 
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings
 
+from cyrano_mcp.kit.declarations import Engine
 from cyrano_mcp.settings import Settings
 
 
@@ -36,10 +38,16 @@ def _env_name(name: str, field: FieldInfo) -> str:
     return alias if isinstance(alias, str) else f"CYRANO_{name.upper()}"
 
 
-def settings_table() -> str:
-    rows = ["| Variable | Default | Meaning |", "|---|---|---|"]
-    for name, field in Settings.model_fields.items():
-        rows.append(f"| `{_env_name(name, field)}` | {_default(field)} | {field.description or ''} |")
+def settings_table(engines: Sequence[Engine]) -> str:
+    """The core's settings, then each installed engine's own, with who reads each."""
+    rows = ["| Variable | Default | Read by | Meaning |", "|---|---|---|---|"]
+    models: list[tuple[str, type[BaseSettings]]] = [("core", Settings)]
+    models += [(engine.name, engine.settings) for engine in engines if engine.settings is not None]
+    for reader, model in models:
+        for name, field in model.model_fields.items():
+            if model is Settings and name == "engine_settings":
+                continue  # given in code, never by a variable
+            rows.append(f"| `{_env_name(name, field)}` | {_default(field)} | {reader} | {field.description or ''} |")
     return "\n".join(rows)
 
 
@@ -60,7 +68,6 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
 
 
 def generated_blocks() -> dict[str, str]:
-    from cyrano_mcp.security.rbac import grants_table, permission_table
     from cyrano_mcp.server import build_runtime
     from cyrano_mcp.settings import load_settings
 
@@ -69,14 +76,13 @@ def generated_blocks() -> dict[str, str]:
     users: dict[str, list[str]] = {}
     for row in catalogue:
         users.setdefault(row["permission"], []).append(row["name"])
-    for engine in registry.engines:
-        for template in engine.resources:
-            users.setdefault(template.permission, []).append(template.uri_template)
+    for template in registry.resource_templates():
+        users.setdefault(template.permission, []).append(template.uri_template)
     return {
-        "settings": settings_table(),
+        "settings": settings_table(registry.engines),
         "tools": tools_table(catalogue),
-        "grants": grants_table(),
-        "permissions": permission_table(users),
+        "grants": registry.permissions.grants_table(),
+        "permissions": registry.permissions.table(users),
     }
 
 

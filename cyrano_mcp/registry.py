@@ -1,7 +1,10 @@
-"""The engine registry: finds engines, checks their declarations, and turns their operations into tools.
+"""The engine registry: finds engines, orders them by what they require, builds them, and turns their operations
+into tools.
 
-Built-in engines and third-party ones arrive the same way: a factory in the `cyrano.engines`
-entry-point group (or named in `CYRANO_PLUGINS`). A duplicate engine or tool name stops start-up.
+Built-in engines and third-party ones arrive the same way: an `Engine` named by an entry point of the
+`cyrano.engines` group (or by `CYRANO_PLUGINS`). The core's own engines (system, auth, audit, jobs) are
+given by the runtime, so no setting can disable them. Each engine is built after the engines providing what
+it requires; a duplicate engine, tool or provided interface, a missing provider or a cycle stops start-up.
 """
 
 import importlib
@@ -17,12 +20,15 @@ from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError
 from pydantic import BaseModel, create_model
 
+from cyrano_mcp.build_context import BuildContext, Services
 from cyrano_mcp.callpath import CallPath, RegistryTool, build_tool
-from cyrano_mcp.engine import Engine, EngineContext, EngineFactory, JobKind, Operation, ResourceTemplate
 from cyrano_mcp.errors import ConfigError, DomainError
+from cyrano_mcp.kit.declarations import Engine, Operation, Parts, ResourceTemplate, check_parts
+from cyrano_mcp.kit.jobs import JobKind
 from cyrano_mcp.models import ToolInput
 from cyrano_mcp.observability.logging import get_logger
-from cyrano_mcp.settings import Settings
+from cyrano_mcp.permissions import PermissionTable
+from cyrano_mcp.settings import Settings, read_settings
 from cyrano_mcp.store.migrate import Component
 
 log = get_logger(__name__)
@@ -32,10 +38,10 @@ ENTRY_POINT_GROUP = "cyrano.engines"
 
 @dataclass(frozen=True, slots=True)
 class EngineSource:
-    """Where an engine factory came from (for error messages and `system_info`)."""
+    """Where an engine declaration came from (for error messages and `system_info`)."""
 
     origin: str
-    factory: EngineFactory
+    engine: Engine
 
 
 def discover_engine_sources(settings: Settings) -> list[EngineSource]:
@@ -46,84 +52,112 @@ def discover_engine_sources(settings: Settings) -> list[EngineSource]:
         if entry_point.name in disabled:
             continue
         try:
-            factory = entry_point.load()
+            declared = entry_point.load()
         except Exception as exc:
             raise ConfigError(
                 f"engine entry point {entry_point.name!r} ({entry_point.value}) failed to load: {exc}"
             ) from exc
-        sources.append(EngineSource(origin=f"entry point {entry_point.value}", factory=factory))
-    sources.extend(EngineSource(origin=f"plugin {spec}", factory=load_factory(spec)) for spec in settings.plugins)
-    return sources
+        sources.append(EngineSource(f"entry point {entry_point.value}", _engine(declared, entry_point.value)))
+    sources.extend(EngineSource(f"plugin {spec}", _engine(load_declaration(spec), spec)) for spec in settings.plugins)
+    return [source for source in sources if source.engine.name not in disabled]
 
 
-def load_factory(spec: str) -> EngineFactory:
+def load_declaration(spec: str) -> object:
     module_name, _, attribute = spec.partition(":")
     if not module_name or not attribute:
-        raise ConfigError(f"CYRANO_PLUGINS entry {spec!r} must look like package.module:factory")
+        raise ConfigError(f"CYRANO_PLUGINS entry {spec!r} must look like package.module:ENGINE")
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:
         raise ConfigError(f"CYRANO_PLUGINS entry {spec!r}: cannot import {module_name}: {exc}") from exc
-    factory = getattr(module, attribute, None)
-    if not callable(factory):
-        raise ConfigError(f"CYRANO_PLUGINS entry {spec!r}: {attribute} is not a callable in {module_name}")
-    return factory  # type: ignore[no-any-return]
+    if not hasattr(module, attribute):
+        raise ConfigError(f"CYRANO_PLUGINS entry {spec!r}: {module_name} has no {attribute}")
+    return getattr(module, attribute)
+
+
+def _engine(declared: object, where: str) -> Engine:
+    if not isinstance(declared, Engine):
+        raise ConfigError(f"{where} is a {type(declared).__name__}, not a cyrano_mcp.kit.Engine")
+    return declared
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedEngine:
+    engine: Engine
+    parts: Parts
+    origin: str
 
 
 class Registry:
-    """Holds the engines in dependency order and the tools made from their operations."""
+    """Holds the engines in build order, the tools made from their operations, and the role table."""
 
     def __init__(self, call_path: CallPath | None = None, core_components: Sequence[Component] = ()) -> None:
         self.call_path = call_path or CallPath()
-        # Schema components of the core (security), migrated before any engine's.
+        self.permissions = PermissionTable()
+        # Schema components of the core (security, llm), migrated before any engine's.
         self._core_components = list(core_components)
-        self._engines: dict[str, Engine] = {}
-        self._origins: dict[str, str] = {}
+        self._loaded: dict[str, LoadedEngine] = {}
         self._tools: dict[str, tuple[str, Operation[Any, Any]]] = {}
-        self._ordered: list[Engine] | None = None
+        self._provided: dict[type, object] = {}
 
     # --- RegistryView -------------------------------------------------------------------------
     @property
     def engines(self) -> Sequence[Engine]:
-        if self._ordered is None:
-            self._ordered = _dependency_order(self._engines)
-        return self._ordered
+        return [loaded.engine for loaded in self._loaded.values()]
 
     @property
     def tool_names(self) -> Sequence[str]:
         return list(self._tools)
 
+    def origin(self, engine_name: str) -> str:
+        return self._loaded[engine_name].origin
+
+    def tools_of(self, engine_name: str) -> Sequence[str]:
+        return [f"{engine_name}_{operation.name}" for operation in self._loaded[engine_name].parts.operations]
+
+    def components(self) -> list[Component]:
+        engines = [
+            Component(loaded.engine.name, loaded.parts.migrations)
+            for loaded in self._loaded.values()
+            if loaded.parts.migrations
+        ]
+        return [*self._core_components, *engines]
+
     # --- building -----------------------------------------------------------------------------
-    def load(self, sources: Sequence[EngineSource], context: EngineContext) -> None:
-        for source in sources:
+    def load(self, sources: Sequence[EngineSource], services: Services) -> None:
+        """Build every engine, each after the engines that provide what it requires."""
+        for source in _build_order(sources):
+            engine = source.engine
+            if engine.name in self._loaded:
+                raise ConfigError(
+                    f"two engines are named {engine.name!r}: {self.origin(engine.name)} and {source.origin}"
+                )
+            for declared in engine.permissions:
+                self.permissions.add(declared, owner=engine.name)
+            settings = _engine_settings(engine, services.settings)
+            context = BuildContext(engine, services, settings, self._provided, self.permissions)
             try:
-                engine = source.factory(context)
+                parts = engine.build(context)
             except ConfigError:
                 raise
             except Exception as exc:
-                raise ConfigError(f"engine from {source.origin} failed to start: {exc}") from exc
-            if not isinstance(engine, Engine):
-                raise ConfigError(f"{source.origin} returned {type(engine).__name__}, not a cyrano_mcp.Engine")
-            self.add(engine, origin=source.origin)
-        self.engines  # noqa: B018 - resolve the order now so a missing dependency stops start-up
+                raise ConfigError(f"engine {engine.name!r} from {source.origin} failed to start: {exc}") from exc
+            check_parts(engine, parts)
+            self._add(LoadedEngine(engine, parts, source.origin))
+        _warn_unclaimed(services.settings, [source.engine for source in sources])
 
-    def add(self, engine: Engine, *, origin: str = "code") -> None:
-        if engine.name in self._engines:
-            raise ConfigError(f"two engines are named {engine.name!r}: {self._origins[engine.name]} and {origin}")
+    def _add(self, loaded: LoadedEngine) -> None:
+        engine = loaded.engine
         names: dict[str, Operation[Any, Any]] = {}
-        for operation in engine.operations:
+        for operation in loaded.parts.operations:
             tool_name = f"{engine.name}_{operation.name}"
             if tool_name in self._tools or tool_name in names:
                 owner = self._tools[tool_name][0] if tool_name in self._tools else engine.name
                 raise ConfigError(f"duplicate tool name {tool_name!r} (from engines {owner!r} and {engine.name!r})")
             names[tool_name] = operation
-        self._engines[engine.name] = engine
-        self._origins[engine.name] = origin
+        self._loaded[engine.name] = loaded
+        self._provided.update(loaded.parts.provides)
         self._tools.update({name: (engine.name, operation) for name, operation in names.items()})
-        self._ordered = None
-
-    def origin(self, engine_name: str) -> str:
-        return self._origins[engine_name]
 
     def operation(self, tool_name: str) -> Operation[Any, Any]:
         return self._tools[tool_name][1]
@@ -133,18 +167,17 @@ class Registry:
 
     def job_kinds(self) -> dict[str, list[JobKind[Any, Any]]]:
         """The job kinds each engine declares, by engine name."""
-        return {engine.name: list(engine.job_kinds) for engine in self.engines if engine.job_kinds}
-
-    def components(self) -> list[Component]:
-        engines = [Component(engine.name, engine.migrations) for engine in self.engines if engine.migrations]
-        return [*self._core_components, *engines]
+        return {name: list(loaded.parts.job_kinds) for name, loaded in self._loaded.items() if loaded.parts.job_kinds}
 
     def build_tools(self) -> list[RegistryTool]:
         return [build_tool(name, operation, self.call_path) for name, (_, operation) in self._tools.items()]
 
+    def resource_templates(self) -> list[ResourceTemplate]:
+        return [template for loaded in self._loaded.values() for template in loaded.parts.resources]
+
     def install_resources(self, server: MCPServer[Any]) -> None:
-        for engine in self.engines:
-            for template in engine.resources:
+        for loaded in self._loaded.values():
+            for template in loaded.parts.resources:
                 server.resource(
                     template.uri_template,
                     name=template.name,
@@ -171,27 +204,61 @@ class Registry:
         ]
 
 
-def _dependency_order(engines: dict[str, Engine]) -> list[Engine]:
-    ordered: list[Engine] = []
+def _build_order(sources: Sequence[EngineSource]) -> list[EngineSource]:
+    """Sources ordered so that each engine comes after the providers of everything it requires."""
+    origins: dict[str, str] = {}
+    for source in sources:
+        name = source.engine.name
+        if name in origins:
+            raise ConfigError(f"two engines are named {name!r}: {origins[name]} and {source.origin}")
+        origins[name] = source.origin
+    providers: dict[type, EngineSource] = {}
+    for source in sources:
+        for interface in source.engine.provides:
+            if interface in providers:
+                raise ConfigError(
+                    f"engines {providers[interface].engine.name!r} and {source.engine.name!r} both provide "
+                    f"{interface.__name__}"
+                )
+            providers[interface] = source
+    ordered: list[EngineSource] = []
     state: dict[str, str] = {}
 
-    def visit(name: str, path: tuple[str, ...]) -> None:
+    def visit(source: EngineSource, path: tuple[str, ...]) -> None:
+        name = source.engine.name
         if state.get(name) == "done":
             return
         if state.get(name) == "visiting":
-            raise ConfigError(f"engines depend on each other in a cycle: {' -> '.join((*path, name))}")
-        engine = engines.get(name)
-        if engine is None:
-            raise ConfigError(f"engine {path[-1]!r} depends on {name!r}, which is not installed or is disabled")
+            raise ConfigError(f"engines require each other in a cycle: {' -> '.join((*path, name))}")
         state[name] = "visiting"
-        for dependency in engine.depends_on:
-            visit(dependency, (*path, name))
+        for interface in source.engine.requires:
+            provider = providers.get(interface)
+            if provider is None:
+                raise ConfigError(
+                    f"engine {name!r} requires {interface.__name__}, which no installed engine provides "
+                    "(is its engine disabled, or not installed?)"
+                )
+            visit(provider, (*path, name))
         state[name] = "done"
-        ordered.append(engine)
+        ordered.append(source)
 
-    for name in sorted(engines):
-        visit(name, ())
+    for source in sources:  # core engines first, then entry points by name: a stable order
+        visit(source, ())
     return ordered
+
+
+def _engine_settings(engine: Engine, core: Settings) -> Any:
+    if engine.settings is None:
+        return None
+    given = {name: value for name, value in core.engine_settings.items() if name in engine.settings.model_fields}
+    return read_settings(engine.settings, given)
+
+
+def _warn_unclaimed(core: Settings, engines: Sequence[Engine]) -> None:
+    claimed = {name for engine in engines if engine.settings is not None for name in engine.settings.model_fields}
+    unclaimed = sorted(set(core.engine_settings) - claimed)
+    if unclaimed:
+        log.warning("settings_not_claimed", settings=unclaimed, advice="no loaded engine reads these settings")
 
 
 class ResourceText(BaseModel):
@@ -206,7 +273,9 @@ def _resource_reader(template: ResourceTemplate, call_path: CallPath) -> Callabl
     """
     handler_signature = inspect.signature(template.handler)
     params_model = create_model(  # type: ignore[call-overload]
-        f"{template.name}_params", __base__=ToolInput, **dict.fromkeys(handler_signature.parameters, (str, ...))
+        f"{template.name}_params",
+        __base__=ToolInput,  # the same input checks as a tool's arguments (control characters refused)
+        **dict.fromkeys(handler_signature.parameters, (str, ...)),
     )
 
     async def handle(params: BaseModel) -> ResourceText:

@@ -18,9 +18,9 @@ from mcp.server.mcpserver.tools import Tool
 from pydantic import AnyHttpUrl
 
 from cyrano_mcp import __version__
+from cyrano_mcp.build_context import RegistryOperations, Services
 from cyrano_mcp.callpath import CallInterceptor, CallPath
 from cyrano_mcp.callpath.observing import ToolCallMetrics, ToolCallSpans
-from cyrano_mcp.engine import EngineContext
 from cyrano_mcp.jobs import JobRunner, JobSeals, JobService, jobs_component
 from cyrano_mcp.llm import LLM_COMPONENT, build_gateway
 from cyrano_mcp.observability import metrics
@@ -32,6 +32,7 @@ from cyrano_mcp.security.services import Security
 from cyrano_mcp.settings import Settings
 from cyrano_mcp.store.database import Database
 from cyrano_mcp.store.migrate import SchemaStatus, ensure_current
+from cyrano_mcp.system import create_system_engine
 
 log = get_logger(__name__)
 
@@ -51,23 +52,24 @@ class Runtime:
         self.security = Security(settings, self.database)
         self.jobs = JobService(self.database, JobSeals.declare(self.security.fields))
         self.registry = Registry(CallPath(), core_components=[SECURITY_COMPONENT, LLM_COMPONENT])
-        context = EngineContext(
+        operations = RegistryOperations()
+        services = Services(
             settings=settings,
             database=self.database,
-            registry=self.registry,
-            llm=self.llm,
             fields=self.security.fields,
+            llm=self.llm,
             jobs=self.jobs,
+            operations=operations,
+            registry=self.registry,
         )
-        context.extras["started_at"] = self.started_at
         engines = discover_engine_sources(settings) if sources is None else sources
-        self.registry.load([*self.security.engine_sources(), *engines], context)
-        self.registry.add(jobs_component(self.jobs), origin="core (cyrano_mcp.jobs)")
+        self.registry.load([*self._core_engines(), *engines], services)
+        operations.attach(self.registry)
         for engine_name, kinds in self.registry.job_kinds().items():
             self.jobs.register(engine_name, kinds)
         self.job_runner = JobRunner(settings, self.database, self.jobs.kinds, self.jobs.seals)
         self.jobs.on_submit(self.job_runner.wake)
-        self.registry.call_path.use(call_path_steps(self.security, self.registry.tool_names))
+        self.registry.call_path.use(call_path_steps(self.security, self.registry))
         self.server: MCPServer[None] = MCPServer(
             "cyrano",
             title="Cyrano",
@@ -83,6 +85,21 @@ class Runtime:
         self.schema: SchemaStatus | None = None
         self._users = 0
         self._lock = anyio.Lock()
+
+    def _core_engines(self) -> list[EngineSource]:
+        """The core's own engines, built from its services; not entry points, so no setting can disable them."""
+        system = create_system_engine(
+            settings=self.settings,
+            database=self.database,
+            registry=self.registry,
+            llm=self.llm,
+            started_at=self.started_at,
+        )
+        return [
+            EngineSource("core cyrano_mcp.system", system),
+            *self.security.engine_sources(self.registry),
+            EngineSource("core cyrano_mcp.jobs", jobs_component(self.jobs)),
+        ]
 
     def _http_auth(self, settings: Settings) -> dict[str, Any]:
         """Bearer tokens on every HTTP request (the SDK serves RFC 9728 metadata and answers 401)."""
@@ -141,18 +158,18 @@ class Runtime:
                         await self.stop()
 
 
-def call_path_steps(security: Security, tool_names: Sequence[str]) -> list[CallInterceptor]:
+def call_path_steps(security: Security, registry: Registry) -> list[CallInterceptor]:
     """Every step a tool call or resource read takes before its handler, outermost first.
 
     After the last step come the validation of the arguments and the engine's handler (`callpath.path`).
     """
     return [
         *([ToolCallSpans()] if configure_tracing() else []),  # a span, when a tracer provider is installed
-        ToolCallMetrics(tool_names),  # counted and timed, refusals of the steps below included
+        ToolCallMetrics(registry.tool_names),  # counted and timed, refusals of the steps below included
         security.audit_step(),  # one audit record per call, refusals included
         security.authenticate_step(),  # who: the bearer token's account, or the local user on stdio
         security.rate_limit_step(),  # the per-user quota (over HTTP, the HTTP gate has charged it already)
-        security.authorize_step(),  # the caller's role must grant the operation's permission
+        security.authorize_step(registry.permissions),  # the caller's role must grant the operation's permission
     ]
 
 

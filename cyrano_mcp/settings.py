@@ -5,8 +5,9 @@ Engines never read the environment themselves; they get these settings through t
 
 import ipaddress
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 import platformdirs
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
@@ -46,7 +47,8 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def _split_csv(value: object) -> object:
+def split_commas(value: object) -> object:
+    """A list setting given as `a,b,c` in the environment, as a list (other values pass unchanged)."""
     if isinstance(value, str):
         return [part.strip() for part in value.split(",") if part.strip()]
     return value
@@ -104,32 +106,6 @@ class Settings(BaseSettings):
         description="Origin headers the HTTP app accepts; comma-separated.",
     )
 
-    allowed_roots: Annotated[list[Path], NoDecode] = Field(
-        default_factory=list,
-        description="Folders whose files `arkiver_ingest` may read by path, comma-separated; empty: none.",
-    )
-    allow_hardlinks: bool = Field(
-        default=False,
-        description="Let Arkiver read by path a file with more than one hard link (its other names may be "
-        "outside the allowed roots).",
-    )
-    max_document_bytes: int = Field(
-        default=50_000_000, ge=1_000, le=2_000_000_000, description="Largest document Arkiver ingests, in bytes."
-    )
-    max_document_pages: int = Field(default=2000, ge=1, le=100_000, description="Most pages Arkiver ingests.")
-    max_pdf_memory_bytes: int = Field(
-        default=1024 * 1024 * 1024,
-        ge=64 * 1024 * 1024,
-        le=64 * 1024 * 1024 * 1024,
-        description="Memory the process reading one PDF may use (what its compressed streams may expand to); "
-        "a PDF needing more is refused as too_large.",
-    )
-    max_pdf_seconds: float = Field(
-        default=120.0,
-        gt=0,
-        le=86_400,
-        description="Time reading one PDF may take, OCR not counted; a PDF needing more is refused as too_large.",
-    )
     max_request_bytes: int = Field(
         default=4 * 1024 * 1024, ge=1024, le=512 * 1024 * 1024, description="Largest HTTP request body accepted."
     )
@@ -363,6 +339,12 @@ class Settings(BaseSettings):
         "Empty turns masking off.",
     )
 
+    engine_settings: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Installed engines' settings given in code (tests, embedding), by field name; from the "
+        "environment each engine reads its own `CYRANO_*` variables.",
+    )
+
     @field_validator(
         "allowed_hosts",
         "allowed_origins",
@@ -370,13 +352,12 @@ class Settings(BaseSettings):
         "trusted_proxies",
         "plugins",
         "disabled_engines",
-        "allowed_roots",
         "llm_redact",
         mode="before",
     )
     @classmethod
     def _comma_separated(cls, value: object) -> object:
-        return _split_csv(value)
+        return split_commas(value)
 
     @field_validator("database_url")
     @classmethod
@@ -465,21 +446,37 @@ class Settings(BaseSettings):
 
 
 def load_settings(**overrides: object) -> Settings:
-    """Read settings from the environment; a bad value raises `ConfigError` naming the setting."""
+    """Read settings from the environment; a bad value raises `ConfigError` naming the setting.
+
+    Overrides that are not the core's settings are kept for the engines (`engine_settings`): an engine's own
+    settings model takes its fields from there before the environment.
+    """
+    core: dict[str, Any] = {name: value for name, value in overrides.items() if name in Settings.model_fields}
+    engines = {name: value for name, value in overrides.items() if name not in Settings.model_fields}
+    if engines:
+        core["engine_settings"] = {**dict(core.get("engine_settings") or {}), **engines}
+    return read_settings(Settings, core)
+
+
+SettingsT = TypeVar("SettingsT", bound=BaseSettings)
+
+
+def read_settings(model: type[SettingsT], values: Mapping[str, object]) -> SettingsT:
+    """`model` read from the environment with `values` first; a bad value is a `ConfigError` naming its variable."""
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        return model(**dict(values))  # type: ignore[arg-type]  # pydantic-settings types its own init options
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
             field = ".".join(str(part) for part in error["loc"])
             message = error["msg"].removeprefix("Value error, ")
-            problems.append(f"{_variable(field)}: {message}" if field else message)
+            problems.append(f"{variable_of(model, field)}: {message}" if field else message)
         raise ConfigError("invalid settings: " + "; ".join(problems)) from None
 
 
-def _variable(field: str) -> str:
-    """The environment variable a setting is read from."""
-    info = Settings.model_fields.get(field)
+def variable_of(model: type[BaseSettings], field: str) -> str:
+    """The environment variable a setting of `model` is read from."""
+    info = model.model_fields.get(field)
     alias = info.validation_alias if info is not None else None
     if isinstance(alias, AliasChoices):
         return str(alias.choices[-1])

@@ -12,8 +12,8 @@ from pydantic import BaseModel
 
 from cyrano_mcp.callpath.path import Proceed
 from cyrano_mcp.calls import CallContext
-from cyrano_mcp.engine import Operation
 from cyrano_mcp.errors import DomainError, UnavailableError
+from cyrano_mcp.kit.declarations import Operation
 from cyrano_mcp.observability.metrics import CANCELLED, INTERNAL_ERROR, OK, ToolSeries
 from cyrano_mcp.observability.tracing import TRACER, AttributeValue, mark_failed
 

@@ -17,9 +17,9 @@ from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import to_json
 
-from cyrano_mcp.calls import REQUEST_ID, CallContext, bind_call, new_correlation_id, unbind_call
-from cyrano_mcp.engine import Operation
-from cyrano_mcp.errors import DomainError, InvalidInputError, UnavailableError
+from cyrano_mcp.calls import REQUEST_ID, CallContext, bind_call, current_call, new_correlation_id, unbind_call
+from cyrano_mcp.errors import DomainError, InvalidInputError, PermissionDeniedError, UnavailableError
+from cyrano_mcp.kit.declarations import Operation
 from cyrano_mcp.observability.logging import get_logger
 
 log = get_logger("cyrano.calls")
@@ -28,6 +28,7 @@ Proceed = Callable[[], Awaitable[BaseModel]]
 META_CORRELATION = "cyrano/correlation_id"
 META_ERROR_CODE = "cyrano/error_code"
 META_DETAILS = "cyrano/details"  # e.g. {"retry_after": 12} on rate_limited
+MAX_NESTING = 8  # tools calling tools: deeper than this is a loop, not a workflow
 
 
 class CallInterceptor(Protocol):
@@ -118,6 +119,28 @@ class CallPath:
             _meta={META_CORRELATION: call.correlation_id},
         )
 
+    async def invoke(
+        self, tool_name: str, operation: Operation[Any, Any], arguments: dict[str, Any] | BaseModel
+    ) -> BaseModel:
+        """Run another tool from inside a tool call, as its caller: every step again, under the same correlation id.
+
+        Raises the `DomainError` the steps or the handler raised; the engine that asked decides what to do.
+        """
+        parent = current_call()
+        if parent is None or parent.principal is None:
+            raise PermissionDeniedError(f"{tool_name} can only be run inside a tool call, on its caller's behalf")
+        if parent.depth >= MAX_NESTING:
+            raise InvalidInputError(f"{tool_name}: tools calling tools may nest {MAX_NESTING} deep at most")
+        call = parent.nested(tool_name)
+        # Both calls' arguments are client material that log lines must not carry.
+        given = arguments if isinstance(arguments, dict) else arguments.model_dump()
+        call.arguments = {**parent.arguments, **{f"{tool_name}:{name}": value for name, value in given.items()}}
+        token = bind_call(call)
+        try:
+            return await self._run_chain(call, operation, arguments)
+        finally:
+            unbind_call(token)
+
     async def read_resource(
         self, name: str, operation: Operation[Any, Any], arguments: dict[str, Any], context: Context[Any, Any]
     ) -> BaseModel:
@@ -135,7 +158,7 @@ class CallPath:
         return result
 
     async def _run_chain(
-        self, call: CallContext, operation: Operation[Any, Any], arguments: dict[str, Any]
+        self, call: CallContext, operation: Operation[Any, Any], arguments: dict[str, Any] | BaseModel
     ) -> BaseModel:
         return await _Chain(self.interceptors, call, operation, arguments).proceed()
 
@@ -183,7 +206,7 @@ class _Chain:
         interceptors: Sequence[CallInterceptor],
         call: CallContext,
         operation: Operation[Any, Any],
-        arguments: dict[str, Any],
+        arguments: dict[str, Any] | BaseModel,
     ) -> None:
         self._interceptors = interceptors
         self._call = call
@@ -197,10 +220,14 @@ class _Chain:
             self._next = index + 1
             return await self._interceptors[index](self._call, self._operation, self.proceed)
         operation = self._operation
-        try:
-            params = operation.input_model.model_validate(_pre_parse(operation.input_model, self._arguments))
-        except ValidationError as exc:
-            raise InvalidInputError(validation_message(exc)) from None
+        arguments = self._arguments
+        if isinstance(arguments, operation.input_model):
+            params = arguments  # an engine's typed call: validated when the model was made
+        else:
+            try:
+                params = operation.input_model.model_validate(_pre_parse(operation.input_model, dict(arguments)))
+            except ValidationError as exc:
+                raise InvalidInputError(validation_message(exc)) from None
         result: BaseModel = await operation.handler(params)
         return result
 

@@ -5,12 +5,14 @@ the `jobs` component owns the tables and the tools that follow and stop jobs (`j
 `jobs_cancel`), whatever engine started them.
 """
 
-from cyrano_mcp.engine import Engine, Operation
 from cyrano_mcp.jobs.migrations import migrations
-from cyrano_mcp.jobs.models import JobList, JobListRequest, JobRecord, JobRef, JobReport, JobStatusRequest, JobSubmitted
+from cyrano_mcp.jobs.models import JobList, JobListRequest, JobRef, JobReport, JobStatusRequest
+from cyrano_mcp.jobs.permissions import JOBS
 from cyrano_mcp.jobs.runner import JobRunner
 from cyrano_mcp.jobs.seals import JobSeals
-from cyrano_mcp.jobs.service import JobService, NewItem
+from cyrano_mcp.jobs.service import JobService
+from cyrano_mcp.kit.declarations import Engine, Operation, Parts
+from cyrano_mcp.kit.jobs import JobRecord, JobSubmitted, NewItem
 
 __all__ = ["JobRecord", "JobRunner", "JobSeals", "JobService", "JobSubmitted", "NewItem", "jobs_component"]
 
@@ -19,11 +21,7 @@ def jobs_component(service: JobService) -> Engine:
     async def cancel(params: JobRef) -> JobRecord:
         return await service.cancel(params.job_id)
 
-    return Engine(
-        name="jobs",
-        description="Background jobs: long work (such as a batch of documents) that runs after the tool that "
-        "started it has answered, survives restarts, and retries what failed for a passing reason.",
-        migrations=migrations(service.seals),
+    parts = Parts(
         operations=[
             Operation(
                 name="status",
@@ -61,4 +59,12 @@ def jobs_component(service: JobService) -> Engine:
                 idempotent=True,
             ),
         ],
+        migrations=migrations(service.seals),
+    )
+    return Engine(
+        name="jobs",
+        description="Background jobs: long work (such as a batch of documents) that runs after the tool that "
+        "started it has answered, survives restarts, and retries what failed for a passing reason.",
+        build=lambda _context: parts,
+        permissions=[JOBS],
     )

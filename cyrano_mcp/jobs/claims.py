@@ -20,8 +20,9 @@ from sqlalchemy import ColumnElement, func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from cyrano_mcp.jobs.models import UNFINISHED, ItemStatus, Job, JobItem, JobStatus
+from cyrano_mcp.jobs.models import UNFINISHED, ItemStatus, Job, JobItem
 from cyrano_mcp.jobs.seals import JobSeals, seal_optional
+from cyrano_mcp.kit.jobs import JobStatus
 from cyrano_mcp.store.database import Database
 from cyrano_mcp.store.types import utc_now
 

@@ -5,9 +5,9 @@ from collections.abc import Callable
 import sqlalchemy as sa
 from alembic.operations import Operations
 
-from cyrano_mcp.engine import Migration
 from cyrano_mcp.jobs.seals import JobSeals, new_ref
 from cyrano_mcp.store.alter import retype_as_text
+from cyrano_mcp.store.migrate import Migration
 
 
 def _create_jobs(op: Operations) -> None:

@@ -9,17 +9,12 @@ from pydantic import StringConstraints
 from sqlalchemy import Column, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from cyrano_mcp.kit.jobs import JobRecord, JobStatus
 from cyrano_mcp.models import ToolInput, ToolOutput, UuidText, id_field, uuid_of
 from cyrano_mcp.store.types import UTCDateTime
 
 _JOB_SOURCE = "a tool that starts a job, and jobs_list"
 JobId = Annotated[UuidText, uuid_of("job", _JOB_SOURCE), id_field("job", _JOB_SOURCE)]
-
-
-class JobStatus(StrEnum):
-    RUNNING = "running"  # items are waiting or being worked on
-    COMPLETED = "completed"  # every item is done or failed
-    CANCELLED = "cancelled"  # no item starts any more; running ones finish
 
 
 class ItemStatus(StrEnum):
@@ -109,30 +104,6 @@ class JobRef(ToolInput):
 
 
 # --- tool outputs -------------------------------------------------------------------------------------
-class ItemCounts(ToolOutput):
-    pending: int = 0
-    running: int = 0
-    done: int = 0
-    failed: int = 0
-    cancelled: int = 0
-
-    @property
-    def finished(self) -> int:
-        return self.done + self.failed + self.cancelled
-
-
-class JobRecord(ToolOutput):
-    id: str
-    kind: str
-    title: str
-    status: JobStatus
-    item_count: int
-    counts: ItemCounts = PydanticField(description="Items per state.")
-    created_at: datetime
-    updated_at: datetime
-    finished_at: datetime | None = PydanticField(description="When the last item ended; null while items remain.")
-
-
 class JobItemRecord(ToolOutput):
     position: int
     label: str
@@ -153,10 +124,3 @@ class JobReport(ToolOutput):
 class JobList(ToolOutput):
     items: list[JobRecord]
     total: int
-
-
-class JobSubmitted(ToolOutput):
-    """What a tool that starts a job returns at once."""
-
-    job: JobRecord
-    hint: str = "Follow it with jobs_status (wait_seconds to wait for it); stop it with jobs_cancel."

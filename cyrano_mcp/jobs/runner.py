@@ -19,12 +19,12 @@ import anyio
 from pydantic import BaseModel
 
 from cyrano_mcp.calls import CallContext, bind_call, unbind_call
-from cyrano_mcp.engine import JobKind
 from cyrano_mcp.errors import ConflictError, DomainError, UnavailableError
 from cyrano_mcp.jobs.claims import Claim, Claims, Outcome, result_json
 from cyrano_mcp.jobs.models import ItemStatus
 from cyrano_mcp.jobs.retry import backoff, is_transient
 from cyrano_mcp.jobs.seals import JobSeals
+from cyrano_mcp.kit.jobs import JobKind
 from cyrano_mcp.observability.logging import get_logger
 from cyrano_mcp.settings import Settings
 from cyrano_mcp.store.database import Database

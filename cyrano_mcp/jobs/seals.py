@@ -10,7 +10,7 @@ id only exists once it is inserted). No tool filters or sorts on them, so they n
 import secrets
 from dataclasses import dataclass
 
-from cyrano_mcp.security.crypto import FieldCipher, SealedField
+from cyrano_mcp.crypto import FieldCipher, SealedField
 
 KEY_TYPE = "jobs"
 

@@ -7,45 +7,32 @@ accepted it; `runner.py` works through the items.
 import json
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import anyio
-from pydantic import BaseModel
 from sqlalchemy import func, insert, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from cyrano_mcp.calls import current_call
-from cyrano_mcp.engine import JobKind
 from cyrano_mcp.errors import ConfigError, InvalidInputError, NotFoundError
 from cyrano_mcp.jobs.models import (
-    ItemCounts,
     ItemStatus,
     Job,
     JobItem,
     JobItemRecord,
     JobList,
     JobListRequest,
-    JobRecord,
     JobReport,
-    JobStatus,
     JobStatusRequest,
 )
 from cyrano_mcp.jobs.seals import JobSeals, new_ref, open_optional
+from cyrano_mcp.kit.jobs import ItemCounts, JobKind, JobRecord, JobStatus, NewItem
 from cyrano_mcp.store.database import Database
 from cyrano_mcp.store.types import utc_now
 
 MAX_ITEMS = 10_000
 _WAIT_POLL_SECONDS = 0.25
-
-
-@dataclass(frozen=True, slots=True)
-class NewItem:
-    """One item of a job being submitted: a short label for people (a file name) and its payload."""
-
-    label: str
-    payload: BaseModel
 
 
 class JobService:

@@ -5,13 +5,22 @@ Engines get an `LLMGateway` as `context.llm` and call `complete(request)` or
 label every result with `method_label(completion_or_None)`: `llm:<provider>/<model>` or `rules`.
 """
 
+from cyrano_mcp.kit.model import (
+    RULES,
+    Completion,
+    LLMError,
+    LLMRequest,
+    Message,
+    ModelOutputError,
+    ModelUnavailableError,
+    Usage,
+    method_label,
+)
 from cyrano_mcp.llm.build import build_gateway
 from cyrano_mcp.llm.check import run_check
 from cyrano_mcp.llm.component import LLM_COMPONENT
-from cyrano_mcp.llm.errors import LLMError, ModelOutputError, ModelUnavailableError
 from cyrano_mcp.llm.gateway import LLMGateway
 from cyrano_mcp.llm.reports import LLMCheckReport, LLMUsageQuery, LLMUsageReport, ProviderStatus, UsageTotals
-from cyrano_mcp.llm.types import RULES, Completion, LLMRequest, Message, Usage, method_label
 
 __all__ = [
     "LLM_COMPONENT",

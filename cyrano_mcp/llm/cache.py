@@ -8,9 +8,9 @@ import json
 import time
 from collections import OrderedDict
 
+from cyrano_mcp.kit.model import LLMRequest
 from cyrano_mcp.llm.provider import OutputSchema, ProviderReply
 from cyrano_mcp.llm.resilience import Clock
-from cyrano_mcp.llm.types import LLMRequest
 
 
 class ResponseCache:

@@ -4,10 +4,9 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from cyrano_mcp.llm.errors import ModelOutputError, ModelUnavailableError
+from cyrano_mcp.kit.model import RULES, LLMRequest, Message, ModelOutputError, ModelUnavailableError
 from cyrano_mcp.llm.gateway import LLMGateway
 from cyrano_mcp.llm.reports import LLMCheckReport
-from cyrano_mcp.llm.types import RULES, LLMRequest, Message
 
 
 class CheckReply(BaseModel):

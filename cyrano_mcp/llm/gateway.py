@@ -22,8 +22,18 @@ import anyio
 from pydantic import BaseModel, ValidationError
 
 from cyrano_mcp.calls import current_call
+from cyrano_mcp.kit.model import (
+    Completion,
+    LLMRequest,
+    ModelOutputError,
+    ModelUnavailableError,
+    ProviderName,
+    RedactionKind,
+    Selection,
+    Usage,
+)
 from cyrano_mcp.llm.cache import ResponseCache
-from cyrano_mcp.llm.errors import ModelOutputError, ModelUnavailableError, UpstreamFailure
+from cyrano_mcp.llm.errors import UpstreamFailure
 from cyrano_mcp.llm.ledger import CallRecord, UsageLedger
 from cyrano_mcp.llm.provider import OutputSchema, Probe, Provider, ProviderReply
 from cyrano_mcp.llm.providers.offline import OfflineProvider
@@ -31,7 +41,6 @@ from cyrano_mcp.llm.redaction import EVERY_KIND, Redactor
 from cyrano_mcp.llm.reports import LLMUsageQuery, LLMUsageReport, ProviderStatus
 from cyrano_mcp.llm.resilience import CircuitBreaker, CircuitOpen, Clock, RetryPolicy, Sleep, call_with_retries
 from cyrano_mcp.llm.structured import output_schema, parse, problem_summary, repair_request
-from cyrano_mcp.llm.types import Completion, LLMRequest, ProviderName, RedactionKind, Selection, Usage
 from cyrano_mcp.observability import metrics, tracing
 from cyrano_mcp.observability.logging import get_logger
 

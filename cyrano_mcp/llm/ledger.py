@@ -16,8 +16,8 @@ from sqlmodel import Field, SQLModel, col
 
 from cyrano_mcp.calls import current_call
 from cyrano_mcp.errors import CyranoError, UnavailableError
+from cyrano_mcp.kit.model import Usage
 from cyrano_mcp.llm.reports import LLMUsageQuery, LLMUsageReport, UsageTotals
-from cyrano_mcp.llm.types import Usage
 from cyrano_mcp.observability.logging import get_logger
 from cyrano_mcp.store.database import Database
 from cyrano_mcp.store.types import UTCDateTime, utc_now

@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 from alembic.operations import Operations
 
-from cyrano_mcp.engine import Migration
+from cyrano_mcp.store.migrate import Migration
 
 
 def _create_llm_calls(op: Operations) -> None:

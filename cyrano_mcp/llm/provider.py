@@ -8,7 +8,7 @@ ledger are the gateway's, so every provider gets them the same way.
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
-from cyrano_mcp.llm.types import LLMRequest, ProviderName, Usage
+from cyrano_mcp.kit.model import LLMRequest, ProviderName, Usage
 
 ProviderKind = Literal["api", "client", "none"]
 """`api`: a vendor's HTTP API (retried, behind a circuit breaker, probed by the doctor);

@@ -8,7 +8,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 
-from cyrano_mcp.llm.types import LLMRequest, Message, RedactionKind
+from cyrano_mcp.kit.model import LLMRequest, Message, RedactionKind
 
 EVERY_KIND: tuple[RedactionKind, ...] = ("ssn", "card", "bank_account")
 MASKS: dict[RedactionKind, str] = {

@@ -6,8 +6,8 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from cyrano_mcp.kit.model import LLMRequest, Message
 from cyrano_mcp.llm.provider import OutputSchema
-from cyrano_mcp.llm.types import LLMRequest, Message
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 

@@ -6,7 +6,8 @@ process collector's memory and CPU figures per process, which the memory alert n
 shared files and restrictions of prometheus-client's multiprocess mode.
 
 Other components report through the small functions below (`record_auth_failure`, `record_rate_limited`,
-`record_llm_call`, `set_llm_circuit_open`, `record_ingested`); the tool-call series are `ToolSeries`, which
+`record_llm_call`, `set_llm_circuit_open`); engines register their own series through `cyrano_mcp.kit.metrics`;
+the tool-call series are `ToolSeries`, which
 the call path's metrics step records into.
 """
 
@@ -116,13 +117,6 @@ LLM_CIRCUIT_OPEN = Gauge(
     ["provider"],
     registry=REGISTRY,
 )
-DOCUMENTS_INGESTED = Counter(
-    "cyrano_documents_ingested",
-    "Documents ingested, by source format and outcome.",
-    ["format", "outcome"],
-    registry=REGISTRY,
-)
-PAGES_INGESTED = Counter("cyrano_pages_ingested", "Pages ingested, by source format.", ["format"], registry=REGISTRY)
 
 
 # --- what other components call -------------------------------------------------------------------
@@ -150,13 +144,6 @@ def record_llm_call(
 
 def set_llm_circuit_open(provider: str, is_open: bool) -> None:
     LLM_CIRCUIT_OPEN.labels(provider).set(1 if is_open else 0)
-
-
-def record_ingested(source_format: str, *, pages: int, outcome: str = OK) -> None:
-    """Arkiver ingested (or failed to ingest) one document of `pages` pages."""
-    DOCUMENTS_INGESTED.labels(source_format, outcome).inc()
-    if pages:
-        PAGES_INGESTED.labels(source_format).inc(pages)
 
 
 def record_logged_error(logger: str) -> None:

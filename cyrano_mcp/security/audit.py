@@ -22,13 +22,13 @@ from pathlib import Path
 import anyio
 import sqlalchemy as sa
 
+from cyrano_mcp.crypto.keyring import Keyring
 from cyrano_mcp.errors import ConflictError
 from cyrano_mcp.observability.logging import get_logger
 from cyrano_mcp.principal import Principal
 from cyrano_mcp.security.audit_anchor import AnchorKeeper
 from cyrano_mcp.security.audit_chain import KEY_TYPE, ChainKeys, UnknownSealKey, append_chain, now
 from cyrano_mcp.security.audit_verify import VerifyReport, verify_chain
-from cyrano_mcp.security.crypto.keyring import Keyring
 from cyrano_mcp.security.tables import AuditEntry, AuditHead
 from cyrano_mcp.store.database import Database
 
@@ -122,6 +122,7 @@ class AuditLog:
         target: str | None = None,
         source: str | None = None,
         correlation_id: str | None = None,
+        detail: Detail | None = None,
     ) -> None:
         """Queue a routine record (a successful tool call) for the next background write, within 50 ms.
 
@@ -132,7 +133,7 @@ class AuditLog:
         if len(self._queue) >= _MAX_QUEUED:
             log.error("audit_queue_full", dropped=1)
             return
-        self._queue.append(_Pending(_fields(action, actor, outcome, target, source, correlation_id, None)))
+        self._queue.append(_Pending(_fields(action, actor, outcome, target, source, correlation_id, detail)))
         if self._flush_scheduled is None:
             loop = asyncio.get_running_loop()
             self._flush_scheduled = loop.call_later(BACKGROUND_FLUSH_SECONDS, self._start_background_flush, loop)

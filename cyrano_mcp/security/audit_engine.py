@@ -6,9 +6,10 @@ from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints
 
-from cyrano_mcp.engine import Engine, Operation
+from cyrano_mcp.kit.declarations import Engine, Operation, Parts
 from cyrano_mcp.models import ToolInput, ToolOutput
 from cyrano_mcp.security.audit import AuditLog
+from cyrano_mcp.security.permissions import AUDIT
 from cyrano_mcp.security.tables import AuditEntry
 
 Word = Annotated[str, StringConstraints(min_length=1, max_length=200)]
@@ -83,9 +84,7 @@ def create_audit_engine(audit: AuditLog) -> Engine:
         more = len(entries) > params.limit
         return AuditPage(records=records, next_before_seq=records[-1].seq if more else None)
 
-    return Engine(
-        name="audit",
-        description="The tamper-evident audit log of calls, logins, refusals and key operations.",
+    parts = Parts(
         operations=[
             Operation(
                 name="query",
@@ -99,5 +98,11 @@ def create_audit_engine(audit: AuditLog) -> Engine:
                 read_only=True,
                 idempotent=True,
             )
-        ],
+        ]
+    )
+    return Engine(
+        name="audit",
+        description="The tamper-evident audit log of calls, logins, refusals and key operations.",
+        build=lambda _context: parts,
+        permissions=[AUDIT],
     )

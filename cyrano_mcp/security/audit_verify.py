@@ -15,9 +15,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from cyrano_mcp.crypto.keyring import Keyring
 from cyrano_mcp.security.audit_anchor import Anchor, AnchorDamaged, read_text
 from cyrano_mcp.security.audit_chain import CHAIN_STARTED, HEAD_ALTERED, HEAD_MISSING, KEY_TYPE, head_seal, record_mac
-from cyrano_mcp.security.crypto.keyring import Keyring
 from cyrano_mcp.security.migrations import GENESIS_MAC
 from cyrano_mcp.security.tables import AuditEntry, AuditHead
 from cyrano_mcp.store.database import Database

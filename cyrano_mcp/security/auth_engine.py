@@ -5,21 +5,24 @@ Like every engine it only declares operations: who may call which is the permiss
 """
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field, SecretStr, StringConstraints
 
 from cyrano_mcp.calls import current_call
-from cyrano_mcp.engine import Engine, EngineContext, Operation
+from cyrano_mcp.kit.declarations import Engine, Operation, Parts
 from cyrano_mcp.models import NoArguments, ToolInput, ToolOutput
 from cyrano_mcp.principal import Principal, Role
 from cyrano_mcp.security.accounts import AccountService
 from cyrano_mcp.security.audit import Actor
 from cyrano_mcp.security.authentication import AuthService
+from cyrano_mcp.security.permissions import AUTH, KEYS, USERS
 from cyrano_mcp.security.principals import UnauthenticatedError
-from cyrano_mcp.security.rbac import GRANTS, allows
 from cyrano_mcp.security.tables import User
 from cyrano_mcp.security.tokens import TokenPair
+
+if TYPE_CHECKING:
+    from cyrano_mcp.registry import Registry
 
 Username = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 Password = Annotated[SecretStr, Field(min_length=1, max_length=1024, json_schema_extra={"writeOnly": True})]
@@ -128,14 +131,10 @@ def _source() -> str:
     return (call.source if call is not None else None) or "unknown"
 
 
-def create_auth_engine(context: EngineContext, auth: AuthService, accounts: AccountService) -> Engine:
+def create_auth_engine(auth: AuthService, accounts: AccountService, registry: "Registry") -> Engine:
     def tools_for(role: Role) -> list[str]:
-        return sorted(
-            f"{engine.name}_{operation.name}"
-            for engine in context.registry.engines
-            for operation in engine.operations
-            if allows(role, operation.permission)
-        )
+        allows = registry.permissions.allows
+        return sorted(name for name in registry.tool_names if allows(role, registry.operation(name).permission))
 
     async def login(params: LoginInput) -> TokensOutput:
         pair = await auth.login(params.username, params.password.get_secret_value(), source=_source())
@@ -156,7 +155,7 @@ def create_auth_engine(context: EngineContext, auth: AuthService, accounts: Acco
             role=principal.role,
             authenticated_by=principal.via,
             token_expires_at=None if expires is None else datetime.fromtimestamp(expires, UTC),
-            grants=list(GRANTS[principal.role]),
+            grants=registry.permissions.grants(principal.role),
             tools=tools_for(principal.role),
         )
 
@@ -182,9 +181,7 @@ def create_auth_engine(context: EngineContext, auth: AuthService, accounts: Acco
         user = await accounts.reset_password(params.username, params.password.get_secret_value(), by=Actor.of(caller()))
         return UserRecord.of(user)
 
-    return Engine(
-        name="auth",
-        description="Accounts and tokens: log in for bearer tokens, refresh and end logins, manage accounts.",
+    parts = Parts(
         operations=[
             Operation(
                 name="login",
@@ -290,5 +287,11 @@ def create_auth_engine(context: EngineContext, auth: AuthService, accounts: Acco
                 permission="users:manage",
                 destructive=True,
             ),
-        ],
+        ]
+    )
+    return Engine(
+        name="auth",
+        description="Accounts and tokens: log in for bearer tokens, refresh and end logins, manage accounts.",
+        build=lambda _context: parts,
+        permissions=[AUTH, USERS, KEYS],
     )

@@ -18,15 +18,15 @@ from pydantic import BaseModel
 
 from cyrano_mcp.callpath import Proceed
 from cyrano_mcp.calls import CallContext
-from cyrano_mcp.engine import Operation
 from cyrano_mcp.errors import DomainError, PermissionDeniedError, RateLimitedError
+from cyrano_mcp.kit.declarations import Operation
 from cyrano_mcp.observability.logging import get_logger
+from cyrano_mcp.permissions import PermissionTable
 from cyrano_mcp.principal import Principal
 from cyrano_mcp.security.accounts import AccountService
 from cyrano_mcp.security.audit import Actor, AuditLog
 from cyrano_mcp.security.principals import UnauthenticatedError, token_principal
 from cyrano_mcp.security.ratelimit import RateLimiter, charged_upstream
-from cyrano_mcp.security.rbac import allows
 
 log = get_logger("cyrano.security")
 
@@ -68,6 +68,7 @@ class AuditCalls:
             raise
         finally:
             actor = Actor.of(call.principal)
+            detail = {"via": call.caller} if call.caller is not None else None  # a tool an engine called
             if outcome == "ok":  # routine: written in the background with others, within 50 ms
                 self._audit.record(
                     "tool_call",
@@ -76,6 +77,7 @@ class AuditCalls:
                     target=call.tool,
                     source=call.source,
                     correlation_id=call.correlation_id,
+                    detail=detail,
                 )
             else:  # a refusal or a failure is a security event: committed before the caller hears of it
                 with anyio.CancelScope(shield=True):  # a cancelled call is still recorded
@@ -87,6 +89,7 @@ class AuditCalls:
                             target=call.tool,
                             source=call.source,
                             correlation_id=call.correlation_id,
+                            detail=detail,
                         )
                     except Exception:
                         # The call's effect has happened; failing it now would invite a duplicate retry.
@@ -98,7 +101,8 @@ class Authenticate:
         self._resolver = resolver
 
     async def __call__(self, call: CallContext, operation: Operation[Any, Any], proceed: Proceed) -> BaseModel:
-        call.principal = await self._resolver.resolve(over_http=call.transport == "http")
+        if call.caller is None:  # a tool an engine calls acts for the caller of the tool that called it
+            call.principal = await self._resolver.resolve(over_http=call.transport == "http")
         return await proceed()
 
 
@@ -107,7 +111,8 @@ class LimitCalls:
         self._limiter = limiter
 
     async def __call__(self, call: CallContext, operation: Operation[Any, Any], proceed: Proceed) -> BaseModel:
-        if not charged_upstream.get():
+        # Charged once per client call: not again for the tools an engine runs on its behalf.
+        if call.caller is None and not charged_upstream.get():
             decision = await self._limiter.hit("user", _principal(call).user_id)
             if not decision.allowed:
                 raise RateLimitedError(
@@ -119,9 +124,12 @@ class LimitCalls:
 
 
 class Authorize:
+    def __init__(self, permissions: PermissionTable) -> None:
+        self._permissions = permissions
+
     async def __call__(self, call: CallContext, operation: Operation[Any, Any], proceed: Proceed) -> BaseModel:
         principal = _principal(call)
-        if not allows(principal.role, operation.permission):
+        if not self._permissions.allows(principal.role, operation.permission):
             raise PermissionDeniedError(
                 f"the {principal.role.value} role may not use {call.tool} (it needs {operation.permission})"
             )
@@ -131,8 +139,11 @@ class Authorize:
 class HideForbiddenTools:
     """SDK middleware: `tools/list` shows a caller only the tools their role may call."""
 
-    def __init__(self, resolver: PrincipalResolver, permission_of: Callable[[str], str | None]) -> None:
+    def __init__(
+        self, resolver: PrincipalResolver, permissions: PermissionTable, permission_of: Callable[[str], str | None]
+    ) -> None:
         self._resolver = resolver
+        self._permissions = permissions
         self._permission_of = permission_of
 
     async def __call__(self, ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
@@ -150,6 +161,6 @@ class HideForbiddenTools:
         visible = []
         for tool in listing["tools"]:
             permission = self._permission_of(str(tool.get("name")))
-            if permission is None or allows(principal.role, permission):
+            if permission is None or self._permissions.allows(principal.role, permission):
                 visible.append(tool)
         return {**listing, "tools": visible}

@@ -3,8 +3,7 @@
 import sqlalchemy as sa
 from alembic.operations import Operations
 
-from cyrano_mcp.engine import Migration
-from cyrano_mcp.store.migrate import Component
+from cyrano_mcp.store.migrate import Component, Migration
 
 GENESIS_MAC = "0" * 64
 

@@ -3,8 +3,9 @@
 import functools
 
 from cyrano_mcp.callpath import CallInterceptor
-from cyrano_mcp.engine import Engine, EngineContext
+from cyrano_mcp.crypto import FieldCipher, Keyring
 from cyrano_mcp.observability.logging import get_logger
+from cyrano_mcp.permissions import PermissionTable
 from cyrano_mcp.registry import EngineSource, Registry
 from cyrano_mcp.security.accounts import AccountService
 from cyrano_mcp.security.audit import KEY_TYPE as AUDIT_KEY_TYPE
@@ -13,7 +14,6 @@ from cyrano_mcp.security.audit_anchor import anchor_path
 from cyrano_mcp.security.audit_engine import create_audit_engine
 from cyrano_mcp.security.auth_engine import create_auth_engine
 from cyrano_mcp.security.authentication import AuthService
-from cyrano_mcp.security.crypto import FieldCipher, Keyring
 from cyrano_mcp.security.interceptors import (
     AuditCalls,
     Authenticate,
@@ -25,7 +25,6 @@ from cyrano_mcp.security.interceptors import (
 from cyrano_mcp.security.keyfiles import load_jwt_secret, load_master_key
 from cyrano_mcp.security.passwords import Passwords
 from cyrano_mcp.security.ratelimit import RateLimiter
-from cyrano_mcp.security.rbac import unknown
 from cyrano_mcp.security.tokens import BearerVerifier, TokenService
 from cyrano_mcp.settings import Settings
 from cyrano_mcp.store.database import Database
@@ -61,27 +60,23 @@ class Security:
     def rate_limit_step(self) -> CallInterceptor:
         return LimitCalls(self.limiter)
 
-    def authorize_step(self) -> CallInterceptor:
-        return Authorize()
+    def authorize_step(self, permissions: PermissionTable) -> CallInterceptor:
+        return Authorize(permissions)
 
-    def engine_sources(self) -> list[EngineSource]:
+    def engine_sources(self, registry: Registry) -> list[EngineSource]:
         """The core's own engines; not entry points, so no setting can disable them."""
-
-        def auth(context: EngineContext) -> Engine:
-            return create_auth_engine(context, self.auth, self.accounts)
-
         return [
-            EngineSource(origin="core cyrano_mcp.security.auth_engine", factory=auth),
             EngineSource(
-                origin="core cyrano_mcp.security.audit_engine", factory=lambda _: create_audit_engine(self.audit)
+                "core cyrano_mcp.security.auth_engine", create_auth_engine(self.auth, self.accounts, registry)
             ),
+            EngineSource("core cyrano_mcp.security.audit_engine", create_audit_engine(self.audit)),
         ]
 
     def tools_filter(self, registry: Registry) -> HideForbiddenTools:
         def permission_of(tool_name: str) -> str | None:
             return registry.operation(tool_name).permission if tool_name in registry.tool_names else None
 
-        return HideForbiddenTools(self.resolver, permission_of)
+        return HideForbiddenTools(self.resolver, registry.permissions, permission_of)
 
     async def stop(self) -> None:
         await self.tokens.close()
@@ -93,10 +88,10 @@ class Security:
         load_jwt_secret(self.settings)  # a missing or unreadable signing key stops start-up, not the first login
         await self.keyring.load({AUDIT_KEY_TYPE, *self.fields.key_types})
         await self.audit.start()
-        admins_only = unknown(registry.operation(name).permission for name in registry.tool_names)
+        admins_only = registry.permissions.unknown(registry.operation(name).permission for name in registry.tool_names)
         if admins_only:
             log.warning(
                 "permissions_not_in_table",
                 permissions=admins_only,
-                advice="only admins may use these tools until security/rbac.py grants them",
+                advice="only admins may use these tools until their engine declares them (Engine.permissions)",
             )

@@ -1,4 +1,7 @@
-"""The security component's tables: accounts, token families, refresh tokens, the keyring and the audit log."""
+"""The security component's tables: accounts, token families, refresh tokens and the audit log.
+
+The keyring's table is `cyrano_mcp.crypto.tables.KeyRecord` (the security component's migrations create it).
+"""
 
 from datetime import datetime
 
@@ -46,18 +49,6 @@ class RefreshToken(SQLModel, table=True):
     issued_at: datetime = Field(sa_type=UTCDateTime)
     expires_at: datetime = Field(sa_type=UTCDateTime)
     used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-
-
-class KeyRecord(SQLModel, table=True):
-    """A data key of the keyring, wrapped (AES-256-GCM) by the master key. Retired keys keep no material."""
-
-    __tablename__ = "security_keys"
-
-    key_type: str = Field(primary_key=True, max_length=40)
-    version: int = Field(primary_key=True)
-    wrapped: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    created_at: datetime = Field(sa_type=UTCDateTime)
-    retired_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class AuditEntry(SQLModel, table=True):

@@ -6,7 +6,7 @@ once do not race); a component whose stored version is newer than the code knows
 """
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -14,7 +14,6 @@ from alembic.migration import MigrationContext
 from alembic.operations import Operations
 from sqlalchemy import Connection, text
 
-from cyrano_mcp.engine import Migration
 from cyrano_mcp.errors import SchemaError
 from cyrano_mcp.observability.logging import get_logger
 from cyrano_mcp.store.database import Database
@@ -26,6 +25,19 @@ logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
 SCHEMA_TABLE = "cyrano_schema"
 # Arbitrary but fixed: the key of the PostgreSQL advisory lock that serialises migrations.
 _ADVISORY_LOCK_KEY = 0x63797261
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One schema step of a component. Versions start at 1 and increase by one; a released step never changes.
+
+    `upgrade` receives Alembic's `Operations` bound to the open connection, so the same step runs on
+    SQLite and PostgreSQL (`op.get_bind().dialect.name` tells them apart where they must differ).
+    """
+
+    version: int
+    name: str
+    upgrade: Callable[[Operations], None]
 
 
 @dataclass(frozen=True, slots=True)

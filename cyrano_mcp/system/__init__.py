@@ -1,47 +1,50 @@
 """The `system` engine: `system_info`, `system_health`, `system_llm_usage` and `system_llm_check`."""
 
-from datetime import UTC, datetime
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from cyrano_mcp.calls import current_call
-from cyrano_mcp.engine import Engine, EngineContext, Operation
-from cyrano_mcp.llm import LLMCheckReport, LLMUsageQuery, LLMUsageReport, run_check
+from cyrano_mcp.kit.declarations import Engine, Operation, Parts
+from cyrano_mcp.llm import LLMCheckReport, LLMGateway, LLMUsageQuery, LLMUsageReport, run_check
 from cyrano_mcp.models import NoArguments
-from cyrano_mcp.security.rbac import allows
+from cyrano_mcp.settings import Settings
+from cyrano_mcp.store.database import Database
 from cyrano_mcp.system.models import SystemHealth, SystemInfo
+from cyrano_mcp.system.permissions import SYSTEM
 from cyrano_mcp.system.service import SystemService
 
-
-def _caller_may(permission: str) -> bool:
-    """Whether the caller's role grants `permission` (never outside a tool call)."""
-    call = current_call()
-    return call is not None and call.principal is not None and allows(call.principal.role, permission)
+if TYPE_CHECKING:
+    from cyrano_mcp.registry import Registry
 
 
-def create_engine(context: EngineContext) -> Engine:
-    started_at = context.extras.get("started_at", datetime.now(UTC))
-    service = SystemService(
-        settings=context.settings,
-        database=context.database,
-        registry=context.registry,
-        started_at=started_at,
-    )
+def create_system_engine(
+    *, settings: Settings, database: Database, registry: "Registry", llm: LLMGateway, started_at: datetime
+) -> Engine:
+    """The core's `system` engine (built by the runtime, so no setting can disable it)."""
+    service = SystemService(settings=settings, database=database, registry=registry, started_at=started_at)
+
+    def caller_may(permission: str) -> bool:
+        call = current_call()
+        return (
+            call is not None
+            and call.principal is not None
+            and registry.permissions.allows(call.principal.role, permission)
+        )
 
     async def info(_: NoArguments) -> SystemInfo:
         # Where the store and keys live is an operator's business, not every reader's.
-        return await service.info(reveal_paths=_caller_may("system:admin"))
+        return await service.info(reveal_paths=caller_may("system:admin"))
 
     async def health(_: NoArguments) -> SystemHealth:
         return await service.health()
 
     async def llm_usage(query: LLMUsageQuery) -> LLMUsageReport:
-        return await context.llm.usage(query)
+        return await llm.usage(query)
 
     async def llm_check(_: NoArguments) -> LLMCheckReport:
-        return await run_check(context.llm)
+        return await run_check(llm)
 
-    return Engine(
-        name="system",
-        description="Cyrano itself: version, loaded engines and tools, and the health of the store.",
+    parts = Parts(
         operations=[
             Operation(
                 name="info",
@@ -93,5 +96,11 @@ def create_engine(context: EngineContext) -> Engine:
                 permission="system:check",  # a paid call when a provider is configured: not for every reader
                 open_world=True,
             ),
-        ],
+        ]
+    )
+    return Engine(
+        name="system",
+        description="Cyrano itself: version, loaded engines and tools, and the health of the store.",
+        build=lambda _context: parts,
+        permissions=[SYSTEM],
     )

@@ -3,16 +3,19 @@
 import platform
 from datetime import UTC, datetime
 from importlib.metadata import version
+from typing import TYPE_CHECKING
 
 from mcp_types.version import SUPPORTED_PROTOCOL_VERSIONS
 
 from cyrano_mcp import __version__
-from cyrano_mcp.engine import RegistryView
 from cyrano_mcp.settings import Settings
 from cyrano_mcp.store.database import Database
 from cyrano_mcp.store.migrate import Component
 from cyrano_mcp.system.health import run_checks
 from cyrano_mcp.system.models import EngineSummary, SystemHealth, SystemInfo
+
+if TYPE_CHECKING:
+    from cyrano_mcp.registry import Registry
 
 
 class SystemService:
@@ -21,7 +24,7 @@ class SystemService:
         *,
         settings: Settings,
         database: Database,
-        registry: RegistryView,
+        registry: "Registry",
         started_at: datetime,
     ) -> None:
         self._settings = settings
@@ -31,7 +34,7 @@ class SystemService:
         self._sdk_version = version("mcp")
 
     def _components(self) -> list[Component]:
-        return [Component(e.name, e.migrations) for e in self._registry.engines if e.migrations]
+        return self._registry.components()
 
     async def info(self, *, reveal_paths: bool) -> SystemInfo:
         engines = [
@@ -39,7 +42,7 @@ class SystemService:
                 name=engine.name,
                 version=engine.version,
                 description=engine.description,
-                tools=[f"{engine.name}_{op.name}" for op in engine.operations],
+                tools=list(self._registry.tools_of(engine.name)),
                 origin=self._registry.origin(engine.name),
             )
             for engine in self._registry.engines

@@ -13,11 +13,9 @@ import anyio.to_thread
 from cyrano_arkiver.models import BatchIngestRequest, BatchItem, BatchItemResult, IngestRequest
 from cyrano_arkiver.parsing import list_allowed_folder
 from cyrano_arkiver.service import ArkiverService
-from cyrano_matters.models import MatterStatus
-from cyrano_matters.service import MattersService
-from cyrano_mcp.errors import ConflictError, InvalidInputError
-from cyrano_mcp.jobs import JobService, JobSubmitted, NewItem
-from cyrano_mcp.settings import Settings
+from cyrano_arkiver.settings import ArkiverSettings
+from cyrano_matters.api import MattersReader
+from cyrano_mcp.kit import InvalidInputError, JobQueue, JobSubmitted, NewItem
 
 JOB_KIND = "ingest"  # the job kind `arkiver.ingest`
 MAX_FILES = 10_000
@@ -25,7 +23,7 @@ MAX_FILES = 10_000
 
 class BatchIngest:
     def __init__(
-        self, *, service: ArkiverService, jobs: JobService, matters: MattersService, settings: Settings
+        self, *, service: ArkiverService, jobs: JobQueue, matters: MattersReader, settings: ArkiverSettings
     ) -> None:
         self._service = service
         self._jobs = jobs
@@ -34,9 +32,7 @@ class BatchIngest:
 
     async def submit(self, request: BatchIngestRequest) -> JobSubmitted:
         if request.matter_id is not None:
-            matter = await self._matters.get(request.matter_id)  # not_found now rather than once per file
-            if matter.status != MatterStatus.OPEN:
-                raise ConflictError(f"matter {matter.id} is closed; reopen it first")
+            await self._matters.ensure_open(request.matter_id)  # not_found or conflict now rather than once per file
         if request.folder is not None:
             listing = functools.partial(
                 list_allowed_folder,

@@ -3,9 +3,7 @@
 import sqlalchemy as sa
 from alembic.operations import Operations
 
-from cyrano_mcp.engine import Migration
-from cyrano_mcp.security.crypto import SealedColumnIndex
-from cyrano_mcp.store.alter import retype_as_text
+from cyrano_mcp.kit import Migration, SealedColumnIndex, retype_as_text
 
 
 def _create_documents(op: Operations) -> None:

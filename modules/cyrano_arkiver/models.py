@@ -12,8 +12,7 @@ from sqlmodel import Field, SQLModel
 
 from cyrano_arkiver.extraction.models import Insights
 from cyrano_matters.models import MatterId
-from cyrano_mcp.models import DOCUMENT_TEXT, ToolInput, ToolOutput, UuidText, id_field, uuid_of
-from cyrano_mcp.store.types import UTCDateTime
+from cyrano_mcp.kit import DOCUMENT_TEXT, ToolInput, ToolOutput, UTCDateTime, UuidText, id_field, uuid_of
 
 _DOCUMENT_SOURCE = "arkiver_ingest and arkiver_documents"
 DocumentId = Annotated[UuidText, uuid_of("document", _DOCUMENT_SOURCE), id_field("document", _DOCUMENT_SOURCE)]

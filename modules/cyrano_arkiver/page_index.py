@@ -9,9 +9,7 @@ from sqlmodel import col, func, select
 
 from cyrano_arkiver.models import DocumentPage
 from cyrano_arkiver.search import PageEntry, index_pages, page_tokens, unindex_pages
-from cyrano_mcp.errors import DomainError
-from cyrano_mcp.security.crypto import BlindIndex, ReindexReport, SealedField, TokenKey
-from cyrano_mcp.store.database import Database
+from cyrano_mcp.kit import BlindIndex, Database, DomainError, ReindexReport, SealedField, TokenKey
 
 
 def _keyed(pages: Sequence[tuple[str, TokenKey]]) -> list[str]:

@@ -2,7 +2,7 @@
 PostgreSQL `tsvector` when scaled out.
 
 Neither index sees a word of the page. Each page is indexed as the sequence of its terms' keyed tokens
-(`cyrano_mcp.security.crypto.blind`), in order, so phrases and ranking (bm25, ts_rank_cd) work on tokens as
+(`cyrano_mcp.crypto.blind`), in order, so phrases and ranking (bm25, ts_rank_cd) work on tokens as
 they would on words. Both indexes are contentless: the page text lives sealed in `document_pages`, with the
 search key version its entry was built with (`search_key_version`, NULL for a page without words).
 A query is keyed the same way, once per key version present in the index, so search keeps working while
@@ -18,7 +18,7 @@ from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from cyrano_arkiver.terms import terms
-from cyrano_mcp.security.crypto import TokenKey
+from cyrano_mcp.kit import TokenKey
 
 FTS_TABLE = "document_pages_fts"  # SQLite (plus FTS5's own shadow tables, all starting with this name)
 TERMS_TABLE = "document_page_terms"  # PostgreSQL

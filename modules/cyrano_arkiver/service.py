@@ -20,6 +20,7 @@ from cyrano_arkiver.assist import SYSTEM_PROMPT, Proposals, excerpt, merge
 from cyrano_arkiver.extraction import extract_insights
 from cyrano_arkiver.extraction.models import Insights
 from cyrano_arkiver.insight_rows import insights_to_rows, rows_to_insights
+from cyrano_arkiver.metrics import record_ingested
 from cyrano_arkiver.models import (
     DeleteResult,
     Document,
@@ -28,6 +29,7 @@ from cyrano_arkiver.models import (
     DocumentPage,
     DocumentPageList,
     DocumentRecord,
+    DocumentRef,
     DocumentText,
     IngestRequest,
     IngestResult,
@@ -43,17 +45,28 @@ from cyrano_arkiver.models import (
 from cyrano_arkiver.page_index import keyed
 from cyrano_arkiver.parsing import ParsedDocument, ParseLimits, parse_document, read_allowed_file
 from cyrano_arkiver.search import PageEntry, PageMatch, index_pages, index_versions, match_pages, unindex_pages
+from cyrano_arkiver.settings import ArkiverSettings
 from cyrano_arkiver.snippets import snippet
 from cyrano_arkiver.terms import query_phrases
-from cyrano_matters.service import MattersService
-from cyrano_mcp.calls import current_call
-from cyrano_mcp.errors import InvalidInputError, NotFoundError, TooLargeError, UnavailableError
-from cyrano_mcp.llm import RULES, LLMError, LLMGateway, LLMRequest, Message
-from cyrano_mcp.observability.metrics import record_ingested
-from cyrano_mcp.security.crypto import BlindIndex, SealedColumnIndex, SealedField, TokenKey
-from cyrano_mcp.settings import Settings
-from cyrano_mcp.store.database import Database
-from cyrano_mcp.store.types import utc_now
+from cyrano_matters.api import MattersReader
+from cyrano_mcp.kit import (
+    RULES,
+    BlindIndex,
+    Database,
+    InvalidInputError,
+    LLMError,
+    LLMRequest,
+    Message,
+    ModelGateway,
+    NotFoundError,
+    SealedColumnIndex,
+    SealedField,
+    TokenKey,
+    TooLargeError,
+    UnavailableError,
+    current_call,
+    utc_now,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,9 +85,9 @@ class ArkiverService:
         self,
         *,
         database: Database,
-        settings: Settings,
-        matters: MattersService,
-        llm: LLMGateway,
+        settings: ArkiverSettings,
+        matters: MattersReader,
+        llm: ModelGateway,
         seals: Seals,
         search: BlindIndex,
     ) -> None:
@@ -125,7 +138,7 @@ class ArkiverService:
         )
         async with self._database.transaction() as session:
             if request.matter_id is not None:
-                await self._matters.require_open(session, request.matter_id)
+                await self._matters.ensure_open(request.matter_id, session=session)
             # A concurrent ingest of the same content may have won since the check above.
             raced = (await session.exec(select(Document).where(Document.dedup_key == dedup_key))).first()
             if raced is not None:
@@ -207,8 +220,9 @@ class ArkiverService:
         insights = await self._load_insights(document.id, request.kinds)
         return DocumentInsights(document_id=document.id, method=document.insights_method, insights=insights)
 
-    async def refine(self, document_id: str) -> DocumentInsights:
+    async def refine(self, request: DocumentRef) -> DocumentInsights:
         """Ask the model for what the rules may have missed; store only grounded, new items."""
+        document_id = request.document_id
         document = await self._document(document_id)
         assist = await self._assist(document)
         document = await self._document(document_id)
@@ -374,7 +388,8 @@ class ArkiverService:
         return key
 
     # --- deleting -----------------------------------------------------------------------------------
-    async def delete(self, document_id: str) -> DeleteResult:
+    async def delete(self, request: DocumentRef) -> DeleteResult:
+        document_id = request.document_id
         async with self._database.transaction() as session:
             document = await self._load_document(session, document_id, for_update=True)
             pages = (

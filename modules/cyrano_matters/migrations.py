@@ -4,8 +4,7 @@ import sqlalchemy as sa
 from alembic.operations import Operations
 
 from cyrano_matters.seals import MatterSeals
-from cyrano_mcp.engine import Migration
-from cyrano_mcp.store.alter import retype_as_text
+from cyrano_mcp.kit import Migration, retype_as_text
 
 
 def _create_matters(op: Operations) -> None:

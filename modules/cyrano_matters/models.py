@@ -9,8 +9,7 @@ from pydantic import StringConstraints, model_validator
 from sqlalchemy import Column, Index, Text, func, text
 from sqlmodel import Field, SQLModel
 
-from cyrano_mcp.models import ToolInput, ToolOutput, UuidText, id_field, uuid_of
-from cyrano_mcp.store.types import UTCDateTime
+from cyrano_mcp.kit import ToolInput, ToolOutput, UTCDateTime, UuidText, id_field, uuid_of
 
 _MATTER_SOURCE = "matters_create and matters_list"
 MatterId = Annotated[UuidText, uuid_of("matter", _MATTER_SOURCE), id_field("matter", _MATTER_SOURCE)]

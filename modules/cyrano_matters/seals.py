@@ -4,8 +4,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from cyrano_matters.models import Matter
-from cyrano_mcp.security.crypto import BlindIndex, FieldCipher, SealedColumnIndex, SealedField
-from cyrano_mcp.store.database import Database
+from cyrano_mcp.kit import BlindIndex, Database, FieldCipher, SealedColumnIndex, SealedField
 
 
 @dataclass(frozen=True, slots=True)

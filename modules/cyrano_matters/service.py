@@ -15,6 +15,7 @@ from cyrano_matters.models import (
     Matter,
     MatterClose,
     MatterCreate,
+    MatterGet,
     MatterListQuery,
     MatterPage,
     MatterRecord,
@@ -23,9 +24,7 @@ from cyrano_matters.models import (
     MatterUpdate,
 )
 from cyrano_matters.seals import MatterSeals
-from cyrano_mcp.errors import ConflictError, InvalidInputError, NotFoundError
-from cyrano_mcp.store.database import Database
-from cyrano_mcp.store.types import utc_now
+from cyrano_mcp.kit import ConflictError, Database, InvalidInputError, NotFoundError, utc_now
 
 _ORDER_COLUMNS: dict[str, Any] = {
     "opened_on": Matter.opened_on,
@@ -71,14 +70,30 @@ class MattersService:
             session.add(matter)
         return MatterRecord.of(matter, notes=data.notes, responsible_attorney=data.responsible_attorney)
 
-    async def get(self, matter_id: str) -> MatterRecord:
+    async def get(self, request: MatterGet) -> MatterRecord:
+        return await self.find(request.matter_id)
+
+    # --- MattersReader: what other engines use ---------------------------------------------------------
+    async def find(self, matter_id: str) -> MatterRecord:
         async with self._database.session() as session:
             matter = await self._load(session, matter_id)
         return await self._record(matter)
 
-    async def require_open(self, session: AsyncSession, matter_id: str) -> Matter:
-        """For other modules attaching work to a matter inside their own unit of work."""
-        matter = await self._load(session, matter_id)
+    async def ensure_open(self, matter_id: str, *, session: AsyncSession | None = None) -> None:
+        if session is not None:
+            # FOR SHARE (PostgreSQL): a close waits for the caller's unit of work; other readers do not.
+            await self._require_open(session, matter_id, share_lock=True)
+            return
+        async with self._database.session() as own:
+            await self._require_open(own, matter_id)
+
+    async def _require_open(self, session: AsyncSession, matter_id: str, *, share_lock: bool = False) -> Matter:
+        statement = select(Matter).where(Matter.id == matter_id)
+        if share_lock:
+            statement = statement.with_for_update(read=True)
+        matter = (await session.exec(statement)).first()
+        if matter is None:
+            raise NotFoundError(f"no matter has id {matter_id}")
         if matter.status != MatterStatus.OPEN:
             raise ConflictError(f"matter {matter_id} is closed; reopen it first")
         return matter

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 from mcp import Client
 
-from cyrano_mcp.security.crypto import KeyedIndex
+from cyrano_mcp.crypto import KeyedIndex
 from cyrano_mcp.server import Runtime, build_runtime
 from cyrano_mcp.settings import Settings
 from cyrano_mcp.store.migrate import Component, upgrade

@@ -10,12 +10,11 @@ from alembic.operations import Operations
 from sqlmodel import SQLModel
 
 from cyrano_arkiver.search import INDEX_TABLE_PREFIXES
-from cyrano_mcp.engine import Migration
 from cyrano_mcp.errors import SchemaError
 from cyrano_mcp.server import build_runtime
 from cyrano_mcp.settings import Settings
 from cyrano_mcp.store.database import Database
-from cyrano_mcp.store.migrate import SCHEMA_TABLE, Component, ensure_current, schema_status, upgrade
+from cyrano_mcp.store.migrate import SCHEMA_TABLE, Component, Migration, ensure_current, schema_status, upgrade
 
 pytestmark = pytest.mark.anyio
 

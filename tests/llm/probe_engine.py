@@ -2,9 +2,18 @@
 
 from pydantic import BaseModel
 
-from cyrano_mcp.engine import Engine, EngineContext, Operation
-from cyrano_mcp.llm import LLMError, LLMRequest, Message, method_label
-from cyrano_mcp.models import ToolInput, ToolOutput
+from cyrano_mcp.kit import (
+    Engine,
+    EngineContext,
+    LLMError,
+    LLMRequest,
+    Message,
+    Operation,
+    Parts,
+    ToolInput,
+    ToolOutput,
+    method_label,
+)
 
 
 class Ask(ToolInput):
@@ -23,7 +32,7 @@ class Finding(BaseModel):
     finding: str
 
 
-def create_engine(context: EngineContext) -> Engine:
+def _build(context: EngineContext) -> Parts:
     async def ask(params: Ask) -> Answer:
         request = LLMRequest(system="You review legal documents.", messages=(Message.user(params.text),))
         try:
@@ -38,9 +47,7 @@ def create_engine(context: EngineContext) -> Engine:
             )
         return Answer(method=method_label(said), answer=said.output, redacted=said.redacted)
 
-    return Engine(
-        name="probe",
-        description="Asks a model about a text, or counts its words without one.",
+    return Parts(
         operations=[
             Operation(
                 name="ask",
@@ -50,5 +57,8 @@ def create_engine(context: EngineContext) -> Engine:
                 handler=ask,
                 permission="test:read",
             )
-        ],
+        ]
     )
+
+
+ENGINE = Engine(name="probe", description="Asks a model about a text, or counts its words without one.", build=_build)

@@ -11,11 +11,9 @@ from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 from pydantic import SecretStr
 
-from cyrano_mcp import system
 from cyrano_mcp.http import build_http_app
-from cyrano_mcp.llm.errors import ModelOutputError
+from cyrano_mcp.kit import LLMRequest, Message, ModelOutputError
 from cyrano_mcp.llm.redaction import Redactor
-from cyrano_mcp.llm.types import LLMRequest, Message
 from cyrano_mcp.observability.logging import configure_logging
 from cyrano_mcp.registry import EngineSource
 from cyrano_mcp.server import Runtime, build_server
@@ -99,7 +97,7 @@ def with_openai(settings: Settings, url: str) -> Settings:
 def server(settings: Settings) -> Any:
     return build_server(
         settings.model_copy(update={"local_user_role": "admin"}),  # the probe engine's test:read is admin-only
-        sources=[EngineSource("test", probe_engine.create_engine), EngineSource("test", system.create_engine)],
+        sources=[EngineSource("test", probe_engine.ENGINE)],
     )
 
 
@@ -129,7 +127,7 @@ async def test_prompts_and_identifiers_never_reach_the_logs_even_at_debug(
 
 async def test_the_callers_credentials_are_never_forwarded_upstream(settings: Settings) -> None:
     async with running("openai") as (fake, url):
-        runtime = Runtime(with_openai(settings, url), sources=[EngineSource("test", system.create_engine)])
+        runtime = Runtime(with_openai(settings, url), sources=[])
         async with serve(build_http_app(runtime), lifespan=True) as cyrano:
             await add_user(runtime, "caller")
             token = (await login(cyrano, "caller"))["access_token"]

@@ -5,8 +5,7 @@ import time
 
 import pytest
 
-from cyrano_mcp.llm.errors import ModelOutputError, ModelUnavailableError
-from cyrano_mcp.llm.types import LLMRequest, Message
+from cyrano_mcp.kit import LLMRequest, Message, ModelOutputError, ModelUnavailableError
 from cyrano_mcp.store.database import Database
 from tests.fakes.models import answer, garbage, hang, status
 from tests.llm.conftest import GatewayFactory, Upstream, Verdict, ledger_rows, vendor_provider

@@ -7,14 +7,11 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from cyrano_mcp.engine import EngineContext
+from cyrano_mcp.kit import RULES, LLMError, LLMRequest, Message, ModelUnavailableError, method_label
 from cyrano_mcp.llm.cache import ResponseCache
-from cyrano_mcp.llm.errors import LLMError, ModelUnavailableError
 from cyrano_mcp.llm.gateway import LLMGateway
 from cyrano_mcp.llm.providers.offline import NO_MODEL
 from cyrano_mcp.llm.providers.sampling import SamplingProvider
-from cyrano_mcp.llm.types import RULES, LLMRequest, Message, method_label
-from cyrano_mcp.registry import Registry
 from cyrano_mcp.settings import Settings
 from cyrano_mcp.store.database import Database
 from tests.fakes.models import FakeModelServer, running, status
@@ -160,9 +157,9 @@ async def test_a_call_made_inside_a_unit_of_work_is_not_held_up_by_the_ledger(
         assert await ledger_rows(store) == []
 
 
-async def test_a_context_built_without_a_runtime_has_no_model(settings: Settings) -> None:
-    context = EngineContext(settings=settings, database=Database(settings), registry=Registry())
+async def test_an_offline_gateway_has_no_model(settings: Settings) -> None:
+    gateway = LLMGateway.offline()
 
-    assert context.llm.selection == "offline"
+    assert gateway.selection == "offline"
     with pytest.raises(ModelUnavailableError):
-        await context.llm.complete(ASK)
+        await gateway.complete(ASK)

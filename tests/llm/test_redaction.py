@@ -2,8 +2,8 @@
 
 import pytest
 
+from cyrano_mcp.kit import LLMRequest, Message
 from cyrano_mcp.llm.redaction import Redactor, luhn_valid
-from cyrano_mcp.llm.types import LLMRequest, Message
 
 EVERYTHING = Redactor(["ssn", "card", "bank_account"])
 

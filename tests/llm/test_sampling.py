@@ -14,7 +14,6 @@ from mcp import Client
 from mcp.client.session import ClientRequestContext
 from mcp_types import CreateMessageRequestParams, CreateMessageResult, ErrorData, TextContent
 
-from cyrano_mcp import system
 from cyrano_mcp.http import build_http_app
 from cyrano_mcp.registry import EngineSource
 from cyrano_mcp.server import Runtime, build_server
@@ -57,7 +56,7 @@ def sampling_settings(data_dir: Path) -> Settings:
 def server(settings: Settings) -> Any:
     return build_server(
         settings,
-        sources=[EngineSource("test", probe_engine.create_engine), EngineSource("test", system.create_engine)],
+        sources=[EngineSource("test", probe_engine.ENGINE)],
     )
 
 
@@ -167,7 +166,7 @@ async def test_over_streamable_http_only_a_2025_client_on_a_stateful_sse_connect
         sampling_settings.model_copy(
             update={"stateless_http": stateless, "json_response": json_response, "insecure_http_no_auth": True}
         ),
-        sources=[EngineSource("test", probe_engine.create_engine)],
+        sources=[EngineSource("test", probe_engine.ENGINE)],
     )
 
     async with (

@@ -3,7 +3,7 @@
 import pytest
 from pydantic import BaseModel
 
-from cyrano_mcp.llm.types import LLMRequest, Message
+from cyrano_mcp.kit import LLMRequest, Message
 from tests.fakes.models import answer, running
 from tests.llm.conftest import MODEL, OWN_KEY, GatewayFactory, Upstream, Verdict, vendor_provider
 

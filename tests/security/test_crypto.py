@@ -12,9 +12,9 @@ from mcp import Client
 
 from cyrano_matters.migrations import migrations
 from cyrano_matters.seals import matter_seals
+from cyrano_mcp.crypto import SealedField
+from cyrano_mcp.crypto.rewrap import rewrap, rewrap_field, usage
 from cyrano_mcp.errors import ConfigError
-from cyrano_mcp.security.crypto import SealedField
-from cyrano_mcp.security.crypto.rewrap import rewrap, rewrap_field, usage
 from cyrano_mcp.security.keyfiles import load_master_key, new_key_text
 from cyrano_mcp.server import Runtime, build_runtime
 from cyrano_mcp.settings import Settings, load_settings

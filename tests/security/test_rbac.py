@@ -1,7 +1,8 @@
 """Every role against every tool, generated from the permission table and the live tool catalogue.
 
 A new engine's tools are covered without touching this file: the expectation for each (role, tool) is
-`rbac.allows(role, tool's permission)`, and the test checks the server enforces exactly that, on the call
+the live role table's `allows(role, tool's permission)` (every engine's declared permissions merged at
+load), and the test checks the server enforces exactly that, on the call
 path (a `permission_denied` tool error, audited) and in what `tools/list` shows.
 """
 
@@ -13,8 +14,8 @@ import pytest
 from mcp import Client
 from mcp.shared.exceptions import MCPError
 
+from cyrano_mcp.permissions import PermissionTable
 from cyrano_mcp.principal import Role
-from cyrano_mcp.security.rbac import RESOURCES, allows
 from cyrano_mcp.server import Runtime, build_runtime
 from cyrano_mcp.settings import Settings, load_settings
 from tests.conftest import TEST_SETTINGS
@@ -27,14 +28,15 @@ pytestmark = pytest.mark.anyio
 PLUGINS = "tests.fixtures.engines:vault"
 
 
-def live_catalogue() -> dict[str, str]:
-    """tool -> permission, as the server would load it (building a runtime touches no disk)."""
+def live_catalogue() -> tuple[dict[str, str], PermissionTable]:
+    """tool -> permission, and the role table, as the server would load them (building a runtime touches no disk)."""
     with tempfile.TemporaryDirectory() as scratch:
         registry = build_runtime(load_settings(data_dir=Path(scratch), plugins=PLUGINS)).registry
-        return {row["name"]: row["permission"] for row in registry.catalogue()}
+        return {row["name"]: row["permission"] for row in registry.catalogue()}, registry.permissions
 
 
-CATALOGUE = live_catalogue()
+CATALOGUE, TABLE = live_catalogue()
+allows = TABLE.allows
 
 
 def expected(role: Role) -> dict[str, bool]:
@@ -61,9 +63,10 @@ def test_the_catalogue_is_covered_and_unknown_permissions_are_admin_only() -> No
     for role in Role:
         assert allows(role, "billing:read") is (role is Role.ADMIN)
         assert allows(role, "nonsense") is (role is Role.ADMIN)
-    # Wildcards reach only resources the table knows.
-    assert allows(Role.ATTORNEY, "matters:export") and not allows(Role.ATTORNEY, "billing:export")
-    assert set(RESOURCES) >= {"matters", "documents", "workflows", "users", "audit", "keys"}
+    # A grant of "*" reaches only the actions its resource declares.
+    assert allows(Role.ATTORNEY, "matters:delete") and not allows(Role.ATTORNEY, "matters:export")
+    declared = {permission.partition(":")[0] for permission in TABLE.known()}
+    assert declared >= {"matters", "documents", "jobs", "system", "auth", "users", "audit", "keys"}
 
 
 def test_every_built_in_tool_has_a_permission_the_table_grants_below_admin() -> None:
@@ -81,7 +84,7 @@ def test_the_roles_form_a_ladder() -> None:
         assert ladder == sorted(ladder), f"{permission}: a lower role may do what a higher one may not"
     assert allows(Role.VIEWER, "matters:read") and not allows(Role.VIEWER, "matters:write")
     assert allows(Role.PARALEGAL, "documents:write") and not allows(Role.PARALEGAL, "documents:delete")
-    assert allows(Role.ATTORNEY, "workflows:approve") and not allows(Role.ATTORNEY, "users:manage")
+    assert allows(Role.ATTORNEY, "documents:delete") and not allows(Role.ATTORNEY, "users:manage")
 
 
 @pytest.mark.parametrize("mode", MODES)

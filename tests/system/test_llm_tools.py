@@ -8,7 +8,6 @@ import pytest
 from mcp import Client
 from pydantic import SecretStr
 
-from cyrano_mcp import system
 from cyrano_mcp.registry import EngineSource
 from cyrano_mcp.server import build_server
 from cyrano_mcp.settings import Settings
@@ -30,7 +29,7 @@ def with_vendor(settings: Settings, vendor: Vendor, url: str) -> Settings:
 def server(settings: Settings) -> Any:
     return build_server(
         settings.model_copy(update={"local_user_role": "admin"}),  # the probe engine's test:read is admin-only
-        sources=[EngineSource("test", probe_engine.create_engine), EngineSource("test", system.create_engine)],
+        sources=[EngineSource("test", probe_engine.ENGINE)],
     )
 
 

@@ -2,6 +2,7 @@
 
 from prometheus_client.parser import text_string_to_metric_families
 
+from cyrano_arkiver.metrics import record_ingested
 from cyrano_mcp.observability import metrics
 
 
@@ -23,6 +24,6 @@ def exported_names() -> set[str]:
     metrics.record_rate_limited("user")
     metrics.record_llm_call("offline", "test", outcome="ok", seconds=0.1, input_tokens=1, output_tokens=1)
     metrics.set_llm_circuit_open("offline", False)
-    metrics.record_ingested("pdf", pages=1)
+    record_ingested("pdf", pages=1)
     metrics.record_logged_error("tests")
     return {s.name for family in text_string_to_metric_families(metrics.exposition().decode()) for s in family.samples}

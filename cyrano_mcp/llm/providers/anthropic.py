@@ -12,11 +12,11 @@ import anthropic
 from anthropic.types import MessageParam, ToolParam
 from pydantic import SecretStr
 
+from cyrano_mcp.kit.model import LLMRequest, Usage
 from cyrano_mcp.llm.errors import UpstreamFailure
 from cyrano_mcp.llm.provider import OutputSchema, Probe, ProviderReply
 from cyrano_mcp.llm.providers.status import failure_for_status, probe_for_status
 from cyrano_mcp.llm.providers.vendor import VendorProvider
-from cyrano_mcp.llm.types import LLMRequest, Usage
 
 
 class AnthropicProvider(VendorProvider):

@@ -1,8 +1,8 @@
 """No model at all. It never pretends to be one: it is never available, and engines run their rules."""
 
+from cyrano_mcp.kit.model import LLMRequest, ProviderName
 from cyrano_mcp.llm.errors import UpstreamFailure
 from cyrano_mcp.llm.provider import Availability, OutputSchema, Probe, ProviderKind, ProviderReply
-from cyrano_mcp.llm.types import LLMRequest, ProviderName
 
 NO_MODEL = "no model: engines use their rules"
 

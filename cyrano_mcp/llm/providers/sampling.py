@@ -32,10 +32,10 @@ from mcp_types.version import is_version_at_least
 from pydantic import ValidationError
 
 from cyrano_mcp.calls import current_call
+from cyrano_mcp.kit.model import LLMRequest, ProviderName, Usage
 from cyrano_mcp.llm.errors import UpstreamFailure
 from cyrano_mcp.llm.provider import Availability, OutputSchema, Probe, ProviderKind, ProviderReply
 from cyrano_mcp.llm.structured import schema_instruction
-from cyrano_mcp.llm.types import LLMRequest, ProviderName, Usage
 
 NO_MID_CALL_SAMPLING = "2026-07-28"
 """The first protocol version without server-to-client requests in the middle of a call."""

@@ -2,9 +2,9 @@
 
 from typing import Literal
 
+from cyrano_mcp.kit.model import LLMRequest, ProviderName
 from cyrano_mcp.llm.errors import UpstreamFailure
 from cyrano_mcp.llm.provider import Availability, OutputSchema, Probe, ProviderKind, ProviderReply
-from cyrano_mcp.llm.types import LLMRequest, ProviderName
 
 
 class UnconfiguredVendor:

@@ -4,8 +4,8 @@ from typing import ClassVar
 
 from pydantic import SecretStr
 
+from cyrano_mcp.kit.model import ProviderName
 from cyrano_mcp.llm.provider import Availability, ProviderKind
-from cyrano_mcp.llm.types import ProviderName
 
 
 class VendorProvider:

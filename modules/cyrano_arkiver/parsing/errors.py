@@ -27,13 +27,7 @@ bigger than this server reads, and a client can tell that from a document that i
     └── PathNotFound
 """
 
-from cyrano_mcp.errors import (
-    InvalidInputError,
-    NotFoundError,
-    PermissionDeniedError,
-    TooLargeError,
-    UnavailableError,
-)
+from cyrano_mcp.kit import InvalidInputError, NotFoundError, PermissionDeniedError, TooLargeError, UnavailableError
 
 
 class DocumentError(InvalidInputError):

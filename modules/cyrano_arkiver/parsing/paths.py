@@ -28,7 +28,7 @@ from cyrano_arkiver.parsing.errors import (
     PathNotAllowed,
     PathNotFound,
 )
-from cyrano_mcp.errors import DomainError, InvalidInputError, PermissionDeniedError, UnavailableError
+from cyrano_mcp.kit import DomainError, InvalidInputError, PermissionDeniedError, UnavailableError
 
 
 def _flag(name: str) -> int:

@@ -9,10 +9,11 @@ import pytest
 from mcp import Client, StdioServerParameters
 from pydantic import BaseModel
 
+from cyrano_arkiver.metrics import record_ingested
 from cyrano_mcp.calls import CallContext
-from cyrano_mcp.engine import Operation
 from cyrano_mcp.errors import RateLimitedError
 from cyrano_mcp.http import build_http_app
+from cyrano_mcp.kit import Operation
 from cyrano_mcp.observability import metrics
 from cyrano_mcp.server import build_runtime
 from cyrano_mcp.settings import Settings, load_settings
@@ -90,8 +91,8 @@ async def test_crashes_count_as_internal_errors_and_error_log_lines(data_dir: Pa
 def test_the_apis_for_other_components() -> None:
     before = scrape()
     metrics.record_auth_failure("expired_token")
-    metrics.record_ingested("docx", pages=12)
-    metrics.record_ingested("pdf", pages=0, outcome="unreadable")
+    record_ingested("docx", pages=12)
+    record_ingested("pdf", pages=0, outcome="unreadable")
     metrics.set_llm_circuit_open("openai", True)
     metrics.record_llm_call("anthropic", "claude-test", outcome="ok", seconds=0.4, input_tokens=120, output_tokens=30)
     metrics.record_llm_call("anthropic", "claude-test", outcome="timeout", seconds=60, input_tokens=0, output_tokens=0)

@@ -12,9 +12,9 @@ from sqlalchemy import text
 
 from cyrano_arkiver.search import FTS_TABLE, TERMS_TABLE
 from cyrano_arkiver.terms import terms
+from cyrano_mcp.crypto import KeyedIndex, TokenKey
+from cyrano_mcp.crypto.rewrap import usage
 from cyrano_mcp.errors import ConfigError
-from cyrano_mcp.security.crypto import KeyedIndex, TokenKey
-from cyrano_mcp.security.crypto.rewrap import usage
 from cyrano_mcp.server import Runtime, build_runtime
 from cyrano_mcp.settings import Settings
 from tests.modules.cyrano_arkiver.test_arkiver_tools import CONTRACT

@@ -18,8 +18,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import Connection, select, update
 from sqlalchemy.exc import IntegrityError
 
+from cyrano_mcp.crypto.tables import KeyRecord
 from cyrano_mcp.errors import ConfigError
-from cyrano_mcp.security.tables import KeyRecord
 from cyrano_mcp.store.database import Database
 
 KEY_TYPE_PATTERN = "^[a-z][a-z0-9-]{0,39}$"

@@ -1,20 +1,32 @@
-"""What engines send to a model and what they get back."""
+"""What engines send to a model, what they get back, how a model can fail them, and the gateway they ask.
+
+DomainError (cyrano_mcp.errors)
+└── LLMError                  engines catch this and run their rules instead
+    ├── ModelUnavailableError no provider answered: none configured, offline, circuit open, client cannot
+    │                         sample, or each one tried failed; `reasons` says why, per provider
+    └── ModelOutputError      a model answered, but not in the requested shape, even after one repair
+"""
 
 import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, Protocol, TypeVar, overload
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from cyrano_mcp.errors import DomainError
 from cyrano_mcp.settings import LLMSelection, RedactionKind
 
 __all__ = [
     "RULES",
     "Completion",
+    "LLMError",
     "LLMRequest",
     "Message",
+    "ModelGateway",
+    "ModelOutputError",
+    "ModelUnavailableError",
     "ProviderName",
     "RedactionKind",
     "Selection",
@@ -117,3 +129,49 @@ class Completion(Generic[OutputT]):
 def method_label(completion: "Completion[Any] | None") -> str:
     """What produced a result: `llm:<provider>/<model>`, or `rules` when the engine used no model."""
     return RULES if completion is None else completion.method
+
+
+class LLMError(DomainError):
+    code = "model_error"
+
+
+class ModelUnavailableError(LLMError):
+    code = "model_unavailable"
+
+    def __init__(self, reasons: Mapping[str, str]) -> None:
+        detail = "; ".join(f"{name}: {reason}" for name, reason in reasons.items()) or "no provider is enabled"
+        super().__init__(f"no model available ({detail})", details={"reasons": dict(reasons)})
+        self.reasons = dict(reasons)
+
+
+class ModelOutputError(LLMError):
+    code = "model_output_invalid"
+
+    def __init__(self, *, provider: str, model: str, problem: str) -> None:
+        super().__init__(
+            f"{provider}/{model} did not answer in the requested shape, even after a repair attempt: {problem}",
+            details={"provider": provider, "model": model},
+        )
+        self.provider = provider
+        self.model = model
+
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+class ModelGateway(Protocol):
+    """What an engine asks a model through (`context.llm`): the configured provider, or none.
+
+    The gateway redacts, retries, falls back, caches and records each call; an engine only asks. On
+    `LLMError` an engine runs its rules instead and labels the result `rules` (`method_label(None)`).
+    """
+
+    @overload
+    async def complete(self, request: LLMRequest) -> Completion[str]: ...
+
+    @overload
+    async def complete(self, request: LLMRequest, response_model: type[ModelT]) -> Completion[ModelT]: ...
+
+    async def complete(self, request: LLMRequest, response_model: type[BaseModel] | None = None) -> Completion[Any]:
+        """The first answering provider's text, or the validated `response_model`; raises `LLMError`."""
+        ...

@@ -7,10 +7,10 @@ column_index.py  a sealed column that tools filter on, with its blind index kept
 rewrap.py        re-encrypt old rows under the current key version, in resumable batches; count usage
 """
 
-from cyrano_mcp.security.crypto.blind import BlindIndex, KeyedIndex, ReindexReport, TokenKey
-from cyrano_mcp.security.crypto.column_index import SealedColumnIndex
-from cyrano_mcp.security.crypto.fields import FieldCipher, SealedField, TamperedDataError
-from cyrano_mcp.security.crypto.keyring import Keyring, KeySet
+from cyrano_mcp.crypto.blind import BlindIndex, KeyedIndex, ReindexReport, TokenKey
+from cyrano_mcp.crypto.column_index import SealedColumnIndex
+from cyrano_mcp.crypto.fields import FieldCipher, SealedField, TamperedDataError
+from cyrano_mcp.crypto.keyring import Keyring, KeySet
 
 __all__ = [
     "BlindIndex",

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from cyrano_mcp.crypto.fields import SCHEME, FieldCipher, SealedField
 from cyrano_mcp.errors import DomainError
-from cyrano_mcp.security.crypto.fields import SCHEME, FieldCipher, SealedField
 from cyrano_mcp.store.database import Database
 
 

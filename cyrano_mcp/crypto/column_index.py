@@ -20,9 +20,9 @@ from alembic.operations import Operations
 from sqlalchemy import ColumnElement
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from cyrano_mcp.crypto.blind import BlindIndex, ReindexReport, TokenKey
+from cyrano_mcp.crypto.fields import SCHEME, SealedField
 from cyrano_mcp.errors import DomainError, InvalidInputError, UnavailableError
-from cyrano_mcp.security.crypto.blind import BlindIndex, ReindexReport, TokenKey
-from cyrano_mcp.security.crypto.fields import SCHEME, SealedField
 from cyrano_mcp.store.database import Database
 
 Match = Literal["equal", "all_words"]

@@ -21,10 +21,10 @@ from alembic.operations import Operations
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from cyrano_mcp.crypto.blind import KeyedIndex
+from cyrano_mcp.crypto.keyring import KEY_TYPE_PATTERN, NONCE_BYTES, Keyring, KeySet
 from cyrano_mcp.errors import ConfigError, DomainError
 from cyrano_mcp.observability.logging import get_logger
-from cyrano_mcp.security.crypto.blind import KeyedIndex
-from cyrano_mcp.security.crypto.keyring import KEY_TYPE_PATTERN, NONCE_BYTES, Keyring, KeySet
 
 log = get_logger(__name__)
 

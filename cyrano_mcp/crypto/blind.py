@@ -20,8 +20,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from cyrano_mcp.crypto.keyring import KEY_TYPE_PATTERN, Keyring, KeySet
 from cyrano_mcp.errors import ConfigError
-from cyrano_mcp.security.crypto.keyring import KEY_TYPE_PATTERN, Keyring, KeySet
 
 TOKEN_BYTES = 6
 _HEX_AS_LETTERS = str.maketrans("0123456789abcdef", "abcdefghijklmnop")
