@@ -2,13 +2,14 @@
 interfaces other engines provide, and `operations`, which runs other tools through the call path.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, Protocol, TypeVar, cast
 
 from pydantic import BaseModel
 from pydantic_settings import BaseSettings
 
+from cyrano_mcp.callpath import CallPath
 from cyrano_mcp.calls import current_call
 from cyrano_mcp.crypto import FieldCipher
 from cyrano_mcp.errors import ConfigError, NotFoundError
@@ -21,8 +22,17 @@ from cyrano_mcp.permissions import PermissionTable
 from cyrano_mcp.settings import Settings
 from cyrano_mcp.store.database import Database
 
-if TYPE_CHECKING:
-    from cyrano_mcp.registry import Registry
+
+class _Tools(Protocol):
+    """What `RegistryOperations` needs of the registry (which builds the contexts, so is not imported here)."""
+
+    @property
+    def tool_names(self) -> Sequence[str]: ...
+
+    @property
+    def call_path(self) -> CallPath: ...
+
+    def operation(self, tool_name: str) -> Operation[Any, Any]: ...
 
 SettingsT = TypeVar("SettingsT", bound=BaseSettings)
 InterfaceT = TypeVar("InterfaceT")
@@ -111,9 +121,9 @@ class RegistryOperations:
     """`context.operations`: a registered tool, run through the call path as the current caller."""
 
     def __init__(self) -> None:
-        self._registry: Registry | None = None
+        self._registry: _Tools | None = None
 
-    def attach(self, registry: "Registry") -> None:
+    def attach(self, registry: _Tools) -> None:
         self._registry = registry
 
     async def run(self, operation: OperationRef[InT, OutT], params: InT) -> OutT:

@@ -11,7 +11,7 @@ from sqlalchemy import Column, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from cyrano_arkiver.extraction.models import Insights
-from cyrano_matters.models import MatterId
+from cyrano_matters.api import MatterId
 from cyrano_mcp.kit import DOCUMENT_TEXT, ToolInput, ToolOutput, UTCDateTime, UuidText, id_field, uuid_of
 
 _DOCUMENT_SOURCE = "arkiver_ingest and arkiver_documents"
