@@ -34,6 +34,7 @@ class _Tools(Protocol):
 
     def operation(self, tool_name: str) -> Operation[Any, Any]: ...
 
+
 SettingsT = TypeVar("SettingsT", bound=BaseSettings)
 InterfaceT = TypeVar("InterfaceT")
 InT = TypeVar("InT", bound=BaseModel)

@@ -23,6 +23,7 @@ from cyrano_mcp.callpath import CallInterceptor, CallPath
 from cyrano_mcp.callpath.observing import ToolCallMetrics, ToolCallSpans
 from cyrano_mcp.jobs import JobRunner, JobSeals, JobService, jobs_component
 from cyrano_mcp.llm import LLM_COMPONENT, build_gateway
+from cyrano_mcp.llm.provider import Provider
 from cyrano_mcp.observability import metrics
 from cyrano_mcp.observability.logging import get_logger
 from cyrano_mcp.observability.tracing import configure_tracing
@@ -44,11 +45,14 @@ answers with structured content; errors start with a code such as not_found or i
 class Runtime:
     """One Cyrano instance: its settings, store, registry and MCP server."""
 
-    def __init__(self, settings: Settings, sources: Sequence[EngineSource] | None = None) -> None:
+    def __init__(
+        self, settings: Settings, sources: Sequence[EngineSource] | None = None, providers: Sequence[Provider] = ()
+    ) -> None:
+        """`sources`: the engines (by default the installed ones); `providers`: model providers given in code."""
         self.settings = settings
         self.started_at = datetime.now(UTC)
         self.database = Database(settings)
-        self.llm = build_gateway(settings, self.database)
+        self.llm = build_gateway(settings, self.database, providers)
         self.security = Security(settings, self.database)
         self.jobs = JobService(self.database, JobSeals.declare(self.security.fields))
         self.registry = Registry(CallPath(), core_components=[SECURITY_COMPONENT, LLM_COMPONENT])

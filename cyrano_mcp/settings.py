@@ -18,7 +18,6 @@ from cyrano_mcp.errors import ConfigError
 Transport = Literal["stdio", "http", "sse"]
 LogFormat = Literal["auto", "json", "console"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
-LLMSelection = Literal["auto", "openai", "anthropic", "sampling", "offline"]
 RedactionKind = Literal["ssn", "card", "bank_account"]
 RoleName = Literal["admin", "attorney", "paralegal", "viewer"]  # security.rbac.Role, without importing security
 
@@ -291,10 +290,12 @@ class Settings(BaseSettings):
         default_factory=list, description="Engines not to load, by name, comma-separated."
     )
 
-    llm_provider: LLMSelection = Field(
+    llm_provider: str = Field(
         default="auto",
-        description="Which model engines use: `auto` (the first that can answer of openai, anthropic and sampling, "
-        "else offline), `openai`, `anthropic`, `sampling` (the MCP client's own model) or `offline` (rules only).",
+        pattern=r"^[a-z][a-z0-9_-]{0,39}$",
+        description="Which model engines use: `auto` (the first that can answer of openai, anthropic, installed "
+        "provider plugins and sampling, else offline), `openai`, `anthropic`, `sampling` (the MCP client's own "
+        "model), `offline` (rules only), or a plugin's name (entry-point group `cyrano.llm_providers`).",
     )
     openai_api_key: SecretStr | None = Field(
         default=None,

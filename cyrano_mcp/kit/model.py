@@ -16,7 +16,7 @@ from typing import Any, Generic, Literal, Protocol, TypeVar, overload
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from cyrano_mcp.errors import DomainError
-from cyrano_mcp.settings import LLMSelection, RedactionKind
+from cyrano_mcp.settings import RedactionKind
 
 __all__ = [
     "RULES",
@@ -34,8 +34,10 @@ __all__ = [
     "method_label",
 ]
 
-ProviderName = Literal["openai", "anthropic", "sampling", "offline"]
-Selection = LLMSelection
+ProviderName = str
+"""`openai`, `anthropic`, `sampling` (the client's own model), `offline`, or a provider plugin's name."""
+Selection = str
+"""`auto`, or the name of the one provider to use (CYRANO_LLM_PROVIDER)."""
 
 RULES = "rules"
 """The `method` label of a result an engine produced without a model."""

@@ -1,5 +1,14 @@
-"""Builds the gateway the runtime hands to every engine, from the settings."""
+"""Builds the gateway the runtime hands to every engine, from the settings.
 
+Providers come from three places: the built-in vendors and the client's own model, the entry-point group
+`cyrano.llm_providers` (a plugin's factory takes the settings and returns a `Provider`), and providers given in
+code (`Runtime(settings, providers=[FunctionProvider(...)])`, for tests). `CYRANO_LLM_PROVIDER` must name one.
+"""
+
+from collections.abc import Sequence
+from importlib.metadata import entry_points
+
+from cyrano_mcp.errors import ConfigError
 from cyrano_mcp.llm.cache import ResponseCache
 from cyrano_mcp.llm.gateway import LLMGateway
 from cyrano_mcp.llm.ledger import UsageLedger
@@ -11,9 +20,18 @@ from cyrano_mcp.llm.resilience import RetryPolicy
 from cyrano_mcp.settings import Settings
 from cyrano_mcp.store.database import Database
 
+PROVIDER_GROUP = "cyrano.llm_providers"
+_BUILT_IN = ("auto", "openai", "anthropic", "sampling", "offline")
 
-def build_gateway(settings: Settings, database: Database | None) -> LLMGateway:
+
+def build_gateway(settings: Settings, database: Database | None, extra: Sequence[Provider] = ()) -> LLMGateway:
     providers: list[Provider] = [_openai(settings), _anthropic(settings), SamplingProvider()]
+    providers += [*_plugins(settings), *extra]
+    names = [*_BUILT_IN, *(provider.name for provider in providers[3:])]
+    if len(set(names)) != len(names):
+        raise ConfigError(f"two model providers share a name: {', '.join(names)}")
+    if settings.llm_provider not in names:
+        raise ConfigError(f"CYRANO_LLM_PROVIDER: {settings.llm_provider!r} is none of {', '.join(names)}")
     cache = ResponseCache(settings.llm_cache_size, settings.llm_cache_ttl_seconds) if settings.llm_cache_size else None
     return LLMGateway(
         providers,
@@ -26,6 +44,20 @@ def build_gateway(settings: Settings, database: Database | None) -> LLMGateway:
         breaker_threshold=settings.llm_breaker_threshold,
         breaker_cooldown=settings.llm_breaker_cooldown_seconds,
     )
+
+
+def _plugins(settings: Settings) -> list[Provider]:
+    found: list[Provider] = []
+    for entry_point in sorted(entry_points(group=PROVIDER_GROUP), key=lambda ep: ep.name):
+        try:
+            factory = entry_point.load()
+            provider: Provider = factory(settings)
+        except Exception as exc:
+            raise ConfigError(
+                f"model provider plugin {entry_point.name!r} ({entry_point.value}) failed: {exc}"
+            ) from exc
+        found.append(provider)
+    return found
 
 
 # The vendor SDKs take seconds to import; a server with no key for a vendor never loads its SDK.

@@ -48,7 +48,9 @@ log = get_logger("cyrano.llm")
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
-AUTO_ORDER: tuple[ProviderName, ...] = ("openai", "anthropic", "sampling", "offline")
+# `auto` asks the vendors first, then providers from plugins (in the order given), then the client's own model.
+VENDORS: tuple[ProviderName, ...] = ("openai", "anthropic")
+LAST: tuple[ProviderName, ...] = ("sampling", "offline")
 
 
 class _HandOver(Exception):
@@ -79,6 +81,8 @@ class LLMGateway:
         self.selection: Selection = selection
         self._providers: dict[ProviderName, Provider] = {"offline": OfflineProvider()}
         self._providers.update({provider.name: provider for provider in providers})
+        others = [provider.name for provider in providers if provider.name not in (*VENDORS, *LAST)]
+        self._auto_order: tuple[ProviderName, ...] = (*VENDORS, *others, *LAST)
         self._breakers = {
             provider.name: CircuitBreaker(breaker_threshold, breaker_cooldown, clock)
             for provider in providers
@@ -100,7 +104,7 @@ class LLMGateway:
 
     def chain(self) -> list[Provider]:
         """The providers a request may go to, in order."""
-        names = AUTO_ORDER if self.selection == "auto" else (self.selection, "offline")
+        names = self._auto_order if self.selection == "auto" else (self.selection, "offline")
         return [self._providers[name] for name in dict.fromkeys(names) if name in self._providers]
 
     def statuses(self) -> list[ProviderStatus]:
@@ -123,7 +127,7 @@ class LLMGateway:
 
     async def probe(self, *, timeout: float = 5.0) -> list[tuple[Provider, Probe]]:
         """Every known provider and whether it can be reached from here (for `cyrano-mcp doctor`)."""
-        known = [self._providers[name] for name in AUTO_ORDER if name in self._providers]
+        known = [self._providers[name] for name in self._auto_order if name in self._providers]
         return [(provider, await provider.probe(timeout=timeout)) for provider in known]
 
     async def usage(self, query: LLMUsageQuery) -> LLMUsageReport:
