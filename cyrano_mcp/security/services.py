@@ -22,6 +22,7 @@ from cyrano_mcp.security.interceptors import (
     LimitCalls,
     PrincipalResolver,
 )
+from cyrano_mcp.security.key_admin import KeyAdministration
 from cyrano_mcp.security.keyfiles import load_jwt_secret, load_master_key
 from cyrano_mcp.security.passwords import Passwords
 from cyrano_mcp.security.ratelimit import RateLimiter
@@ -49,6 +50,7 @@ class Security:
         self.http_auth = not settings.insecure_http_no_auth
         self.resolver = PrincipalResolver(self.accounts, http_auth_required=self.http_auth)
         self.verifier = BearerVerifier(self.tokens, self.audit, self.limiter)
+        self.keys = KeyAdministration(database=database, keyring=self.keyring, fields=self.fields, audit=self.audit)
 
     # The call path's security steps; `cyrano_mcp.server.call_path_steps` puts them in their order.
     def audit_step(self) -> CallInterceptor:

@@ -1,0 +1,122 @@
+"""Setting up and looking around: the tool catalogue, a host's configuration, the doctor, the schema, the demo."""
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import anyio
+import click
+
+from cyrano_mcp.cli.common import fail_cleanly, run_async, settings_from
+from cyrano_mcp.observability.logging import configure_logging
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the full catalogue with input and output schemas.")
+def tools(as_json: bool) -> None:
+    """List every tool this installation serves."""
+    from cyrano_mcp.server import build_runtime
+
+    settings = fail_cleanly(settings_from)
+    configure_logging("WARNING", settings.log_format)
+    runtime = fail_cleanly(lambda: build_runtime(settings))
+    catalogue = runtime.registry.catalogue()
+    if as_json:
+        click.echo(json.dumps(catalogue, indent=2))
+        return
+    width = max(len(row["name"]) for row in catalogue)
+    for row in catalogue:
+        hints = row["annotations"]
+        flags = "read-only" if hints.get("readOnlyHint") else "writes"
+        if hints.get("destructiveHint"):
+            flags = "destructive"
+        click.echo(f"{row['name']:<{width}}  {flags:<11}  {row['description']}")
+
+
+@click.command("client-config")
+@click.option("--name", default="cyrano", show_default=True, help="The server's name in the host's list.")
+def client_config(name: str) -> None:
+    """Print an `mcpServers` entry (Claude Desktop and most hosts) that runs this installation over stdio."""
+    command = Path(sys.argv[0]).resolve() if Path(sys.argv[0]).name == "cyrano-mcp" else None
+    entry: dict[str, Any] = (
+        {"command": str(command), "args": ["serve"]}
+        if command is not None
+        else {"command": sys.executable, "args": ["-m", "cyrano_mcp", "serve"]}
+    )
+    entry["env"] = {"CYRANO_LOG_LEVEL": "INFO"}
+    click.echo(json.dumps({"mcpServers": {name: entry}}, indent=2))
+
+
+@click.command()
+def doctor() -> None:
+    """Check settings, data directory, database and optional components, with what to do about each."""
+    from cyrano_mcp.doctor import run_doctor
+
+    sys.exit(anyio.run(run_doctor))
+
+
+@click.group()
+def db() -> None:
+    """The store's schema."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply pending schema migrations."""
+    settings = fail_cleanly(settings_from)
+    configure_logging("WARNING", settings.log_format)
+
+    async def main() -> None:
+        from cyrano_mcp.server import build_runtime
+        from cyrano_mcp.store.migrate import upgrade
+
+        runtime = build_runtime(settings)
+        await runtime.database.open()
+        try:
+            applied = await upgrade(runtime.database, runtime.registry.components())
+        finally:
+            await runtime.database.close()
+        if not applied:
+            click.echo("The schema is current; nothing to do.")
+        for name, (before, after) in applied.items():
+            click.echo(f"{name}: {before} -> {after}")
+
+    run_async(main)
+
+
+@db.command("status")
+def db_status() -> None:
+    """Show the applied and known schema version of every component."""
+    settings = fail_cleanly(settings_from)
+    configure_logging("WARNING", settings.log_format)
+
+    async def main() -> None:
+        from cyrano_mcp.server import build_runtime
+        from cyrano_mcp.store.migrate import schema_status
+
+        runtime = build_runtime(settings)
+        await runtime.database.open()
+        try:
+            status = await schema_status(runtime.database, runtime.registry.components())
+        finally:
+            await runtime.database.close()
+        for name, known in status.known.items():
+            click.echo(f"{name}: applied {status.stored.get(name, 0)}, known {known}")
+        click.echo("current" if status.current else "NOT current: run `cyrano-mcp db upgrade`")
+
+    run_async(main)
+
+
+@click.command()
+@click.option(
+    "--data-dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Store for the demo (default: a fresh temporary directory, so your own store is untouched).",
+)
+def demo(data_dir: Path | None) -> None:
+    """Start Cyrano over stdio, drive a short scripted session, and print what each tool returned."""
+    from cyrano_mcp.demo import run_demo
+
+    run_async(lambda: run_demo(data_dir))
