@@ -2,14 +2,21 @@
 
 import json
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio
 import click
 
 from cyrano_mcp.cli.common import fail_cleanly, run_async, settings_from
 from cyrano_mcp.observability.logging import configure_logging
+
+if TYPE_CHECKING:
+    from cyrano_mcp.store.database import Database
+    from cyrano_mcp.store.migrate import Component
+
+T = TypeVar("T")
 
 
 @click.command()
@@ -61,51 +68,45 @@ def db() -> None:
     """The store's schema."""
 
 
-@db.command("upgrade")
-def db_upgrade() -> None:
-    """Apply pending schema migrations."""
+def _on_schema(action: Callable[["Database", list["Component"]], Awaitable[T]]) -> T:
+    """Open the store without migrating it, run `action` on it and the components' migrations, close it."""
     settings = fail_cleanly(settings_from)
     configure_logging("WARNING", settings.log_format)
 
-    async def main() -> None:
+    async def main() -> T:
         from cyrano_mcp.server import build_runtime
-        from cyrano_mcp.store.migrate import upgrade
 
         runtime = build_runtime(settings)
         await runtime.database.open()
         try:
-            applied = await upgrade(runtime.database, runtime.registry.components())
+            return await action(runtime.database, runtime.registry.components())
         finally:
             await runtime.database.close()
-        if not applied:
-            click.echo("The schema is current; nothing to do.")
-        for name, (before, after) in applied.items():
-            click.echo(f"{name}: {before} -> {after}")
 
-    run_async(main)
+    return run_async(main)
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply pending schema migrations."""
+    from cyrano_mcp.store.migrate import upgrade
+
+    applied = _on_schema(upgrade)
+    if not applied:
+        click.echo("The schema is current; nothing to do.")
+    for name, (before, after) in applied.items():
+        click.echo(f"{name}: {before} -> {after}")
 
 
 @db.command("status")
 def db_status() -> None:
     """Show the applied and known schema version of every component."""
-    settings = fail_cleanly(settings_from)
-    configure_logging("WARNING", settings.log_format)
+    from cyrano_mcp.store.migrate import schema_status
 
-    async def main() -> None:
-        from cyrano_mcp.server import build_runtime
-        from cyrano_mcp.store.migrate import schema_status
-
-        runtime = build_runtime(settings)
-        await runtime.database.open()
-        try:
-            status = await schema_status(runtime.database, runtime.registry.components())
-        finally:
-            await runtime.database.close()
-        for name, known in status.known.items():
-            click.echo(f"{name}: applied {status.stored.get(name, 0)}, known {known}")
-        click.echo("current" if status.current else "NOT current: run `cyrano-mcp db upgrade`")
-
-    run_async(main)
+    status = _on_schema(schema_status)
+    for name, known in status.known.items():
+        click.echo(f"{name}: applied {status.stored.get(name, 0)}, known {known}")
+    click.echo("current" if status.current else "NOT current: run `cyrano-mcp db upgrade`")
 
 
 @click.command()
