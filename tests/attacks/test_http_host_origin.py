@@ -13,8 +13,8 @@ import pytest
 from cyrano_mcp.http import build_http_app
 from cyrano_mcp.principal import Role
 from cyrano_mcp.server import build_runtime
-from tests.security.conftest import HttpServer, http_settings, start_http, tool_call
-from tests.security.test_http_hardening import assert_hardened
+from tests.core.security.conftest import HttpServer, http_settings, start_http, tool_call
+from tests.core.security.test_http_hardening import assert_hardened
 from tests.utils.auth import PASSWORD, add_user
 
 pytestmark = pytest.mark.anyio

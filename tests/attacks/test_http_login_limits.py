@@ -6,7 +6,7 @@ import httpx2
 import pytest
 
 from cyrano_mcp.principal import Role
-from tests.security.conftest import http_settings, start_http
+from tests.core.security.conftest import http_settings, start_http
 from tests.utils.auth import PASSWORD
 
 pytestmark = pytest.mark.anyio

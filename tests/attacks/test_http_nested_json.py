@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from cyrano_mcp.principal import Role
-from tests.security.conftest import http_settings, start_http
-from tests.security.test_http_hardening import assert_hardened
+from tests.core.security.conftest import http_settings, start_http
+from tests.core.security.test_http_hardening import assert_hardened
 
 pytestmark = pytest.mark.anyio
 

@@ -14,8 +14,8 @@ import pytest
 from cyrano_mcp.principal import Role
 from cyrano_mcp.settings import load_settings
 from tests.conftest import TEST_SETTINGS
-from tests.security.conftest import HttpServer, start_http
-from tests.security.test_http_hardening import assert_hardened
+from tests.core.security.conftest import HttpServer, start_http
+from tests.core.security.test_http_hardening import assert_hardened
 
 pytestmark = pytest.mark.anyio
 

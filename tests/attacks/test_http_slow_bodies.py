@@ -16,8 +16,8 @@ import pytest
 from anyio.abc import SocketStream
 
 from cyrano_mcp.principal import Role
+from tests.core.security.conftest import http_settings, start_http
 from tests.interop._servers import TEST_PASSWORD, TEST_USER, cyrano_http_server
-from tests.security.conftest import http_settings, start_http
 
 pytestmark = [pytest.mark.anyio, pytest.mark.skipif(sys.platform != "linux", reason="127.0.0.2 and prlimit: Linux")]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cyrano_mcp.principal import Role
-from tests.security.conftest import HttpServer, http_settings, start_http
+from tests.core.security.conftest import HttpServer, http_settings, start_http
 
 pytestmark = pytest.mark.anyio
 

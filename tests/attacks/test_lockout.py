@@ -18,8 +18,8 @@ import pytest
 import redis.asyncio as redis
 
 from cyrano_mcp.principal import Role
+from tests.core.security.conftest import HttpServer, http_settings, redis_url, start_http  # noqa: F401 (a fixture)
 from tests.interop._servers import cyrano_executable, server_env
-from tests.security.conftest import HttpServer, http_settings, redis_url, start_http  # noqa: F401 (a fixture)
 from tests.utils.auth import PASSWORD
 
 pytestmark = pytest.mark.anyio

@@ -22,7 +22,7 @@ from cyrano_mcp.security.tokens import InvalidTokenError
 from cyrano_mcp.server import Runtime, build_runtime
 from cyrano_mcp.settings import Settings
 from cyrano_mcp.store.types import utc_now
-from tests.security.conftest import HttpServer, http_server, tool_call  # noqa: F401 (a fixture)
+from tests.core.security.conftest import HttpServer, http_server, tool_call  # noqa: F401 (a fixture)
 from tests.utils.auth import PASSWORD, add_user
 
 pytestmark = pytest.mark.anyio

@@ -16,7 +16,7 @@ from cyrano_mcp.server import Runtime, build_runtime
 from cyrano_mcp.settings import Settings, load_settings
 from cyrano_mcp.store.migrate import Component, upgrade
 from tests.attacks.test_sealed_columns import raw_store, store_bytes
-from tests.security.test_crypto import cli
+from tests.core.security.test_crypto import cli
 from tests.utils.mcp import ok
 
 pytestmark = pytest.mark.anyio

@@ -11,9 +11,9 @@ from typing import Any
 import httpx2
 import pytest
 
+from tests.core.llm.conftest import MODEL, OWN_KEY
+from tests.core.security.conftest import HttpServer, http_settings, start_http, tool_call
 from tests.fakes.models import running
-from tests.llm.conftest import MODEL, OWN_KEY
-from tests.security.conftest import HttpServer, http_settings, start_http, tool_call
 
 pytestmark = pytest.mark.anyio
 

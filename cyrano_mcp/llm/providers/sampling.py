@@ -1,7 +1,7 @@
 """The connected MCP client's own model, through MCP sampling (`sampling/createMessage`).
 
 This lets someone whose client has a model (and declares the `sampling` capability) get model-backed
-analysis with no key on the server. What SDK 2.3 can do, checked against it (tests/llm/test_sampling.py):
+analysis with no key on the server. What SDK 2.3 can do, checked against it (tests/core/llm/test_sampling.py):
 
 - MCP 2025-11-25 with a back-channel (stdio, in-memory, stateful HTTP with SSE): the server sends the request in
   the middle of the tool call, tied to the call's request id, and waits for the answer. Supported.

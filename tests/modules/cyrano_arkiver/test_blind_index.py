@@ -17,8 +17,8 @@ from cyrano_mcp.crypto.rewrap import usage
 from cyrano_mcp.errors import ConfigError
 from cyrano_mcp.server import Runtime, build_runtime
 from cyrano_mcp.settings import Settings
+from tests.core.security.test_crypto import cli
 from tests.modules.cyrano_arkiver.test_arkiver_tools import CONTRACT
-from tests.security.test_crypto import cli
 from tests.utils.mcp import ok
 
 pytestmark = pytest.mark.anyio

@@ -7,8 +7,8 @@ import pytest
 
 from cyrano_mcp.kit import LLMRequest, Message, ModelOutputError, ModelUnavailableError
 from cyrano_mcp.store.database import Database
+from tests.core.llm.conftest import GatewayFactory, Upstream, Verdict, ledger_rows, vendor_provider
 from tests.fakes.models import answer, garbage, hang, status
-from tests.llm.conftest import GatewayFactory, Upstream, Verdict, ledger_rows, vendor_provider
 from tests.utils.timing import ManualClock, Naps
 
 pytestmark = pytest.mark.anyio

@@ -15,12 +15,12 @@ from cyrano_mcp.errors import ConfigError, DomainError, InvalidInputError
 from cyrano_mcp.principal import Role
 from cyrano_mcp.server import Runtime, build_runtime
 from cyrano_mcp.settings import Settings, load_settings
-from tests.security.conftest import HttpServer
+from tests.core.security.conftest import HttpServer
 from tests.utils.auth import PASSWORD, TESTER, add_user
 
 pytestmark = pytest.mark.anyio
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 CYRANO = str(Path(sys.executable).parent / "cyrano-mcp")
 
 
@@ -101,7 +101,7 @@ async def test_there_is_no_self_registration(http_server: HttpServer) -> None:
         for path in ("/auth/register", "/auth/signup", "/auth/users"):
             assert (await http.post(path, json={"username": "me", "password": PASSWORD})).status_code == 404
     async with http_server.client("attorney") as http:
-        from tests.security.conftest import tool_call
+        from tests.core.security.conftest import tool_call
 
         answer = await http.post(
             "/mcp", json=tool_call("auth_users_add", {"username": "me", "role": "admin", "password": PASSWORD})

@@ -20,8 +20,8 @@ from cyrano_mcp.http import build_http_app
 from cyrano_mcp.server import build_runtime
 from cyrano_mcp.settings import load_settings
 from tests.conftest import TEST_SETTINGS
+from tests.core.security.conftest import CALL_HEADERS, HttpServer, http_settings, start_http, tool_call
 from tests.interop._servers import cyrano_http_server
-from tests.security.conftest import CALL_HEADERS, HttpServer, http_settings, start_http, tool_call
 
 pytestmark = pytest.mark.anyio
 

@@ -15,8 +15,8 @@ from cyrano_mcp.security.ratelimit import LoginLock, RateLimiter
 from cyrano_mcp.server import build_runtime
 from cyrano_mcp.settings import Settings, load_settings
 from tests.conftest import TEST_SETTINGS
+from tests.core.security.conftest import CALL_HEADERS, HttpServer, http_settings, start_http, tool_call
 from tests.interop._servers import cyrano_http_server
-from tests.security.conftest import CALL_HEADERS, HttpServer, http_settings, start_http, tool_call
 from tests.utils.mcp import error, ok
 
 pytestmark = pytest.mark.anyio

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.anyio
 
 NOTE = "Client admitted the backdating of invoice 4471 (privileged)"
 CYRANO = str(Path(sys.executable).parent / "cyrano-mcp")
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 class Interrupted(Exception):

@@ -4,8 +4,8 @@ import pytest
 from pydantic import BaseModel
 
 from cyrano_mcp.kit import LLMRequest, Message
+from tests.core.llm.conftest import MODEL, OWN_KEY, GatewayFactory, Upstream, Verdict, vendor_provider
 from tests.fakes.models import answer, running
-from tests.llm.conftest import MODEL, OWN_KEY, GatewayFactory, Upstream, Verdict, vendor_provider
 
 pytestmark = pytest.mark.anyio
 

@@ -18,8 +18,8 @@ from cyrano_mcp.http import build_http_app
 from cyrano_mcp.registry import EngineSource
 from cyrano_mcp.server import Runtime, build_server
 from cyrano_mcp.settings import Settings, load_settings
+from tests.core.llm import probe_engine
 from tests.fakes.asgi import serve
-from tests.llm import probe_engine
 from tests.utils.mcp import ok
 
 pytestmark = pytest.mark.anyio

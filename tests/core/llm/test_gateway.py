@@ -14,8 +14,8 @@ from cyrano_mcp.llm.providers.offline import NO_MODEL
 from cyrano_mcp.llm.providers.sampling import SamplingProvider
 from cyrano_mcp.settings import Settings
 from cyrano_mcp.store.database import Database
+from tests.core.llm.conftest import MODEL, GatewayFactory, ledger_rows, vendor_provider
 from tests.fakes.models import FakeModelServer, running, status
-from tests.llm.conftest import MODEL, GatewayFactory, ledger_rows, vendor_provider
 
 pytestmark = pytest.mark.anyio
 

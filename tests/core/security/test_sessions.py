@@ -14,7 +14,7 @@ from cyrano_mcp.principal import Role
 from cyrano_mcp.server import build_runtime
 from cyrano_mcp.settings import Settings, load_settings
 from tests.conftest import TEST_SETTINGS
-from tests.security.conftest import HttpServer, start_http
+from tests.core.security.conftest import HttpServer, start_http
 from tests.utils.auth import TESTER, bearer
 from tests.utils.mcp import MODES, error, ok
 

@@ -19,7 +19,7 @@ from cyrano_mcp.security.keyfiles import load_jwt_secret
 from cyrano_mcp.security.tokens import ACCESS_TYP, REFRESH_TYP
 from cyrano_mcp.server import build_runtime
 from cyrano_mcp.settings import Settings
-from tests.security.conftest import HttpServer, tool_call
+from tests.core.security.conftest import HttpServer, tool_call
 from tests.utils.auth import add_user
 
 pytestmark = pytest.mark.anyio

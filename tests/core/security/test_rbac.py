@@ -19,7 +19,7 @@ from cyrano_mcp.principal import Role
 from cyrano_mcp.server import Runtime, build_runtime
 from cyrano_mcp.settings import Settings, load_settings
 from tests.conftest import TEST_SETTINGS
-from tests.security.conftest import HttpServer, tool_call
+from tests.core.security.conftest import HttpServer, tool_call
 from tests.utils.auth import TESTER, add_user
 from tests.utils.mcp import MODES, error, text_of
 

@@ -8,7 +8,7 @@ from mcp import Client
 from cyrano_mcp.kit import ConfigError, LLMRequest
 from cyrano_mcp.settings import load_settings
 from cyrano_mcp.testing import FunctionProvider, runtime_with
-from tests.llm import probe_engine
+from tests.core.llm import probe_engine
 from tests.utils.mcp import ok
 
 pytestmark = pytest.mark.anyio

@@ -11,9 +11,9 @@ from pydantic import SecretStr
 from cyrano_mcp.registry import EngineSource
 from cyrano_mcp.server import build_server
 from cyrano_mcp.settings import Settings
+from tests.core.llm import probe_engine
+from tests.core.llm.conftest import MODEL, OWN_KEY
 from tests.fakes.models import FakeModelServer, Vendor, answer, running
-from tests.llm import probe_engine
-from tests.llm.conftest import MODEL, OWN_KEY
 from tests.utils.mcp import MODES, error, ok
 
 pytestmark = pytest.mark.anyio

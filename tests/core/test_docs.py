@@ -6,7 +6,7 @@ import pytest
 
 from cyrano_mcp.docs import DOCUMENTS, generated_blocks, render
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("document", sorted(DOCUMENTS))

@@ -18,10 +18,10 @@ from cyrano_mcp.observability.logging import configure_logging
 from cyrano_mcp.registry import EngineSource
 from cyrano_mcp.server import Runtime, build_server
 from cyrano_mcp.settings import Settings
+from tests.core.llm import probe_engine
+from tests.core.llm.conftest import MODEL, OWN_KEY, GatewayFactory, Upstream, Verdict, vendor_provider
 from tests.fakes.asgi import serve
 from tests.fakes.models import answer, running, status
-from tests.llm import probe_engine
-from tests.llm.conftest import MODEL, OWN_KEY, GatewayFactory, Upstream, Verdict, vendor_provider
 from tests.utils.auth import add_user, login
 from tests.utils.mcp import ok
 
