@@ -21,8 +21,8 @@ from cyrano_mcp.security.accounts import SYSTEM
 from cyrano_mcp.server import build_runtime
 from cyrano_mcp.settings import Settings, load_settings
 from tests.conftest import TEST_SETTINGS
-from tests.interop._servers import cyrano_executable, stdio_settings
 from tests.core.test_doctor import _keep_test_logging  # noqa: F401  (autouse: the doctor sets up logging)
+from tests.interop._servers import cyrano_executable, stdio_settings
 from tests.utils.auth import TESTER
 from tests.utils.http import serve_app
 from tests.utils.mcp import error, ok
