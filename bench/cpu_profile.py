@@ -31,7 +31,9 @@ from pathlib import Path
 import anyio
 import httpx2
 import load
-import registry_overhead as wire
+from mcpwire import TOOL
+from servers import ServerProcess, describe_checkout
+from stats import us_per_call
 
 SAMPLES_PER_SECOND = 250
 
@@ -62,7 +64,7 @@ CYRANO_RULES: list[tuple[str, str, str]] = [
     ("request id, access log", "cyrano_mcp/observability/logging.py", ""),
     ("metrics", "cyrano_mcp/observability/metrics.py", ""),
     ("tool (system_info)", "cyrano_mcp/system/", ""),
-    ("tool (system_info)", "registry_overhead.py", "bare_system_info"),
+    ("tool (system_info)", "baselines.py", "bare_system_info"),
     ("call path, registry", "cyrano_mcp/callpath.py", ""),
     ("call path, registry", "cyrano_mcp/registry.py", ""),
     ("call path, registry", "cyrano_mcp/calls.py", ""),
@@ -129,7 +131,7 @@ def attribute(raw: str) -> collections.Counter[str]:
 
 
 async def sample(
-    server: wire.ServerProcess, clients: Sequence[load.LoadClient], http: httpx2.AsyncClient, args: argparse.Namespace
+    server: ServerProcess, clients: Sequence[load.LoadClient], http: httpx2.AsyncClient, args: argparse.Namespace
 ) -> Profile:
     await load.drive(server, clients, None, http, seconds=args.warmup, interval=None)
     raw_dir = Path(args.raw_dir or tempfile.gettempdir())
@@ -157,7 +159,7 @@ async def sample(
     _, errors = await anyio.to_thread.run_sync(spy.communicate)
     if spy.returncode != 0 or not raw_path.exists():
         raise SystemExit(f"py-spy failed ({spy.returncode}): {errors.decode(errors='replace').strip()[-500:]}")
-    cpu_us_per_call = tally.server_cpu_seconds / max(tally.calls, 1) * 1e6
+    cpu_us_per_call = us_per_call(tally.server_cpu_seconds, tally.calls)
     profile = Profile(attribute(raw_path.read_text()), tally.calls, cpu_us_per_call)
     if not args.raw_dir:
         raw_path.unlink()
@@ -167,7 +169,7 @@ async def sample(
 async def run(args: argparse.Namespace) -> int:
     print(
         f"profile: {os.cpu_count()} CPUs, {args.clients} clients, {args.seconds:g} s sampled per server at "
-        f"{SAMPLES_PER_SECOND}/s; tool {wire.TOOL}; cyrano {wire._describe_checkout()}",
+        f"{SAMPLES_PER_SECOND}/s; tool {TOOL}; cyrano {describe_checkout()}",
         flush=True,
     )
     with tempfile.TemporaryDirectory() as scratch:
