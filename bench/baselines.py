@@ -146,31 +146,61 @@ def serve_bare(port: int, *, stateless: bool, json_response: bool, profile: Path
 # Cyrano's call path alone
 # --------------------------------------------------------------------------------------------------
 def serve_core(port: int, *, stateless: bool, json_response: bool) -> None:
-    """Cyrano's registry call path alone (`--layers core`): the `system` engine's tools built by the registry,
-    every call through `CallPath` (correlation id, validation, error mapping, one INFO log line, the metrics
-    interceptor) and the request-id middleware, with logging configured as `cyrano-mcp serve` does it — but
-    none of the security layers (bearer tokens, RBAC, rate limits, audit), which `--layers full` adds."""
+    """Cyrano's registry call path alone (`registry_overhead.py --layers core`): the `system` engine's tools built
+    by the registry as the runtime builds them, every call through `CallPath` (correlation id, validation, error
+    mapping, the call's log line, the metrics step) and the request-id middleware, with logging configured as
+    `cyrano-mcp serve` does it — but none of the security layers (bearer tokens, RBAC, rate limits, audit, the
+    tools/list filter), which `--layers full` adds. The store is never opened: `system_info` does not use it."""
     from mcp.server.mcpserver import MCPServer
     from mcp.server.mcpserver.tools import Tool
 
-    from cyrano_mcp import system
+    from cyrano_mcp import __version__
+    from cyrano_mcp.build_context import RegistryOperations, Services
     from cyrano_mcp.callpath import CallPath
     from cyrano_mcp.callpath.observing import ToolCallMetrics
-    from cyrano_mcp.kit import EngineContext
+    from cyrano_mcp.jobs import JobSeals, JobService
+    from cyrano_mcp.llm import build_gateway
     from cyrano_mcp.observability.logging import configure_logging
     from cyrano_mcp.observability.requests import RequestContextMiddleware
     from cyrano_mcp.registry import EngineSource, Registry
-    from cyrano_mcp.server import settle_heap
+    from cyrano_mcp.security.services import Security
+    from cyrano_mcp.server import INSTRUCTIONS, settle_heap
     from cyrano_mcp.settings import load_settings
     from cyrano_mcp.store.database import Database
+    from cyrano_mcp.system import create_system_engine
 
     settings = load_settings()
     configure_logging(settings.log_level, settings.log_format)
+    # The services the runtime shares with its engines, made as `Runtime.__init__` makes them; of the security
+    # component only the field cipher (no key is read until a sealed field is), and no step of it on the path.
+    database = Database(settings)
+    llm = build_gateway(settings, database)
+    fields = Security(settings, database).fields
     registry = Registry(CallPath())
-    context = EngineContext(settings=settings, database=Database(settings), registry=registry)
-    registry.load([EngineSource("bench", system.create_engine)], context)
-    registry.call_path.add_interceptor(ToolCallMetrics(registry.tool_names))
-    server: MCPServer[None] = MCPServer("cyrano", version="0.1.0", tools=list[Tool](registry.build_tools()))
+    operations = RegistryOperations()
+    services = Services(
+        settings=settings,
+        database=database,
+        fields=fields,
+        llm=llm,
+        jobs=JobService(database, JobSeals.declare(fields)),
+        operations=operations,
+        registry=registry,
+    )
+    system = create_system_engine(
+        settings=settings, database=database, registry=registry, llm=llm, started_at=datetime.now(UTC)
+    )
+    registry.load([EngineSource("core cyrano_mcp.system", system)], services)
+    operations.attach(registry)
+    registry.call_path.use([ToolCallMetrics(registry.tool_names)])
+    server: MCPServer[None] = MCPServer(
+        "cyrano",
+        title="Cyrano",
+        version=__version__,
+        instructions=INSTRUCTIONS,
+        tools=list[Tool](registry.build_tools()),
+        warn_on_duplicate_tools=False,
+    )
     app = mcp_app(server, stateless, json_response, settings.allowed_hosts, settings.allowed_origins)
     settle_heap()  # as `cyrano-mcp serve` does once it has started
     serve_app(RequestContextMiddleware(app), port)
