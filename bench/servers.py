@@ -212,16 +212,22 @@ def profile_of(system_info: dict[str, Any]) -> dict[str, Any]:
     return {key: system_info[key] for key in ("data_dir", "tool_count", "engines")}
 
 
-def serve_app(app: "ASGIApp", port: int) -> None:
-    """uvicorn on 127.0.0.1:`port`, configured and given its socket as `cyrano-mcp serve --transport http` does.
+def listening_socket(port: int = 0) -> socket.socket:
+    """A TCP socket bound to 127.0.0.1:`port` (0: any free port) for uvicorn, made as `cyrano-mcp serve` makes it.
 
     The socket says IPPROTO_TCP: asyncio sets TCP_NODELAY on accepted connections only then. Without it,
     Nagle's algorithm holds each response body until the client's delayed ACK (~40 ms) for the headers.
     """
-    import uvicorn
-
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", port))
+    return sock
+
+
+def serve_app(app: "ASGIApp", port: int) -> None:
+    """uvicorn on 127.0.0.1:`port`, configured and given its socket as `cyrano-mcp serve --transport http` does."""
+    import uvicorn
+
+    sock = listening_socket(port)
     config = uvicorn.Config(app, log_config=None, access_log=False, lifespan="on", timeout_graceful_shutdown=5)
     uvicorn.Server(config).run(sockets=[sock])
