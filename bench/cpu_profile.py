@@ -31,7 +31,9 @@ from pathlib import Path
 import anyio
 import httpx2
 import load
-import registry_overhead as wire
+from mcpwire import TOOL
+from servers import ServerProcess, describe_checkout
+from stats import us_per_call
 
 SAMPLES_PER_SECOND = 250
 
@@ -39,34 +41,40 @@ SAMPLES_PER_SECOND = 250
 # Cyrano's own components, innermost concerns first.
 CYRANO_RULES: list[tuple[str, str, str]] = [
     ("audit log", "cyrano_mcp/security/audit.py", ""),
+    ("audit log", "cyrano_mcp/security/audit_chain.py", ""),
     ("audit log", "cyrano_mcp/security/interceptors.py", "AuditCalls"),
     ("rate limiter", "cyrano_mcp/security/ratelimit.py", ""),
     ("rate limiter", "cyrano_mcp/security/counters.py", ""),
     ("rate limiter", "cyrano_mcp/security/interceptors.py", "LimitCalls"),
     ("rate limiter", "cyrano_mcp/security/http.py", "_charge"),
-    ("rate limiter", "cyrano_mcp/security/http.py", "_with_headers"),
+    ("rate limiter", "cyrano_mcp/security/http_answers.py", "with_rate_limit_headers"),
+    ("rate limiter", "cyrano_mcp/security/http_answers.py", "rate_limited"),
     ("bearer tokens, account checks", "cyrano_mcp/security/tokens.py", ""),
     ("bearer tokens, account checks", "cyrano_mcp/security/freshness.py", ""),
     ("bearer tokens, account checks", "cyrano_mcp/security/principals.py", ""),
+    ("bearer tokens, account checks", "cyrano_mcp/principal.py", ""),
     ("bearer tokens, account checks", "cyrano_mcp/security/interceptors.py", "Authenticate"),
     ("bearer tokens, account checks", "cyrano_mcp/security/interceptors.py", "PrincipalResolver"),
     ("bearer tokens, account checks", "cyrano_mcp/security/http.py", "_authenticate"),
-    ("RBAC", "cyrano_mcp/security/rbac.py", ""),
+    ("RBAC", "cyrano_mcp/permissions.py", ""),
     ("RBAC", "cyrano_mcp/security/interceptors.py", "Authorize"),
     ("RBAC", "cyrano_mcp/security/interceptors.py", "HideForbiddenTools"),
     ("request gate (body, URL, size)", "cyrano_mcp/security/http.py", "RequestGate"),
-    ("request gate (body, URL, size)", "cyrano_mcp/security/http.py", "_replay"),
-    ("request gate (body, URL, size)", "cyrano_mcp/security/http.py", "_rpc_methods"),
-    ("security headers", "cyrano_mcp/security/http.py", "SecurityHeaders"),
+    ("request gate (body, URL, size)", "cyrano_mcp/security/http_body.py", ""),
+    ("request gate (body, URL, size)", "cyrano_mcp/security/http_origin.py", ""),
+    ("request gate (body, URL, size)", "cyrano_mcp/security/http_sessions.py", ""),
+    ("security headers", "cyrano_mcp/security/http_answers.py", "SecurityHeaders"),
     ("request id, access log", "cyrano_mcp/observability/requests.py", ""),
     ("request id, access log", "cyrano_mcp/observability/logging.py", ""),
     ("metrics", "cyrano_mcp/observability/metrics.py", ""),
+    ("metrics", "cyrano_mcp/callpath/observing.py", "ToolCallMetrics"),
     ("tool (system_info)", "cyrano_mcp/system/", ""),
-    ("tool (system_info)", "registry_overhead.py", "bare_system_info"),
-    ("call path, registry", "cyrano_mcp/callpath.py", ""),
+    ("tool (system_info)", "baselines.py", "bare_system_info"),
+    ("call path, registry", "cyrano_mcp/callpath/", ""),
     ("call path, registry", "cyrano_mcp/registry.py", ""),
+    ("call path, registry", "cyrano_mcp/build_context.py", ""),
     ("call path, registry", "cyrano_mcp/calls.py", ""),
-    ("call path, registry", "cyrano_mcp/engine.py", ""),
+    ("call path, registry", "cyrano_mcp/kit/", ""),
     ("other Cyrano", "cyrano_mcp/", ""),
 ]
 FRAMEWORK_RULES: list[tuple[str, str, str]] = [
@@ -129,7 +137,7 @@ def attribute(raw: str) -> collections.Counter[str]:
 
 
 async def sample(
-    server: wire.ServerProcess, clients: Sequence[load.LoadClient], http: httpx2.AsyncClient, args: argparse.Namespace
+    server: ServerProcess, clients: Sequence[load.LoadClient], http: httpx2.AsyncClient, args: argparse.Namespace
 ) -> Profile:
     await load.drive(server, clients, None, http, seconds=args.warmup, interval=None)
     raw_dir = Path(args.raw_dir or tempfile.gettempdir())
@@ -157,7 +165,7 @@ async def sample(
     _, errors = await anyio.to_thread.run_sync(spy.communicate)
     if spy.returncode != 0 or not raw_path.exists():
         raise SystemExit(f"py-spy failed ({spy.returncode}): {errors.decode(errors='replace').strip()[-500:]}")
-    cpu_us_per_call = tally.server_cpu_seconds / max(tally.calls, 1) * 1e6
+    cpu_us_per_call = us_per_call(tally.server_cpu_seconds, tally.calls)
     profile = Profile(attribute(raw_path.read_text()), tally.calls, cpu_us_per_call)
     if not args.raw_dir:
         raw_path.unlink()
@@ -167,7 +175,7 @@ async def sample(
 async def run(args: argparse.Namespace) -> int:
     print(
         f"profile: {os.cpu_count()} CPUs, {args.clients} clients, {args.seconds:g} s sampled per server at "
-        f"{SAMPLES_PER_SECOND}/s; tool {wire.TOOL}; cyrano {wire._describe_checkout()}",
+        f"{SAMPLES_PER_SECOND}/s; tool {TOOL}; cyrano {describe_checkout()}",
         flush=True,
     )
     with tempfile.TemporaryDirectory() as scratch:

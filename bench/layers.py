@@ -8,7 +8,7 @@ with every layer on, then with layers removed cumulatively, in this order: the a
 limiter's counting (every request allowed; the gate still runs); RBAC (the call-path check and the tools/list
 filter); security headers and the request-id middleware; the metrics interceptor; and finally the request
 gate with bearer tokens (no-auth mode, no Authenticate interceptor) — which leaves the registry's call path
-alone. The bare server (`registry_overhead.py --serve-bare`, answering what
+alone. The bare server (`baselines.py bare`, answering what
 Cyrano's `system_info` answers) is the reference. Each variant is its own subprocess; rounds alternate the
 order. Clients are `load.py`'s: 10 users, each logged in as itself, calling `system_info` back to back.
 
@@ -28,7 +28,9 @@ from typing import Any
 import anyio
 import httpx2
 import load
-import registry_overhead as wire
+from mcpwire import TOOL
+from servers import ServerProcess, describe_checkout, serve_app, start_server, wait_ready
+from stats import percentile, us_per_call
 
 # (label, what is removed in addition to the rows above)
 VARIANTS: list[tuple[str, frozenset[str]]] = [
@@ -65,7 +67,7 @@ def serve_variant(port: int, removed: set[str]) -> None:
     server_middleware[:] = [m for m in server_middleware if type(m).__name__ not in removed]
     app = build_http_app(runtime)
     app.user_middleware = [m for m in app.user_middleware if getattr(m.cls, "__name__", "") not in removed]
-    wire._serve_app(app, port)
+    serve_app(app, port)
 
 
 def variant_server(workdir: Path, env: dict[str, str], removed: frozenset[str]) -> Any:
@@ -87,9 +89,7 @@ def variant_server(workdir: Path, env: dict[str, str], removed: frozenset[str]) 
     return load.cyrano_server(workdir, env, "variant", command)
 
 
-async def measure(
-    server: wire.ServerProcess, tokens: Sequence[load.Tokens | None], args: argparse.Namespace
-) -> load.Tally:
+async def measure(server: ServerProcess, tokens: Sequence[load.Tokens | None], args: argparse.Namespace) -> load.Tally:
     async with httpx2.AsyncClient(timeout=30) as http:
         clients = await load.open_clients(server.port, "auto", tokens, http)
         try:
@@ -102,7 +102,7 @@ async def measure(
 async def run(args: argparse.Namespace) -> int:
     print(
         f"layers: {os.cpu_count()} CPUs, {args.clients} clients, {args.rounds} rounds x {args.duration:g} s per "
-        f"variant; tool {wire.TOOL}; cyrano {wire._describe_checkout()}",
+        f"variant; tool {TOOL}; cyrano {describe_checkout()}",
         flush=True,
     )
     results: dict[str, list[load.Tally]] = {label: [] for label, _ in VARIANTS}
@@ -137,15 +137,15 @@ async def run(args: argparse.Namespace) -> int:
                             await probe.close_session()
                 print(f"  round {round_index + 1}: {label:<24} {tally.calls / tally.seconds:7.0f} calls/s", flush=True)
             assert profile is not None
-            with wire.start_server("bare", workdir, stateless=False, json_response=False, profile=profile) as bare:
-                await wire.wait_ready(bare)
+            with start_server("bare", workdir, stateless=False, json_response=False, profile=profile) as bare:
+                await wait_ready(bare)
                 results["bare MCPServer"].append(await measure(bare, [None] * args.clients, args))
     print(f"\n{'variant':<26} {'calls/s':>8} {'CPU us/call':>12} {'saved us/call':>14} {'p95 ms':>8}")
     previous: float | None = None
     for label, tallies in results.items():
         rate = statistics.median(t.calls / t.seconds for t in tallies)
-        cpu = statistics.median(t.server_cpu_seconds / max(t.calls, 1) * 1e6 for t in tallies)
-        p95 = load.pct([v for t in tallies for v in t.all_latencies()], 0.95)
+        cpu = statistics.median(us_per_call(t.server_cpu_seconds, t.calls) for t in tallies)
+        p95 = percentile([v for t in tallies for v in t.all_latencies()], 0.95)
         saved = "" if previous is None or label == "bare MCPServer" else f"{previous - cpu:14.0f}"
         print(f"{label:<26} {rate:8.0f} {cpu:12.0f} {saved:>14} {p95:8.1f}")
         previous = cpu

@@ -11,7 +11,7 @@ runs as a subprocess with every layer on (bearer tokens, RBAC, rate limits, audi
 file), and every client logs in at /auth/login as its own user and keeps its tokens fresh at /auth/refresh.
 
 Each client is one keep-alive HTTP/1.1 connection speaking what `mcp.Client` 2.3 sends (see
-`registry_overhead.WireClient`). The mix per call: matters_list 25%, matters_get 20%, arkiver_search 20%,
+`mcpwire.WireClient`). The mix per call: matters_list 25%, matters_get 20%, arkiver_search 20%,
 arkiver_insights 20%, system_health 10%, arkiver_ingest of a short text 5%.
 
 Per protocol generation, two modes:
@@ -34,7 +34,6 @@ import os
 import platform
 import random
 import secrets
-import subprocess
 import sys
 import tempfile
 import time
@@ -49,7 +48,19 @@ from typing import Any
 import anyio
 import httpx2
 import psutil
-import registry_overhead as wire  # bench/ is on sys.path when this file runs as a script
+from mcpwire import CALL_ERRORS, MODERN_META, TOOL, Mode, WireClient, WireError, json_rpc_payload
+from servers import (
+    STOP_TIMEOUT,
+    ServerProcess,
+    cyrano_command,
+    describe_checkout,
+    free_port,
+    profile_of,
+    spawn,
+    start_server,
+    wait_ready,
+)
+from stats import percentile, us_per_call
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -159,41 +170,33 @@ async def seed(env: dict[str, str], users: int, matters: int) -> Corpus:
 @asynccontextmanager
 async def cyrano_server(
     workdir: Path, env: dict[str, str], label: str, command_for: Callable[[int], list[str]] | None = None
-) -> AsyncIterator[wire.ServerProcess]:
+) -> AsyncIterator[ServerProcess]:
     """The installed `cyrano-mcp serve --transport http` (or `command_for(port)`), its output to a log file."""
-    port = wire._free_port()
-    log_path = workdir / f"cyrano-{label}.log"
-    command = command_for(port) if command_for else [*wire._cyrano_command(), "--port", str(port)]
-    with log_path.open("wb") as log:
-        popen = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=env, cwd=workdir, start_new_session=True
-        )
-    server = wire.ServerProcess(name="cyrano", port=port, popen=popen, log_path=log_path)
-    try:
-        await wire.wait_ready(server)
+    port = free_port()
+    command = command_for(port) if command_for else [*cyrano_command(), "--port", str(port)]
+    with spawn("cyrano", command, port=port, log_path=workdir / f"cyrano-{label}.log", env=env, cwd=workdir) as server:
+        await wait_ready(server)
         yield server
-    finally:
-        wire._stop(popen)
 
 
 def mirror_profile(client: "LoadClient", workdir: Path) -> Path:
     """What Cyrano's system_info answered, for the bare tool to return too (the same work and size per call)."""
     path = workdir / "bare-profile.json"
-    path.write_text(json.dumps({key: client.first_result[key] for key in ("data_dir", "tool_count", "engines")}))
+    path.write_text(json.dumps(profile_of(client.first_result)))
     return path
 
 
 @asynccontextmanager
-async def bare_server(workdir: Path, profile: Path) -> AsyncIterator[wire.ServerProcess]:
-    with wire.start_server("bare", workdir, stateless=False, json_response=False, profile=profile) as server:
-        await wire.wait_ready(server)
+async def bare_server(workdir: Path, profile: Path) -> AsyncIterator[ServerProcess]:
+    with start_server("bare", workdir, stateless=False, json_response=False, profile=profile) as server:
+        await wait_ready(server)
         yield server
 
 
 class RssSampler:
     """The server process's peak resident memory, sampled in the background."""
 
-    def __init__(self, server: wire.ServerProcess) -> None:
+    def __init__(self, server: ServerProcess) -> None:
         self.server = server
         self.peak_bytes = 0
 
@@ -233,33 +236,33 @@ class Tokens:
 
     def _take(self, response: httpx2.Response) -> None:
         if response.status_code != 200:
-            raise wire.WireError(f"{self.username}: HTTP {response.status_code} from /auth: {response.text[:200]}")
+            raise WireError(f"{self.username}: HTTP {response.status_code} from /auth: {response.text[:200]}")
         body = response.json()
         self.access, self.refresh_token = body["access_token"], body["refresh_token"]
         self.expires_at = time.monotonic() + float(body["expires_in"])
 
 
-class LoadClient(wire.WireClient):
+class LoadClient(WireClient):
     """A WireClient that calls any tool with arguments, as its own user, and sorts the answers it gets."""
 
-    def __init__(self, port: int, mode: wire.Mode, tokens: Tokens | None) -> None:
+    def __init__(self, port: int, mode: Mode, tokens: Tokens | None) -> None:
         super().__init__(port, mode, tokens.access if tokens else None)
         self.tokens = tokens
 
     def use_token(self) -> None:
         if self.tokens is not None:
-            self._authorization = [f"Authorization: Bearer {self.tokens.access}".encode()]
+            self.set_bearer(self.tokens.access)
 
     async def call(self, name: str, arguments: dict[str, Any]) -> str:
         """One tools/call; returns 'ok', 'tool_error:<code>', 'http_429' or 'http_<status>'."""
         params: dict[str, Any] = {"name": name, "arguments": arguments}
         if self.mode == "auto":
-            params["_meta"] = json.loads(wire.MODERN_META)
-        body = json.dumps({"jsonrpc": "2.0", "id": self._id(), "method": "tools/call", "params": params})
-        response = await self.request(b"POST", body.encode(), self._headers("tools/call", name))
+            params["_meta"] = json.loads(MODERN_META)
+        body = json.dumps({"jsonrpc": "2.0", "id": self.next_id(), "method": "tools/call", "params": params})
+        response = await self.request(b"POST", body.encode(), self.mcp_headers("tools/call", name))
         if response.status != 200:
             return f"http_{response.status}"
-        message = wire._json_rpc_payload(response.body)
+        message = json_rpc_payload(response.body)
         result = message.get("result")
         if not isinstance(result, dict):
             return f"rpc_error:{(message.get('error') or {}).get('code')}"
@@ -322,7 +325,7 @@ class Tally:
 
 
 async def open_clients(
-    port: int, mode: wire.Mode, tokens: Sequence[Tokens | None], http: httpx2.AsyncClient
+    port: int, mode: Mode, tokens: Sequence[Tokens | None], http: httpx2.AsyncClient
 ) -> list[LoadClient]:
     clients = [LoadClient(port, mode, token) for token in tokens]
 
@@ -340,14 +343,14 @@ async def open_clients(
 
 
 async def close_clients(clients: Sequence[LoadClient]) -> None:
-    with anyio.move_on_after(wire.STOP_TIMEOUT, shield=True):
+    with anyio.move_on_after(STOP_TIMEOUT, shield=True):
         async with anyio.create_task_group() as group:
             for client in clients:
                 group.start_soon(client.close_session)
 
 
 async def drive(
-    server: wire.ServerProcess,
+    server: ServerProcess,
     clients: Sequence[LoadClient],
     mixes: Sequence[Mix] | None,
     http: httpx2.AsyncClient,
@@ -373,13 +376,13 @@ async def drive(
                 await anyio.sleep(max(0.0, due - time.perf_counter()))
                 if time.perf_counter() - due > 0.1:
                     tally.late_starts += 1
-            name, arguments = mix.next_call() if mix is not None else (wire.TOOL, {})
+            name, arguments = mix.next_call() if mix is not None else (TOOL, {})
             if client.tokens is not None and await client.tokens.fresh(http):
                 client.use_token()
             sent = time.perf_counter()
             try:
                 outcome = await client.call(name, arguments)
-            except (wire.WireError, OSError, anyio.EndOfStream, anyio.IncompleteRead, anyio.BrokenResourceError):
+            except CALL_ERRORS:
                 outcome = "connection_error"
                 await client.aclose()
                 await client.open_session()
@@ -406,10 +409,6 @@ async def drive(
 
 
 # --- reporting ------------------------------------------------------------------------------------------
-def pct(values: Sequence[float], fraction: float) -> float:
-    return wire.percentile(values, fraction)
-
-
 def print_tally(title: str, tally: Tally) -> None:
     errors = {k: v for k, v in tally.outcomes.items() if k != "ok"}
     rate = tally.calls / tally.seconds if tally.seconds else 0.0
@@ -423,11 +422,11 @@ def print_tally(title: str, tally: Tally) -> None:
     for name in sorted(tally.latencies_ms):
         values = tally.latencies_ms[name]
         print(
-            f"    {name:<18} {len(values):>6} {pct(values, 0.5):>8.1f} {pct(values, 0.95):>8.1f} "
-            f"{pct(values, 0.99):>8.1f}"
+            f"    {name:<18} {len(values):>6} {percentile(values, 0.5):>8.1f} {percentile(values, 0.95):>8.1f} "
+            f"{percentile(values, 0.99):>8.1f}"
         )
     values = tally.all_latencies()
-    p50, p95, p99 = pct(values, 0.5), pct(values, 0.95), pct(values, 0.99)
+    p50, p95, p99 = percentile(values, 0.5), percentile(values, 0.95), percentile(values, 0.99)
     print(f"    {'(all)':<18} {len(values):>6} {p50:>8.1f} {p95:>8.1f} {p99:>8.1f}")
 
 
@@ -443,7 +442,7 @@ class Run:
     results: dict[str, Any]
 
 
-async def paced(mode: wire.Mode, run: Run) -> bool:
+async def paced(mode: Mode, run: Run) -> bool:
     args, workdir, env, corpus, results = run.args, run.workdir, run.env, run.corpus, run.results
     ok = True
     async with httpx2.AsyncClient(timeout=30) as http:
@@ -463,14 +462,14 @@ async def paced(mode: wire.Mode, run: Run) -> bool:
                 bare_tally = await drive(bare, clients, None, http, seconds=args.paced, interval=args.interval)
             finally:
                 await close_clients(clients)
-        print_tally(f"bare MCPServer, paced {wire.TOOL}, same load", bare_tally)
-    worst = max(pct(values, 0.95) for values in tally.latencies_ms.values())
+        print_tally(f"bare MCPServer, paced {TOOL}, same load", bare_tally)
+    worst = max(percentile(values, 0.95) for values in tally.latencies_ms.values())
     failures = {k: v for k, v in tally.outcomes.items() if k != "ok"}
     verdict = worst < PACED_P95_TARGET_MS and not failures
     ok = ok and verdict
     print(
-        f"  paced verdict: worst per-tool p95 {worst:.1f} ms (bare {wire.TOOL} p95 "
-        f"{pct(bare_tally.all_latencies(), 0.95):.1f} ms); target < {PACED_P95_TARGET_MS:.0f} ms and no errors: "
+        f"  paced verdict: worst per-tool p95 {worst:.1f} ms (bare {TOOL} p95 "
+        f"{percentile(bare_tally.all_latencies(), 0.95):.1f} ms); target < {PACED_P95_TARGET_MS:.0f} ms and no errors: "
         f"{'OK' if verdict else 'MISSED'}",
         flush=True,
     )
@@ -478,7 +477,7 @@ async def paced(mode: wire.Mode, run: Run) -> bool:
     return ok
 
 
-async def saturated(mode: wire.Mode, run: Run) -> bool:
+async def saturated(mode: Mode, run: Run) -> bool:
     args, workdir, env, corpus, results = run.args, run.workdir, run.env, run.corpus, run.results
     env = {**env, "CYRANO_RATE_LIMIT_USER": "100000000/minute", "CYRANO_HTTP_SESSIONS_PER_USER": "10000"}
     async with (
@@ -508,10 +507,10 @@ async def saturated(mode: wire.Mode, run: Run) -> bool:
             await close_clients(bare_clients)
     merged = {name: merge(tallies) for name, tallies in trivial.items()}
     for name, tally in merged.items():
-        print_tally(f"{name}, saturated {wire.TOOL} only, {args.clients} clients", tally)
+        print_tally(f"{name}, saturated {TOOL} only, {args.clients} clients", tally)
     rate = {name: tally.calls / tally.seconds for name, tally in merged.items()}
-    p95 = {name: pct(tally.all_latencies(), 0.95) for name, tally in merged.items()}
-    cpu = {name: tally.server_cpu_seconds / max(tally.calls, 1) * 1e6 for name, tally in merged.items()}
+    p95 = {name: percentile(tally.all_latencies(), 0.95) for name, tally in merged.items()}
+    cpu = {name: us_per_call(tally.server_cpu_seconds, tally.calls) for name, tally in merged.items()}
     ratio, p95_factor = rate["cyrano"] / rate["bare"], p95["cyrano"] / p95["bare"]
     verdict = ratio >= SATURATED_RATIO_TARGET and p95_factor <= SATURATED_P95_FACTOR
     print(
@@ -548,19 +547,19 @@ def summary(tally: Tally) -> dict[str, Any]:
         "outcomes": dict(tally.outcomes),
         "peak_rss_mib": tally.peak_rss_bytes / 2**20,
         "per_tool": {
-            name: {"calls": len(v), "p50": pct(v, 0.5), "p95": pct(v, 0.95), "p99": pct(v, 0.99)}
+            name: {"calls": len(v), "p50": percentile(v, 0.5), "p95": percentile(v, 0.95), "p99": percentile(v, 0.99)}
             for name, v in tally.latencies_ms.items()
         },
     }
 
 
 async def run(args: argparse.Namespace) -> int:
-    modes: list[wire.Mode] = ["auto", "legacy"] if args.mode == "both" else [args.mode]
+    modes: list[Mode] = ["auto", "legacy"] if args.mode == "both" else [args.mode]
     load = os.getloadavg()
     print(
         f"load: Python {platform.python_version()} on {os.cpu_count()} CPUs, load average {load[0]:.2f}; "
         f"{args.clients} clients; paced {args.paced:g} s, saturated {args.saturated:g} s per mode; store "
-        f"{'PostgreSQL' if args.database_url else 'SQLite'}; cyrano {wire._describe_checkout()}",
+        f"{'PostgreSQL' if args.database_url else 'SQLite'}; cyrano {describe_checkout()}",
         flush=True,
     )
     results: dict[str, Any] = {}

@@ -3,22 +3,18 @@
 Runs two servers as subprocesses on 127.0.0.1, served the same way (uvicorn with the configuration
 `cyrano-mcp serve` uses, h11 and asyncio as installed, streamable HTTP at /mcp, the same HTTP mode):
 
-* **cyrano**: Cyrano's HTTP app built as `cyrano-mcp serve --transport http` builds it (settings from
-  CYRANO_* variables, `configure_logging`, `build_runtime`, `build_http_app`), with its normal INFO
-  logging on stderr redirected to a file (not disabled: a log line per call is part of the cost). The
-  tool is `system_info`, which touches no database. `--cyrano-via cli` runs the installed
-  `cyrano-mcp serve` itself instead; see `_serve_app` for why that is not the default.
-* **bare**: `MCPServer("bare")` from this file (`--serve-bare`) with one async tool, also named
-  `system_info`, that builds and returns a pydantic model of the same shape and size as Cyrano's
-  `SystemInfo` (the SDK version read once, as Cyrano does); stdlib logging at INFO to a file.
+* **cyrano**: the installed `cyrano-mcp serve --transport http` with every layer on (bearer token, RBAC,
+  rate limit with its quota out of reach, audit, metrics), its normal INFO logging on stderr redirected
+  to a file (not disabled: logging is part of the cost). The tool is `system_info`, which touches no
+  database. With `--layers core`, Cyrano's registry call path alone instead (`baselines.py core`).
+* **bare**: `MCPServer("bare")` (`baselines.py bare`) with one async tool, also named `system_info`,
+  that builds and returns a pydantic model of the same shape and size as Cyrano's `SystemInfo` (the SDK
+  version read once, as Cyrano does); stdlib logging at INFO to a file.
 
-A load generator in this process drives N concurrent clients (one keep-alive HTTP/1.1 connection
-each). A client sends what `mcp.Client` 2.3 sends in the chosen protocol mode, byte for byte in body
-and MCP headers: `auto` (2026-07-28: `server/discover`, then `tools/call` with `_meta`, no session)
-or `legacy` (2025-11-25: `initialize`, `notifications/initialized`, a session id when stateful, a
-DELETE at the end); each client also lists tools once, as the SDK client does before its first
-validated call. It speaks raw HTTP rather than running `mcp.Client` so that, on a small machine, the
-servers and not the client library are the bottleneck (see the gen CPU column).
+A load generator in this process drives N concurrent clients (`mcpwire.WireClient`: one keep-alive
+HTTP/1.1 connection each, sending what `mcp.Client` 2.3 sends in the chosen protocol mode, `auto` or
+`legacy`). It speaks raw HTTP rather than running `mcp.Client` so that, on a small machine, the servers
+and not the client library are the bottleneck (see the gen CPU column).
 
 Each round opens a fleet of clients per server, warms both up, then measures them in alternating
 slices (A B B A A B ...) so that both see the same background load; within a slice, completed calls,
@@ -34,588 +30,36 @@ CPU-bound; on a shared machine it is the steadier of the two.
 """
 
 import argparse
-import importlib.metadata
 import json
-import logging
 import os
 import platform
-import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
 
 import anyio
-import psutil
-from anyio.abc import SocketStream
-from anyio.streams.buffered import BufferedByteReceiveStream
-from mcp_types.version import LATEST_HANDSHAKE_VERSION, LATEST_MODERN_VERSION, SUPPORTED_PROTOCOL_VERSIONS
-from pydantic import BaseModel, Field
+from mcpwire import CALL_ERRORS, TOOL, Mode, WireClient
+from servers import (
+    STARTUP_TIMEOUT,
+    STOP_TIMEOUT,
+    ServerName,
+    ServerProcess,
+    describe_checkout,
+    log_in,
+    mirror_profile,
+    start_server,
+    stop,
+    wait_ready,
+)
+from stats import percentile, us_per_call
 
-if TYPE_CHECKING:
-    from starlette.applications import Starlette
-
-Mode = Literal["auto", "legacy"]
-ServerName = Literal["cyrano", "bare"]
 TARGET_RATIO = 0.90
 SATURATED_PCT = 80.0  # below this server CPU share, the server was not the bottleneck
-TOOL = "system_info"
-STARTUP_TIMEOUT = 60.0
-STOP_TIMEOUT = 10.0
-MAX_HEADER_BYTES = 64 * 1024
-MAX_BODY_BYTES = 4 * 1024 * 1024
-
-
-# --------------------------------------------------------------------------------------------------
-# The bare server (runs in its own process: `registry_overhead.py --serve-bare --port N`)
-# --------------------------------------------------------------------------------------------------
-class BareEngine(BaseModel):
-    name: str
-    version: str
-    description: str
-    tools: list[str]
-    origin: str = Field(description="The entry point or plugin it was loaded from.")
-
-
-class BareInfo(BaseModel):
-    """Same fields, types and roughly the same sizes as Cyrano's `SystemInfo`."""
-
-    name: str
-    version: str
-    python_version: str
-    mcp_sdk_version: str
-    protocol_versions: list[str] = Field(description="MCP protocol versions this server speaks.")
-    store: Literal["sqlite", "postgresql"]
-    data_dir: str | None  # None unless the caller may see paths (system:admin), as in Cyrano
-    engines: list[BareEngine]
-    tool_count: int
-    started_at: datetime
-    uptime_seconds: float
-
-
-_BARE_STARTED = datetime.now(UTC)
-_BARE_SDK_VERSION = importlib.metadata.version("mcp")
-# What the tool reports about "its" engines. The benchmark replaces it with what Cyrano's own system_info
-# returned (`--profile`), so that both servers build and serialize the same amount of data per call.
-_BARE_PROFILE: dict[str, Any] = {
-    "data_dir": str(Path(tempfile.gettempdir()) / "bare-data"),
-    "tool_count": 2,
-    "engines": [
-        {
-            "name": "system",
-            "version": "0.1.0",
-            "description": "The server itself.",
-            "tools": ["system_info", "system_health"],
-            "origin": "code",
-        }
-    ],
-}
-
-
-async def bare_system_info() -> BareInfo:
-    """Version, protocol versions, store kind, and the engines and tools this server has loaded."""
-    # Per call, the same work as Cyrano's SystemService.info(): engine summaries built afresh, protocol
-    # versions sorted, uptime computed; the SDK version is read once at start, as Cyrano does.
-    engines = [
-        BareEngine(
-            name=engine["name"],
-            version=engine["version"],
-            description=engine["description"],
-            tools=list(engine["tools"]),
-            origin=engine["origin"],
-        )
-        for engine in _BARE_PROFILE["engines"]
-    ]
-    now = datetime.now(UTC)
-    return BareInfo(
-        name="bare",
-        version="0.1.0",
-        python_version=platform.python_version(),
-        mcp_sdk_version=_BARE_SDK_VERSION,
-        protocol_versions=sorted(SUPPORTED_PROTOCOL_VERSIONS, reverse=True),
-        store="sqlite",
-        data_dir=_BARE_PROFILE["data_dir"],
-        engines=engines,
-        tool_count=_BARE_PROFILE["tool_count"],
-        started_at=_BARE_STARTED,
-        uptime_seconds=round((now - _BARE_STARTED).total_seconds(), 3),
-    )
-
-
-def _serve_app(app: "Starlette", port: int) -> None:
-    """uvicorn on 127.0.0.1:`port`, configured and given its socket as `cyrano-mcp serve --transport http` does.
-
-    The socket says IPPROTO_TCP: asyncio sets TCP_NODELAY on accepted connections only then. Without it,
-    Nagle's algorithm holds each response body until the client's delayed ACK (~40 ms) for the headers.
-    """
-    import uvicorn
-
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", port))
-    config = uvicorn.Config(app, log_config=None, access_log=False, lifespan="on", timeout_graceful_shutdown=5)
-    uvicorn.Server(config).run(sockets=[sock])
-
-
-def serve_bare(port: int, *, stateless: bool, json_response: bool, profile: Path | None) -> None:
-    """A bare `MCPServer` with one tool, served like Cyrano (see `_serve_app`)."""
-    from mcp.server.mcpserver import MCPServer
-
-    if profile is not None:
-        _BARE_PROFILE.update(json.loads(profile.read_text(encoding="utf-8")))
-    from mcp.server.transport_security import TransportSecuritySettings
-
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    server: MCPServer[None] = MCPServer("bare", version="0.1.0")
-    server.add_tool(bare_system_info, name=TOOL, title="Server information")
-    app = server.streamable_http_app(
-        streamable_http_path="/mcp",
-        stateless_http=stateless,
-        json_response=json_response,
-        transport_security=TransportSecuritySettings(
-            enable_dns_rebinding_protection=True,
-            allowed_hosts=["127.0.0.1:*", "localhost:*", "[::1]:*"],
-            allowed_origins=["http://127.0.0.1:*", "http://localhost:*", "http://[::1]:*"],
-        ),
-    )
-    _serve_app(app, port)
-
-
-def serve_core(port: int, *, stateless: bool, json_response: bool) -> None:
-    """Cyrano's registry call path alone (`--layers core`): the `system` engine's tools built by the registry,
-    every call through `CallPath` (correlation id, validation, error mapping, one INFO log line, the metrics
-    interceptor) and the request-id middleware, with logging configured as `cyrano-mcp serve` does it — but
-    none of the security layers (bearer tokens, RBAC, rate limits, audit), which `--layers full` adds."""
-    from mcp.server.mcpserver import MCPServer
-    from mcp.server.mcpserver.tools import Tool
-    from mcp.server.transport_security import TransportSecuritySettings
-
-    from cyrano_mcp import system
-    from cyrano_mcp.callpath import CallPath
-    from cyrano_mcp.callpath.observing import ToolCallMetrics
-    from cyrano_mcp.kit import EngineContext
-    from cyrano_mcp.observability.logging import configure_logging
-    from cyrano_mcp.observability.requests import RequestContextMiddleware
-    from cyrano_mcp.registry import EngineSource, Registry
-    from cyrano_mcp.server import settle_heap
-    from cyrano_mcp.settings import load_settings
-    from cyrano_mcp.store.database import Database
-
-    settings = load_settings()
-    configure_logging(settings.log_level, settings.log_format)
-    registry = Registry(CallPath())
-    context = EngineContext(settings=settings, database=Database(settings), registry=registry)
-    registry.load([EngineSource("bench", system.create_engine)], context)
-    registry.call_path.add_interceptor(ToolCallMetrics(registry.tool_names))
-    server: MCPServer[None] = MCPServer("cyrano", version="0.1.0", tools=list[Tool](registry.build_tools()))
-    app = server.streamable_http_app(
-        streamable_http_path="/mcp",
-        stateless_http=stateless,
-        json_response=json_response,
-        transport_security=TransportSecuritySettings(
-            enable_dns_rebinding_protection=True,
-            allowed_hosts=settings.allowed_hosts,
-            allowed_origins=settings.allowed_origins,
-        ),
-    )
-    settle_heap()  # as `cyrano-mcp serve` does once it has started
-    _serve_app(RequestContextMiddleware(app), port)  # type: ignore[arg-type]
-
-
-# --------------------------------------------------------------------------------------------------
-# The load generator: a minimal HTTP/1.1 client speaking what mcp.Client 2.3 speaks
-# --------------------------------------------------------------------------------------------------
-class WireError(Exception):
-    """The server answered something other than a successful result."""
-
-
-@dataclass(slots=True)
-class Response:
-    status: int
-    headers: dict[bytes, bytes]
-    body: bytes
-
-
-MODERN_VERSION, HANDSHAKE_VERSION = LATEST_MODERN_VERSION, LATEST_HANDSHAKE_VERSION
-CLIENT_INFO = {"name": "mcp", "version": "0.1.0"}
-MODERN_META = json.dumps(
-    {
-        "io.modelcontextprotocol/protocolVersion": MODERN_VERSION,
-        "io.modelcontextprotocol/clientInfo": CLIENT_INFO,
-        "io.modelcontextprotocol/clientCapabilities": {},
-    },
-    separators=(",", ":"),
-)
-
-
-def _json_rpc_payload(body: bytes) -> dict[str, object]:
-    """The JSON-RPC message in a plain JSON body or in the `data:` lines of an SSE body."""
-    text = body.decode("utf-8")
-    if text.lstrip().startswith("{"):
-        message = json.loads(text)
-    else:
-        data = [line[5:].strip() for line in text.splitlines() if line.startswith("data:")]
-        if not data:
-            raise WireError(f"no JSON-RPC message in the response: {text[:200]!r}")
-        message = json.loads(data[-1])
-    if not isinstance(message, dict):
-        raise WireError(f"not a JSON-RPC message: {text[:200]!r}")
-    return message
-
-
-_CLOSED_BY_PEER = (anyio.EndOfStream, anyio.IncompleteRead, anyio.BrokenResourceError, ConnectionResetError)
-_IDLE_RETRY_AFTER = 1.0  # seconds
-
-
-class WireClient:
-    """One MCP client on one keep-alive HTTP/1.1 connection."""
-
-    def __init__(self, port: int, mode: Mode, bearer: str | None = None) -> None:
-        self.port = port
-        self.mode = mode
-        self._authorization = [f"Authorization: Bearer {bearer}".encode()] if bearer else []
-        self.session_id: str | None = None
-        self.response_bytes = 0
-        self.tool_calls = 0  # every successful tools/call, warm-up and set-up included
-        self.reconnects = 0  # idle keep-alive connections the server had closed
-        self.first_result: dict[str, Any] = {}  # structured content of the checked call in open_session
-        self._last_used = time.monotonic()
-        self._next_id = 0
-        self._stream: SocketStream | None = None
-        self._reader: BufferedByteReceiveStream | None = None
-        self._host = f"127.0.0.1:{port}".encode()
-
-    async def connect(self) -> None:
-        self._stream = await anyio.connect_tcp("127.0.0.1", self.port)
-        self._reader = BufferedByteReceiveStream(self._stream)
-
-    async def aclose(self) -> None:
-        if self._stream is not None:
-            await self._stream.aclose()
-        self._stream = None
-        self._reader = None
-
-    def _id(self) -> int:
-        self._next_id += 1
-        return self._next_id
-
-    def _headers(self, method: str | None, name: str | None = None, *, after_handshake: bool = True) -> list[bytes]:
-        headers = [b"Accept: application/json, text/event-stream", b"Content-Type: application/json"]
-        headers += self._authorization
-        if self.mode == "auto":
-            headers.append(f"MCP-Protocol-Version: {MODERN_VERSION}".encode())
-            if method is not None:
-                headers.append(f"Mcp-Method: {method}".encode())
-            if name is not None:
-                headers.append(f"Mcp-Name: {name}".encode())
-        elif after_handshake:
-            if self.session_id is not None:
-                headers.append(f"Mcp-Session-Id: {self.session_id}".encode())
-            headers.append(f"MCP-Protocol-Version: {HANDSHAKE_VERSION}".encode())
-        return headers
-
-    async def request(self, verb: bytes, body: bytes, headers: Sequence[bytes]) -> Response:
-        assert self._stream is not None and self._reader is not None, "connect() first"
-        head = b"\r\n".join(
-            [
-                verb + b" /mcp HTTP/1.1",
-                b"Host: " + self._host,
-                b"User-Agent: cyrano-bench",
-                *headers,
-                b"Content-Length: " + str(len(body)).encode(),
-                b"",
-                b"",
-            ]
-        )
-        idle = time.monotonic() - self._last_used
-        try:
-            await self._stream.send(head + body)
-            response = await self._read_response()
-        except _CLOSED_BY_PEER:
-            # uvicorn closes keep-alive connections idle for 5 s; like any HTTP client, open a new one and
-            # resend once (the MCP session, if any, lives on in the server).
-            if idle < _IDLE_RETRY_AFTER:
-                raise
-            self.reconnects += 1
-            await self.aclose()
-            await self.connect()
-            assert self._stream is not None
-            await self._stream.send(head + body)
-            response = await self._read_response()
-        self._last_used = time.monotonic()
-        return response
-
-    async def _read_response(self) -> Response:
-        assert self._reader is not None
-        head = await self._reader.receive_until(b"\r\n\r\n", MAX_HEADER_BYTES)
-        status_line, *lines = head.split(b"\r\n")
-        status = int(status_line.split(b" ", 2)[1])
-        headers: dict[bytes, bytes] = {}
-        for line in lines:
-            name, _, value = line.partition(b":")
-            headers[name.strip().lower()] = value.strip()
-        if b"content-length" in headers:
-            length = int(headers[b"content-length"])
-            body = await self._reader.receive_exactly(length) if length else b""
-        elif headers.get(b"transfer-encoding", b"").lower() == b"chunked":
-            body = await self._read_chunked()
-        else:
-            raise WireError(f"HTTP {status} without a length: the load generator cannot frame it")
-        self.response_bytes += len(body)
-        return Response(status, headers, body)
-
-    async def _read_chunked(self) -> bytes:
-        assert self._reader is not None
-        parts: list[bytes] = []
-        total = 0
-        while True:
-            size = int((await self._reader.receive_until(b"\r\n", 1024)).split(b";", 1)[0], 16)
-            if size == 0:
-                while await self._reader.receive_until(b"\r\n", MAX_HEADER_BYTES):
-                    pass  # trailer fields, up to the empty line
-                return b"".join(parts)
-            total += size
-            if total > MAX_BODY_BYTES:
-                raise WireError("response body too large")
-            parts.append(await self._reader.receive_exactly(size))
-            await self._reader.receive_exactly(2)
-
-    async def _call(self, method: str, params: str | None, name: str | None = None) -> dict[str, object]:
-        if self.mode == "auto":
-            params = (params[:-1] + "," if params else "{") + f'"_meta":{MODERN_META}}}'
-        body = f'{{"jsonrpc":"2.0","id":{self._id()},"method":"{method}"'
-        body += f',"params":{params}}}' if params else "}"
-        response = await self.request(b"POST", body.encode(), self._headers(method, name))
-        if response.status != 200:
-            raise WireError(f"{method}: HTTP {response.status}: {response.body[:200]!r}")
-        message = _json_rpc_payload(response.body)
-        if "result" not in message:
-            raise WireError(f"{method}: {message.get('error')}")
-        result = message["result"]
-        assert isinstance(result, dict)
-        return result
-
-    async def open_session(self) -> None:
-        """What `async with mcp.Client(url, mode=...)` does, then the one tools/list the SDK client does."""
-        await self.connect()
-        if self.mode == "auto":
-            await self._call("server/discover", None)
-        else:
-            params = {"protocolVersion": HANDSHAKE_VERSION, "capabilities": {}, "clientInfo": CLIENT_INFO}
-            body = json.dumps({"jsonrpc": "2.0", "id": self._id(), "method": "initialize", "params": params})
-            response = await self.request(b"POST", body.encode(), self._headers(None, after_handshake=False))
-            if response.status != 200 or "result" not in _json_rpc_payload(response.body):
-                raise WireError(f"initialize: HTTP {response.status}: {response.body[:200]!r}")
-            session = response.headers.get(b"mcp-session-id")
-            self.session_id = session.decode() if session else None
-            note = b'{"jsonrpc":"2.0","method":"notifications/initialized"}'
-            response = await self.request(b"POST", note, self._headers(None))
-            if response.status != 202:
-                raise WireError(f"notifications/initialized: HTTP {response.status}")
-        tools = await self._call("tools/list", None)
-        listed = tools.get("tools")
-        assert isinstance(listed, list)
-        if not any(isinstance(tool, dict) and tool.get("name") == TOOL and tool.get("outputSchema") for tool in listed):
-            raise WireError(f"the server has no {TOOL} tool with an output schema")
-        result = await self._call("tools/call", f'{{"name":"{TOOL}","arguments":{{}}}}', TOOL)
-        structured = result.get("structuredContent")
-        if result.get("isError") or not isinstance(structured, dict):
-            raise WireError(f"{TOOL} did not return structured content: {str(result)[:300]}")
-        self.first_result = structured
-        self.tool_calls += 1
-
-    async def call_tool(self) -> None:
-        """One `tools/call` of the tool, checked cheaply (the first call in open_session was checked fully)."""
-        body = f'{{"jsonrpc":"2.0","id":{self._id()},"method":"tools/call","params":{{"name":"{TOOL}","arguments":{{}}'
-        body += f',"_meta":{MODERN_META}}}}}' if self.mode == "auto" else "}}"
-        response = await self.request(b"POST", body.encode(), self._headers("tools/call", TOOL))
-        if response.status != 200 or b'"result":' not in response.body or b'"isError":true' in response.body:
-            raise WireError(f"tools/call: HTTP {response.status}: {response.body[:300]!r}")
-        self.tool_calls += 1
-
-    async def close_session(self) -> None:
-        try:
-            if self.mode == "legacy" and self.session_id is not None and self._stream is not None:
-                await self.request(b"DELETE", b"", self._headers(None))
-        finally:
-            await self.aclose()
-
-
-# --------------------------------------------------------------------------------------------------
-# Servers as subprocesses
-# --------------------------------------------------------------------------------------------------
-@dataclass
-class ServerProcess:
-    name: ServerName
-    port: int
-    popen: subprocess.Popen[bytes]
-    log_path: Path
-    ps: psutil.Process = field(init=False)
-    bearer: str | None = None  # Cyrano's HTTP transport needs an access token; the bare server none
-
-    def __post_init__(self) -> None:
-        self.ps = psutil.Process(self.popen.pid)
-
-    def cpu_seconds(self) -> float:
-        times = self.ps.cpu_times()
-        return float(times.user + times.system)
-
-    def log_lines(self) -> int:
-        with self.log_path.open("rb") as handle:
-            return sum(1 for _ in handle)
-
-
-def _describe_checkout() -> str:
-    """The commit being measured, and whether the server's code differs from it."""
-    root = Path(__file__).resolve().parent.parent
-    try:
-        commit = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=10
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "-C", str(root), "status", "--porcelain", "--", "cyrano_mcp", "modules", "engines"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return "at an unknown commit"
-    return f"at {commit or 'an unknown commit'}{' with local changes' if dirty else ''}"
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _cyrano_command() -> list[str]:
-    beside = Path(sys.executable).with_name("cyrano-mcp")
-    found = str(beside) if beside.is_file() else shutil.which("cyrano-mcp")
-    if found is None:
-        raise SystemExit("cyrano-mcp is not installed in this environment (pip install -e .)")
-    return [found, "serve", "--transport", "http", "--host", "127.0.0.1"]
-
-
-def _stop(popen: subprocess.Popen[bytes]) -> None:
-    if popen.poll() is None:
-        popen.terminate()
-        try:
-            popen.wait(timeout=STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            popen.kill()
-            popen.wait(timeout=STOP_TIMEOUT)
-
-
-@contextmanager
-def start_server(
-    name: ServerName,
-    workdir: Path,
-    *,
-    stateless: bool,
-    json_response: bool,
-    profile: Path | None = None,
-    layers: str = "full",
-) -> Iterator[ServerProcess]:
-    """One server subprocess, its stdout and stderr going to `<workdir>/<name>.log`; stopped on exit.
-
-    cyrano is the installed `cyrano-mcp serve --transport http`; bare is this file with `--serve-bare`.
-    """
-    port = _free_port()
-    log_path = workdir / f"{name}.log"
-    if name == "cyrano" and layers == "core":
-        command = [sys.executable, str(Path(__file__).resolve()), "--serve-core", "--port", str(port)]
-        command += ["--stateless"] if stateless else []
-        command += ["--json-response"] if json_response else []
-        env = {key: value for key, value in os.environ.items() if not key.startswith("CYRANO_")}
-        env.update(CYRANO_DATA_DIR=str(workdir / "cyrano-data"), CYRANO_LOG_LEVEL="INFO")
-    elif name == "cyrano":
-        command = [*_cyrano_command(), "--port", str(port)]
-        env = {key: value for key, value in os.environ.items() if not key.startswith("CYRANO_")}
-        env.update(
-            CYRANO_DATA_DIR=str(workdir / "cyrano-data"),
-            CYRANO_LOG_LEVEL="INFO",
-            CYRANO_STATELESS_HTTP="1" if stateless else "0",
-            CYRANO_JSON_RESPONSE="1" if json_response else "0",
-            # Every security layer runs (bearer token, RBAC, audit, rate limit); only the quota is out of reach.
-            CYRANO_RATE_LIMIT_USER="100000000/minute",
-            CYRANO_HTTP_SESSIONS_PER_USER="10000",  # every client is the one bench account
-            CYRANO_ARGON2_MEMORY_KIB="19456",
-        )
-        subprocess.run(
-            [*_cyrano_command()[:1], "users", "add", BENCH_USER, "--role", "viewer"],
-            input=f"{BENCH_PASSWORD}\n".encode(),
-            env=env,
-            cwd=workdir,
-            check=True,
-            capture_output=True,
-        )
-    else:
-        command = [sys.executable, str(Path(__file__).resolve()), "--serve-bare", "--port", str(port)]
-        command += ["--stateless"] if stateless else []
-        command += ["--json-response"] if json_response else []
-        command += ["--profile", str(profile)] if profile is not None else []
-        env = dict(os.environ)
-    with log_path.open("wb") as log:
-        popen = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=env, cwd=workdir, start_new_session=True
-        )
-    try:
-        yield ServerProcess(name=name, port=port, popen=popen, log_path=log_path)
-    finally:
-        _stop(popen)
-
-
-async def mirror_profile(server: ServerProcess) -> dict[str, Any]:
-    """The parts of Cyrano's own system_info answer the bare tool should return too (`--profile`)."""
-    client = WireClient(server.port, "auto", server.bearer)
-    try:
-        with anyio.fail_after(STARTUP_TIMEOUT):
-            await client.open_session()
-    finally:
-        await client.close_session()
-    info = client.first_result
-    return {key: info[key] for key in ("data_dir", "tool_count", "engines")}
-
-
-BENCH_USER, BENCH_PASSWORD = "bench", "bench-password-not-secret-1"
-
-
-async def log_in(server: ServerProcess) -> None:
-    """Cyrano's HTTP transport needs an access token: get one for the bench account (lives 15 minutes)."""
-    import httpx2
-
-    async with httpx2.AsyncClient() as http:
-        response = await http.post(
-            f"http://127.0.0.1:{server.port}/auth/login", json={"username": BENCH_USER, "password": BENCH_PASSWORD}
-        )
-    response.raise_for_status()
-    server.bearer = response.json()["access_token"]
-
-
-async def wait_ready(server: ServerProcess, timeout: float = STARTUP_TIMEOUT) -> None:
-    """Ready when a TCP connect succeeds: uvicorn listens only after the app's lifespan has started."""
-    with anyio.fail_after(timeout):
-        while True:
-            if server.popen.poll() is not None:
-                tail = server.log_path.read_text(errors="replace")[-3000:]
-                raise SystemExit(f"{server.name} server exited with {server.popen.returncode}:\n{tail}")
-            try:
-                stream = await anyio.connect_tcp("127.0.0.1", server.port)
-            except OSError:
-                await anyio.sleep(0.05)  # poll interval of the readiness probe
-            else:
-                await stream.aclose()
-                return
 
 
 # --------------------------------------------------------------------------------------------------
@@ -646,7 +90,7 @@ class Measurement:
 
     @property
     def server_cpu_us_per_call(self) -> float:
-        return self.server_cpu_seconds / max(self.calls, 1) * 1e6
+        return us_per_call(self.server_cpu_seconds, self.calls)
 
 
 class Fleet:
@@ -688,7 +132,7 @@ class Fleet:
             while (started := time.perf_counter()) < window_end:
                 try:
                     await client.call_tool()
-                except (WireError, OSError, anyio.EndOfStream, anyio.IncompleteRead, anyio.BrokenResourceError) as exc:
+                except CALL_ERRORS as exc:
                     errors += 1
                     if errors <= 3:
                         print(f"    ! {self.server.name}: {type(exc).__name__}: {exc}", file=sys.stderr)
@@ -761,14 +205,6 @@ async def measure_round(
 # --------------------------------------------------------------------------------------------------
 # Reporting
 # --------------------------------------------------------------------------------------------------
-def percentile(values: Sequence[float], fraction: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
-
-
 @dataclass
 class Summary:
     mode: Mode
@@ -855,7 +291,7 @@ async def run_benchmark(args: argparse.Namespace) -> int:
         f"registry_overhead: {platform.python_version()} on {os.cpu_count()} CPUs, load average "
         f"{load[0]:.2f}/{load[1]:.2f}/{load[2]:.2f}; tool {TOOL}; {args.rounds} rounds x "
         f"({args.warmup:g} s warm-up + {args.duration:g} s in {args.slice:g} s slices) per server; "
-        f"json_response={args.json_response}; cyrano {_describe_checkout()}, layers: {args.layers}",
+        f"json_response={args.json_response}; cyrano {describe_checkout()}, layers: {args.layers}",
         flush=True,
     )
     if load[0] > (os.cpu_count() or 1):
@@ -914,7 +350,7 @@ async def run_benchmark(args: argparse.Namespace) -> int:
                     failed = failed or summary.ratio < args.target
             print_table(summaries, http, args.target)
             for server in servers.values():
-                _stop(server.popen)
+                stop(server.popen)
         if args.log_dir:
             print(f"server logs kept in {workdir}")
     if args.json:
@@ -956,18 +392,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="full: `cyrano-mcp serve` with every layer (bearer token, RBAC, rate limit, audit); core: the registry "
         "call path alone (correlation id, validation, errors, log line, metrics), as issue 2 defines it",
     )
-    parser.add_argument("--serve-bare", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--serve-core", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--profile", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
-    parser.add_argument("--stateless", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.serve_bare:
-        serve_bare(args.port, stateless=args.stateless, json_response=args.json_response, profile=args.profile)
-        return 0
-    if args.serve_core:
-        serve_core(args.port, stateless=args.stateless, json_response=args.json_response)
-        return 0
     if args.rounds < 1 or args.duration <= 0 or args.warmup < 0 or args.slice <= 0:
         parser.error("--rounds must be >= 1, --duration and --slice > 0, --warmup >= 0")
     return anyio.run(run_benchmark, args)

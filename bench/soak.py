@@ -27,7 +27,7 @@ from pathlib import Path
 import anyio
 import httpx2
 import load
-import registry_overhead as wire
+from servers import ServerProcess, describe_checkout
 
 SAMPLE_SECONDS = 10.0
 GROWTH_LIMIT = 0.05
@@ -42,7 +42,7 @@ class Sample:
     calls: int
 
 
-async def count_db_connections(server: wire.ServerProcess, database_url: str | None) -> int:
+async def count_db_connections(server: ServerProcess, database_url: str | None) -> int:
     if database_url is None:
         store_files = [f for f in server.ps.open_files() if Path(f.path).name.startswith("cyrano.db")]
         return len(store_files)
@@ -83,7 +83,7 @@ async def run(args: argparse.Namespace) -> int:
     print(
         f"soak: Python {platform.python_version()} on {os.cpu_count()} CPUs; {args.clients} clients x 1 call / "
         f"{args.interval:g} s for {args.minutes:g} min (warm-up {args.warmup:g} min); store "
-        f"{'PostgreSQL' if args.database_url else 'SQLite'}; cyrano {wire._describe_checkout()}",
+        f"{'PostgreSQL' if args.database_url else 'SQLite'}; cyrano {describe_checkout()}",
         flush=True,
     )
     seconds = args.minutes * 60

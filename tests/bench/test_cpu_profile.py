@@ -17,7 +17,7 @@ def test_library_time_goes_to_its_caller_and_wrapped_apps_to_themselves() -> Non
     raw = "\n".join(
         [
             f"{LOOP};{GATE};{STARLETTE};BaseModel.model_validate (pydantic/main.py:596) 7",  # Starlette's
-            f"{LOOP};{GATE};_rpc_methods (cyrano_mcp/security/http.py:240);loads (json/__init__.py:346) 3",
+            f"{LOOP};{GATE};rpc_methods (cyrano_mcp/security/http_body.py:120);loads (json/__init__.py:346) 3",
             f"{LOOP};{GATE};RequestGate._authenticate (cyrano_mcp/security/http.py:170) 2",
             f"{LOOP};AuditLog.flush (cyrano_mcp/security/audit.py:200);_mac (cyrano_mcp/security/audit.py:80) 5",
             "Thread._bootstrap (threading.py:995);_worker (concurrent/futures/thread.py:83) 11",  # not the loop

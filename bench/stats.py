@@ -1,0 +1,17 @@
+"""The few figures every bench reports the same way: percentiles of latencies and CPU time per call."""
+
+from collections.abc import Sequence
+
+
+def percentile(values: Sequence[float], fraction: float) -> float:
+    """The value at `fraction` (0.95 for p95) of the sorted values, nearest rank; NaN when there are none."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def us_per_call(cpu_seconds: float, calls: int) -> float:
+    """CPU time per call in microseconds (a run with no calls counts as one)."""
+    return cpu_seconds / max(calls, 1) * 1e6
