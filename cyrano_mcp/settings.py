@@ -283,7 +283,7 @@ class Settings(BaseSettings):
 
     plugins: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
-        description="Extra engines to load, as `package.module:factory`, comma-separated "
+        description="Extra engines to load, as `package.module:ENGINE`, comma-separated "
         "(in addition to the `cyrano.engines` entry points).",
     )
     disabled_engines: Annotated[list[str], NoDecode] = Field(
