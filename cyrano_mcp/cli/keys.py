@@ -102,11 +102,11 @@ def keys_reindex(key_type: str | None, batch: int) -> None:
             by=operator(),
             progress=lambda index, done: click.echo(f"{index}: {done} entries rebuilt so far"),
         )
-        for report in reports:
-            click.echo(f"{report.index}: {report.reindexed} entries now on v{report.to_version}")
+        for index_key_type, report in reports:
+            click.echo(f"{report.index}: {report.reindexed} entries now on {index_key_type} v{report.to_version}")
             if report.failed:
                 click.echo(f"{report.index}: {len(report.failed)} entries could not be rebuilt: {report.failed[:10]}")
-        return all(not report.failed for report in reports)
+        return all(not report.failed for _, report in reports)
 
     if not operator_run(run):
         sys.exit(1)

@@ -89,8 +89,9 @@ class KeyAdministration:
 
     async def reindex(
         self, key_type: str | None, *, batch: int, by: Actor, progress: Callable[[str, int], None] | None = None
-    ) -> list[ReindexReport]:
-        """Rebuild blind indexes under the newest key version; search keeps working throughout."""
+    ) -> list[tuple[str, ReindexReport]]:
+        """Rebuild blind indexes under the newest key version; search keeps working throughout. Each report comes
+        with the key type its index uses."""
         reports = []
         for index in self._fields.indexes:
             if key_type not in (None, index.blind.key_type):
@@ -109,7 +110,7 @@ class KeyAdministration:
                 target=report.index,
                 detail={"entries": report.reindexed, "failed": len(report.failed), "version": report.to_version},
             )
-            reports.append(report)
+            reports.append((index.blind.key_type, report))
         return reports
 
     async def retire(self, key_type: str, version: int, *, by: Actor) -> None:
