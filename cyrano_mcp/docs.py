@@ -8,13 +8,16 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings
 
 from cyrano_mcp.kit.declarations import Engine
 from cyrano_mcp.settings import Settings
+
+if TYPE_CHECKING:
+    from cyrano_mcp.registry import Registry
 
 
 def _default(field: FieldInfo) -> str:
@@ -52,17 +55,38 @@ def settings_table(engines: Sequence[Engine]) -> str:
 
 
 def tools_table(catalogue: list[dict[str, Any]]) -> str:
-    rows = ["| Tool | Kind | Permission | What it does |", "|---|---|---|---|"]
+    rows = ["| Tool | Toolset | Kind | Permission | What it does |", "|---|---|---|---|---|"]
     for row in catalogue:
         hints = row["annotations"]
         kind = "destructive" if hints.get("destructiveHint") else "read-only" if hints.get("readOnlyHint") else "writes"
-        rows.append(f"| `{row['name']}` | {kind} | `{row['permission']}` | {row['description']} |")
+        rows.append(f"| `{row['name']}` | {row['toolset']} | {kind} | `{row['permission']}` | {row['description']} |")
+    return "\n".join(rows)
+
+
+def toolsets_table(registry: "Registry") -> str:
+    rows = ["| Toolset | Over stdio | Over HTTP | Tools | What for |", "|---|---|---|---|---|"]
+    for name, toolset in registry.toolsets().items():
+        count = sum(registry.toolset_of(tool) == name for tool in registry.tool_names)
+        on = {True: "on", False: "off"}
+        rows.append(f"| `{name}` | {on[toolset.on_stdio]} | {on[toolset.on_http]} | {count} | {toolset.description} |")
+    return "\n".join(rows)
+
+
+def prompts_table(registry: "Registry") -> str:
+    rows = ["| Prompt | Arguments | Permission | What it is for |", "|---|---|---|---|"]
+    for prompt in registry.prompts():
+        schema = prompt.arguments.model_json_schema()
+        required = set(schema.get("required", []))
+        arguments = ", ".join(
+            f"`{name}`" + ("" if name in required else " (optional)") for name in schema.get("properties", {})
+        )
+        rows.append(f"| `{prompt.name}` | {arguments} | `{prompt.permission}` | {prompt.description} |")
     return "\n".join(rows)
 
 
 # Which generated blocks each document holds (paths relative to the repository root).
 DOCUMENTS: dict[str, tuple[str, ...]] = {
-    "README.md": ("settings", "tools"),
+    "README.md": ("settings", "toolsets", "tools", "prompts"),
     "docs/security.md": ("grants", "permissions"),
 }
 
@@ -81,6 +105,8 @@ def generated_blocks() -> dict[str, str]:
     return {
         "settings": settings_table(registry.engines),
         "tools": tools_table(catalogue),
+        "toolsets": toolsets_table(registry),
+        "prompts": prompts_table(registry),
         "grants": registry.permissions.grants_table(),
         "permissions": registry.permissions.table(users),
     }

@@ -8,24 +8,19 @@ it requires; a duplicate engine, tool or provided interface, a missing provider 
 """
 
 import importlib
-import inspect
-import json
-import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import Any
 
-from mcp.server.mcpserver import Context, MCPServer
-from mcp.server.mcpserver.exceptions import ResourceError
-from pydantic import BaseModel, create_model
-
 from cyrano_mcp.build_context import BuildContext, Services
 from cyrano_mcp.callpath import CallPath, RegistryTool, build_tool
-from cyrano_mcp.errors import ConfigError, DomainError
+from cyrano_mcp.errors import ConfigError
 from cyrano_mcp.kit.declarations import Engine, Operation, Parts, ResourceTemplate, check_parts
 from cyrano_mcp.kit.jobs import JobKind
-from cyrano_mcp.models import ToolInput
+from cyrano_mcp.kit.listings import ResourceListing
+from cyrano_mcp.kit.prompts import Prompt
+from cyrano_mcp.kit.toolsets import ALL_TOOLSETS, DEFAULT_TOOLSETS, Toolset
 from cyrano_mcp.observability.logging import get_logger
 from cyrano_mcp.permissions import PermissionTable
 from cyrano_mcp.settings import Settings, read_settings
@@ -99,6 +94,7 @@ class Registry:
         self._loaded: dict[str, LoadedEngine] = {}
         self._tools: dict[str, tuple[str, Operation[Any, Any]]] = {}
         self._provided: dict[type, object] = {}
+        self._toolset_owners: dict[str, str] = {}
 
     # --- RegistryView -------------------------------------------------------------------------
     @property
@@ -148,6 +144,10 @@ class Registry:
 
     def _add(self, loaded: LoadedEngine) -> None:
         engine = loaded.engine
+        for toolset in engine.own_toolsets:
+            owner = self._toolset_owners.get(toolset.name)
+            if owner is not None:
+                raise ConfigError(f"engines {owner!r} and {engine.name!r} both declare the toolset {toolset.name!r}")
         names: dict[str, Operation[Any, Any]] = {}
         for operation in loaded.parts.operations:
             tool_name = f"{engine.name}_{operation.name}"
@@ -156,6 +156,7 @@ class Registry:
                 raise ConfigError(f"duplicate tool name {tool_name!r} (from engines {owner!r} and {engine.name!r})")
             names[tool_name] = operation
         self._loaded[engine.name] = loaded
+        self._toolset_owners.update(dict.fromkeys((toolset.name for toolset in engine.own_toolsets), engine.name))
         self._provided.update(loaded.parts.provides)
         self._tools.update({name: (engine.name, operation) for name, operation in names.items()})
 
@@ -165,32 +166,68 @@ class Registry:
     def engine_of(self, tool_name: str) -> str:
         return self._tools[tool_name][0]
 
+    def toolsets(self) -> dict[str, Toolset]:
+        """Every loaded engine's toolsets, by name."""
+        return {toolset.name: toolset for loaded in self._loaded.values() for toolset in loaded.engine.own_toolsets}
+
+    def toolset_of(self, tool_name: str) -> str:
+        engine_name, operation = self._tools[tool_name]
+        return operation.toolset or self._loaded[engine_name].engine.own_toolsets[0].name
+
+    def select_toolsets(self, requested: Sequence[str], transport: str) -> frozenset[str]:
+        """The toolsets `CYRANO_TOOLSETS` names: toolset names, `all`, or `default` (the transport's defaults;
+        also what an empty setting means), combinable: `default,accounts`."""
+        declared = self.toolsets()
+        chosen: set[str] = set()
+        for word in requested or [DEFAULT_TOOLSETS]:
+            if word == ALL_TOOLSETS:
+                chosen.update(declared)
+            elif word == DEFAULT_TOOLSETS:
+                chosen.update(name for name, toolset in declared.items() if toolset.on_by_default(transport))
+            elif word in declared:
+                chosen.add(word)
+            else:
+                raise ConfigError(
+                    f"CYRANO_TOOLSETS names {word!r}, which no loaded engine declares; choose from all, default, "
+                    + ", ".join(sorted(declared))
+                )
+        return frozenset(chosen)
+
     def job_kinds(self) -> dict[str, list[JobKind[Any, Any]]]:
         """The job kinds each engine declares, by engine name."""
         return {name: list(loaded.parts.job_kinds) for name, loaded in self._loaded.items() if loaded.parts.job_kinds}
 
-    def build_tools(self) -> list[RegistryTool]:
-        return [build_tool(name, operation, self.call_path) for name, (_, operation) in self._tools.items()]
+    def build_tools(self, toolsets: frozenset[str] | None = None) -> list[RegistryTool]:
+        """The tools of the chosen toolsets (of all, by default)."""
+        return [
+            build_tool(name, operation, self.call_path)
+            for name, (_, operation) in self._tools.items()
+            if toolsets is None or self.toolset_of(name) in toolsets
+        ]
+
+    def prompts(self, toolsets: frozenset[str] | None = None) -> list[Prompt[Any]]:
+        """The prompts of the chosen toolsets (a prompt belongs to its engine's first toolset unless it names one)."""
+        chosen = []
+        for loaded in self._loaded.values():
+            for prompt in loaded.parts.prompts:
+                toolset = prompt.toolset or loaded.engine.own_toolsets[0].name
+                if toolsets is None or toolset in toolsets:
+                    chosen.append(prompt)
+        return chosen
+
+    def resource_listings(self) -> list[ResourceListing]:
+        return [listing for loaded in self._loaded.values() for listing in loaded.parts.listings]
 
     def resource_templates(self) -> list[ResourceTemplate]:
         return [template for loaded in self._loaded.values() for template in loaded.parts.resources]
 
-    def install_resources(self, server: MCPServer[Any]) -> None:
-        for loaded in self._loaded.values():
-            for template in loaded.parts.resources:
-                server.resource(
-                    template.uri_template,
-                    name=template.name,
-                    description=template.description,
-                    mime_type=template.mime_type,
-                )(_resource_reader(template, self.call_path))
-
-    def catalogue(self) -> list[dict[str, Any]]:
-        """Every tool with its schemas, as `cyrano-mcp tools --json` prints it."""
+    def catalogue(self, toolsets: frozenset[str] | None = None) -> list[dict[str, Any]]:
+        """The tools of the chosen toolsets with their schemas, as `cyrano-mcp tools --json` prints them."""
         return [
             {
                 "name": tool.name,
                 "engine": self.engine_of(tool.name),
+                "toolset": self.toolset_of(tool.name),
                 "title": tool.title,
                 "description": tool.description,
                 "permission": tool.operation.permission,
@@ -200,7 +237,7 @@ class Registry:
                 "inputSchema": tool.parameters,
                 "outputSchema": tool.output_schema,
             }
-            for tool in self.build_tools()
+            for tool in self.build_tools(toolsets)
         ]
 
 
@@ -259,56 +296,3 @@ def _warn_unclaimed(core: Settings, engines: Sequence[Engine]) -> None:
     unclaimed = sorted(set(core.engine_settings) - claimed)
     if unclaimed:
         log.warning("settings_not_claimed", settings=unclaimed, advice="no loaded engine reads these settings")
-
-
-class ResourceText(BaseModel):
-    text: str
-
-
-def _resource_reader(template: ResourceTemplate, call_path: CallPath) -> Callable[..., Awaitable[str]]:
-    """A reader that sends every read through the call path (audit, auth, limits, RBAC) like a tool call.
-
-    The SDK matches the reader's parameters to the URI template and injects the `Context` parameter, so
-    the reader gets the handler's own parameters plus `ctx`.
-    """
-    handler_signature = inspect.signature(template.handler)
-    params_model = create_model(  # type: ignore[call-overload]
-        f"{template.name}_params",
-        __base__=ToolInput,  # the same input checks as a tool's arguments (control characters refused)
-        **dict.fromkeys(handler_signature.parameters, (str, ...)),
-    )
-
-    async def handle(params: BaseModel) -> ResourceText:
-        return ResourceText(text=await template.handler(**params.model_dump()))
-
-    operation: Operation[BaseModel, ResourceText] = Operation(
-        name="read_" + re.sub(r"[^a-z0-9_]", "_", template.name.lower())[:35],
-        description=template.description,
-        input_model=params_model,
-        output_model=ResourceText,
-        handler=handle,
-        permission=template.permission,
-        read_only=True,
-    )
-
-    async def read(**arguments: Any) -> str:
-        ctx = arguments.pop("ctx")
-        try:
-            result = await call_path.read_resource(f"resource:{template.name}", operation, arguments, ctx)
-        except DomainError as exc:
-            raise ResourceError(f"{exc.code}: {exc.message}") from None
-        assert isinstance(result, ResourceText)
-        return result.text
-
-    keyword_only = [
-        parameter.replace(kind=inspect.Parameter.KEYWORD_ONLY) for parameter in handler_signature.parameters.values()
-    ]
-    context_parameter = inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=Context)
-    read.__signature__ = inspect.Signature([*keyword_only, context_parameter], return_annotation=str)  # type: ignore[attr-defined]
-    read.__annotations__ = {**template.handler.__annotations__, "ctx": Context, "return": str}
-    read.__name__ = template.name
-    return read
-
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, indent=2, sort_keys=False, default=str)

@@ -27,7 +27,9 @@ from cyrano_mcp.llm.provider import Provider
 from cyrano_mcp.observability import metrics
 from cyrano_mcp.observability.logging import get_logger
 from cyrano_mcp.observability.tracing import configure_tracing
+from cyrano_mcp.prompts import install_prompts
 from cyrano_mcp.registry import EngineSource, Registry, discover_engine_sources
+from cyrano_mcp.resources import ListResources, install_templates
 from cyrano_mcp.security.migrations import COMPONENT as SECURITY_COMPONENT
 from cyrano_mcp.security.services import Security
 from cyrano_mcp.settings import Settings
@@ -74,18 +76,25 @@ class Runtime:
         self.job_runner = JobRunner(settings, self.database, self.jobs.kinds, self.jobs.seals)
         self.jobs.on_submit(self.job_runner.wake)
         self.registry.call_path.use(call_path_steps(self.security, self.registry))
+        transport = "stdio" if settings.transport == "stdio" else "http"
+        self.toolsets = self.registry.select_toolsets(settings.toolsets, transport)
+        call_path = self.registry.call_path
         self.server: MCPServer[None] = MCPServer(
             "cyrano",
             title="Cyrano",
             version=__version__,
             instructions=INSTRUCTIONS,
-            tools=list[Tool](self.registry.build_tools()),
+            tools=list[Tool](self.registry.build_tools(self.toolsets)),
             lifespan=lambda _server: self.running(),
             warn_on_duplicate_tools=False,
-            middleware=[self.security.tools_filter(self.registry)],
+            middleware=[
+                self.security.tools_filter(self.registry),
+                ListResources(self.registry.resource_listings(), call_path),
+            ],
             **self._http_auth(settings),
         )
-        self.registry.install_resources(self.server)
+        install_templates(self.server, self.registry.resource_templates(), call_path)
+        install_prompts(self.server, self.registry.prompts(self.toolsets), call_path)
         self.schema: SchemaStatus | None = None
         self._users = 0
         self._lock = anyio.Lock()

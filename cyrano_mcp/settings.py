@@ -289,6 +289,12 @@ class Settings(BaseSettings):
     disabled_engines: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Engines not to load, by name, comma-separated."
     )
+    toolsets: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Which toolsets' tools and prompts the server offers, comma-separated: toolset names, `all`, "
+        "or `default` (also what leaving it unset means): over stdio the lawyer's own (matters, documents, jobs "
+        "and each engine's), over HTTP all of them. `cyrano-mcp tools --budget` shows what a choice costs.",
+    )
 
     llm_provider: str = Field(
         default="auto",
@@ -353,6 +359,7 @@ class Settings(BaseSettings):
         "trusted_proxies",
         "plugins",
         "disabled_engines",
+        "toolsets",
         "llm_redact",
         mode="before",
     )

@@ -125,7 +125,8 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 # Argon2id at the lowest cost Cyrano accepts (19 MiB, t=2): the tests log in often.
-TEST_SETTINGS: dict[str, Any] = {"log_format": "json", "argon2_memory_kib": 19456}
+# Every toolset: most tests exercise tools a default stdio session does not offer (tests of the defaults say so).
+TEST_SETTINGS: dict[str, Any] = {"log_format": "json", "argon2_memory_kib": 19456, "toolsets": ["all"]}
 
 
 def shared_store_keys() -> dict[str, str]:

@@ -17,6 +17,7 @@ from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import to_json
 
+from cyrano_mcp.callpath.schemas import compact_schema
 from cyrano_mcp.calls import REQUEST_ID, CallContext, bind_call, current_call, new_correlation_id, unbind_call
 from cyrano_mcp.errors import DomainError, InvalidInputError, PermissionDeniedError, UnavailableError
 from cyrano_mcp.kit.declarations import Operation
@@ -313,9 +314,8 @@ def build_tool(tool_name: str, operation: Operation[Any, Any], call_path: CallPa
     async def unused(**_: Any) -> None:  # the SDK requires a callable; `run` never calls it
         return None
 
-    input_schema = operation.input_model.model_json_schema()
-    input_schema.pop("title", None)
-    output_schema = operation.output_model.model_json_schema(mode="serialization")
+    input_schema = compact_schema(operation.input_model.model_json_schema())
+    output_schema = compact_schema(operation.output_model.model_json_schema(mode="serialization"))
     return RegistryTool(
         fn=unused,
         name=tool_name,

@@ -38,6 +38,12 @@ from cyrano_mcp.settings import Settings, is_loopback
     default=None,
     help="HTTP worker processes behind the one port (default 1); more than 1 serves stateless streamable HTTP.",
 )
+@click.option(
+    "--toolsets",
+    default=None,
+    help="Comma-separated toolsets to offer, `all` or `default` (overrides CYRANO_TOOLSETS; "
+    "`cyrano-mcp tools --budget` lists them).",
+)
 def serve(
     transport: str | None,
     host: str | None,
@@ -47,6 +53,7 @@ def serve(
     certfile: Path | None,
     keyfile: Path | None,
     workers: int | None,
+    toolsets: str | None,
 ) -> None:
     """Serve Cyrano's tools over stdio, streamable HTTP or SSE."""
     overrides: dict[str, Any] = {
@@ -58,6 +65,7 @@ def serve(
         "tls_certfile": certfile,
         "tls_keyfile": keyfile,
         "workers": workers,
+        "toolsets": toolsets,
     }
     settings = fail_cleanly(lambda: settings_from(**overrides))
     configure_logging(settings.log_level, settings.log_format)

@@ -1,4 +1,4 @@
-"""Setting up and looking around: the tool catalogue, a host's configuration, the doctor, the schema, the demo."""
+"""Setting up and looking around: a host's configuration, the doctor, the schema, the demo."""
 
 import json
 import sys
@@ -17,28 +17,6 @@ if TYPE_CHECKING:
     from cyrano_mcp.store.migrate import Component
 
 T = TypeVar("T")
-
-
-@click.command()
-@click.option("--json", "as_json", is_flag=True, help="Print the full catalogue with input and output schemas.")
-def tools(as_json: bool) -> None:
-    """List every tool this installation serves."""
-    from cyrano_mcp.server import build_runtime
-
-    settings = fail_cleanly(settings_from)
-    configure_logging("WARNING", settings.log_format)
-    runtime = fail_cleanly(lambda: build_runtime(settings))
-    catalogue = runtime.registry.catalogue()
-    if as_json:
-        click.echo(json.dumps(catalogue, indent=2))
-        return
-    width = max(len(row["name"]) for row in catalogue)
-    for row in catalogue:
-        hints = row["annotations"]
-        flags = "read-only" if hints.get("readOnlyHint") else "writes"
-        if hints.get("destructiveHint"):
-            flags = "destructive"
-        click.echo(f"{row['name']:<{width}}  {flags:<11}  {row['description']}")
 
 
 @click.command("client-config")

@@ -13,6 +13,7 @@ from cyrano_mcp.jobs.seals import JobSeals
 from cyrano_mcp.jobs.service import JobService
 from cyrano_mcp.kit.declarations import Engine, Operation, Parts
 from cyrano_mcp.kit.jobs import JobRecord, JobSubmitted, NewItem
+from cyrano_mcp.kit.toolsets import Toolset
 
 __all__ = ["JobRecord", "JobRunner", "JobSeals", "JobService", "JobSubmitted", "NewItem", "jobs_component"]
 
@@ -56,6 +57,7 @@ def jobs_component(service: JobService) -> Engine:
                 output_model=JobRecord,
                 handler=cancel,
                 permission="jobs:write",
+                destructive=True,  # ends work a caller started; what ran stays done
                 idempotent=True,
             ),
         ],
@@ -67,4 +69,5 @@ def jobs_component(service: JobService) -> Engine:
         "started it has answered, survives restarts, and retries what failed for a passing reason.",
         build=lambda _context: parts,
         permissions=[JOBS],
+        toolsets=[Toolset("jobs", "Follow and stop background work, such as a folder being ingested.")],
     )

@@ -32,6 +32,7 @@ from cyrano_mcp.errors import (
 from cyrano_mcp.kit.context import EngineContext, RegistryView
 from cyrano_mcp.kit.declarations import Engine, Operation, Parts, Permissions, ResourceTemplate
 from cyrano_mcp.kit.jobs import JobKind, JobQueue, JobRecord, JobSubmitted, NewItem
+from cyrano_mcp.kit.listings import ListedResource, ListingPage, ListingRequest, ResourceListing
 from cyrano_mcp.kit.model import (
     RULES,
     Completion,
@@ -44,7 +45,9 @@ from cyrano_mcp.kit.model import (
     method_label,
 )
 from cyrano_mcp.kit.operations import OperationCaller, OperationRef
+from cyrano_mcp.kit.prompts import Prompt, PromptMessage
 from cyrano_mcp.kit.settings import CommaList, EngineSettings
+from cyrano_mcp.kit.toolsets import Toolset
 from cyrano_mcp.models import DOCUMENT_TEXT, NoArguments, ToolInput, ToolOutput, UuidText, id_field, uuid_of
 from cyrano_mcp.principal import Role
 from cyrano_mcp.store.alter import retype_as_text
@@ -53,6 +56,13 @@ from cyrano_mcp.store.migrate import Migration
 from cyrano_mcp.store.types import UTCDateTime, utc_now
 
 __all__ = [
+    "Toolset",
+    "PromptMessage",
+    "Prompt",
+    "ResourceListing",
+    "ListingRequest",
+    "ListingPage",
+    "ListedResource",
     "DOCUMENT_TEXT",
     "RULES",
     "BlindIndex",

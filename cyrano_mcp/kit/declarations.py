@@ -22,7 +22,10 @@ from pydantic_settings import BaseSettings
 
 from cyrano_mcp.errors import ConfigError
 from cyrano_mcp.kit.jobs import JobKind
+from cyrano_mcp.kit.listings import ResourceListing
 from cyrano_mcp.kit.names import ENGINE_NAME, OPERATION_NAME
+from cyrano_mcp.kit.prompts import Prompt
+from cyrano_mcp.kit.toolsets import Toolset
 from cyrano_mcp.principal import Role
 from cyrano_mcp.store.migrate import Migration
 
@@ -53,6 +56,7 @@ class Operation(Generic[InT, OutT]):
     destructive: bool = False
     idempotent: bool = False
     open_world: bool = False
+    toolset: str | None = None  # one of the engine's `Engine.toolsets`; None: its first (kit.toolsets)
 
     def __post_init__(self) -> None:
         if not OPERATION_NAME.match(self.name):
@@ -72,6 +76,7 @@ class Operation(Generic[InT, OutT]):
         permission: str,
         title: str | None = None,
         open_world: bool = False,
+        toolset: str | None = None,
     ) -> "Operation[InT, OutT]":
         """An operation that changes nothing (read-only, and so idempotent)."""
         input_model, output_model = _models_of(name, handler)
@@ -86,6 +91,7 @@ class Operation(Generic[InT, OutT]):
             read_only=True,
             idempotent=True,
             open_world=open_world,
+            toolset=toolset,
         )
 
     @classmethod
@@ -99,6 +105,7 @@ class Operation(Generic[InT, OutT]):
         title: str | None = None,
         idempotent: bool = False,
         open_world: bool = False,
+        toolset: str | None = None,
     ) -> "Operation[InT, OutT]":
         """An operation that adds or changes something without destroying anything."""
         input_model, output_model = _models_of(name, handler)
@@ -112,6 +119,7 @@ class Operation(Generic[InT, OutT]):
             title=title,
             idempotent=idempotent,
             open_world=open_world,
+            toolset=toolset,
         )
 
     @classmethod
@@ -124,6 +132,7 @@ class Operation(Generic[InT, OutT]):
         permission: str,
         title: str | None = None,
         idempotent: bool = False,
+        toolset: str | None = None,
     ) -> "Operation[InT, OutT]":
         """An operation that deletes, overwrites or ends something (a host may ask the user first)."""
         input_model, output_model = _models_of(name, handler)
@@ -137,6 +146,7 @@ class Operation(Generic[InT, OutT]):
             title=title,
             destructive=True,
             idempotent=idempotent,
+            toolset=toolset,
         )
 
 
@@ -202,13 +212,16 @@ class Permissions:
 
 @dataclass(frozen=True, slots=True)
 class Parts:
-    """What an engine's `build` returns: its tools, resources, schema steps, job kinds and provided services.
+    """What an engine's `build` returns: its tools, prompts, resources, schema steps, job kinds and provided
+    services.
 
     `provides` maps each interface the `Engine` declares it provides to the object that implements it.
     """
 
     operations: Sequence[Operation[Any, Any]] = ()
+    prompts: Sequence[Prompt[Any]] = ()
     resources: Sequence[ResourceTemplate] = ()
+    listings: Sequence[ResourceListing] = ()
     migrations: Sequence[Migration] = ()
     job_kinds: Sequence[JobKind[Any, Any]] = ()
     provides: Mapping[type, object] = field(default_factory=dict)
@@ -220,7 +233,8 @@ class Engine:
 
     `requires` and `provides` are interface types (protocols a providing engine publishes in its `api`
     module); `settings` is the engine's own settings model (`EngineSettings`, read from `CYRANO_*`);
-    `permissions` are the resources its operations' permissions belong to.
+    `permissions` are the resources its operations' permissions belong to; `toolsets` the groups its tools are
+    switched on and off in (`kit.toolsets`).
     """
 
     name: str
@@ -231,10 +245,16 @@ class Engine:
     provides: Sequence[type] = ()
     settings: type[BaseSettings] | None = None
     permissions: Sequence[Permissions] = ()
+    toolsets: Sequence[Toolset] = ()
 
     def __post_init__(self) -> None:
         if not ENGINE_NAME.match(self.name):
             raise ConfigError(f"engine name {self.name!r} must match {ENGINE_NAME.pattern}")
+
+    @property
+    def own_toolsets(self) -> Sequence[Toolset]:
+        """The toolsets it declared, or one named after it (on everywhere) when it declared none."""
+        return self.toolsets or (Toolset(self.name, self.description),)
 
 
 def check_parts(engine: Engine, parts: Parts) -> None:
@@ -253,6 +273,15 @@ def check_parts(engine: Engine, parts: Parts) -> None:
             if missing
             else f"engine {engine.name!r} gives [{extra}] without declaring them in Engine.provides"
         )
+    toolsets = {toolset.name for toolset in engine.own_toolsets}
+    named = [(f"operation {item.name!r}", item.toolset) for item in parts.operations]
+    named += [(f"prompt {item.name!r}", item.toolset) for item in parts.prompts]
+    for what, toolset in named:
+        if toolset is not None and toolset not in toolsets:
+            raise ConfigError(
+                f"engine {engine.name!r}: {what} names toolset {toolset!r}, which it does not declare "
+                f"(Engine.toolsets: {', '.join(sorted(toolsets))})"
+            )
     for kind, implementation in parts.provides.items():
         if getattr(kind, "_is_runtime_protocol", False) and not isinstance(implementation, kind):
             raise ConfigError(f"engine {engine.name!r}: {type(implementation).__name__} is not a {kind.__name__}")

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from pydantic import Field, StringConstraints
 
 from cyrano_mcp.kit.declarations import Engine, Operation, Parts
+from cyrano_mcp.kit.toolsets import Toolset
 from cyrano_mcp.models import ToolInput, ToolOutput
 from cyrano_mcp.security.audit import AuditLog
 from cyrano_mcp.security.permissions import AUDIT
@@ -105,4 +106,7 @@ def create_audit_engine(audit: AuditLog) -> Engine:
         description="The tamper-evident audit log of calls, logins, refusals and key operations.",
         build=lambda _context: parts,
         permissions=[AUDIT],
+        toolsets=[
+            Toolset("audit", "Query the audit log: for a firm's administrators (off over stdio).", on_stdio=False)
+        ],
     )

@@ -11,6 +11,7 @@ from pydantic import Field, SecretStr, StringConstraints
 
 from cyrano_mcp.calls import current_call
 from cyrano_mcp.kit.declarations import Engine, Operation, Parts
+from cyrano_mcp.kit.toolsets import Toolset
 from cyrano_mcp.models import NoArguments, ToolInput, ToolOutput
 from cyrano_mcp.principal import Principal, Role
 from cyrano_mcp.security.accounts import AccountService
@@ -185,6 +186,7 @@ def create_auth_engine(auth: AuthService, accounts: AccountService, registry: "R
         operations=[
             Operation(
                 name="login",
+                toolset="session",
                 title="Log in",
                 description="Exchange a username and password for an access token (15 minutes) and a refresh "
                 "token (single use, 7 days). Over HTTP, POST /auth/login does the same without a token.",
@@ -195,6 +197,7 @@ def create_auth_engine(auth: AuthService, accounts: AccountService, registry: "R
             ),
             Operation(
                 name="refresh",
+                toolset="session",
                 title="Refresh tokens",
                 description="Exchange a refresh token for a new access and refresh token. Each refresh token "
                 "works once; presenting a used one again ends its whole login, except a retry within seconds "
@@ -206,16 +209,19 @@ def create_auth_engine(auth: AuthService, accounts: AccountService, registry: "R
             ),
             Operation(
                 name="logout",
+                toolset="session",
                 title="Log out",
                 description="End a login: its refresh token and every access token it issued stop working.",
                 input_model=LogoutInput,
                 output_model=LogoutOutput,
                 handler=logout,
                 permission="auth:self",
+                destructive=True,  # ends a login
                 idempotent=True,
             ),
             Operation(
                 name="whoami",
+                toolset="session",
                 title="Who am I",
                 description="The account this session acts as, its role, and the tools that role may call.",
                 input_model=NoArguments,
@@ -227,6 +233,7 @@ def create_auth_engine(auth: AuthService, accounts: AccountService, registry: "R
             ),
             Operation(
                 name="users_list",
+                toolset="accounts",
                 title="List accounts",
                 description="Every account with its role and whether it can log in.",
                 input_model=NoArguments,
@@ -238,6 +245,7 @@ def create_auth_engine(auth: AuthService, accounts: AccountService, registry: "R
             ),
             Operation(
                 name="users_add",
+                toolset="accounts",
                 title="Add an account",
                 description="Create an account with a role (admin, attorney, paralegal or viewer) and an initial "
                 "password of at least 12 characters.",
@@ -248,16 +256,19 @@ def create_auth_engine(auth: AuthService, accounts: AccountService, registry: "R
             ),
             Operation(
                 name="users_set_role",
+                toolset="accounts",
                 title="Change an account's role",
                 description="Give an account another role; takes effect on its next call.",
                 input_model=UserSetRole,
                 output_model=UserRecord,
                 handler=users_set_role,
                 permission="users:manage",
+                destructive=True,  # overwrites the account's role
                 idempotent=True,
             ),
             Operation(
                 name="users_disable",
+                toolset="accounts",
                 title="Disable an account",
                 description="Stop an account from logging in; its tokens stop working at once.",
                 input_model=UserName,
@@ -269,6 +280,7 @@ def create_auth_engine(auth: AuthService, accounts: AccountService, registry: "R
             ),
             Operation(
                 name="users_enable",
+                toolset="accounts",
                 title="Enable an account",
                 description="Let a disabled account log in again.",
                 input_model=UserName,
@@ -279,6 +291,7 @@ def create_auth_engine(auth: AuthService, accounts: AccountService, registry: "R
             ),
             Operation(
                 name="users_reset_password",
+                toolset="accounts",
                 title="Reset a password",
                 description="Set a new password for an account; all its current logins end.",
                 input_model=UserResetPassword,
@@ -294,4 +307,13 @@ def create_auth_engine(auth: AuthService, accounts: AccountService, registry: "R
         description="Accounts and tokens: log in for bearer tokens, refresh and end logins, manage accounts.",
         build=lambda _context: parts,
         permissions=[AUTH, USERS, KEYS],
+        toolsets=[
+            Toolset(
+                "session",
+                "Log in, refresh and end logins over HTTP, and say who the caller is (off over stdio, where the "
+                "local user needs no token).",
+                on_stdio=False,
+            ),
+            Toolset("accounts", "Manage a firm's accounts and roles (off over stdio).", on_stdio=False),
+        ],
     )

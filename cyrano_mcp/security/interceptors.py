@@ -6,7 +6,7 @@
     Authorize      the role must grant the operation's permission
 
 `HideForbiddenTools` is the one piece outside the call path: an SDK middleware that drops from
-`tools/list` whatever the caller's role may not call.
+`tools/list` and `prompts/list` whatever the caller's role may not use.
 """
 
 from collections.abc import Callable
@@ -137,30 +137,38 @@ class Authorize:
 
 
 class HideForbiddenTools:
-    """SDK middleware: `tools/list` shows a caller only the tools their role may call."""
+    """SDK middleware: `tools/list` and `prompts/list` show a caller only what their role may use."""
+
+    # The listing methods filtered, and the key of their answers' items.
+    _LISTS = {"tools/list": "tools", "prompts/list": "prompts"}
 
     def __init__(
-        self, resolver: PrincipalResolver, permissions: PermissionTable, permission_of: Callable[[str], str | None]
+        self,
+        resolver: PrincipalResolver,
+        permissions: PermissionTable,
+        permission_of: Callable[[str, str], str | None],
     ) -> None:
+        """`permission_of(kind, name)`: the permission the tool or prompt (`kind`) needs, None if none."""
         self._resolver = resolver
         self._permissions = permissions
         self._permission_of = permission_of
 
     async def __call__(self, ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
         result = await call_next(ctx)
-        if ctx.method != "tools/list":
+        key = self._LISTS.get(ctx.method)
+        if key is None:
             return result
         # The chain hands back the wire form (a dict); a model is handled too, in case that changes.
         listing = result.model_dump(by_alias=True, exclude_none=True) if isinstance(result, BaseModel) else result
-        if not isinstance(listing, dict) or not isinstance(listing.get("tools"), list):
+        if not isinstance(listing, dict) or not isinstance(listing.get(key), list):
             return result
         try:
             principal = await self._resolver.resolve(over_http=ctx.request is not None)
         except DomainError:
-            return {**listing, "tools": []}
+            return {**listing, key: []}
         visible = []
-        for tool in listing["tools"]:
-            permission = self._permission_of(str(tool.get("name")))
+        for item in listing[key]:
+            permission = self._permission_of(key, str(item.get("name")))
             if permission is None or self._permissions.allows(principal.role, permission):
-                visible.append(tool)
-        return {**listing, "tools": visible}
+                visible.append(item)
+        return {**listing, key: visible}

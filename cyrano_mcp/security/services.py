@@ -75,8 +75,12 @@ class Security:
         ]
 
     def tools_filter(self, registry: Registry) -> HideForbiddenTools:
-        def permission_of(tool_name: str) -> str | None:
-            return registry.operation(tool_name).permission if tool_name in registry.tool_names else None
+        prompts = {prompt.name: prompt.permission for prompt in registry.prompts()}
+
+        def permission_of(kind: str, name: str) -> str | None:
+            if kind == "prompts":
+                return prompts.get(name)
+            return registry.operation(name).permission if name in registry.tool_names else None
 
         return HideForbiddenTools(self.resolver, registry.permissions, permission_of)
 

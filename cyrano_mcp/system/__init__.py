@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 
 from cyrano_mcp.calls import current_call
 from cyrano_mcp.kit.declarations import Engine, Operation, Parts
+from cyrano_mcp.kit.toolsets import Toolset
 from cyrano_mcp.llm import LLMCheckReport, LLMGateway, LLMUsageQuery, LLMUsageReport, run_check
 from cyrano_mcp.models import NoArguments
 from cyrano_mcp.settings import Settings
@@ -103,4 +104,12 @@ def create_system_engine(
         description="Cyrano itself: version, loaded engines and tools, and the health of the store.",
         build=lambda _context: parts,
         permissions=[SYSTEM],
+        toolsets=[
+            Toolset(
+                "system",
+                "The server's version, health and model usage: for whoever runs the server (off over stdio, where "
+                "`cyrano-mcp doctor` tells the same).",
+                on_stdio=False,
+            )
+        ],
     )

@@ -2,9 +2,11 @@
 
 from cyrano_arkiver.batch import JOB_KIND, BatchIngest
 from cyrano_arkiver.migrations import migrations
-from cyrano_arkiver.models import BatchItem, BatchItemResult, Document, PageRangeRequest
+from cyrano_arkiver.models import BatchItem, BatchItemResult, Document
 from cyrano_arkiver.page_index import PageIndex
 from cyrano_arkiver.permissions import DOCUMENTS
+from cyrano_arkiver.prompts import arkiver_prompts
+from cyrano_arkiver.resources import arkiver_resources
 from cyrano_arkiver.service import ArkiverService, Seals
 from cyrano_arkiver.settings import ArkiverSettings
 from cyrano_arkiver.terms import terms
@@ -17,8 +19,8 @@ from cyrano_mcp.kit import (
     JobKind,
     Operation,
     Parts,
-    ResourceTemplate,
     SealedColumnIndex,
+    Toolset,
 )
 
 
@@ -54,9 +56,7 @@ def build(context: EngineContext) -> Parts:
     )
     batch = BatchIngest(service=service, jobs=context.jobs, matters=matters, settings=settings)
 
-    async def read_document(document_id: str) -> str:
-        text = await service.document(PageRangeRequest(document_id=document_id, first_page=1, last_page=100_000))
-        return text.model_dump_json(indent=2)
+    templates, listings = arkiver_resources(service)
 
     return Parts(
         migrations=migrations(seals.filename),
@@ -78,6 +78,7 @@ def build(context: EngineContext) -> Parts:
                 "is stored once: the existing document comes back.",
                 permission="documents:write",
                 title="Ingest a document",
+                idempotent=True,  # the same content in the same matter is stored once
             ),
             Operation.write(
                 "ingest_batch",
@@ -140,15 +141,9 @@ def build(context: EngineContext) -> Parts:
                 idempotent=True,
             ),
         ],
-        resources=[
-            ResourceTemplate(
-                uri_template="cyrano://documents/{document_id}",
-                name="document",
-                description="A stored document's details and full text, as JSON.",
-                handler=read_document,
-                permission="documents:read",
-            )
-        ],
+        prompts=arkiver_prompts(service),
+        resources=templates,
+        listings=listings,
     )
 
 
@@ -160,4 +155,5 @@ ENGINE = Engine(
     requires=(MattersReader,),
     settings=ArkiverSettings,
     permissions=(DOCUMENTS,),
+    toolsets=(Toolset("documents", "Ingest, search and read documents and their insights."),),
 )

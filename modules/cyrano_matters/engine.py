@@ -2,11 +2,22 @@
 
 from cyrano_matters.api import MattersReader
 from cyrano_matters.migrations import migrations
-from cyrano_matters.models import MatterGet
+from cyrano_matters.models import MatterGet, MatterListQuery
 from cyrano_matters.permissions import MATTERS
 from cyrano_matters.seals import matter_seals
 from cyrano_matters.service import MattersService
-from cyrano_mcp.kit import Engine, EngineContext, Operation, Parts, ResourceTemplate
+from cyrano_mcp.kit import (
+    Engine,
+    EngineContext,
+    ListedResource,
+    ListingPage,
+    ListingRequest,
+    Operation,
+    Parts,
+    ResourceListing,
+    ResourceTemplate,
+    Toolset,
+)
 
 
 def build(context: EngineContext) -> Parts:
@@ -17,6 +28,19 @@ def build(context: EngineContext) -> Parts:
     async def read_matter(matter_id: str) -> str:
         matter = await service.find(MatterGet(matter_id=matter_id).matter_id)
         return matter.model_dump_json(indent=2)
+
+    async def recent_matters(request: ListingRequest) -> ListingPage:
+        page = await service.list(MatterListQuery(order_by="updated_at", limit=request.limit, cursor=request.cursor))
+        listed = [
+            ListedResource(
+                uri=f"cyrano://matters/{matter.id}",
+                name=matter.reference or matter.title,
+                title=f"{matter.client_name}: {matter.title}",
+                description=f"{matter.status} {matter.practice_area} matter, opened {matter.opened_on:%Y-%m-%d}",
+            )
+            for matter in page.items
+        ]
+        return ListingPage(resources=listed, next_cursor=page.next_cursor)
 
     return Parts(
         migrations=migrations(seals),
@@ -40,7 +64,7 @@ def build(context: EngineContext) -> Parts:
                 permission="matters:read",
                 title="Find matters",
             ),
-            Operation.write(
+            Operation.destructive_write(
                 "update",
                 service.update,
                 "Change some fields of an open matter; only the fields given change. Pass expected_version to refuse "
@@ -48,7 +72,7 @@ def build(context: EngineContext) -> Parts:
                 permission="matters:write",
                 title="Change a matter",
             ),
-            Operation.write(
+            Operation.destructive_write(
                 "close",
                 service.close,
                 "Close an open matter on a date (today by default), optionally adding a closing note to its notes.",
@@ -68,6 +92,11 @@ def build(context: EngineContext) -> Parts:
                 permission="matters:read",
             )
         ],
+        listings=[
+            ResourceListing(
+                "matters", "Matters, most recently changed first.", handler=recent_matters, permission="matters:read"
+            )
+        ],
     )
 
 
@@ -78,4 +107,5 @@ ENGINE = Engine(
     build=build,
     provides=(MattersReader,),
     permissions=(MATTERS,),
+    toolsets=(Toolset("matters", "Open, find, change and close client matters."),),
 )

@@ -25,7 +25,7 @@ from tests.core.test_doctor import _keep_test_logging  # noqa: F401  (autouse: t
 from tests.interop._servers import cyrano_executable, stdio_settings
 from tests.utils.auth import TESTER
 from tests.utils.http import serve_app
-from tests.utils.mcp import error, ok
+from tests.utils.mcp import error, ok, text_of
 
 pytestmark = pytest.mark.anyio
 
@@ -34,15 +34,19 @@ INJECTED = {"username": "mallory", "role": "admin", "password": "planted by a ho
 
 
 async def test_a_desktop_session_cannot_add_an_admin_who_then_logs_in_over_http(data_dir: Path) -> None:
-    server = StdioServerParameters(
-        command=cyrano_executable(), args=["serve"], env={**stdio_settings(data_dir), "PYTHONPATH": str(ROOT)}
-    )
-    async with Client(server, read_timeout_seconds=30) as client:
-        assert "auth_users_add" not in {tool.name for tool in (await client.list_tools()).tools}
-        refused = await client.call_tool("auth_users_add", INJECTED)
-        assert "the attorney role may not use auth_users_add" in error(refused, "permission_denied")
-        # The desktop user's own work still goes through.
-        ok(await client.call_tool("matters_create", {"client_name": "C", "title": "T", "practice_area": "tax"}))
+    environment = {**stdio_settings(data_dir), "PYTHONPATH": str(ROOT)}
+    # Two walls: a default stdio session is not offered the account tools at all, and with every toolset
+    # switched on its attorney role still may not use them.
+    for toolsets, refusal in (("default", "Unknown tool: auth_users_add"), ("all", "the attorney role may not")):
+        server = StdioServerParameters(
+            command=cyrano_executable(), args=["serve"], env={**environment, "CYRANO_TOOLSETS": toolsets}
+        )
+        async with Client(server, read_timeout_seconds=30) as client:
+            assert "auth_users_add" not in {tool.name for tool in (await client.list_tools()).tools}
+            refused = await client.call_tool("auth_users_add", INJECTED)
+            assert refused.is_error and refusal in text_of(refused), toolsets
+            # The desktop user's own work still goes through.
+            ok(await client.call_tool("matters_create", {"client_name": "C", "title": "T", "practice_area": "tax"}))
     runtime = build_runtime(load_settings(data_dir=data_dir, **TEST_SETTINGS))
     async with runtime.running(), serve_app(build_http_app(runtime)) as url, httpx2.AsyncClient() as http:
         login = await http.post(f"{url}/auth/login", json={"username": "mallory", "password": INJECTED["password"]})
