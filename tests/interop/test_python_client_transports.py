@@ -31,12 +31,14 @@ CALL_TIMEOUT = 30.0  # a whole test's client session, connection included
 READ_TIMEOUT = 15.0  # one request
 
 
-async def exercise(client: Client, mode: str) -> dict[str, Any]:
+async def exercise(client: Client, mode: str, *, stdio: bool = False) -> dict[str, Any]:
     """The same conversation on every transport; returns the matter it created."""
     assert client.protocol_version == EXPECTED_PROTOCOL[mode]
 
     tools = {tool.name: tool for tool in (await client.list_tools()).tools}
-    for name in ("matters_create", "matters_get", "system_info"):
+    # stdio offers the lawyer's toolsets; HTTP all of them (an admin's view here).
+    assert ("system_info" in tools) is not stdio, sorted(tools)
+    for name in ("matters_create", "matters_get", "arkiver_search"):
         assert name in tools, sorted(tools)
         output_schema = tools[name].output_schema
         assert tools[name].input_schema.get("type") == "object"
@@ -57,6 +59,13 @@ async def exercise(client: Client, mode: str) -> dict[str, Any]:
 
     message = error(await client.call_tool("matters_create", {"title": "x" * 301}), "invalid_input")
     assert "client_name" in message and "practice_area" in message and "title" in message
+
+    listed = [str(item.uri) for item in (await client.list_resources()).resources]
+    assert created["uri"] in listed
+    prompts = {prompt.name for prompt in (await client.list_prompts()).prompts}
+    assert {"summarise_contract", "find_in_documents"} <= prompts
+    found = await client.get_prompt("find_in_documents", {"question": "governing law", "matter_id": created["id"]})
+    assert found.messages
     return created
 
 
@@ -72,7 +81,7 @@ async def stdio_client(tmp_path: Path, mode: Mode) -> AsyncIterator[Client]:
 async def test_stdio_creates_and_reads_back_a_matter(tmp_path: Path, mode: Mode) -> None:
     with anyio.fail_after(CALL_TIMEOUT):
         async with stdio_client(tmp_path, mode) as client:
-            await exercise(client, mode)
+            await exercise(client, mode, stdio=True)
 
 
 @pytest.mark.parametrize("stateless", [False, True], ids=["stateful", "stateless"])

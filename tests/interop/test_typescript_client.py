@@ -72,11 +72,14 @@ def check_summary(summary: dict[str, Any], transport: str, record_property: Any)
     assert summary["protocolVersion"] in summary["serverProtocolVersions"]
     assert summary["server"]["name"] == "cyrano"
     assert summary["resourceRead"] is True
+    assert summary["promptsListed"] >= 2
     assert summary["badArgumentsMessage"].startswith("invalid_input: ")
 
 
 async def test_typescript_client_over_stdio(node: str, tmp_path: Path, record_property: Any) -> None:
-    env_args = [arg for key, value in stdio_settings(tmp_path / "data").items() for arg in ("--env", f"{key}={value}")]
+    # The lawyer's default toolsets plus `system`, whose system_info the script reads the protocol versions from.
+    environment = {**stdio_settings(tmp_path / "data"), "CYRANO_TOOLSETS": "default,system"}
+    env_args = [arg for key, value in environment.items() for arg in ("--env", f"{key}={value}")]
     args = ["stdio", *env_args, "--", cyrano_executable(), "serve"]
     check_summary(await run_client(node, args, cwd=tmp_path), "stdio", record_property)
 

@@ -167,9 +167,24 @@ async function run(options, summary) {
         check(isDeepStrictEqual(JSON.parse(contents[0].text), record), 'resources/read: the JSON differs from the matter');
       }
       summary.resourceRead = contents.length === 1;
+
+      // 5. The attach menu and the prompts a host shows.
+      const listed = await client.listResources(undefined, requestOptions);
+      check((listed.resources ?? []).some((item) => item.uri === uri), `resources/list does not list ${uri}`);
+      const { prompts } = await client.listPrompts(undefined, requestOptions);
+      const names = (prompts ?? []).map((prompt) => prompt.name);
+      for (const name of ['summarise_contract', 'find_in_documents']) {
+        check(names.includes(name), `prompts/list does not offer ${name}`);
+      }
+      const found = await client.getPrompt(
+        { name: 'find_in_documents', arguments: { question: 'governing law', matter_id: record.id } },
+        requestOptions,
+      );
+      check((found.messages ?? []).length > 0, 'prompts/get find_in_documents: no messages');
+      summary.promptsListed = names.length;
     }
 
-    // 5. Bad arguments: a tool result with isError and a field-level message, not a protocol error.
+    // 6. Bad arguments: a tool result with isError and a field-level message, not a protocol error.
     const bad = await client.callTool(
       { name: 'matters_create', arguments: { title: 'x'.repeat(301), practice_area: 'litigation' } },
       undefined,
@@ -215,6 +230,7 @@ async function main() {
     serverProtocolVersions: null,
     matterId: null,
     resourceRead: false,
+    promptsListed: 0,
     badArgumentsMessage: null,
     failures: [],
   };
