@@ -20,7 +20,7 @@ def run(*args: str, data_dir: Path, **env: str) -> subprocess.CompletedProcess[s
 
 
 def test_tools_json_lists_every_tool_with_its_schemas(data_dir: Path) -> None:
-    done = run("tools", "--json", data_dir=data_dir)
+    done = run("tools", "--json", "--toolsets", "all", data_dir=data_dir)
     assert done.returncode == 0, done.stderr
     catalogue = {row["name"]: row for row in json.loads(done.stdout)}
     assert {
@@ -41,6 +41,19 @@ def test_tools_without_json_is_a_readable_table(data_dir: Path) -> None:
     done = run("tools", data_dir=data_dir)
     assert done.returncode == 0
     assert any(line.startswith("matters_get") and "read-only" in line for line in done.stdout.splitlines())
+
+
+def test_tools_budget_prints_the_cost_of_the_chosen_toolsets(data_dir: Path) -> None:
+    stdio = run("tools", "--budget", data_dir=data_dir)
+    assert stdio.returncode == 0, stdio.stderr
+    lines = stdio.stdout.splitlines()
+    assert lines[0] == "toolsets over stdio: documents, jobs, matters"
+    assert not [line for line in lines if line.startswith(("auth_", "system_", "audit_"))]
+    http = run("tools", "--budget", "--transport", "http", data_dir=data_dir)
+    stdio_tools, http_tools = (int(done.stdout.splitlines()[-1].split()[0]) for done in (stdio, http))
+    assert stdio_tools < http_tools and "characters per turn" in lines[-1]
+    refused = run("tools", "--toolsets", "default,nonsense", data_dir=data_dir)
+    assert refused.returncode == 2 and "'nonsense'" in refused.stderr and "Traceback" not in refused.stderr
 
 
 def test_db_upgrade_then_status(data_dir: Path) -> None:
