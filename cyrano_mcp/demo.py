@@ -107,5 +107,8 @@ async def run_demo(data_dir: Path | None) -> None:
             )
             hits = _content(await client.call_tool("arkiver_search", {"query": "renewal notice"}))["hits"]
             _show("arkiver_search 'renewal notice'", [(hit["page"], hit["snippet"]) for hit in hits])
-            _show("system_health", _content(await client.call_tool("system_health", {})))
+            listed = (await client.list_resources()).resources
+            _show("resources/list (what a host's attach menu shows)", [f"{item.uri}  {item.name}" for item in listed])
+            prompts = (await client.list_prompts()).prompts
+            _show("prompts/list (the jobs a host offers as commands)", [f"{p.name}: {p.description}" for p in prompts])
         print("\nDone. Run `cyrano-mcp serve` for your MCP client, or see README.md for Claude Desktop.")

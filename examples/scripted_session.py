@@ -31,12 +31,12 @@ async def main(legacy: bool) -> None:
         )
         async with Client(server, mode="legacy" if legacy else "auto", read_timeout_seconds=30) as client:
             tools = {tool.name: tool for tool in (await client.list_tools()).tools}
-            for expected in ("matters_create", "matters_get", "matters_list", "system_info", "system_health"):
+            for expected in ("matters_create", "matters_get", "matters_list", "arkiver_ingest", "arkiver_search"):
                 if expected not in tools:
                     fail(f"tool {expected} is missing; got {sorted(tools)}")
                 if tools[expected].output_schema is None:
                     fail(f"tool {expected} has no output schema")
-            print(f"{len(tools)} tools, including matters_create and system_health")
+            print(f"{len(tools)} tools (the lawyer's toolsets over stdio), including matters_create and arkiver_search")
 
             created = await client.call_tool(
                 "matters_create",
@@ -61,10 +61,14 @@ async def main(legacy: bool) -> None:
             bad = await client.call_tool("matters_create", {"client_name": "X", "title": "", "practice_area": "tax"})
             if not bad.is_error:
                 fail("an empty title was accepted")
-            health = await client.call_tool("system_health", {})
-            if (health.structured_content or {}).get("status") != "ok":
-                fail(f"unhealthy: {health.structured_content}")
-            print(f"read back, resource and health all check out (protocol {'2025-11-25' if legacy else '2026-07-28'})")
+            listed = [str(item.uri) for item in (await client.list_resources()).resources]
+            if matter["uri"] not in listed:
+                fail(f"resources/list does not list the matter: {listed}")
+            prompts = {prompt.name for prompt in (await client.list_prompts()).prompts}
+            if "summarise_contract" not in prompts:
+                fail(f"prompts/list lacks summarise_contract: {sorted(prompts)}")
+            protocol = "2025-11-25" if legacy else "2026-07-28"
+            print(f"read back, resource, listing and prompts all check out (protocol {protocol})")
 
 
 if __name__ == "__main__":

@@ -115,10 +115,12 @@ def test_demo_prints_a_whole_session(data_dir: Path) -> None:
         "arkiver_ingest",
         "arkiver_insights",
         "arkiver_search",
-        "system_health",
+        "resources/list",
+        "prompts/list",
     ):
         assert f"== {step}" in done.stdout
-    assert '"status": "ok"' in done.stdout
+    assert "summarise_contract" in done.stdout and "cyrano://documents/" in done.stdout
+    assert "system_health" not in done.stdout  # stdio offers the lawyer's toolsets
     assert '"governing_law": "California"' in done.stdout and "«renewal»" in done.stdout.lower()
 
 

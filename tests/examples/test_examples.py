@@ -15,4 +15,4 @@ def test_scripted_session(flags: list[str]) -> None:
         [sys.executable, str(EXAMPLES / "scripted_session.py"), *flags], capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "read back, resource and health all check out" in done.stdout
+    assert "read back, resource, listing and prompts all check out" in done.stdout

@@ -50,7 +50,9 @@ class ClientModel:
 @pytest.fixture
 def sampling_settings(data_dir: Path) -> Settings:
     # The probe engine's test:read is not in the permission table: only an admin may use its tools.
-    return load_settings(data_dir=data_dir, log_format="json", llm_provider="sampling", local_user_role="admin")
+    return load_settings(
+        data_dir=data_dir, log_format="json", llm_provider="sampling", local_user_role="admin", toolsets="all"
+    )
 
 
 def server(settings: Settings) -> Any:

@@ -72,7 +72,7 @@ async def test_http_echoes_the_x_request_id_and_uses_it_for_the_call(
     async def keep(response: httpx2.Response) -> None:
         seen.append(response)
 
-    settings = load_settings(data_dir=data_dir)
+    settings = load_settings(data_dir=data_dir, transport="http")
     async with serve_app(build_http_app(build_runtime(no_auth(settings)))) as url:
         async with (
             httpx2.AsyncClient(headers={"X-Request-ID": "case-2026-0042"}, event_hooks={"response": [keep]}) as http,
@@ -98,14 +98,16 @@ async def test_http_echoes_the_x_request_id_and_uses_it_for_the_call(
 
 
 async def test_an_unusable_x_request_id_is_replaced(data_dir: object) -> None:
-    settings = load_settings(data_dir=data_dir)
+    settings = load_settings(data_dir=data_dir, transport="http")
     async with serve_app(build_http_app(build_runtime(settings))) as url, httpx2.AsyncClient() as http:
         response = await http.get(f"{url}/healthz", headers={"X-Request-ID": "x" * 100})
     assert re.fullmatch(r"[0-9a-f]{24}", response.headers["x-request-id"])
 
 
 async def test_levels_mean_what_the_operator_must_do(data_dir: object, log_lines: LogLines) -> None:
-    settings = load_settings(data_dir=data_dir, plugins="tests.fixtures.engines:faulty", local_user_role="admin")
+    settings = load_settings(
+        data_dir=data_dir, plugins="tests.fixtures.engines:faulty", local_user_role="admin", toolsets="all"
+    )
     async with Client(build_runtime(settings).server) as client:
         for tool in ("faulty_missing", "faulty_down", "faulty_crash", "system_info"):
             await client.call_tool(tool, {})

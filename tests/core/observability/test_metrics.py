@@ -126,8 +126,8 @@ async def test_stdio_deployments_serve_metrics_on_their_own_port(data_dir: Path)
         env={"CYRANO_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT), "CYRANO_LOG_LEVEL": "WARNING"},
     )
     async with Client(server, read_timeout_seconds=30) as client:
-        ok(await client.call_tool("system_info", {}))
+        ok(await client.call_tool("matters_list", {}))
         async with httpx2.AsyncClient() as http:
             response = await http.get(f"http://127.0.0.1:{port}/metrics")
     assert response.status_code == 200
-    assert calls(response.text, "system_info", "ok") == 1
+    assert calls(response.text, "matters_list", "ok") == 1

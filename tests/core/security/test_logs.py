@@ -105,7 +105,7 @@ def test_stdio_logs_hold_no_secrets_or_client_text(tmp_path: Path) -> None:
         _call(4, "auth_login", {"username": "canary", "password": CANARY_WRONG}),
         _call(5, "matters_create", {"client_name": "C", "title": "T", "practice_area": "tax", "notes": CANARY_NOTE}),
     ]
-    env = {**os.environ, **server_env(data_dir, log_level="DEBUG", local_user_role="admin")}
+    env = {**os.environ, **server_env(data_dir, log_level="DEBUG", local_user_role="admin", toolsets="all")}
     answers: dict[int, dict[str, Any]] = {}
     with (tmp_path / "stderr.log").open("wb") as stderr:
         process = subprocess.Popen(
