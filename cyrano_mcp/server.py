@@ -82,7 +82,7 @@ class Runtime:
             tools=list[Tool](self.registry.build_tools()),
             lifespan=lambda _server: self.running(),
             warn_on_duplicate_tools=False,
-            middleware=[self.security.tools_filter(self.registry)],
+            middleware=[self.security.tools_filter(self.registry), self.registry.call_path.client_roots],
             **self._http_auth(settings),
         )
         self.registry.install_resources(self.server)

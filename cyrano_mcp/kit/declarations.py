@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from pydantic_settings import BaseSettings
 
 from cyrano_mcp.errors import ConfigError
+from cyrano_mcp.kit.checks import Check
 from cyrano_mcp.kit.jobs import JobKind
 from cyrano_mcp.kit.names import ENGINE_NAME, OPERATION_NAME
 from cyrano_mcp.principal import Role
@@ -205,6 +206,7 @@ class Parts:
     """What an engine's `build` returns: its tools, resources, schema steps, job kinds and provided services.
 
     `provides` maps each interface the `Engine` declares it provides to the object that implements it.
+    `checks` are what `cyrano-mcp doctor` asks about the engine's own setup (its settings, its folders).
     """
 
     operations: Sequence[Operation[Any, Any]] = ()
@@ -212,6 +214,7 @@ class Parts:
     migrations: Sequence[Migration] = ()
     job_kinds: Sequence[JobKind[Any, Any]] = ()
     provides: Mapping[type, object] = field(default_factory=dict)
+    checks: Sequence[Check] = ()
 
 
 @dataclass(frozen=True, slots=True)
