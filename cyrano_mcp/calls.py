@@ -2,21 +2,24 @@
 
 The registry's call path sets it; a service that reports progress or needs the correlation id calls
 `current_call()`. Outside a tool call (unit tests, CLI) there is none and progress reports are dropped.
+A service that reads files by path asks `client_roots()` for the folders the local client declared.
 """
 
 import itertools
 import re
 import secrets
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from cyrano_mcp.principal import Principal
 
 ProgressSink = Callable[[float, float | None, str | None], Awaitable[None]]
+RootsLookup = Callable[[], Awaitable[Sequence[Path]]]
 
 
 async def _discard_progress(*_: object) -> None:
@@ -43,6 +46,9 @@ class CallContext:
     # For a tool an engine called on a caller's behalf: the tool that called it, and how deep the nesting is.
     caller: str | None = None
     depth: int = 0
+    # The folders the client declared as its MCP roots; set only for the local user's stdio client, whose
+    # roots name folders of this machine that this user may read anyway (never over HTTP: docs/security.md).
+    client_roots: RootsLookup | None = None
 
     def nested(self, tool: str) -> "CallContext":
         """The context of `tool`, run from inside this call: same caller, same correlation id, one level deeper."""
@@ -57,6 +63,7 @@ class CallContext:
             arguments=self.arguments,  # the client's own, still to be kept out of log lines
             caller=self.tool,
             depth=self.depth + 1,
+            client_roots=self.client_roots,
         )
 
     async def report_progress(self, progress: float, total: float | None = None, message: str | None = None) -> None:
@@ -73,6 +80,19 @@ _current: ContextVar[CallContext | None] = ContextVar("cyrano_current_call", def
 
 def current_call() -> CallContext | None:
     return _current.get()
+
+
+async def client_roots() -> list[Path]:
+    """The folders the current call's client declared as its roots, as absolute paths of this machine.
+
+    Empty outside a tool call, over HTTP, and for clients that declare no roots. Under MCP 2026-07-28 the first
+    ask ends the call with a request for the roots (`ClientInputRequired`) and the client calls again with them,
+    so ask before doing any work that should not run twice.
+    """
+    call = current_call()
+    if call is None or call.client_roots is None:
+        return []
+    return list(await call.client_roots())
 
 
 def bind_call(call: CallContext) -> Token[CallContext | None]:

@@ -14,7 +14,7 @@ OK, MISSING, WARNING, FAILED = "OK     ", "MISSING", "WARNING", "FAILED "
 TROUBLESHOOTING = "see docs/operations.md#troubleshooting in Cyrano's source for each message above"
 
 
-def _line(status: str, subject: str, detail: str) -> None:
+def report_line(status: str, subject: str, detail: str) -> None:
     click.echo(f"[{status}] {subject}: {detail}")
 
 
@@ -24,17 +24,18 @@ async def run_doctor() -> int:
     try:
         settings = load_settings()
     except CyranoError as exc:
-        _line(FAILED, "settings", f"{exc}. Fix the variable (or .env entry) named above.")
+        report_line(FAILED, "settings", f"{exc}. Fix the variable (or .env entry) named above.")
         click.echo(f"Troubleshooting: {TROUBLESHOOTING}")
         return 1
     configure_logging("ERROR", settings.log_format)
-    _line(OK, "settings", f"transport {settings.transport}, store {settings.database_kind}")
+    report_line(OK, "settings", f"transport {settings.transport}, store {settings.database_kind}")
     data_dir_failed = _check_data_dir(settings)
     failures += data_dir_failed
     if not data_dir_failed:
         _check_file_modes(settings)
     if not data_dir_failed or settings.database_url is not None:  # else the store lives in that data dir
         failures += await _check_store(settings)
+    failures += _check_engine_setup(settings)
     failures += await _check_models(settings)
     await _check_local_user(settings)
     _check_optional()
@@ -47,10 +48,10 @@ def _check_data_dir(settings: Settings) -> int:
     try:
         private_directory(settings.data_dir, setting="CYRANO_DATA_DIR", tighten=False)
     except CyranoError as exc:
-        _line(FAILED, "data dir", str(exc))
+        report_line(FAILED, "data dir", str(exc))
         return 1
     free = shutil.disk_usage(settings.data_dir).free / 2**30
-    _line(OK, "data dir", f"{settings.data_dir} (writable, {free:.1f} GiB free)")
+    report_line(OK, "data dir", f"{settings.data_dir} (writable, {free:.1f} GiB free)")
     return 0
 
 
@@ -59,11 +60,11 @@ def _check_file_modes(settings: Settings) -> None:
     this check may pass), but whatever was exposed until then, the operator should know about."""
     exposed = readable_by_others(settings)
     if not exposed:
-        _line(OK, "file modes", "only this account can read the data dir, the store and the keys")
+        report_line(OK, "file modes", "only this account can read the data dir, the store and the keys")
         return
     listed = ", ".join(f"{path} ({mode:o})" for path, mode in exposed)
     command = shlex.join(["chmod", "go-rwx", *(str(path) for path, _ in exposed)])
-    _line(WARNING, "file modes", f"other local accounts can open {listed}; run `{command}`")
+    report_line(WARNING, "file modes", f"other local accounts can open {listed}; run `{command}`")
 
 
 async def _check_store(settings: Settings) -> int:
@@ -73,9 +74,9 @@ async def _check_store(settings: Settings) -> int:
     try:
         runtime = build_runtime(settings)
     except CyranoError as exc:
-        _line(FAILED, "engines", f"{exc}")
+        report_line(FAILED, "engines", f"{exc}")
         return 1
-    _line(
+    report_line(
         OK,
         "engines",
         f"{len(runtime.registry.engines)} loaded "
@@ -91,20 +92,47 @@ async def _check_store(settings: Settings) -> int:
             if settings.database_kind == "postgresql"
             else "is the data dir on a local disk?"
         )
-        _line(FAILED, "database", f"{exc}; {hint}")
+        report_line(FAILED, "database", f"{exc}; {hint}")
         return 1
     finally:
         await runtime.database.close()
-    _line(OK, "database", f"{settings.database_kind} answered in {latency:.1f} ms")
+    report_line(OK, "database", f"{settings.database_kind} answered in {latency:.1f} ms")
     if status.ahead:
-        _line(FAILED, "schema", "the store is newer than this cyrano-mcp; upgrade cyrano-mcp")
+        report_line(FAILED, "schema", "the store is newer than this cyrano-mcp; upgrade cyrano-mcp")
         return 1
     if status.pending:
         pending = ", ".join(f"{n} {a}->{b}" for n, (a, b) in status.pending.items())
-        _line(MISSING, "schema", f"migrations pending ({pending}); `cyrano-mcp db upgrade` (or just start the server)")
+        report_line(
+            MISSING, "schema", f"migrations pending ({pending}); `cyrano-mcp db upgrade` (or just start the server)"
+        )
     else:
-        _line(OK, "schema", "current")
+        report_line(OK, "schema", "current")
     return 0
+
+
+_STATUS = {"ok": OK, "missing": MISSING, "warning": WARNING, "failed": FAILED}
+
+
+def _check_engine_setup(settings: Settings) -> int:
+    """What each engine says about its own setup (Arkiver: the folders it may read)."""
+    from cyrano_mcp.server import build_runtime
+
+    try:
+        runtime = build_runtime(settings)
+    except CyranoError:
+        return 0  # the engines line says why
+    failures = 0
+    for engine, check in runtime.registry.checks():
+        try:
+            findings = check()
+        except Exception as exc:  # a broken check is the engine's bug; the other checks still run
+            report_line(FAILED, engine, f"its doctor check failed: {type(exc).__name__}")
+            failures += 1
+            continue
+        for finding in findings:
+            report_line(_STATUS[finding.status], finding.subject, finding.detail)
+            failures += finding.status == "failed"
+    return failures
 
 
 async def _check_models(settings: Settings) -> int:
@@ -115,23 +143,23 @@ async def _check_models(settings: Settings) -> int:
     failures = 0
     try:
         chain = " -> ".join(provider.name for provider in gateway.chain())
-        _line(OK, "models", f"CYRANO_LLM_PROVIDER={settings.llm_provider}: tries {chain}")
+        report_line(OK, "models", f"CYRANO_LLM_PROVIDER={settings.llm_provider}: tries {chain}")
         for provider, probe in await gateway.probe(timeout=5.0):
             subject = f"model {provider.name}"
             model = f"{provider.model}: " if provider.model else ""
             if probe.status == "ok":
-                _line(OK, subject, f"{model}{probe.detail} ({probe.latency_ms or 0:.0f} ms)")
+                report_line(OK, subject, f"{model}{probe.detail} ({probe.latency_ms or 0:.0f} ms)")
             elif probe.status == "not_applicable":
-                _line(OK, subject, probe.detail)
+                report_line(OK, subject, probe.detail)
             elif probe.status == "not_configured" and settings.llm_provider != provider.name:
-                _line(MISSING, subject, f"{probe.detail} (optional: without a model, engines use their rules)")
+                report_line(MISSING, subject, f"{probe.detail} (optional: without a model, engines use their rules)")
             elif probe.status == "not_configured":
                 failures += 1
-                _line(FAILED, subject, f"CYRANO_LLM_PROVIDER={provider.name}, but {probe.detail}")
+                report_line(FAILED, subject, f"CYRANO_LLM_PROVIDER={provider.name}, but {probe.detail}")
             else:
                 failures += 1
                 variable = "OPENAI" if provider.name == "openai" else "ANTHROPIC"
-                _line(FAILED, subject, f"{model}{probe.detail}; check {variable}_API_KEY and {variable}_BASE_URL")
+                report_line(FAILED, subject, f"{model}{probe.detail}; check {variable}_API_KEY and {variable}_BASE_URL")
     finally:
         await gateway.aclose()
     return failures
@@ -140,17 +168,14 @@ async def _check_models(settings: Settings) -> int:
 def _check_optional() -> None:
     tesseract = shutil.which("tesseract")
     if tesseract:
-        _line(OK, "OCR", f"tesseract at {tesseract}")
+        report_line(OK, "OCR", f"tesseract at {tesseract}")
     else:
-        _line(
+        report_line(
             MISSING,
             "OCR",
             "tesseract not found; scanned PDFs and images cannot be read. "
             "Install Debian/Ubuntu `tesseract-ocr`, macOS `brew install tesseract`",
         )
-
-
-WARNING = "WARNING"
 
 
 async def _check_local_user(settings: Settings) -> None:
@@ -173,7 +198,7 @@ async def _check_local_user(settings: Settings) -> None:
     finally:
         await runtime.database.close()
     if user is None and name != DEFAULT_LOCAL_USER:
-        _line(
+        report_line(
             MISSING,
             "stdio user",
             f"CYRANO_LOCAL_USER={name} does not exist; stdio callers can do nothing until "
@@ -184,9 +209,9 @@ async def _check_local_user(settings: Settings) -> None:
     if user is not None and not (untouched_default_admin(user) and role != "admin"):
         role = user.role
     if role != "admin":
-        _line(OK, "stdio user", f"{name} ({role})")
+        report_line(OK, "stdio user", f"{name} ({role})")
         return
-    _line(
+    report_line(
         WARNING,
         "stdio user",
         f"{name} is an admin: a document the desktop host's model reads could make it add accounts. "

@@ -10,7 +10,8 @@
         ├── ConflictError       the request clashes with the stored state (closed matter, stale version)
         ├── PermissionDeniedError
         ├── RateLimitedError    carries `retry_after` seconds
-        └── UnavailableError    a dependency (database, provider) is down; retrying later may work
+        ├── UnavailableError    a dependency (database, provider) is down; retrying later may work
+        └── ClientInputRequired the client must answer a request first (MCP 2026-07-28); the call path asks it
 
 Anything else raised inside a tool is a bug: the client gets a generic error with a correlation id and the
 traceback goes to the server log only.
@@ -72,3 +73,16 @@ class RateLimitedError(DomainError):
 
 class UnavailableError(DomainError):
     code = "unavailable"
+
+
+class ClientInputRequired(DomainError):
+    """Raised inside a call that needs an answer from the client before it can go on (MCP 2026-07-28, which has no
+    requests to the client in the middle of a call). The call path ends the call with an `InputRequiredResult`
+    asking `request`; the client answers and calls again, and the answer is found under `key`."""
+
+    code = "input_required"
+
+    def __init__(self, key: str, request: object) -> None:
+        super().__init__(f"the client must answer {key} first")
+        self.key = key
+        self.request = request  # an mcp_types request, opaque here

@@ -16,6 +16,7 @@ from typing import Any
 from cyrano_mcp.build_context import BuildContext, Services
 from cyrano_mcp.callpath import CallPath, RegistryTool, build_tool
 from cyrano_mcp.errors import ConfigError
+from cyrano_mcp.kit.checks import Check
 from cyrano_mcp.kit.declarations import Engine, Operation, Parts, ResourceTemplate, check_parts
 from cyrano_mcp.kit.jobs import JobKind
 from cyrano_mcp.kit.listings import ResourceListing
@@ -192,6 +193,10 @@ class Registry:
                     + ", ".join(sorted(declared))
                 )
         return frozenset(chosen)
+
+    def checks(self) -> list[tuple[str, Check]]:
+        """The doctor's checks each engine declares, with the engine's name."""
+        return [(name, check) for name, loaded in self._loaded.items() for check in loaded.parts.checks]
 
     def job_kinds(self) -> dict[str, list[JobKind[Any, Any]]]:
         """The job kinds each engine declares, by engine name."""

@@ -90,6 +90,7 @@ class Runtime:
             middleware=[
                 self.security.tools_filter(self.registry),
                 ListResources(self.registry.resource_listings(), call_path),
+                call_path.client_roots,
             ],
             **self._http_auth(settings),
         )

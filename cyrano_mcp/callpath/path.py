@@ -13,13 +13,20 @@ from typing import Any, Protocol, get_args, get_origin
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.tools.base import Tool
 from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase, FuncMetadata
-from mcp_types import CallToolResult, TextContent, ToolAnnotations
+from mcp_types import CallToolResult, InputRequiredResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import to_json
 
+from cyrano_mcp.callpath.client_roots import ClientRoots
 from cyrano_mcp.callpath.schemas import compact_schema
 from cyrano_mcp.calls import REQUEST_ID, CallContext, bind_call, current_call, new_correlation_id, unbind_call
-from cyrano_mcp.errors import DomainError, InvalidInputError, PermissionDeniedError, UnavailableError
+from cyrano_mcp.errors import (
+    ClientInputRequired,
+    DomainError,
+    InvalidInputError,
+    PermissionDeniedError,
+    UnavailableError,
+)
 from cyrano_mcp.kit.declarations import Operation
 from cyrano_mcp.observability.logging import get_logger
 
@@ -64,6 +71,8 @@ class CallPath:
         self.interceptors: list[CallInterceptor] = list(interceptors)
         # What to call a transport that carries no HTTP headers: in-memory unless the CLI serves stdio.
         self.headerless_transport = "memory"
+        # The stdio client's MCP roots; also SDK middleware, to hear when they change.
+        self.client_roots = ClientRoots()
 
     def add_interceptor(self, interceptor: CallInterceptor) -> None:
         self.interceptors.append(interceptor)
@@ -74,8 +83,10 @@ class CallPath:
 
     async def execute(
         self, tool_name: str, operation: Operation[Any, Any], arguments: dict[str, Any], context: Context[Any, Any]
-    ) -> CallToolResult:
+    ) -> CallToolResult | InputRequiredResult:
         call = _call_context(tool_name, context, self.headerless_transport)
+        if call.transport == "stdio" and call.mcp_context is not None:
+            call.client_roots = self.client_roots.lookup(context)
         call.arguments = arguments
         token = bind_call(call)
         try:  # the call stays current until its last log line is written
@@ -85,9 +96,12 @@ class CallPath:
 
     async def _answer(
         self, call: CallContext, operation: Operation[Any, Any], arguments: dict[str, Any]
-    ) -> CallToolResult:
+    ) -> CallToolResult | InputRequiredResult:
         try:
             result = await self._run_chain(call, operation, arguments)
+        except ClientInputRequired as needed:  # the client answers, then calls again (MCP 2026-07-28)
+            log.debug("tool_call", tool=call.tool, outcome=needed.code, correlation_id=call.correlation_id)
+            return InputRequiredResult(input_requests={needed.key: needed.request})
         except DomainError as exc:
             level = "warning" if isinstance(exc, UnavailableError) else "info"
             return self._failure(call, exc.code, exc.message, level=level, details=exc.details)
@@ -301,8 +315,10 @@ class RegistryTool(Tool):
 
     async def run(
         self, arguments: dict[str, Any], context: Context[Any, Any], convert_result: bool = False
-    ) -> CallToolResult:
-        result: CallToolResult = await self.call_path.execute(self.name, self.operation, arguments, context)
+    ) -> CallToolResult | InputRequiredResult:
+        result: CallToolResult | InputRequiredResult = await self.call_path.execute(
+            self.name, self.operation, arguments, context
+        )
         return result
 
 

@@ -7,9 +7,10 @@ from cyrano_mcp import __version__
 from cyrano_mcp.cli.audit import audit
 from cyrano_mcp.cli.backup import backup, restore
 from cyrano_mcp.cli.catalogue import tools
+from cyrano_mcp.cli.client_config import client_config
 from cyrano_mcp.cli.keys import keys
 from cyrano_mcp.cli.serve import serve
-from cyrano_mcp.cli.setup import client_config, db, demo, doctor
+from cyrano_mcp.cli.setup import db, demo, doctor
 from cyrano_mcp.cli.users import users
 
 

@@ -1,15 +1,16 @@
-"""Setting up and looking around: a host's configuration, the doctor, the schema, the demo."""
+"""Setting up and looking around: the doctor, the schema, the demo."""
 
-import json
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import anyio
 import click
 
+from cyrano_mcp.cli.client_config import adopt_host_entry
 from cyrano_mcp.cli.common import fail_cleanly, run_async, settings_from
+from cyrano_mcp.cli.hosts import HOSTS
 from cyrano_mcp.observability.logging import configure_logging
 
 if TYPE_CHECKING:
@@ -19,26 +20,22 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-@click.command("client-config")
-@click.option("--name", default="cyrano", show_default=True, help="The server's name in the host's list.")
-def client_config(name: str) -> None:
-    """Print an `mcpServers` entry (Claude Desktop and most hosts) that runs this installation over stdio."""
-    command = Path(sys.argv[0]).resolve() if Path(sys.argv[0]).name == "cyrano-mcp" else None
-    entry: dict[str, Any] = (
-        {"command": str(command), "args": ["serve"]}
-        if command is not None
-        else {"command": sys.executable, "args": ["-m", "cyrano_mcp", "serve"]}
-    )
-    entry["env"] = {"CYRANO_LOG_LEVEL": "INFO"}
-    click.echo(json.dumps({"mcpServers": {name: entry}}, indent=2))
-
-
 @click.command()
-def doctor() -> None:
-    """Check settings, data directory, database and optional components, with what to do about each."""
+@click.option(
+    "--host",
+    type=click.Choice(HOSTS),
+    default=None,
+    help="Check with the settings of the host's entry for Cyrano (as `client-config --install` wrote it), and "
+    "that its command can start.",
+)
+@click.option("--name", default="cyrano", show_default=True, help="With --host: the server's name in its list.")
+def doctor(host: str | None, name: str) -> None:
+    """Check settings, data directory, database, allowed folders and optional components, with what to do about
+    each."""
     from cyrano_mcp.doctor import run_doctor
 
-    sys.exit(anyio.run(run_doctor))
+    entry_failed = fail_cleanly(lambda: adopt_host_entry(host, name)) if host is not None else False
+    sys.exit(max(anyio.run(run_doctor), int(entry_failed)))
 
 
 @click.group()

@@ -7,7 +7,7 @@ An import contract (`make lint`) keeps engines on this module: they import `cyra
 engines' `api` modules, never the server's internals.
 """
 
-from cyrano_mcp.calls import CallContext, current_call
+from cyrano_mcp.calls import CallContext, client_roots, current_call
 from cyrano_mcp.crypto import (
     BlindIndex,
     FieldCipher,
@@ -29,6 +29,7 @@ from cyrano_mcp.errors import (
     TooLargeError,
     UnavailableError,
 )
+from cyrano_mcp.kit.checks import Check, Finding
 from cyrano_mcp.kit.context import EngineContext, RegistryView
 from cyrano_mcp.kit.declarations import Engine, Operation, Parts, Permissions, ResourceTemplate
 from cyrano_mcp.kit.jobs import JobKind, JobQueue, JobRecord, JobSubmitted, NewItem
@@ -67,6 +68,7 @@ __all__ = [
     "RULES",
     "BlindIndex",
     "CallContext",
+    "Check",
     "CommaList",
     "Completion",
     "ConfigError",
@@ -78,6 +80,7 @@ __all__ = [
     "EngineContext",
     "EngineSettings",
     "FieldCipher",
+    "Finding",
     "InvalidInputError",
     "JobKind",
     "JobQueue",
@@ -114,6 +117,7 @@ __all__ = [
     "UTCDateTime",
     "UnavailableError",
     "UuidText",
+    "client_roots",
     "current_call",
     "id_field",
     "method_label",

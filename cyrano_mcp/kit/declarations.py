@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from pydantic_settings import BaseSettings
 
 from cyrano_mcp.errors import ConfigError
+from cyrano_mcp.kit.checks import Check
 from cyrano_mcp.kit.jobs import JobKind
 from cyrano_mcp.kit.listings import ResourceListing
 from cyrano_mcp.kit.names import ENGINE_NAME, OPERATION_NAME
@@ -216,6 +217,7 @@ class Parts:
     services.
 
     `provides` maps each interface the `Engine` declares it provides to the object that implements it.
+    `checks` are what `cyrano-mcp doctor` asks about the engine's own setup (its settings, its folders).
     """
 
     operations: Sequence[Operation[Any, Any]] = ()
@@ -225,6 +227,7 @@ class Parts:
     migrations: Sequence[Migration] = ()
     job_kinds: Sequence[JobKind[Any, Any]] = ()
     provides: Mapping[type, object] = field(default_factory=dict)
+    checks: Sequence[Check] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ from cyrano_arkiver.page_index import PageIndex
 from cyrano_arkiver.permissions import DOCUMENTS
 from cyrano_arkiver.prompts import arkiver_prompts
 from cyrano_arkiver.resources import arkiver_resources
+from cyrano_arkiver.roots import check_allowed_roots
 from cyrano_arkiver.service import ArkiverService, Seals
 from cyrano_arkiver.settings import ArkiverSettings
 from cyrano_arkiver.terms import terms
@@ -59,6 +60,7 @@ def build(context: EngineContext) -> Parts:
     templates, listings = arkiver_resources(service)
 
     return Parts(
+        checks=[lambda: check_allowed_roots(settings.allowed_roots)],
         migrations=migrations(seals.filename),
         job_kinds=[
             JobKind(
@@ -73,9 +75,9 @@ def build(context: EngineContext) -> Parts:
             Operation.write(
                 "ingest",
                 service.ingest,
-                "Read a document (a file path under the allowed roots, its text, or its bytes in base64), store its "
-                "text page by page, index it for search and extract its insights. The same content in the same matter "
-                "is stored once: the existing document comes back.",
+                "Read a document (a file path under the allowed folders or the client's roots, its text, or its bytes "
+                "in base64), store its text page by page, index it for search and extract its insights. The same "
+                "content in the same matter is stored once: the existing document comes back.",
                 permission="documents:write",
                 title="Ingest a document",
                 idempotent=True,  # the same content in the same matter is stored once
@@ -83,8 +85,9 @@ def build(context: EngineContext) -> Parts:
             Operation.write(
                 "ingest_batch",
                 batch.submit,
-                "Ingest many files (a list of paths, or every file of a folder) under the allowed roots as a "
-                "background job, optionally into one matter. Answers at once with the job; follow it with jobs_status. "
+                "Ingest many files (a list of paths, or the documents of a folder) under the allowed folders or the "
+                "client's roots as a background job, optionally into one matter. Answers at once with the job and "
+                "what it skipped; follow it with jobs_status. "
                 "Each file is ingested on its own (all of it or nothing); one that fails does not stop the others, and "
                 "failures worth retrying are retried.",
                 permission="documents:write",

@@ -12,7 +12,16 @@ from sqlmodel import Field, SQLModel
 
 from cyrano_arkiver.extraction.models import Insights
 from cyrano_matters.api import MatterId
-from cyrano_mcp.kit import DOCUMENT_TEXT, ToolInput, ToolOutput, UTCDateTime, UuidText, id_field, uuid_of
+from cyrano_mcp.kit import (
+    DOCUMENT_TEXT,
+    JobSubmitted,
+    ToolInput,
+    ToolOutput,
+    UTCDateTime,
+    UuidText,
+    id_field,
+    uuid_of,
+)
 
 _DOCUMENT_SOURCE = "arkiver_ingest and arkiver_documents"
 DocumentId = Annotated[UuidText, uuid_of("document", _DOCUMENT_SOURCE), id_field("document", _DOCUMENT_SOURCE)]
@@ -136,9 +145,15 @@ class BatchIngestRequest(ToolInput):
     )
     folder: AbsolutePath | None = PydanticField(
         default=None,
-        description="A folder under the allowed roots: every file in it (hidden files and symlinks skipped).",
+        description="A folder under the allowed roots: the documents in it (files named like PDF, DOCX, images, "
+        "HTML, Markdown or text; the answer lists what was skipped).",
     )
     recursive: bool = PydanticField(default=False, description="With folder: also the files in its subfolders.")
+    include_all: bool = PydanticField(
+        default=False,
+        description="With folder: also files not named like documents (e.g. manifest.json, Thumbs.db); hidden "
+        "files and symlinks are never read.",
+    )
     matter_id: MatterId | None = PydanticField(default=None, description="The open matter to file them under.")
 
     @model_validator(mode="after")
@@ -155,6 +170,21 @@ class BatchItem(ToolInput):
 
     path: AbsolutePath
     matter_id: str | None = None
+    # The root of the submitting stdio client that the path is under, when no configured root covers it: the
+    # job runs after the call, when the client can no longer be asked.
+    client_root: AbsolutePath | None = None
+
+
+class SkippedFiles(ToolOutput):
+    count: int = PydanticField(description="Files of the folder left out.")
+    names: list[str] = PydanticField(description="The first of them, relative to the folder.")
+    reason: str
+
+
+class BatchSubmitted(JobSubmitted):
+    skipped: SkippedFiles | None = PydanticField(
+        default=None, description="Files of the folder that were not taken; null when none was left out."
+    )
 
 
 class BatchItemResult(ToolOutput):

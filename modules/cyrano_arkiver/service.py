@@ -44,6 +44,7 @@ from cyrano_arkiver.models import (
 )
 from cyrano_arkiver.page_index import keyed
 from cyrano_arkiver.parsing import ParsedDocument, ParseLimits, parse_document, read_allowed_file
+from cyrano_arkiver.roots import readable_roots
 from cyrano_arkiver.search import PageEntry, PageMatch, index_pages, index_versions, match_pages, unindex_pages
 from cyrano_arkiver.settings import ArkiverSettings
 from cyrano_arkiver.snippets import snippet
@@ -106,7 +107,12 @@ class ArkiverService:
 
     # --- ingest -------------------------------------------------------------------------------------
     async def ingest(self, request: IngestRequest) -> IngestResult:
-        data, filename = await self._read_source(request)
+        """A path is read under the configured roots or, for the local stdio user, the client's roots."""
+        return await self.ingest_under(request, roots=None)
+
+    async def ingest_under(self, request: IngestRequest, *, roots: Sequence[Path] | None) -> IngestResult:
+        """`roots`: where a path may be read, as settled when a batch was submitted (None: as for `ingest`)."""
+        data, filename = await self._read_source(request, roots)
         sha256 = hashlib.sha256(data).hexdigest()
         dedup_key = f"{request.matter_id or '-'}:{sha256}"
         existing = await self._find_duplicate(dedup_key)
@@ -181,7 +187,7 @@ class ArkiverService:
             document=DocumentRecord.of(document, filename=filename), duplicate=False, insight_counts=insights.counts()
         )
 
-    async def _read_source(self, request: IngestRequest) -> tuple[bytes, str | None]:
+    async def _read_source(self, request: IngestRequest, roots: Sequence[Path] | None) -> tuple[bytes, str | None]:
         limit = self._limits.max_bytes
         if request.text is not None:
             data = request.text.encode("utf-8")
@@ -193,10 +199,12 @@ class ArkiverService:
             filename = request.filename
         else:
             assert request.path is not None
+            if roots is None:
+                roots = await readable_roots([request.path], self._settings.allowed_roots)
             read = functools.partial(
                 read_allowed_file,
                 request.path,
-                self._settings.allowed_roots,
+                roots,
                 limit=limit,
                 allow_hardlinks=self._settings.allow_hardlinks,
             )

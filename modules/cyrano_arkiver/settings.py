@@ -10,7 +10,9 @@ from cyrano_mcp.kit import CommaList, EngineSettings
 class ArkiverSettings(EngineSettings):
     allowed_roots: CommaList[Path] = Field(
         default_factory=list,
-        description="Folders whose files `arkiver_ingest` may read by path, comma-separated; empty: none.",
+        description="Folders whose files `arkiver_ingest` may read by path, comma-separated; empty: none (over stdio, "
+        "the folders the client declares as MCP roots are also readable). "
+        "`cyrano-mcp client-config --allow FOLDER` writes it into a host's configuration.",
     )
     allow_hardlinks: bool = Field(
         default=False,

@@ -34,7 +34,7 @@ def inbox(tmp_path: Path) -> Path:
     folder.mkdir()
     (folder / LEASE).write_text("The tenant pays rent on the first day of each month.")
     (folder / WILL).write_text("I leave my house to my niece.")
-    (folder / SCRAP).write_bytes(bytes(range(256)) * 8)  # not a document: its item fails
+    (folder / SCRAP).write_bytes(bytes(range(256)) * 8)  # not a document: its item fails (with include_all)
     return folder
 
 
@@ -67,7 +67,7 @@ async def test_a_batch_ingest_leaves_no_file_name_or_path_in_clear_and_the_jobs_
     runtime: Runtime, inbox: Path
 ) -> None:
     async with Client(runtime.server) as client:
-        folder_job = await run_batch(client, {"folder": str(inbox)})
+        folder_job = await run_batch(client, {"folder": str(inbox), "include_all": True})
         paths = [str(inbox / LEASE), str(inbox / MISSING)]
         paths_job = await run_batch(client, {"paths": paths})
 
@@ -112,7 +112,7 @@ async def test_the_jobs_key_rotates_rewraps_and_retires_like_the_others(settings
     settings = load_settings(**{**settings.model_dump(), "allowed_roots": [inbox.parent]})
     runtime = build_runtime(settings)
     async with runtime.running(), Client(runtime.server) as client:
-        job_id = (await run_batch(client, {"folder": str(inbox)}))["job"]["id"]
+        job_id = (await run_batch(client, {"folder": str(inbox), "include_all": True}))["job"]["id"]
     data_dir = settings.data_dir
     assert "jobs: new writes use v2" in cli("keys", "rotate", "--type", "jobs", data_dir=data_dir).stdout
     assert "jobs         v1   old      created" in cli("keys", "status", data_dir=data_dir).stdout

@@ -1,6 +1,7 @@
 """`cyrano-mcp doctor`: each model provider's status, configured and reachable or not."""
 
 import logging
+import os
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -94,3 +95,36 @@ async def test_choosing_a_vendor_without_its_key_fails(
     assert code == 1
     assert "tries anthropic -> offline" in out
     assert "[FAILED ] model anthropic: CYRANO_LLM_PROVIDER=anthropic, but ANTHROPIC_API_KEY is not set" in out
+
+
+async def test_without_allowed_folders_the_doctor_warns_that_nothing_can_be_ingested_by_path(
+    environment: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    environment.delenv("CYRANO_ALLOWED_ROOTS", raising=False)
+    code = await run_doctor()
+    out = capsys.readouterr().out
+    assert code == 0
+    (line,) = [line for line in out.splitlines() if "] allowed folders:" in line]
+    assert line.startswith(
+        "[WARNING] allowed folders: CYRANO_ALLOWED_ROOTS is empty, so nothing can be ingested by path"
+    )
+    assert "`cyrano-mcp client-config --install --allow FOLDER`" in line
+
+
+async def test_each_allowed_folder_is_checked(
+    environment: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "inbox").mkdir()
+    (tmp_path / "a-file").write_text("x")
+    (tmp_path / "closed").mkdir(mode=0)
+    folders = ["inbox", "missing", "a-file", "closed"]
+    environment.setenv("CYRANO_ALLOWED_ROOTS", ",".join(str(tmp_path / name) for name in folders))
+    code = await run_doctor()
+    out = capsys.readouterr().out
+    lines = [line for line in out.splitlines() if "] allowed folders:" in line]
+    assert lines[0] == f"[OK     ] allowed folders: {tmp_path / 'inbox'} (readable)"
+    assert lines[1].startswith(f"[FAILED ] allowed folders: {tmp_path / 'missing'} does not exist (create it: `mkdir")
+    assert lines[2].startswith(f"[FAILED ] allowed folders: {tmp_path / 'a-file'} is not a folder")
+    if os.geteuid() != 0:  # root reads every folder
+        assert lines[3].startswith(f"[FAILED ] allowed folders: {tmp_path / 'closed'} cannot be read by this account")
+    assert code == 1

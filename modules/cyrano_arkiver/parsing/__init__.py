@@ -3,7 +3,9 @@
     detect_format(data, filename=None) -> DocumentFormat
     parse_document(data, *, filename, limits, progress=None) -> ParsedDocument
     read_allowed_file(path, allowed_roots, limit=, allow_hardlinks=) -> bytes
-    list_allowed_folder(path, allowed_roots, recursive=, limit=) -> list[str]
+    list_allowed_folder(path, allowed_roots, recursive=, limit=) -> FolderListing (files, hidden)
+    covering_root(path, allowed_roots) -> the root a path is below, by its names
+    looks_like_document(name) -> whether a file's name is a document's, not a system file's or a lock file's
 
 Synchronous, with no store and no network. Failures are the typed errors of `errors`.
 
@@ -31,11 +33,11 @@ from cyrano_arkiver.parsing.errors import (
     TooManyPages,
     UnsupportedFormat,
 )
-from cyrano_arkiver.parsing.formats import detect_format
+from cyrano_arkiver.parsing.formats import detect_format, looks_like_document
 from cyrano_arkiver.parsing.limits import ParseLimits
 from cyrano_arkiver.parsing.models import DocumentFormat, ExtractionMethod, ParsedDocument
 from cyrano_arkiver.parsing.parse import parse_document
-from cyrano_arkiver.parsing.paths import list_allowed_folder, read_allowed_file
+from cyrano_arkiver.parsing.paths import FolderListing, covering_root, list_allowed_folder, read_allowed_file
 
 __all__ = [
     "CorruptDocument",
@@ -45,6 +47,7 @@ __all__ = [
     "EmptyDocument",
     "ExtractionMethod",
     "FileHasHardLinks",
+    "FolderListing",
     "ImageTooLarge",
     "NotARegularFile",
     "OcrFailed",
@@ -58,8 +61,10 @@ __all__ = [
     "SuspiciousArchive",
     "TooManyPages",
     "UnsupportedFormat",
+    "covering_root",
     "detect_format",
     "list_allowed_folder",
+    "looks_like_document",
     "parse_document",
     "read_allowed_file",
 ]

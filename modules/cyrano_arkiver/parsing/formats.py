@@ -56,6 +56,11 @@ _OTHER_PACKAGES = (
 _MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd"})
 _HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 _TEXT_SUFFIXES = frozenset({".txt", ".text"})
+_DOCUMENT_SUFFIXES = frozenset(
+    {".pdf", ".docx", ".png", ".jpg", ".jpeg", ".tif", ".tiff"} | _MARKDOWN_SUFFIXES | _HTML_SUFFIXES | _TEXT_SUFFIXES
+)
+# Files systems and programs leave beside documents: Windows' thumbnail caches and folder settings.
+_SYSTEM_NAMES = frozenset({"thumbs.db", "ehthumbs.db", "desktop.ini"})
 
 _HTML_DOCUMENT = re.compile(r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.IGNORECASE | re.DOTALL)
 _HTML_TAG = re.compile(
@@ -74,6 +79,16 @@ _MARKDOWN_WEAK = (
     re.compile(r"^[ \t]*[-*+][ \t]+\S", re.MULTILINE),  # bullet
     re.compile(r"^>[ \t]?\S", re.MULTILINE),  # quote
 )
+
+
+def looks_like_document(name: str) -> bool:
+    """Whether a file's name is a document's of a format Arkiver reads: not a system file (Thumbs.db, desktop.ini,
+    .DS_Store), not an Office lock file (~$name.docx), not a file of another kind (manifest.json, notes.doc).
+    What a batch picks from a folder; the format itself is judged from the bytes when a file is read."""
+    lowered = name.lower()
+    if lowered.startswith((".", "~$")) or lowered in _SYSTEM_NAMES:
+        return False
+    return PurePath(lowered).suffix in _DOCUMENT_SUFFIXES
 
 
 def detect_format(data: bytes, filename: str | None = None) -> DocumentFormat:

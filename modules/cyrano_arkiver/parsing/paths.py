@@ -20,6 +20,7 @@ import stat
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 from cyrano_arkiver.parsing.errors import (
     FileHasHardLinks,
@@ -76,17 +77,25 @@ def read_allowed_file(path: str, allowed_roots: Sequence[Path], *, limit: int, a
             raise _refusal(exc, path, "file") from None
 
 
-def list_allowed_folder(path: str, allowed_roots: Sequence[Path], *, recursive: bool, limit: int) -> list[str]:
-    """The regular files in the folder at `path` (and below, if `recursive`), as sorted absolute paths.
+class FolderListing(NamedTuple):
+    """The files of a folder as sorted absolute paths, and its hidden files (never read) as names below it."""
 
-    Hidden names, symlinks and folders of other file systems are skipped; the folder itself is reached
-    as `read_allowed_file` reaches a file. Raises `InvalidInputError` past `limit` files rather than taking
-    an arbitrary part of the folder. Each listed file is read later through `read_allowed_file`, so a
-    swap between listing and reading leads nowhere either.
+    files: list[str]
+    hidden: list[str]
+
+
+def list_allowed_folder(path: str, allowed_roots: Sequence[Path], *, recursive: bool, limit: int) -> FolderListing:
+    """The regular files in the folder at `path` (and below, if `recursive`).
+
+    Hidden files are listed apart, never to be read; hidden folders, symlinks and folders of other file
+    systems are skipped. The folder itself is reached as `read_allowed_file` reaches a file. Raises
+    `InvalidInputError` past `limit` files rather than taking an arbitrary part of the folder. Each listed
+    file is read later through `read_allowed_file`, so a swap between listing and reading leads nowhere either.
     """
     root, parts = _locate(path, allowed_roots, "folder")
     base = Path(path)
     found: list[str] = []
+    hidden: list[str] = []
     with _folder(root, parts, path, "folder") as (top, root_device):
         pending: list[tuple[str, ...]] = [()]
         while pending:
@@ -97,22 +106,25 @@ def list_allowed_folder(path: str, allowed_roots: Sequence[Path], *, recursive: 
                     continue  # a mount point below the root
                 files, folders = _entries(current, shown)
             if recursive:
-                pending += [(*relative, name) for name in folders]
+                pending += [(*relative, name) for name in folders if not name.startswith(".")]
             for name in files:
-                found.append(str(base.joinpath(*relative, name)))
-                if len(found) > limit:
+                if name.startswith("."):
+                    hidden.append(str(Path(*relative, name)))
+                else:
+                    found.append(str(base.joinpath(*relative, name)))
+                if len(found) + len(hidden) > limit:
                     raise InvalidInputError(f"the folder holds more than {limit} files; give a smaller folder")
-    return sorted(found)
+    return FolderListing(sorted(found), sorted(hidden))
 
 
 def _entries(folder: int, shown: str) -> tuple[list[str], list[str]]:
-    """The names of the regular files and of the folders in `folder`, without hidden names or links."""
+    """The names of the regular files and of the folders in `folder`, without links."""
     files: list[str] = []
     folders: list[str] = []
     try:
         with os.scandir(folder) as entries:
             for entry in entries:
-                if entry.name.startswith(".") or entry.is_symlink():
+                if entry.is_symlink():
                     continue
                 if entry.is_dir(follow_symlinks=False):
                     folders.append(entry.name)
@@ -121,6 +133,20 @@ def _entries(folder: int, shown: str) -> tuple[list[str], list[str]]:
     except OSError as exc:
         raise _refusal(exc, shown, "folder") from None
     return files, folders
+
+
+def covering_root(path: str, allowed_roots: Sequence[Path]) -> Path | None:
+    """The allowed root that `path` names something below, judged from the names alone (nothing is opened);
+    None for a path below none of them or that is not a plain absolute path. It says which root to read under,
+    not whether reading is safe: that is `read_allowed_file`'s walk."""
+    candidate = Path(path) if path and "\x00" not in path else None
+    if candidate is None or not candidate.is_absolute() or ".." in candidate.parts:
+        return None
+    try:
+        found = _below_root(candidate, allowed_roots)
+    except OSError:
+        return None
+    return found[0] if found is not None else None
 
 
 def _locate(path: str, allowed_roots: Sequence[Path], what: str) -> tuple[str, tuple[str, ...]]:
@@ -133,23 +159,49 @@ def _locate(path: str, allowed_roots: Sequence[Path], what: str) -> tuple[str, t
     if ".." in candidate.parts:
         raise InvalidInputError(f"give the path without '..' in it, not {path!r}")
     if not allowed_roots:
-        raise PathNotAllowed("no folders are open to Arkiver; the server's operator has to allow one")
+        raise PathNotAllowed(
+            "no folder is open for reading files by path (the setting CYRANO_ALLOWED_ROOTS is empty). To open one, "
+            f"{_HOW_TO_ALLOW}; or send the document itself as text or content_base64"
+        )
     if not _CAN_WALK:
         raise PathNotAllowed("this server's system cannot open files without following links; send the content")
-    best: tuple[str, tuple[str, ...]] | None = None
+    try:
+        found = _below_root(candidate, allowed_roots)
+    except OSError as exc:  # the operator's root itself cannot be resolved right now
+        raise _refusal(exc, path, what) from None
+    if found is None:
+        raise PathNotAllowed(
+            f"{path!r} is outside the folders Cyrano may read ({_listed(allowed_roots)}). Move the {what} into one "
+            f"of them; or add its folder to CYRANO_ALLOWED_ROOTS: {_HOW_TO_ALLOW}; or send the document itself as "
+            "text or content_base64"
+        )
+    _, real, below = found
+    return real, below
+
+
+# Said to a model, which says it to the lawyer; a lawyer working alone is the one who runs Cyrano.
+_HOW_TO_ALLOW = (
+    "whoever runs Cyrano (on your own computer, you) runs `cyrano-mcp client-config --install --allow FOLDER` "
+    "and restarts the MCP host, e.g. Claude Desktop"
+)
+
+
+def _below_root(candidate: Path, allowed_roots: Sequence[Path]) -> tuple[Path, str, tuple[str, ...]] | None:
+    """The root `candidate` is deepest below (as given, and its real path), and the names below it."""
+    best: tuple[Path, str, tuple[str, ...]] | None = None
     for root in allowed_roots:
-        try:
-            real = os.path.realpath(root)
-        except OSError as exc:  # the operator's root itself cannot be resolved right now
-            raise _refusal(exc, path, what) from None
+        real = os.path.realpath(root)
         # The root as configured, or as resolved: a client may know either name.
         for prefix in {Path(os.path.abspath(root)).parts, Path(real).parts}:
             below = candidate.parts[len(prefix) :]
-            if candidate.parts[: len(prefix)] == prefix and (best is None or len(below) < len(best[1])):
-                best = (real, below)
-    if best is None:
-        raise PathNotAllowed(f"{path!r} is outside the folders Arkiver may read")
+            if candidate.parts[: len(prefix)] == prefix and (best is None or len(below) < len(best[2])):
+                best = (root, real, below)
     return best
+
+
+def _listed(roots: Sequence[Path], most: int = 3) -> str:
+    shown = ", ".join(str(root) for root in roots[:most])
+    return shown if len(roots) <= most else f"{shown} and {len(roots) - most} more"
 
 
 @contextmanager

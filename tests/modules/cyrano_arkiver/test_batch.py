@@ -47,7 +47,7 @@ async def test_a_folder_is_ingested_file_by_file_and_a_bad_file_fails_alone(
     runtime: Runtime, inbox: Path, mode: str
 ) -> None:
     async with Client(runtime.server, mode=mode) as client:
-        report = await run_batch(client, {"folder": str(inbox)})
+        report = await run_batch(client, {"folder": str(inbox), "include_all": True})
         items = {item["label"]: item for item in report["items"]}
         assert sorted(items) == ["contract-0.txt", "contract-1.txt", "contract-2.txt", "garbage.bin"]
         assert items["garbage.bin"]["status"] == "failed"
@@ -67,7 +67,8 @@ async def test_recursive_folders_and_lists_of_paths_into_a_matter(runtime: Runti
                 "matters_create", {"client_name": "Harbor", "title": "Consulting", "practice_area": "commercial"}
             )
         )
-        report = await run_batch(client, {"folder": str(inbox), "recursive": True, "matter_id": matter["id"]})
+        folder = {"folder": str(inbox), "recursive": True, "matter_id": matter["id"], "include_all": True}
+        report = await run_batch(client, folder)
         assert report["job"]["counts"]["done"] == 4 and report["job"]["counts"]["failed"] == 1
         listed = ok(await client.call_tool("arkiver_documents", {"matter_id": matter["id"]}))
         assert listed["total"] == 4
@@ -77,6 +78,51 @@ async def test_recursive_folders_and_lists_of_paths_into_a_matter(runtime: Runti
         assert items[0][0] == "done" and items[0][1]["duplicate"] is True  # the same content, stored once
         assert items[1][0] == "failed" and items[1][2].startswith("not_found: there is no file at")
         assert items[2][0] == "failed" and items[2][2].startswith("permission_denied:")
+
+
+async def test_files_that_are_not_documents_are_skipped_unless_asked_and_the_answer_says_which(
+    runtime: Runtime, inbox: Path
+) -> None:
+    for name in ("manifest.json", "Thumbs.db", "desktop.ini", "~$contract-0.docx", "notes", "old.doc"):
+        (inbox / name).write_bytes(b"not a document")
+    (inbox / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")
+    (inbox / "sub" / "Lease.PDF").write_bytes(b"%PDF-1.7 not really")
+    (inbox / "sub" / ".gitkeep").write_text("")
+    async with Client(runtime.server) as client:
+        submitted = ok(await client.call_tool("arkiver_ingest_batch", {"folder": str(inbox), "recursive": True}))
+        skipped = submitted["skipped"]
+        assert skipped["count"] == 10
+        assert skipped["names"] == sorted(
+            [".DS_Store", ".hidden.txt", "Thumbs.db", "desktop.ini", "garbage.bin", "manifest.json", "notes"]
+            + ["old.doc", "~$contract-0.docx"]
+            + ["sub/.gitkeep"]
+        )
+        assert "7 not named like a document" in skipped["reason"] and "3 hidden" in skipped["reason"]
+        assert "include_all" in skipped["reason"]
+        report = ok(await client.call_tool("jobs_status", {"job_id": submitted["job"]["id"], "wait_seconds": 60}))
+        labels = sorted(item["label"] for item in report["items"])
+        assert labels == ["Lease.PDF", "contract-0.txt", "contract-1.txt", "contract-2.txt", "deep.txt"]
+
+        every = ok(await client.call_tool("arkiver_ingest_batch", {"folder": str(inbox), "include_all": True}))
+        assert every["skipped"]["count"] == 2 and every["skipped"]["names"] == [".DS_Store", ".hidden.txt"]
+        assert "include_all" not in every["skipped"]["reason"]
+        assert every["job"]["item_count"] == 10
+
+        (inbox / "sub" / "Lease.PDF").unlink()
+        for name in ("deep.txt", ".gitkeep"):
+            (inbox / "sub" / name).unlink()
+        (inbox / "sub" / "a.json").write_text("{}")
+        message = error(await client.call_tool("arkiver_ingest_batch", {"folder": str(inbox / "sub")}), "invalid_input")
+        assert "holds no documents (1 other files skipped; see include_all)" in message
+
+
+async def test_many_skipped_files_are_counted_but_only_the_first_are_named(runtime: Runtime, inbox: Path) -> None:
+    for number in range(50):
+        (inbox / f"export-{number:02}.json").write_text("{}")
+    async with Client(runtime.server) as client:
+        submitted = ok(await client.call_tool("arkiver_ingest_batch", {"folder": str(inbox)}))
+    assert submitted["skipped"]["count"] == 52  # with garbage.bin and .hidden.txt
+    assert len(submitted["skipped"]["names"]) == 20 and submitted["skipped"]["names"][0] == ".hidden.txt"
 
 
 async def test_a_batch_is_refused_at_once_when_it_cannot_start(runtime: Runtime, inbox: Path, tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from cyrano_arkiver.parsing import (
     TooManyPages,
     UnsupportedFormat,
     detect_format,
+    looks_like_document,
     parse_document,
 )
 from tests.modules.cyrano_arkiver.test_parsing_samples import image_bytes, scan, text_pdf, word_document
@@ -316,3 +317,26 @@ def test_docx_with_a_nested_archive_is_refused_unless_it_is_an_embedded_workbook
 def test_docx_with_an_encrypted_member_is_password_protected() -> None:
     with pytest.raises(PasswordProtected):
         parse(_mark_encrypted(_docx_plus({"word/secret.xml": b"<a/>"}), "word/secret.xml"))
+
+
+@pytest.mark.parametrize(
+    ("name", "document"),
+    [
+        ("Lease.PDF", True),
+        ("engagement letter.docx", True),
+        ("scan.tiff", True),
+        ("notes.md", True),
+        ("page.htm", True),
+        ("memo.txt", True),
+        ("manifest.json", False),
+        ("Thumbs.db", False),
+        ("desktop.ini", False),
+        (".DS_Store", False),
+        ("~$gagement letter.docx", False),
+        ("old.doc", False),
+        ("README", False),
+        ("archive.zip", False),
+    ],
+)
+def test_a_batch_takes_files_by_a_documents_name(name: str, document: bool) -> None:
+    assert looks_like_document(name) is document

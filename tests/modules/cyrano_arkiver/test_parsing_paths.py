@@ -149,9 +149,32 @@ def test_empty_relative_and_nul_paths_are_invalid(path: str, root: Path) -> None
         read(path, [root])
 
 
-def test_no_roots_means_nothing_is_allowed(root: Path) -> None:
-    with pytest.raises(PathNotAllowed, match="no folders"):
+def test_no_roots_means_nothing_is_allowed_and_the_refusal_says_how_to_open_a_folder(root: Path) -> None:
+    with pytest.raises(PathNotAllowed) as refused:
         read(root / "matter-1" / "lease.pdf", [])
+    message = refused.value.message
+    assert "no folder is open" in message and "CYRANO_ALLOWED_ROOTS" in message
+    assert "cyrano-mcp client-config --install --allow FOLDER" in message and "content_base64" in message
+
+
+def test_a_path_outside_the_roots_is_refused_naming_the_setting_the_roots_and_the_fix(root: Path) -> None:
+    elsewhere = root.parent / "elsewhere"
+    with pytest.raises(PathNotAllowed) as refused:
+        read(elsewhere / "x.pdf", [root, elsewhere / "a", elsewhere / "b", elsewhere / "c"])
+    message = refused.value.message
+    assert f"outside the folders Cyrano may read ({root}, " in message and "and 1 more" in message
+    assert "CYRANO_ALLOWED_ROOTS" in message and "client-config --install --allow FOLDER" in message
+    assert "text or content_base64" in message
+
+
+def test_the_root_covering_a_path_is_judged_from_its_names(root: Path, tmp_path: Path) -> None:
+    inner = root / "matter-1"
+    assert paths.covering_root(str(inner / "lease.pdf"), [root, inner]) == inner  # the deepest
+    assert paths.covering_root(str(root / "x.pdf"), [inner, root]) == root
+    (tmp_path / "alias").symlink_to(root)
+    assert paths.covering_root(str(root / "x.pdf"), [tmp_path / "alias"]) == tmp_path / "alias"  # by its real path
+    for outside in (str(tmp_path / "x.pdf"), "relative.pdf", str(root / ".." / "x.pdf"), "", "/a\x00b"):
+        assert paths.covering_root(outside, [root]) is None
 
 
 def test_a_system_that_cannot_open_without_following_links_reads_no_path(
@@ -188,16 +211,23 @@ def test_a_name_too_long_is_invalid_input(root: Path) -> None:
         read(root / ("x" * 300), [root])
 
 
-def test_a_folder_is_listed_without_hidden_files_links_or_special_files(root: Path, tmp_path: Path) -> None:
+def test_a_folder_is_listed_with_hidden_files_apart_and_without_links_or_special_files(
+    root: Path, tmp_path: Path
+) -> None:
     (root / "matter-1" / "sub").mkdir()
     (root / "matter-1" / "sub" / "deep.txt").write_text("deep")
     (root / "matter-1" / ".hidden.txt").write_text("hidden")
+    (root / "matter-1" / ".git").mkdir()
+    (root / "matter-1" / ".git" / "config").write_text("never listed: hidden folders are not entered")
     (root / "matter-1" / "out.txt").symlink_to(tmp_path / "secret.txt")
     (root / "matter-1" / "away").symlink_to(tmp_path)
     os.mkfifo(root / "matter-1" / "pipe")
     folder = root / "matter-1"
-    assert list_allowed_folder(str(folder), [root], recursive=False, limit=10) == [str(folder / "lease.pdf")]
-    assert list_allowed_folder(str(folder), [root], recursive=True, limit=10) == [
+    assert list_allowed_folder(str(folder), [root], recursive=False, limit=10) == (
+        [str(folder / "lease.pdf")],
+        [".hidden.txt"],
+    )
+    assert list_allowed_folder(str(folder), [root], recursive=True, limit=10).files == [
         str(folder / "lease.pdf"),
         str(folder / "sub" / "deep.txt"),
     ]
