@@ -16,6 +16,7 @@ from tests.utils.mcp import MODES, ok
 pytestmark = pytest.mark.anyio
 
 PDF = Path(__file__).resolve().parents[1] / "data" / "strategic_alliance.pdf"
+ADMINISTRATION = ("auth_", "system_", "audit_")
 
 
 def as_the_host_starts_it(entry: dict[str, Any], home: Path) -> StdioServerParameters:
@@ -49,4 +50,10 @@ async def test_install_then_ingest_a_pdf_from_the_allowed_folder_with_only_home_
         assert document["filename"] == "Strategic Alliance.pdf"
         again = ok(await client.call_tool("arkiver_ingest", {"path": str(folder / "Strategic Alliance.pdf")}))
         assert again["duplicate"] is True and again["document"]["id"] == document["id"]  # it was stored
+        # What the host shows: the lawyer's toolsets only, the prompts, and the document in the attach menu.
+        tools = {tool.name for tool in (await client.list_tools()).tools}
+        assert "arkiver_search" in tools and not {name for name in tools if name.startswith(ADMINISTRATION)}
+        prompts = {prompt.name for prompt in (await client.list_prompts()).prompts}
+        assert {"summarise_contract", "find_in_documents"} <= prompts
+        assert document["uri"] in {str(item.uri) for item in (await client.list_resources()).resources}
     assert (home / ".local" / "share" / "cyrano" / "cyrano.db").is_file()  # the data dir the entry names
