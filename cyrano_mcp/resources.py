@@ -108,14 +108,14 @@ class ListResources:
         static = list(answer.pop("resources", [])) if position == 0 and inner is None else []
         answer.pop("nextCursor", None)
         context = Context(request_context=ctx)
-        while position < len(self._listings):
+        listed: list[dict[str, Any]] = []
+        # Fill the page from one listing after another, so that an empty listing never makes an empty page.
+        while position < len(self._listings) and len(static) + len(listed) < LISTING_PAGE_SIZE:
             listing, operation = self._listings[position]
+            room = LISTING_PAGE_SIZE - len(static) - len(listed)
             try:
                 page = await self._call_path.read_resource(
-                    f"resources:{listing.name}",
-                    operation,
-                    {"cursor": inner, "limit": LISTING_PAGE_SIZE},
-                    context,
+                    f"resources:{listing.name}", operation, {"cursor": inner, "limit": room}, context
                 )
             except PermissionDeniedError:
                 position, inner = position + 1, None
@@ -123,15 +123,14 @@ class ListResources:
             except DomainError as exc:
                 raise MCPError(code=INVALID_PARAMS, message=f"{exc.code}: {exc.message}") from None
             assert isinstance(page, ListingPage)
-            if page.next_cursor is not None:
-                next_cursor: str | None = _write_cursor(position, page.next_cursor)
-            elif position + 1 < len(self._listings):
-                next_cursor = _write_cursor(position + 1, None)
-            else:
-                next_cursor = None
-            listed = [_wire_form(item.model_dump()) for item in page.resources]
-            return {**answer, "resources": [*static, *listed], **({"nextCursor": next_cursor} if next_cursor else {})}
-        return {**answer, "resources": static}
+            listed += [_wire_form(item.model_dump()) for item in page.resources]
+            position, inner = (position, page.next_cursor) if page.next_cursor is not None else (position + 1, None)
+        more = position < len(self._listings)
+        return {
+            **answer,
+            "resources": [*static, *listed],
+            **({"nextCursor": _write_cursor(position, inner)} if more else {}),
+        }
 
 
 def _listing_operation(listing: ResourceListing) -> Operation[ListingRequest, ListingPage]:

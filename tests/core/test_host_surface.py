@@ -147,6 +147,14 @@ async def test_prompts_a_role_may_not_use_are_hidden_and_refused(data_dir: Path)
             await client.get_prompt("partners_only", {})
 
 
+async def test_an_empty_listing_never_makes_an_empty_page(data_dir: Path) -> None:
+    async with Client(build_server(_settings(data_dir))) as client:
+        assert (await client.list_resources()).resources == []  # nothing stored yet: one empty, final page
+        stored = ok(await client.call_tool("arkiver_ingest", {"text": CONTRACT, "filename": "msa.txt"}))
+        page = await client.list_resources()  # no matters: the documents fill the first page
+    assert [str(item.uri) for item in page.resources] == [stored["document"]["uri"]] and page.next_cursor is None
+
+
 @pytest.mark.parametrize("mode", MODES)
 async def test_resources_list_pages_through_matters_and_documents(data_dir: Path, mode: str) -> None:
     async with Client(build_server(_settings(data_dir)), mode=mode) as client:
@@ -174,7 +182,7 @@ async def test_resources_list_pages_through_matters_and_documents(data_dir: Path
             cursor = page.next_cursor
             if cursor is None:
                 break
-    assert pages >= 3  # 60 matters need two pages of 50, then the documents
+    assert pages == 2  # 50 matters, then the other 10 and the documents: pages are filled across listings
     assert len(listed) == len(set(listed)) == 63
     assert set(listed) == set(matters) | set(documents)
     assert listed[0] == matters[-1]  # the most recently changed matter first
