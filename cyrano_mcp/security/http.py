@@ -14,9 +14,9 @@ the call path does not charge them again. A tool call of an authenticated sessio
 it goes on, with the refusal, to be answered by the call path as a `rate_limited` tool error (HTTP 200, the
 RateLimit fields and Retry-After still set), since a model reads tool errors and never sees HTTP statuses. Up
 to a ceiling (`RateLimiter.over_limit_call`): past it, 429 again, so a flood stays cheap.
-There is no cookie or browser login: bearer tokens travel only in the
-Authorization header, which browsers never attach on their own, so there is nothing for a cross-site request
-to ride on.
+
+There is no cookie or browser login: bearer tokens travel only in the Authorization header, which browsers
+never attach on their own, so there is nothing for a cross-site request to ride on.
 """
 
 import time

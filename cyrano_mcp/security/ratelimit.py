@@ -49,11 +49,6 @@ ACCOUNT_FAILURE_WINDOW_SECONDS = 3600
 
 TOOL_ERRORS_PER_QUOTA = 1  # refused calls answered as tool errors per window, in quotas; then 429
 
-# The HTTP app's decision when it has already charged this request to a limit: the call path refuses the call
-# if the decision did, and does not charge the same call a second time (the value travels with the request
-# into the MCP session task).
-charged_upstream: ContextVar["Decision | None"] = ContextVar("cyrano_rate_limit_charged", default=None)
-
 
 @dataclass(frozen=True, slots=True)
 class Decision:
@@ -75,6 +70,12 @@ class Decision:
         if not self.allowed:
             headers.append(("Retry-After", str(self.retry_after)))
         return headers
+
+
+# The HTTP app's decision when it has already charged this request to a limit: the call path refuses the call
+# if the decision did, and does not charge the same call a second time (the value travels with the request
+# into the MCP session task).
+charged_upstream: ContextVar[Decision | None] = ContextVar("cyrano_rate_limit_charged", default=None)
 
 
 @dataclass(frozen=True, slots=True)
