@@ -123,15 +123,15 @@ async def test_without_auth_the_21st_call_of_an_address_gets_429(data_dir: Path)
 async def test_the_local_user_is_not_limited_by_default(settings: Settings) -> None:
     async with Client(build_runtime(settings).server) as client:
         for _ in range(130):
-            ok(await client.call_tool("system_info", {}))
+            ok(await client.call_tool("matters_list", {}))
 
 
 async def test_with_the_setting_the_local_users_101st_call_is_a_rate_limited_tool_error(settings: Settings) -> None:
     limited = settings.model_copy(update={"rate_limit_local_user": True})
     async with Client(build_runtime(limited).server) as client:
         for _ in range(100):
-            ok(await client.call_tool("system_info", {}))
-        refused = await client.call_tool("system_info", {})
+            ok(await client.call_tool("matters_list", {}))
+        refused = await client.call_tool("matters_list", {})
     message = error(refused, "rate_limited")
     assert "retry after" in message
     assert refused.meta and 1 <= refused.meta["cyrano/details"]["retry_after"] <= 60
