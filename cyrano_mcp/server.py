@@ -182,7 +182,7 @@ def call_path_steps(security: Security, registry: Registry) -> list[CallIntercep
         ToolCallMetrics(registry.tool_names),  # counted and timed, refusals of the steps below included
         security.audit_step(),  # one audit record per call, refusals included
         security.authenticate_step(),  # who: the bearer token's account, or the local user on stdio
-        security.rate_limit_step(),  # the per-user quota (over HTTP, the HTTP gate has charged it already)
+        security.rate_limit_step(),  # the per-user quota (charged by the HTTP gate; on stdio only if configured)
         security.authorize_step(registry.permissions),  # the caller's role must grant the operation's permission
     ]
 

@@ -214,7 +214,13 @@ class Settings(BaseSettings):
     rate_limit_user: str = Field(
         default="100/minute",
         description="MCP requests (tool calls, `initialize`, listings) per authenticated user (e.g. `100/minute`, "
-        "`5000/hour`).",
+        "`5000/hour`). Over HTTP a tool call past it is a `rate_limited` tool error with the wait; other requests "
+        "get 429.",
+    )
+    rate_limit_local_user: bool = Field(
+        default=False,
+        description="Apply `CYRANO_RATE_LIMIT_USER` to the local user's tool calls over stdio too. Off: a lawyer's "
+        "own scripted batch never stalls (the local user is on their own machine).",
     )
     rate_limit_anonymous: str = Field(
         default="20/minute", description="Calls and unauthenticated requests per client address."

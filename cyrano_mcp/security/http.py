@@ -9,10 +9,14 @@ Order, outermost first:
                       request to its quota (429 with Retry-After and RateLimit fields); caps sessions per user
 
 Requests with a JSON-RPC message (initialize, listings, calls) are charged per user; requests without a valid
-token are charged per address whatever they ask for. Tool calls charged here are marked as charged, so the
-call path does not charge them again. There is no cookie or browser login: bearer tokens travel only in the
-Authorization header, which browsers never attach on their own, so there is nothing for a cross-site request
-to ride on.
+token are charged per address whatever they ask for. Tool calls charged here carry the gate's decision on, so
+the call path does not charge them again. A tool call of an authenticated session over its quota is not a 429:
+it goes on, with the refusal, to be answered by the call path as a `rate_limited` tool error (HTTP 200, the
+RateLimit fields and Retry-After still set), since a model reads tool errors and never sees HTTP statuses. Up
+to a ceiling (`RateLimiter.over_limit_call`): past it, 429 again, so a flood stays cheap.
+
+There is no cookie or browser login: bearer tokens travel only in the Authorization header, which browsers
+never attach on their own, so there is nothing for a cross-site request to ride on.
 """
 
 import time
@@ -44,6 +48,7 @@ log = get_logger("cyrano.http")
 MCP_PATHS = ("/mcp", "/sse", "/messages")
 UNMETERED_PATHS = ("/healthz", "/readyz", "/auth/")  # probes, and the auth endpoints' own login limit
 CALL_METHODS = frozenset({"tools/call", "resources/read"})  # what the call path would charge if the gate did not
+TOOL_CALL = frozenset({"tools/call"})
 URL_TOKEN_PARAMETERS = frozenset({"access_token", "refresh_token", "token", "id_token"})
 _HEADER_REFUSALS = {
     "invalid_host": "this server does not answer for that Host header (CYRANO_ALLOWED_HOSTS)",
@@ -95,7 +100,8 @@ class RequestGate:
     2. the body, within the size limit and `CYRANO_HTTP_BODY_TIMEOUT_SECONDS` (408), and for a caller without a
        valid token within `CYRANO_HTTP_UNAUTHENTICATED_PER_ADDRESS` bodies in flight per address (429);
        JSON nested too deeply to parse is a 400;
-    3. the quota: per user with a token, per address without; 429 with Retry-After when refused;
+    3. the quota: per user with a token, per address without; 429 with Retry-After when refused, except for
+       a tool call of an authenticated session, which goes on to be refused as a tool error (up to a ceiling);
     4. sessions: at most `CYRANO_HTTP_SESSIONS_PER_USER` open per user (see `http_sessions`).
 
     An answer given before the whole body has arrived closes the connection (`Connection: close`): otherwise
@@ -144,7 +150,7 @@ class RequestGate:
                 except NestedTooDeeply:
                     nested = True
             receive = replay(body, receive)
-        answer = await self._charge(scope, user, methods, nested, receive, send)
+        answer = await self._charge(scope, user, head, methods, nested, receive, send)
         if answer is None:
             return
         if nested:
@@ -213,6 +219,7 @@ class RequestGate:
         self,
         scope: Scope,
         user: AuthenticatedUser | None,
+        head: _Head,
         methods: frozenset[str],
         nested: bool,
         receive: Receive,
@@ -234,17 +241,35 @@ class RequestGate:
             if mcp and not serves and not self.security.http_auth:
                 return send
             policy, identity = "anonymous", client_address.get() or "unknown"
-        decision = await self.security.limiter.hit(policy, identity)  # type: ignore[arg-type]
+        limiter = self.security.limiter
+        decision = await limiter.hit(policy, identity)  # type: ignore[arg-type]
         if not decision.allowed:
-            if decision.new_violation:
+            if user is not None and self._in_session_tool_call(identity, head, methods):
+                beyond = await limiter.over_limit_call(identity)
+                if beyond == 0:
+                    # The call path refuses it (and audits it) as a tool error; the engine never sees it.
+                    charged_upstream.set(decision)
+                    return with_rate_limit_headers(send, decision)
+                audit = beyond == 1  # the ceiling is crossed: recorded once, then plain 429s
+            else:
+                audit = decision.new_violation
+            if audit:
                 await self.security.audit.append(
                     "rate_limited", actor=_actor(user), outcome="refused", target=path, source=client_address.get()
                 )
             await rate_limited(decision)(scope, receive, send)
             return None
         if methods & CALL_METHODS:
-            charged_upstream.set(True)
+            charged_upstream.set(decision)
         return with_rate_limit_headers(send, decision)
+
+    def _in_session_tool_call(self, owner: str, head: _Head, methods: frozenset[str]) -> bool:
+        """Whether the request is a tool call in an established session of `owner`: one it opened here (stateful
+        streamable HTTP), or none needed (a stateless server, the 2026-07-28 protocol, a legacy SSE stream's
+        messages, which the SDK checks against its streams)."""
+        if methods != TOOL_CALL:
+            return False
+        return head.session_id is None or not self.stateful or self.sessions.knows(owner, head.session_id)
 
     async def _serve(
         self,

@@ -50,6 +50,10 @@ class SessionLedger:
                 return use
         return None
 
+    def knows(self, owner: str, session_id: str) -> bool:
+        """Whether `session_id` is one of `owner`'s live sessions."""
+        return any(use.session_id == session_id for use in self._live(owner))
+
     def leave(self, owner: str, use: SessionUse, *, ended: bool) -> None:
         use.in_flight -= 1
         use.idle_since = self._clock()

@@ -2,7 +2,8 @@
 
     AuditCalls     one audit record per call (who, what, when, from where, outcome, correlation id)
     Authenticate   who is calling: the bearer token's account, or the local user on stdio
-    LimitCalls     the per-user quota (over HTTP the HTTP app has charged it already)
+    LimitCalls     the per-user quota (over HTTP the HTTP app has charged it already; over stdio the local user
+                   only with `CYRANO_RATE_LIMIT_LOCAL_USER`)
     Authorize      the role must grant the operation's permission
 
 `HideForbiddenTools` is the one piece outside the call path: an SDK middleware that drops from
@@ -107,14 +108,24 @@ class Authenticate:
 
 
 class LimitCalls:
-    def __init__(self, limiter: RateLimiter) -> None:
+    """Refuses a call over its caller's quota, before it reaches its engine.
+
+    Over HTTP the gate has charged the request and passes its decision on (a refused tool call of an
+    authenticated session is let through to be refused here, as a tool error a model can act on). Other calls
+    are charged here: the local user's over stdio or in memory only when `limit_local_user` says so.
+    """
+
+    def __init__(self, limiter: RateLimiter, *, limit_local_user: bool) -> None:
         self._limiter = limiter
+        self._limit_local_user = limit_local_user
 
     async def __call__(self, call: CallContext, operation: Operation[Any, Any], proceed: Proceed) -> BaseModel:
         # Charged once per client call: not again for the tools an engine runs on its behalf.
-        if call.caller is None and not charged_upstream.get():
-            decision = await self._limiter.hit("user", _principal(call).user_id)
-            if not decision.allowed:
+        if call.caller is None:
+            decision = charged_upstream.get()
+            if decision is None and (call.transport == "http" or self._limit_local_user):
+                decision = await self._limiter.hit("user", _principal(call).user_id)
+            if decision is not None and not decision.allowed:
                 raise RateLimitedError(
                     f"too many calls ({decision.limit} per {decision.window_seconds} s); "
                     f"retry after {decision.retry_after} s",

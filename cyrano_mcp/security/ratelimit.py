@@ -8,6 +8,10 @@ a token) and `login` (login and refresh attempts per address). A refused request
 violation within an hour of the first doubles the block that follows it (up to a ceiling), so a client
 that keeps pushing waits longer each time instead of getting back in at every window edge.
 
+Over HTTP a refused tool call of an authenticated user is answered as a tool error, which a model can read
+and wait on; so that a flood cannot use those answers to keep reaching the server, at most one quota's worth
+of them per window (`over_limit_call`) are given; past that the refusals are plain HTTP 429s again.
+
 Login failures are counted per username, for names that exist and names that do not alike (so the
 lockout reveals nothing about which accounts exist). First per (username, client address) pair: after five
 failures from one address each further one locks the name, from that address only, for twice as long as the
@@ -30,6 +34,7 @@ from limits.aio.storage import RedisStorage
 from redis.asyncio import ConnectionPool
 
 from cyrano_mcp.observability.logging import get_logger
+from cyrano_mcp.observability.metrics import record_rate_limited
 from cyrano_mcp.security.counters import Counters, LocalCounters, SharedCounters
 from cyrano_mcp.settings import Settings
 
@@ -42,9 +47,7 @@ LOGIN_FAILURES_ALLOWED = 5  # from one address, before that address is locked ou
 LOGIN_LOCK_BASE_SECONDS = 30
 ACCOUNT_FAILURE_WINDOW_SECONDS = 3600
 
-# Set by the HTTP app when it has already charged this request to a limit, so the call path does not
-# charge the same tool call a second time (the value travels with the request into the MCP session task).
-charged_upstream: ContextVar[bool] = ContextVar("cyrano_rate_limit_charged", default=False)
+TOOL_ERRORS_PER_QUOTA = 1  # refused calls answered as tool errors per window, in quotas; then 429
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +70,12 @@ class Decision:
         if not self.allowed:
             headers.append(("Retry-After", str(self.retry_after)))
         return headers
+
+
+# The HTTP app's decision when it has already charged this request to a limit: the call path refuses the call
+# if the decision did, and does not charge the same call a second time (the value travels with the request
+# into the MCP session task).
+charged_upstream: ContextVar[Decision | None] = ContextVar("cyrano_rate_limit_charged", default=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,14 +138,26 @@ class RateLimiter:
         window = item.get_expiry()
         blocked_for = await self.blocked_for(policy, identity)
         if blocked_for > 0:
+            record_rate_limited(policy)
             return Decision(False, policy, item.amount, window, 0, blocked_for, blocked_for)
         counted = await self._use(lambda counters: counters.hit(item, policy, identity))
         if counted.allowed:
             return Decision(True, policy, item.amount, window, counted.remaining, counted.reset_after)
+        record_rate_limited(policy)
         strikes = await self._use(lambda counters: counters.incr(f"strikes/{policy}/{identity}", STRIKE_MEMORY_SECONDS))
         block = min(counted.reset_after * 2 ** (strikes - 1), self._max_penalty)
         await self._use(lambda counters: counters.incr(f"block/{policy}/{identity}", block))
         return Decision(False, policy, item.amount, window, 0, counted.reset_after, block, new_violation=True)
+
+    async def over_limit_call(self, identity: str) -> int:
+        """Count one refused tool call of user `identity` answered as a tool error; returns how many beyond
+        the ceiling this one is (0 while within it, 1 for the first past it).
+
+        The ceiling is `TOOL_ERRORS_PER_QUOTA` quotas per window, counted from the first such refusal.
+        """
+        item = self.policies["user"]
+        count = await self._use(lambda counters: counters.incr(f"over/user/{identity}", item.get_expiry()))
+        return max(0, count - item.amount * TOOL_ERRORS_PER_QUOTA)
 
     def refusal(self, policy: Policy, retry_after: int) -> Decision:
         """A refusal under `policy` decided elsewhere (a locked username), for an answer with the RateLimit fields."""

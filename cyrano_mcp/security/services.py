@@ -60,7 +60,7 @@ class Security:
         return Authenticate(self.resolver)
 
     def rate_limit_step(self) -> CallInterceptor:
-        return LimitCalls(self.limiter)
+        return LimitCalls(self.limiter, limit_local_user=self.settings.rate_limit_local_user)
 
     def authorize_step(self, permissions: PermissionTable) -> CallInterceptor:
         return Authorize(permissions)

@@ -1,6 +1,10 @@
 """Rate limits: the 101st call of a user and the 21st of an address within a minute are refused, across
 processes when they share Redis; repeated violations block for longer each time; logins have their own,
-stricter limit and a per-username lockout (tests/attacks/test_lockout.py has the rest of it)."""
+stricter limit and a per-username lockout (tests/attacks/test_lockout.py has the rest of it).
+
+A user's refused tool call over HTTP is a tool error a model can act on, other requests a 429
+(test_ratelimit_clients.py drives both with the SDK's client; tests/attacks/test_http_rate_limit_flood.py
+holds the ceiling on those tool errors). The local stdio user is limited only when asked to."""
 
 import time
 from pathlib import Path
@@ -10,6 +14,7 @@ import httpx2
 import pytest
 from mcp import Client
 
+from cyrano_mcp.observability import metrics
 from cyrano_mcp.security.authentication import lockout_key
 from cyrano_mcp.security.ratelimit import LoginLock, RateLimiter
 from cyrano_mcp.server import build_runtime
@@ -18,6 +23,7 @@ from tests.conftest import TEST_SETTINGS
 from tests.core.security.conftest import CALL_HEADERS, HttpServer, http_settings, start_http, tool_call
 from tests.interop._servers import cyrano_http_server
 from tests.utils.mcp import error, ok
+from tests.utils.metrics import sample
 
 pytestmark = pytest.mark.anyio
 
@@ -32,20 +38,54 @@ def assert_refused(response: httpx2.Response, policy: str, limit: int) -> int:
     return retry
 
 
-async def test_the_101st_call_of_a_user_within_a_minute_gets_429(http_server: HttpServer) -> None:
+def refused_call(response: httpx2.Response) -> tuple[str, int]:
+    """The message and retry time of a `rate_limited` tool error answered over HTTP, after checking its headers."""
+    assert response.status_code == 200, response.text
+    result = response.json()["result"]
+    assert result["isError"] is True and result["_meta"]["cyrano/error_code"] == "rate_limited", result
+    retry_after = int(result["_meta"]["cyrano/details"]["retry_after"])
+    assert 1 <= retry_after <= 60 and response.headers["retry-after"] == str(retry_after)
+    assert response.headers["ratelimit-policy"] == '"user";q=100;w=60'
+    assert response.headers["ratelimit"].startswith('"user";r=0;t=')
+    message: str = result["content"][0]["text"]
+    assert message == f"rate_limited: too many calls (100 per 60 s); retry after {retry_after} s"
+    return message, retry_after
+
+
+async def test_the_101st_call_of_a_user_within_a_minute_is_a_tool_error_other_requests_get_429(
+    http_server: HttpServer,
+) -> None:
     async with http_server.client("viewer") as http:
         for number in range(100):
             answer = await http.post("/mcp", json=tool_call("system_info", request_id=number))
-            assert answer.status_code == 200, (number, answer.text)
-        assert answer.headers["ratelimit"].startswith('"user";r=0;')
-        # Listing tools is charged like a call (as are initialize and every other JSON-RPC request).
+            assert answer.status_code == 200 and not answer.json()["result"].get("isError"), (number, answer.text)
+        assert answer.headers["ratelimit"].startswith('"user";r=0;')  # charged once each, not by gate and call path
+        # Listing tools is charged like a call (as are initialize and every other JSON-RPC request), and refused
+        # with a 429: only a tool call has an answer a model reads.
         assert_refused(await http.post("/mcp", json={"jsonrpc": "2.0", "id": 0, "method": "tools/list"}), "user", 100)
-        assert_refused(await http.post("/mcp", json=tool_call("system_info")), "user", 100)
+        refused_call(await http.post("/mcp", json=tool_call("system_info")))
+        read = {"jsonrpc": "2.0", "id": 3, "method": "resources/read", "params": {"uri": "cyrano://matters/x"}}
+        assert_refused(await http.post("/mcp", json=read), "user", 100)
     # Another user is not affected.
     async with http_server.client("attorney") as http:
         assert (await http.post("/mcp", json=tool_call("system_info"))).status_code == 200
-    records = await http_server.runtime.security.audit.query(action="rate_limited")
-    assert [record.actor for record in records] == ["viewer"]
+    audit = http_server.runtime.security.audit
+    assert [record.actor for record in await audit.query(action="rate_limited")] == ["viewer"]  # the 429s' violation
+    calls = await audit.query(action="tool_call", limit=500)
+    assert [(record.actor, record.target) for record in calls if record.outcome == "rate_limited"] == [
+        ("viewer", "system_info")
+    ]
+
+
+async def test_a_refused_call_is_charged_once(http_server: HttpServer) -> None:
+    """The gate's refusal goes with the call to the call path, which does not charge it again."""
+    before = sample(metrics.exposition().decode(), "cyrano_rate_limit_refusals_total", scope="user") or 0
+    async with http_server.client("viewer") as http:
+        for number in range(100):
+            assert (await http.post("/mcp", json=tool_call("system_info", request_id=number))).status_code == 200
+        for _ in range(3):
+            refused_call(await http.post("/mcp", json=tool_call("system_info")))
+    assert sample(metrics.exposition().decode(), "cyrano_rate_limit_refusals_total", scope="user") == before + 3
 
 
 async def test_the_21st_request_of_an_address_without_a_token_gets_429(http_server: HttpServer) -> None:
@@ -80,11 +120,18 @@ async def test_without_auth_the_21st_call_of_an_address_gets_429(data_dir: Path)
             assert_refused(await http.post("/mcp", json=tool_call("system_info")), "anonymous", 20)
 
 
-async def test_over_stdio_the_101st_call_is_a_rate_limited_tool_error(settings: Settings) -> None:
+async def test_the_local_user_is_not_limited_by_default(settings: Settings) -> None:
     async with Client(build_runtime(settings).server) as client:
+        for _ in range(130):
+            ok(await client.call_tool("matters_list", {}))
+
+
+async def test_with_the_setting_the_local_users_101st_call_is_a_rate_limited_tool_error(settings: Settings) -> None:
+    limited = settings.model_copy(update={"rate_limit_local_user": True})
+    async with Client(build_runtime(limited).server) as client:
         for _ in range(100):
-            ok(await client.call_tool("system_info", {}))
-        refused = await client.call_tool("system_info", {})
+            ok(await client.call_tool("matters_list", {}))
+        refused = await client.call_tool("matters_list", {})
     message = error(refused, "rate_limited")
     assert "retry after" in message
     assert refused.meta and 1 <= refused.meta["cyrano/details"]["retry_after"] <= 60
@@ -142,14 +189,15 @@ async def test_two_processes_sharing_redis_share_one_quota(tmp_path: Path, redis
             tmp_path / "two", stateless=True, json_response=True, extra_settings=limits, data_dir=shared_store
         ) as second,
     ):
-        statuses = []
-        for number in range(14):
+        outcomes = []
+        for number in range(24):
             server = (first, second)[number % 2]
             async with httpx2.AsyncClient(headers={**CALL_HEADERS, **first.auth_headers}) as http:
                 response = await http.post(server.mcp_url, json=tool_call("system_info", request_id=number))
-            statuses.append(response.status_code)
-    assert statuses.count(200) == 10 and statuses.count(429) == 4, statuses
-    assert statuses[:10] == [200] * 10
+            refused = response.status_code == 200 and response.json()["result"].get("isError")
+            outcomes.append("refused" if refused else response.status_code)
+    # The quota, then as many tool errors (the ceiling is shared too), then 429s.
+    assert outcomes == [200] * 10 + ["refused"] * 10 + [429] * 4, outcomes
 
 
 @pytest.mark.redis

@@ -9,7 +9,8 @@
 //
 // Options (anywhere before `--`): --timeout-ms N (per request, default 15000), --deadline-ms N (whole
 // run, default 60000), --header "Name: value" (sent on every HTTP request, e.g. an Authorization bearer
-// token; repeatable).
+// token; repeatable), --calls-past-quota N (after the checks, N more system_info calls, for a server whose
+// quota they exceed: each must come back as a result, the refused ones as `rate_limited` tool errors).
 // Exit codes: 0 all checks passed, 1 a check failed, 2 bad usage, 3 the run hit its deadline.
 
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -19,10 +20,10 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import { isDeepStrictEqual } from 'node:util';
 
-const USAGE = 'usage: client.mjs [--timeout-ms N] [--deadline-ms N] [--header "Name: value" ...] (stdio [--env K=V ...] -- CMD [ARGS...] | http URL | sse URL)';
+const USAGE = 'usage: client.mjs [--timeout-ms N] [--deadline-ms N] [--calls-past-quota N] [--header "Name: value" ...] (stdio [--env K=V ...] -- CMD [ARGS...] | http URL | sse URL)';
 
 function parseArgs(argv) {
-  const options = { kind: undefined, env: {}, headers: {}, timeoutMs: 15000, deadlineMs: 60000, target: undefined, command: [] };
+  const options = { kind: undefined, env: {}, headers: {}, timeoutMs: 15000, deadlineMs: 60000, callsPastQuota: 0, target: undefined, command: [] };
   let index = 0;
   while (index < argv.length) {
     const arg = argv[index];
@@ -42,10 +43,10 @@ function parseArgs(argv) {
       if (split <= 0) throw new Error(`--header needs "Name: value", got a value without a colon`);
       options.headers[header.slice(0, split).trim()] = header.slice(split + 1).trim();
       index += 2;
-    } else if (arg === '--timeout-ms' || arg === '--deadline-ms') {
+    } else if (arg === '--timeout-ms' || arg === '--deadline-ms' || arg === '--calls-past-quota') {
       const value = Number.parseInt(argv[index + 1] ?? '', 10);
       if (!Number.isFinite(value) || value <= 0) throw new Error(`${arg} needs a positive integer`);
-      options[arg === '--timeout-ms' ? 'timeoutMs' : 'deadlineMs'] = value;
+      options[{ '--timeout-ms': 'timeoutMs', '--deadline-ms': 'deadlineMs', '--calls-past-quota': 'callsPastQuota' }[arg]] = value;
       index += 2;
     } else if (options.kind === undefined) {
       if (!['stdio', 'http', 'sse'].includes(arg)) throw new Error(`unknown transport ${JSON.stringify(arg)}\n${USAGE}`);
@@ -199,6 +200,20 @@ async function run(options, summary) {
 
     const badId = await client.callTool({ name: 'matters_get', arguments: { matter_id: 'not-a-uuid' } }, undefined, requestOptions);
     check(badId.isError === true && (textOf(badId) ?? '').includes('matter_id'), `matters_get with a bad id: ${textOf(badId)}`);
+
+    // 6. Calls past the quota: results a model can read (the wait in the text), not a thrown transport error.
+    if (options.callsPastQuota > 0) {
+      const refusals = [];
+      for (let index = 0; index < options.callsPastQuota; index += 1) {
+        const result = await client.callTool({ name: 'system_info', arguments: {} }, undefined, requestOptions);
+        if (result.isError) refusals.push(textOf(result) ?? '');
+      }
+      summary.rateLimitedMessages = refusals;
+      check(refusals.length > 0, `none of ${options.callsPastQuota} calls past the quota was refused`);
+      for (const text of refusals) {
+        check(/^rate_limited: .*retry after \d+ s$/.test(text), `a refused call's message: ${text}`);
+      }
+    }
   } finally {
     if (options.kind === 'http' && typeof transport.terminateSession === 'function' && transport.sessionId !== undefined) {
       try {
@@ -232,6 +247,7 @@ async function main() {
     resourceRead: false,
     promptsListed: 0,
     badArgumentsMessage: null,
+    rateLimitedMessages: null,
     failures: [],
   };
   const watchdog = setTimeout(() => {
