@@ -99,14 +99,14 @@ async def measure(pdf_dir: Path) -> tuple[Sizes, list[str]]:
                 document_id = ingested["document"]["id"]
                 await call("matters_get", subject, {"matter_id": matter["id"]})
                 await call("arkiver_insights", subject, {"document_id": document_id})
-                await call("arkiver_document", subject, {"document_id": document_id})
+                await call("arkiver_read_document", subject, {"document_id": document_id})
                 await call("arkiver_refine", subject, {"document_id": document_id})
                 resource = await client.read_resource(f"cyrano://documents/{document_id}")
                 text = sum(len(getattr(content, "text", "")) for content in resource.contents)
                 sizes.add("cyrano://documents/{id}", subject, (text, text))
             for query in QUERIES:
                 await call("arkiver_search", query, {"query": query})
-            await call("arkiver_documents", "all", {})
+            await call("arkiver_list_documents", "all", {})
             await call("matters_list", "all", {})
             await call("system_info", "-", {})
             await call("system_health", "-", {})

@@ -16,8 +16,8 @@ from cyrano_arkiver.models import (
 from cyrano_mcp.kit import OperationRef
 
 __all__ = [
-    "DOCUMENT",
     "INSIGHTS",
+    "READ_DOCUMENT",
     "SEARCH",
     "DocumentInsights",
     "DocumentText",
@@ -28,5 +28,5 @@ __all__ = [
 ]
 
 SEARCH = OperationRef("arkiver_search", SearchRequest, SearchResults)
-DOCUMENT = OperationRef("arkiver_document", PageRangeRequest, DocumentText)
+READ_DOCUMENT = OperationRef("arkiver_read_document", PageRangeRequest, DocumentText)
 INSIGHTS = OperationRef("arkiver_insights", InsightsRequest, DocumentInsights)

@@ -55,7 +55,7 @@ def build(context: EngineContext) -> Parts:
     batch = BatchIngest(service=service, jobs=context.jobs, matters=matters, settings=settings)
 
     async def read_document(document_id: str) -> str:
-        text = await service.document(PageRangeRequest(document_id=document_id, first_page=1, last_page=100_000))
+        text = await service.read_document(PageRangeRequest(document_id=document_id, first_page=1, last_page=100_000))
         return text.model_dump_json(indent=2)
 
     return Parts(
@@ -118,15 +118,15 @@ def build(context: EngineContext) -> Parts:
                 title="Search documents",
             ),
             Operation.read(
-                "documents",
-                service.documents,
+                "list_documents",
+                service.list_documents,
                 "Stored documents, newest first, filtered by matter, format or file name.",
                 permission="documents:read",
                 title="List documents",
             ),
             Operation.read(
-                "document",
-                service.document,
+                "read_document",
+                service.read_document,
                 "A stored document's details and the text of a range of its pages (ten by default).",
                 permission="documents:read",
                 title="Read a document",

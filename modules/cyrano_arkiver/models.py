@@ -14,7 +14,7 @@ from cyrano_arkiver.extraction.models import Insights
 from cyrano_matters.api import MatterId
 from cyrano_mcp.kit import DOCUMENT_TEXT, ToolInput, ToolOutput, UTCDateTime, UuidText, id_field, uuid_of
 
-_DOCUMENT_SOURCE = "arkiver_ingest and arkiver_documents"
+_DOCUMENT_SOURCE = "arkiver_ingest and arkiver_list_documents"
 DocumentId = Annotated[UuidText, uuid_of("document", _DOCUMENT_SOURCE), id_field("document", _DOCUMENT_SOURCE)]
 
 
@@ -29,7 +29,7 @@ class Document(SQLModel, table=True):
 
     id: str = Field(primary_key=True, max_length=36)
     matter_id: str | None = Field(default=None, sa_column=Column(String(36), ForeignKey("matters.id"), nullable=True))
-    # Sealed; arkiver_documents finds words of it through the blind tokens beside it.
+    # Sealed; arkiver_list_documents finds words of it through the blind tokens beside it.
     filename: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     filename_tokens: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     filename_key_version: int | None = Field(default=None, index=True)

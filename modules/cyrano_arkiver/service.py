@@ -72,7 +72,7 @@ from cyrano_mcp.kit import (
 @dataclass(frozen=True, slots=True)
 class Seals:
     """Arkiver's encrypted columns (key type `documents`): page text, each insight's quote and data, and the
-    document's file name, which has a blind index beside it for `arkiver_documents`' filter."""
+    document's file name, which has a blind index beside it for `arkiver_list_documents`' filter."""
 
     page_text: SealedField
     insight_quote: SealedField
@@ -292,7 +292,7 @@ class ArkiverService:
             ).all()
         return [await self._seals.page_text.open(ref, text) for ref, text in rows]
 
-    async def document(self, request: PageRangeRequest) -> DocumentText:
+    async def read_document(self, request: PageRangeRequest) -> DocumentText:
         last = request.last_page if request.last_page is not None else request.first_page + 9
         async with self._database.session() as session:
             document = await self._load_document(session, request.document_id)
@@ -317,7 +317,7 @@ class ArkiverService:
             ],
         )
 
-    async def documents(self, request: DocumentListRequest) -> DocumentPageList:
+    async def list_documents(self, request: DocumentListRequest) -> DocumentPageList:
         filters = []
         if request.matter_id is not None:
             filters.append(col(Document.matter_id) == request.matter_id)

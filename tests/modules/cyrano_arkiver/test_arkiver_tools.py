@@ -79,7 +79,7 @@ async def test_ingest_text_then_read_its_insights_with_exact_provenance(runtime:
         assert any(d["date"] == "2014-05-08" and d["kind"] in ("agreement", "effective") for d in found["dates"])
         assert any(a["currency"] == "USD" and float(a["value"]) == 12500 for a in found["amounts"])
 
-        pages = ok(await client.call_tool("arkiver_document", {"document_id": document["id"]}))["pages"]
+        pages = ok(await client.call_tool("arkiver_read_document", {"document_id": document["id"]}))["pages"]
         page_text = {page["page"]: page["text"] for page in pages}
         for item in [*found["parties"], *found["dates"], found["governing_law"], *found["amounts"]]:
             provenance = item["provenance"]
@@ -125,7 +125,7 @@ async def test_the_same_content_in_the_same_matter_is_stored_once(runtime: Runti
         assert again["insight_counts"] == first["insight_counts"]
         elsewhere = ok(await client.call_tool("arkiver_ingest", {"text": CONTRACT}))
         assert elsewhere["duplicate"] is False and elsewhere["document"]["id"] != first["document"]["id"]
-        listed = ok(await client.call_tool("arkiver_documents", {"matter_id": matter["id"]}))
+        listed = ok(await client.call_tool("arkiver_list_documents", {"matter_id": matter["id"]}))
         assert listed["total"] == 1 and listed["items"][0]["id"] == first["document"]["id"]
     assert (await counts(runtime))[0] == 2
 
@@ -270,6 +270,6 @@ async def test_page_text_and_quotes_are_sealed_at_rest(runtime: Runtime) -> None
             other.text = one.text
             session.add(other)
         refused = error(
-            await client.call_tool("arkiver_document", {"document_id": second["document"]["id"]}), "data_integrity"
+            await client.call_tool("arkiver_read_document", {"document_id": second["document"]["id"]}), "data_integrity"
         )
         assert "fails its integrity check" in refused

@@ -69,7 +69,7 @@ async def test_recursive_folders_and_lists_of_paths_into_a_matter(runtime: Runti
         )
         report = await run_batch(client, {"folder": str(inbox), "recursive": True, "matter_id": matter["id"]})
         assert report["job"]["counts"]["done"] == 4 and report["job"]["counts"]["failed"] == 1
-        listed = ok(await client.call_tool("arkiver_documents", {"matter_id": matter["id"]}))
+        listed = ok(await client.call_tool("arkiver_list_documents", {"matter_id": matter["id"]}))
         assert listed["total"] == 4
         paths = [str(inbox / "contract-0.txt"), str(inbox / "missing.txt"), "/etc/passwd"]
         again = await run_batch(client, {"paths": paths, "matter_id": matter["id"]})

@@ -57,7 +57,7 @@ async def test_grounded_new_proposals_are_kept_and_invented_ones_dropped(setting
             document = ok(await client.call_tool("arkiver_ingest", {"text": TEXT}))["document"]
             refined = ok(await client.call_tool("arkiver_refine", {"document_id": document["id"]}))
             again = ok(await client.call_tool("arkiver_refine", {"document_id": document["id"]}))
-            pages = ok(await client.call_tool("arkiver_document", {"document_id": document["id"]}))["pages"]
+            pages = ok(await client.call_tool("arkiver_read_document", {"document_id": document["id"]}))["pages"]
             stored = ok(await client.call_tool("arkiver_insights", {"document_id": document["id"]}))
 
     assert refined["model"]["method"] == "llm:openai/test-model"
