@@ -5,8 +5,8 @@
 Nothing else of this package is for other engines: its tables, sealed columns and service stay its own.
 """
 
+from cyrano_arkiver.insight_views import DocumentInsights
 from cyrano_arkiver.models import (
-    DocumentInsights,
     DocumentText,
     InsightsRequest,
     PageRangeRequest,

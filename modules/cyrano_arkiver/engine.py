@@ -1,6 +1,7 @@
 """Arkiver's declaration: ingest legal documents, keep their text per page, and extract grounded insights."""
 
 from cyrano_arkiver.batch import JOB_KIND, BatchIngest
+from cyrano_arkiver.insight_service import InsightService
 from cyrano_arkiver.migrations import migrations
 from cyrano_arkiver.models import BatchItem, BatchItemResult, Document, PageRangeRequest
 from cyrano_arkiver.page_index import PageIndex
@@ -49,14 +50,20 @@ def build(context: EngineContext) -> Parts:
     search = BlindIndex(name="document_pages", key_type="search", keyring=fields.keyring)
     fields.index(PageIndex(database=context.database, blind=search, page_text=seals.page_text))
     matters = context.require(MattersReader)
+    insights = InsightService(
+        database=context.database,
+        llm=context.llm,
+        page_text=seals.page_text,
+        insight_quote=seals.insight_quote,
+        insight_data=seals.insight_data,
+    )
     service = ArkiverService(
-        seals=seals, search=search, database=context.database, settings=settings, matters=matters, llm=context.llm
+        seals=seals, search=search, database=context.database, settings=settings, matters=matters, insights=insights
     )
     batch = BatchIngest(service=service, jobs=context.jobs, matters=matters, settings=settings)
 
     async def read_document(document_id: str) -> str:
-        text = await service.read_document(PageRangeRequest(document_id=document_id, first_page=1, last_page=100_000))
-        return text.model_dump_json(indent=2)
+        return (await service.read_document(PageRangeRequest(document_id=document_id))).model_dump_json()
 
     return Parts(
         migrations=migrations(seals.filename),
@@ -91,19 +98,21 @@ def build(context: EngineContext) -> Parts:
             ),
             Operation.read(
                 "insights",
-                service.insights,
-                "Parties, dates, governing law, amounts, citations, defined terms, obligations and term of a stored "
-                "document; each item gives the page and the exact words it came from.",
+                insights.insights,
+                "What a stored document says, each item with its page and exact words: first the key terms in full "
+                "(parties, key dates, governing law, term, renewal and notice) and counts of every kind, then the "
+                "long lists (amounts, obligations, other dates, defined terms, citations) a page at a time. For more, "
+                "call again with next_cursor; narrow with kinds and obligor (one party's obligations).",
                 permission="documents:read",
                 title="Insights of a document",
             ),
             Operation.write(
                 "refine",
-                service.refine,
+                insights.refine,
                 "Ask the configured model (see system_llm_check) for parties, dates and governing law the rules missed "
                 "in a stored document. A proposal is kept only if its quote is found in the document; the answer says "
-                "what was kept, what was dropped and why. Without a model the stored rules' insights come back with "
-                "the reason.",
+                "what was kept, what was dropped and why (arkiver_insights then shows the kept ones with the rest). "
+                "Without a model nothing changes and the answer says why.",
                 permission="documents:write",
                 title="Refine insights with a model",
                 idempotent=True,
@@ -112,8 +121,9 @@ def build(context: EngineContext) -> Parts:
             Operation.read(
                 "search",
                 service.search,
-                "Full-text search of stored documents (optionally in one matter): ranked pages with a snippet around "
-                "the match.",
+                "Full-text search of stored documents, or of one matter's or one document's: ranked pages, each with "
+                "a snippet where the query's words stand together. The way into a long document: search, then read "
+                "the pages found with arkiver_read_document.",
                 permission="documents:read",
                 title="Search documents",
             ),
@@ -127,7 +137,8 @@ def build(context: EngineContext) -> Parts:
             Operation.read(
                 "read_document",
                 service.read_document,
-                "A stored document's details and the text of a range of its pages (ten by default).",
+                "A stored document's details and the text of a range of its pages: by default from first_page as "
+                "many as fit in about 6,500 characters; next_page says where to go on. Find pages with arkiver_search.",
                 permission="documents:read",
                 title="Read a document",
             ),
@@ -144,7 +155,8 @@ def build(context: EngineContext) -> Parts:
             ResourceTemplate(
                 uri_template="cyrano://documents/{document_id}",
                 name="document",
-                description="A stored document's details and full text, as JSON.",
+                description="A stored document's details and its first pages of text (as arkiver_read_document "
+                "gives them), as JSON; arkiver_read_document from next_page reads on.",
                 handler=read_document,
                 permission="documents:read",
             )

@@ -72,23 +72,35 @@ async def test_ingest_text_then_read_its_insights_with_exact_provenance(runtime:
         assert result["insight_counts"]["parties"] >= 2 and result["insight_counts"]["governing_law"] == 1
 
         insights = ok(await client.call_tool("arkiver_insights", {"document_id": document["id"]}))
-        assert insights["method"] == "rules"
-        found = insights["insights"]
-        assert found["governing_law"]["jurisdiction"] == "California"
-        assert {p["name"] for p in found["parties"]} >= {"Harbor Analytics LLC", "Pier Nine Properties, Inc."}
-        assert any(d["date"] == "2014-05-08" and d["kind"] in ("agreement", "effective") for d in found["dates"])
-        assert any(a["currency"] == "USD" and float(a["value"]) == 12500 for a in found["amounts"])
+        assert insights["method"] == "rules" and insights["next_cursor"] is None and insights["more"] is None
+        key, lists = insights["key_terms"], insights["lists"]
+        assert key["governing_law"]["jurisdiction"] == "California"
+        assert {p["name"] for p in key["parties"]} >= {"Harbor Analytics LLC", "Pier Nine Properties, Inc."}
+        assert any(d["date"] == "2014-05-08" and d["kind"] in ("agreement", "effective") for d in key["dates"])
+        assert any(a["currency"] == "USD" and float(a["value"]) == 12500 for a in lists["amounts"])
+        assert insights["counts"]["obligations"] == len(lists["obligations"]) > 0
 
         pages = ok(await client.call_tool("arkiver_read_document", {"document_id": document["id"]}))["pages"]
         page_text = {page["page"]: page["text"] for page in pages}
-        for item in [*found["parties"], *found["dates"], found["governing_law"], *found["amounts"]]:
-            provenance = item["provenance"]
-            assert page_text[provenance["page"]][provenance["start"] : provenance["end"]] == provenance["quote"]
+        items = [*key["parties"], *key["dates"], key["governing_law"], *lists["amounts"], *lists["obligations"]]
+        spans = [item["provenance"] for item in items]
+        for span in spans:  # a quote is the page's own words; one left out stands inside another quote
+            if span["quote"] is not None:
+                assert page_text[span["page"]][span["start"] : span["end"]] == span["quote"]
+            else:
+                assert any(
+                    other["quote"]
+                    and other["page"] == span["page"]
+                    and other["start"] <= span["start"]
+                    and span["end"] <= other["end"]
+                    for other in spans
+                )
 
         only_law = ok(
             await client.call_tool("arkiver_insights", {"document_id": document["id"], "kinds": ["governing_law"]})
         )
-        assert only_law["insights"]["parties"] == [] and only_law["insights"]["governing_law"] is not None
+        assert only_law["key_terms"]["parties"] == [] and only_law["key_terms"]["governing_law"] is not None
+        assert only_law["lists"]["obligations"] == [] and only_law["obligors"] is None
 
 
 async def test_a_pdf_is_ingested_page_by_page_with_progress(runtime: Runtime) -> None:
@@ -107,7 +119,7 @@ async def test_a_pdf_is_ingested_page_by_page_with_progress(runtime: Runtime) ->
         document = result["document"]
         assert document["format"] == "pdf" and document["page_count"] == 19 and document["method"] == "text-layer"
         assert progress[-1] == (19.0, 19.0) and len(progress) == 19
-        insights = ok(await client.call_tool("arkiver_insights", {"document_id": document["id"]}))["insights"]
+        insights = ok(await client.call_tool("arkiver_insights", {"document_id": document["id"]}))["key_terms"]
         assert insights["governing_law"]["jurisdiction"] == "California"
         assert any(d["date"] == "2010-03-18" for d in insights["dates"])
 

@@ -56,7 +56,7 @@ async def test_a_folder_is_ingested_file_by_file_and_a_bad_file_fails_alone(
             assert items[name]["status"] == "done" and items[name]["result"]["duplicate"] is False
             document_id = items[name]["result"]["document_id"]
             insights = ok(await client.call_tool("arkiver_insights", {"document_id": document_id}))
-            assert insights["insights"]["governing_law"]["jurisdiction"] == "California"
+            assert insights["key_terms"]["governing_law"]["jurisdiction"] == "California"
     assert (await counts(runtime))[:2] == (3, 3)
 
 
