@@ -11,10 +11,14 @@ own, with no model provider (`offline`: `arkiver_refine` answers with the rules)
 Then every read tool is called as a model would call it first, with only the arguments it must give (a document's
 or matter's id), and the answer is measured as a host receives it: the JSON text of `structuredContent`, compact,
 and the text content when it differs (Cyrano's text block is the same JSON); a resource's text. A search is run
-for a few typical queries over the whole store.
+in each document, and for a few typical queries over the whole store. Then a second copy of every PDF goes into a
+matter of its own, so that the listings (documents, matters) fill a default page of 20.
+
+Each document's insights are also followed from the default answer through every next_cursor, to check that the
+pages hold every list item the counts promise.
 
 Printed: each answer's size per document, then per tool and overall the p50, p95 and maximum, against the
-targets: p95 <= 8,000 characters and maximum <= 16,000 (per tool and overall).
+targets: p95 <= 8,000 characters and maximum <= 16,000 (per tool and overall); and the cursor walks.
 """
 
 import argparse
@@ -22,6 +26,7 @@ import json
 import sys
 import tempfile
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +67,32 @@ class Sizes:
         return [size for rows in self.by_tool.values() for _, size in rows]
 
 
-async def measure(pdf_dir: Path) -> tuple[Sizes, list[str]]:
+@dataclass
+class Walk:
+    """Following arkiver_insights' cursors from the default answer to the last page."""
+
+    answers: int
+    largest: int
+    items: int
+    expected: int  # list items the counts promise: every kind but the key terms'
+
+
+async def walk(client: Any, document_id: str, first: dict[str, Any]) -> Walk:
+    answer, answers, largest = first, 1, 0
+    items = sum(len(values) for values in first["lists"].values())
+    while answer["next_cursor"]:
+        result = await client.call_tool(
+            "arkiver_insights", {"document_id": document_id, "cursor": answer["next_cursor"]}
+        )
+        largest = max(largest, *answer_size(result))
+        answer, answers = dict(result.structured_content or {}), answers + 1
+        items += sum(len(values) for values in answer["lists"].values())
+    counts = first["counts"]
+    listed = sum(counts[kind] for kind in ("amounts", "obligations", "dates", "defined_terms", "citations"))
+    return Walk(answers=answers, largest=largest, items=items, expected=listed - len(first["key_terms"]["dates"]))
+
+
+async def measure(pdf_dir: Path) -> tuple[Sizes, list[str], list[Walk]]:
     from mcp import Client
 
     from cyrano_mcp.observability.logging import configure_logging
@@ -75,19 +105,24 @@ async def measure(pdf_dir: Path) -> tuple[Sizes, list[str]]:
         raise SystemExit(f"no PDFs in {pdf_dir}")
     sizes = Sizes()
     names: list[str] = []
+    walks: list[Walk] = []
     with tempfile.TemporaryDirectory() as data_dir:
         settings = load_settings(
-            data_dir=data_dir, allowed_roots=[str(pdf_dir)], log_level="WARNING", llm_provider="offline"
+            data_dir=data_dir,
+            allowed_roots=[str(pdf_dir)],
+            log_level="WARNING",
+            llm_provider="offline",
+            rate_limit_user="100000/minute",  # the walks make hundreds of calls; sizes, not quotas, are measured
         )
         async with Client(build_runtime(settings).server) as client:
 
             async def call(
-                tool: str, subject: str, arguments: dict[str, Any], *, measured: bool = True
+                tool: str, subject: str, arguments: dict[str, Any], *, measured: bool = True, label: str = ""
             ) -> dict[str, Any]:
                 result = await client.call_tool(tool, arguments)
                 size = answer_size(result)
                 if measured:
-                    sizes.add(tool, subject, size)
+                    sizes.add(label or tool, subject, size)
                 return dict(result.structured_content or {})
 
             for number, path in enumerate(paths, 1):
@@ -98,12 +133,20 @@ async def measure(pdf_dir: Path) -> tuple[Sizes, list[str]]:
                 ingested = await call("arkiver_ingest", subject, {"path": str(path), "matter_id": matter["id"]})
                 document_id = ingested["document"]["id"]
                 await call("matters_get", subject, {"matter_id": matter["id"]})
-                await call("arkiver_insights", subject, {"document_id": document_id})
+                first = await call("arkiver_insights", subject, {"document_id": document_id})
                 await call("arkiver_read_document", subject, {"document_id": document_id})
                 await call("arkiver_refine", subject, {"document_id": document_id})
                 resource = await client.read_resource(f"cyrano://documents/{document_id}")
                 text = sum(len(getattr(content, "text", "")) for content in resource.contents)
                 sizes.add("cyrano://documents/{id}", subject, (text, text))
+                one = {"query": QUERIES[0], "document_id": document_id}
+                await call("arkiver_search", subject, one, label="arkiver_search (one document)")
+                walks.append(await walk(client, document_id, first))
+            # A second copy of every document in a matter of its own, so the listings fill a default page.
+            for number, path in enumerate(paths, 1):
+                created = {"client_name": f"Client {number}b", "title": path.stem, "practice_area": "commercial"}
+                matter = await call("matters_create", "-", created, measured=False)
+                await call("arkiver_ingest", "-", {"path": str(path), "matter_id": matter["id"]}, measured=False)
             for query in QUERIES:
                 await call("arkiver_search", query, {"query": query})
             await call("arkiver_list_documents", "all", {})
@@ -111,7 +154,7 @@ async def measure(pdf_dir: Path) -> tuple[Sizes, list[str]]:
             await call("system_info", "-", {})
             await call("system_health", "-", {})
             await call("auth_whoami", "-", {})
-    return sizes, names
+    return sizes, names, walks
 
 
 def verdict(values: list[int]) -> tuple[float, float, int, bool]:
@@ -119,7 +162,7 @@ def verdict(values: list[int]) -> tuple[float, float, int, bool]:
     return p50, p95, most, p95 <= P95_TARGET and most <= MAX_TARGET
 
 
-def report(sizes: Sizes, names: list[str]) -> bool:
+def report(sizes: Sizes, names: list[str], walks: list[Walk]) -> bool:
     print("Documents:")
     for name in names:
         print(f"  {name}")
@@ -129,16 +172,22 @@ def report(sizes: Sizes, names: list[str]) -> bool:
         print(f"  {tool}: {cells}")
         if tool in sizes.text_differs:
             print(f"    text content differs: {', '.join(f'{size:,}' for size in sizes.text_differs[tool])}")
-    print(f"\n{'tool':<26} {'answers':>7} {'p50':>8} {'p95':>8} {'max':>8}  targets (p95 <= {P95_TARGET:,}, "
+    print(f"\n{'tool':<30} {'answers':>7} {'p50':>8} {'p95':>8} {'max':>8}  targets (p95 <= {P95_TARGET:,}, "
           f"max <= {MAX_TARGET:,})")  # fmt: skip
     met = True
     for tool, rows in [*sizes.by_tool.items(), ("(all)", [("", size) for size in sizes.all()])]:
         values = [size for _, size in rows]
         p50, p95, most, ok = verdict(values)
         met = met and ok
-        print(f"{tool:<26} {len(values):>7} {p50:>8,.0f} {p95:>8,.0f} {most:>8,}  {'met' if ok else 'MISSED'}")
+        print(f"{tool:<30} {len(values):>7} {p50:>8,.0f} {p95:>8,.0f} {most:>8,}  {'met' if ok else 'MISSED'}")
     print(f"\nEvery tool within the targets: {'yes' if met else 'NO'}")
-    return met
+    print("\narkiver_insights followed from the default answer to its last page (nothing left out?):")
+    print(f"  {'document':<9} {'answers':>7} {'largest later page':>19} {'list items':>10} {'in counts':>9}")
+    for name, done in zip(names, walks, strict=True):
+        print(f"  {name.split()[0]:<9} {done.answers:>7} {done.largest:>19,} {done.items:>10} {done.expected:>9}")
+    complete = all(done.items == done.expected for done in walks)
+    print(f"  every list item reached: {'yes' if complete else 'NO'}")
+    return met and complete
 
 
 def main() -> None:
@@ -150,8 +199,8 @@ def main() -> None:
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args()
     pdf_dir = args.data / "cuad_dev_pdf" if (args.data / "cuad_dev_pdf").is_dir() else args.data
-    sizes, names = anyio.run(measure, pdf_dir.resolve())
-    met = report(sizes, names)
+    sizes, names, walks = anyio.run(measure, pdf_dir.resolve())
+    met = report(sizes, names, walks)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({"documents": names, "sizes": sizes.by_tool}, indent=2))

@@ -130,7 +130,8 @@ def build(context: EngineContext) -> Parts:
             Operation.read(
                 "list_documents",
                 service.list_documents,
-                "Stored documents, newest first, filtered by matter, format or file name.",
+                "Stored documents, newest first, filtered by matter, format or file name; ten a page, next_offset "
+                "for more.",
                 permission="documents:read",
                 title="List documents",
             ),

@@ -209,8 +209,8 @@ class DocumentListRequest(ToolInput):
         description="Words of the file name, each of which it must hold (any case; forms of a word meet: "
         "'lease' finds 'Leases_2024.pdf').",
     )
-    limit: int = PydanticField(default=20, ge=1, le=100)
-    offset: int = PydanticField(default=0, ge=0, le=100_000)
+    limit: int = PydanticField(default=10, ge=1, le=100, description="Documents per page (10 fit a model's context).")
+    offset: int = PydanticField(default=0, ge=0, le=100_000, description="next_offset from the previous page.")
 
 
 class PageRangeRequest(ToolInput):
@@ -299,7 +299,8 @@ class SearchResults(ToolOutput):
 
 class DocumentPageList(ToolOutput):
     items: list[DocumentRecord]
-    total: int
+    total: int = PydanticField(description="How many documents match the filters, over all pages.")
+    next_offset: int | None = PydanticField(description="Pass as offset for the next page; null on the last.")
 
 
 class PageText(ToolOutput):

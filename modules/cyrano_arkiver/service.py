@@ -273,7 +273,10 @@ class ArkiverService:
                     .limit(request.limit)
                 )
             ).all()
-        return DocumentPageList(items=[await self._record(row) for row in rows], total=total)
+        end = request.offset + len(rows)
+        return DocumentPageList(
+            items=[await self._record(row) for row in rows], total=total, next_offset=end if end < total else None
+        )
 
     async def search(self, request: SearchRequest) -> SearchResults:
         phrases = query_phrases(request.query)

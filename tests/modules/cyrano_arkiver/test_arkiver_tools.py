@@ -142,6 +142,18 @@ async def test_the_same_content_in_the_same_matter_is_stored_once(runtime: Runti
     assert (await counts(runtime))[0] == 2
 
 
+async def test_the_document_list_comes_ten_at_a_time_with_the_next_offset(runtime: Runtime) -> None:
+    async with Client(runtime.server) as client:
+        for number in range(12):
+            ok(await client.call_tool("arkiver_ingest", {"text": f"File note {number}.", "filename": f"n{number}.txt"}))
+        first = ok(await client.call_tool("arkiver_list_documents", {}))
+        assert (len(first["items"]), first["total"], first["next_offset"]) == (10, 12, 10)
+        rest = ok(await client.call_tool("arkiver_list_documents", {"offset": first["next_offset"]}))
+        assert (len(rest["items"]), rest["next_offset"]) == (2, None)
+        names = {item["filename"] for item in first["items"] + rest["items"]}
+        assert names == {f"n{number}.txt" for number in range(12)}
+
+
 async def test_search_ranks_pages_and_respects_the_matter(runtime: Runtime) -> None:
     async with Client(runtime.server) as client:
         matter = ok(
@@ -151,13 +163,20 @@ async def test_search_ranks_pages_and_respects_the_matter(runtime: Runtime) -> N
         )
         ok(await client.call_tool("arkiver_ingest", {"text": CONTRACT, "matter_id": matter["id"]}))
         lease = "A lease of the warehouse at Pier Nine, governed by Oregon law. Rent is due monthly."
-        ok(await client.call_tool("arkiver_ingest", {"text": lease, "filename": "lease.txt"}))
+        lease_id = ok(await client.call_tool("arkiver_ingest", {"text": lease, "filename": "lease.txt"}))["document"][
+            "id"
+        ]
 
         hits = ok(await client.call_tool("arkiver_search", {"query": "occupancy report"}))["hits"]
         assert len(hits) == 1 and hits[0]["page"] == 1 and "«occupancy»" in hits[0]["snippet"]
         assert len(ok(await client.call_tool("arkiver_search", {"query": "Pier Nine"}))["hits"]) == 2
         in_matter = ok(await client.call_tool("arkiver_search", {"query": "Pier Nine", "matter_id": matter["id"]}))
         assert [hit["matter_id"] for hit in in_matter["hits"]] == [matter["id"]]
+        in_lease = ok(await client.call_tool("arkiver_search", {"query": "Pier Nine", "document_id": lease_id}))
+        assert [hit["document_id"] for hit in in_lease["hits"]] == [lease_id]
+        assert "«Pier» «Nine»" in in_lease["hits"][0]["snippet"]
+        elsewhere = {"query": "occupancy", "document_id": lease_id}
+        assert ok(await client.call_tool("arkiver_search", elsewhere))["hits"] == []
         assert ok(await client.call_tool("arkiver_search", {"query": '"monthly occupancy"'}))["hits"]
         assert ok(await client.call_tool("arkiver_search", {"query": '"occupancy monthly"'}))["hits"] == []
         assert ok(await client.call_tool("arkiver_search", {"query": "paying"}))["hits"]  # stemmed: pay ~ paying
