@@ -122,9 +122,13 @@ def insights_answer(
         items = lists.get(name, [])
         index = offset if name == kind else 0
         while index < len(items):
+            if given >= request.limit:
+                position = (name, index)
+                break
             item = view(_VIEWS[name], items[index], quotes)
             size = len(item.model_dump_json()) + 1
-            if given >= request.limit or (given and used + size > ANSWER_CHARS):
+            if given and used + size > ANSWER_CHARS:
+                quotes.withdraw(item.provenance)  # not in this answer: its quote covers nothing here
                 position = (name, index)
                 break
             page[name].append(item)

@@ -1,7 +1,7 @@
 """Arkiver's insights once stored: read a page of them (`arkiver_insights`), add a model's grounded proposals
 (`arkiver_refine`), and the rows behind both, sealed."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import func, insert
@@ -44,13 +44,25 @@ class InsightService:
         self._data = insight_data
 
     async def insights(self, request: InsightsRequest) -> DocumentInsights:
-        document = await self._document(request.document_id)
-        insights = await self.load(document.id, Selection.of(request).stored_kinds())
+        kinds = Selection.of(request).stored_kinds()
+        everything = set(kinds) >= set(KINDS)
+        async with self._database.session() as session:  # one session: each round trip costs under load
+            document = await load_document(session, request.document_id)
+            rows = await _rows(session, document.id, None if everything else kinds)
+            if everything:
+                counts = _tally((kind, subkind, 1) for _, kind, subkind, _ in rows)
+            else:
+                statement = (
+                    select(Insight.kind, Insight.subkind, func.count())
+                    .where(Insight.document_id == document.id)
+                    .group_by(col(Insight.kind), col(Insight.subkind))
+                )
+                counts = _tally((await session.exec(statement)).all())
         return insights_answer(
             document_id=document.id,
             method=document.insights_method,
-            insights=insights,
-            counts=await self._insight_counts(document.id),
+            insights=await self._opened(rows),
+            counts=counts,
             request=request,
         )
 
@@ -99,31 +111,13 @@ class InsightService:
         )
 
     async def load(self, document_id: str, kinds: Sequence[str] | None) -> Insights:
-        statement = select(Insight.ref, Insight.kind, Insight.subkind, Insight.data).where(
-            Insight.document_id == document_id
-        )
-        if kinds:
-            statement = statement.where(col(Insight.kind).in_(kinds))
         async with self._database.session() as session:
-            rows = (await session.exec(statement.order_by(col(Insight.id)))).all()
+            rows = await _rows(session, document_id, kinds)
+        return await self._opened(rows)
+
+    async def _opened(self, rows: Sequence[tuple[str, str, str | None, str]]) -> Insights:
         opened = [(kind, subkind, await self._data.open(ref, data)) for ref, kind, subkind, data in rows]
         return rows_to_insights(opened)
-
-    async def _insight_counts(self, document_id: str) -> dict[str, int]:
-        """How many insights of each kind the document has, dates also by kind, without opening any."""
-        statement = (
-            select(Insight.kind, Insight.subkind, func.count())
-            .where(Insight.document_id == document_id)
-            .group_by(col(Insight.kind), col(Insight.subkind))
-        )
-        async with self._database.session() as session:
-            rows = (await session.exec(statement)).all()
-        counts = dict.fromkeys(KINDS, 0)
-        for kind, subkind, count in rows:
-            counts[kind] = counts.get(kind, 0) + count
-            if kind == "dates" and subkind:
-                counts[f"dates.{subkind}"] = counts.get(f"dates.{subkind}", 0) + count
-        return counts
 
     async def sealed(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Insight rows with their quote and data sealed, ready to insert."""
@@ -147,3 +141,25 @@ class InsightService:
     async def _document(self, document_id: str) -> Document:
         async with self._database.session() as session:
             return await load_document(session, document_id)
+
+
+async def _rows(
+    session: AsyncSession, document_id: str, kinds: Sequence[str] | None
+) -> Sequence[tuple[str, str, str | None, str]]:
+    """(ref, kind, subkind, sealed data) of a document's insights of `kinds` (all when None), in stored order."""
+    statement = select(Insight.ref, Insight.kind, Insight.subkind, Insight.data).where(
+        Insight.document_id == document_id
+    )
+    if kinds:
+        statement = statement.where(col(Insight.kind).in_(kinds))
+    return (await session.exec(statement.order_by(col(Insight.id)))).all()
+
+
+def _tally(groups: Iterable[tuple[str, str | None, int]]) -> dict[str, int]:
+    """Counts per kind, and per kind of date (`dates.effective`), from (kind, subkind, count) groups."""
+    counts = dict.fromkeys(KINDS, 0)
+    for kind, subkind, count in groups:
+        counts[kind] = counts.get(kind, 0) + count
+        if kind == "dates" and subkind:
+            counts[f"dates.{subkind}"] = counts.get(f"dates.{subkind}", 0) + count
+    return counts

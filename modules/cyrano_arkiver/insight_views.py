@@ -134,6 +134,12 @@ class Quotes:
             self._quoted.append(quoted)
         return quoted
 
+    def withdraw(self, quoted: Quoted) -> None:
+        """Forget a span given by `span` to an item that the answer then left out."""
+        if any(quoted is kept for kept in self._quoted):
+            self._quoted.remove(quoted)
+            self._seen.discard((quoted.page, quoted.start, quoted.end))
+
     def leave_out_contained(self) -> None:
         """Drop the quote of every span that lies inside another quoted span of the answer (a party's name in
         the opening sentence, an amount in the obligation that pays it): its words are in that quote."""

@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 
 from cyrano_arkiver.extraction import Insights, extract_insights
+from cyrano_arkiver.extraction.models import Provenance
 from cyrano_arkiver.insight_pages import ANSWER_CHARS, KEY_DATE_KINDS, LIST_KINDS, insights_answer
-from cyrano_arkiver.insight_views import DocumentInsights
+from cyrano_arkiver.insight_views import DocumentInsights, Quotes
 from cyrano_arkiver.models import InsightsRequest
 from cyrano_arkiver.pages import paginate_text
 from cyrano_mcp.kit import InvalidInputError
@@ -143,3 +144,15 @@ def test_nothing_is_said_twice_in_one_answer() -> None:
     assert "action" not in obligation and obligation["provenance"]["quote"].startswith(obligation["obligor"])
     assert "text" not in json.loads(text)["key_terms"]["term"]["initial"]
     assert "definition" not in json.loads(text)["lists"]["defined_terms"][0]
+
+
+def test_a_quote_left_out_for_another_is_kept_when_that_other_item_is_not_in_the_answer() -> None:
+    quotes = Quotes()
+    inner = quotes.span(Provenance(page=1, start=10, end=20, quote="the fee of"))
+    outer = quotes.span(Provenance(page=1, start=0, end=40, quote="Licensee shall pay the fee of $25,000 now"))
+    quotes.withdraw(outer)  # the page ran out before the item that quotes the longer span
+    quotes.leave_out_contained()
+    assert inner.quote == "the fee of"
+    again = quotes.span(Provenance(page=1, start=0, end=40, quote="Licensee shall pay the fee of $25,000 now"))
+    quotes.leave_out_contained()
+    assert again.quote is not None and inner.quote is None
