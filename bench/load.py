@@ -124,6 +124,8 @@ def server_environment(data_dir: Path, database_url: str | None) -> dict[str, st
         CYRANO_ARGON2_MEMORY_KIB="19456",
         # Every client logs in from 127.0.0.1: the per-address login quota would refuse the 11th.
         CYRANO_RATE_LIMIT_LOGIN="100000/minute",
+        # ... and 100 logins at once from it would pass the cap on unfinished unauthenticated requests (16).
+        CYRANO_HTTP_UNAUTHENTICATED_PER_ADDRESS="1000",
         **{f"CYRANO_{name.upper()}": value for name, value in KEYS.items()},
     )
     if database_url is not None:

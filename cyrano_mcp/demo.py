@@ -94,15 +94,16 @@ async def run_demo(data_dir: Path | None) -> None:
                 )
             )
             _show("arkiver_ingest (a short lease extract, filed under the matter)", ingested)
-            insights = _content(
-                await client.call_tool("arkiver_insights", {"document_id": ingested["document"]["id"]})
-            )["insights"]
+            insights = _content(await client.call_tool("arkiver_insights", {"document_id": ingested["document"]["id"]}))
+            key = insights["key_terms"]
             _show(
-                "arkiver_insights: parties, dates and governing law, each with the words it came from",
+                "arkiver_insights: the key terms first, then counts of the rest (each item has its page and words)",
                 {
-                    "parties": [(p["name"], p["role"], p["provenance"]["quote"]) for p in insights["parties"]],
-                    "dates": [(d["date"], d["kind"], d["provenance"]["quote"][:80]) for d in insights["dates"]],
-                    "governing_law": insights["governing_law"] and insights["governing_law"]["jurisdiction"],
+                    "parties": [(p["name"], p["role"], p["provenance"]["page"]) for p in key["parties"]],
+                    "dates": [(d["date"], d["kind"], d["mention"]) for d in key["dates"]],
+                    "governing_law": key["governing_law"] and key["governing_law"]["jurisdiction"],
+                    "counts": {kind: count for kind, count in insights["counts"].items() if "." not in kind},
+                    "more": insights["more"],
                 },
             )
             hits = _content(await client.call_tool("arkiver_search", {"query": "renewal notice"}))["hits"]

@@ -41,7 +41,11 @@ log = get_logger(__name__)
 
 INSTRUCTIONS = """Cyrano serves a small law practice's own data. Matters (client, title, practice area,
 status) are the spine: create or find the matter first, then attach work to it by its id. Every tool
-answers with structured content; errors start with a code such as not_found or invalid_input."""
+answers with structured content; errors start with a code such as not_found or invalid_input.
+Answers are kept short, so long results come a page at a time: pass next_cursor (or next_offset,
+next_page) back for more. For a document: arkiver_insights gives the key terms and counts first (kinds
+and obligor narrow its lists); arkiver_search finds the pages that say something (document_id keeps it to
+one document); arkiver_read_document then reads those pages."""
 
 
 class Runtime:

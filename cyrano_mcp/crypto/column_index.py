@@ -1,7 +1,7 @@
 """A blind index kept in the row, beside a sealed column that tools filter on.
 
 A matter's responsible attorney and a document's file name are sealed like notes, yet `matters_list` and
-`arkiver_documents` filter on them. So each row also holds the value's terms as keyed tokens (`blind.py`),
+`arkiver_list_documents` filter on them. So each row also holds the value's terms as keyed tokens (`blind.py`),
 space-separated, and the key version that built them. A filter keys the wanted terms under every version the
 table holds and compares tokens, never values: with the whole value (`equal`, for a value that is one term)
 or with each of its words (`all_words`). As for the page index, `keys reindex` rebuilds the tokens under the

@@ -5,8 +5,8 @@
 Nothing else of this package is for other engines: its tables, sealed columns and service stay its own.
 """
 
+from cyrano_arkiver.insight_views import DocumentInsights
 from cyrano_arkiver.models import (
-    DocumentInsights,
     DocumentText,
     InsightsRequest,
     PageRangeRequest,
@@ -16,8 +16,8 @@ from cyrano_arkiver.models import (
 from cyrano_mcp.kit import OperationRef
 
 __all__ = [
-    "DOCUMENT",
     "INSIGHTS",
+    "READ_DOCUMENT",
     "SEARCH",
     "DocumentInsights",
     "DocumentText",
@@ -28,5 +28,5 @@ __all__ = [
 ]
 
 SEARCH = OperationRef("arkiver_search", SearchRequest, SearchResults)
-DOCUMENT = OperationRef("arkiver_document", PageRangeRequest, DocumentText)
+READ_DOCUMENT = OperationRef("arkiver_read_document", PageRangeRequest, DocumentText)
 INSIGHTS = OperationRef("arkiver_insights", InsightsRequest, DocumentInsights)

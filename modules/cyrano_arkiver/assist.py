@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from rapidfuzz import fuzz
 
 from cyrano_arkiver.extraction.models import DateKind, ExtractedDate, GoverningLaw, Insights, Party, Provenance
+from cyrano_arkiver.models import KeptProposal
 
 EXCERPT_CHARS = 24_000
 SYSTEM_PROMPT = (
@@ -49,8 +50,11 @@ class Proposals(BaseModel):
 @dataclass(slots=True)
 class Outcome:
     insights: Insights
-    accepted: int = 0
+    kept: list[KeptProposal] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
+
+    def keep(self, kind: str, value: str, provenance: Provenance) -> None:
+        self.kept.append(KeptProposal(kind=kind, value=value, page=provenance.page, quote=provenance.quote))
 
 
 def excerpt(pages: Sequence[str], budget: int = EXCERPT_CHARS) -> str:
@@ -87,7 +91,7 @@ def merge(rules: Insights, proposals: Proposals, pages: Sequence[str]) -> Outcom
             merged.parties.append(
                 Party(name=party.name, aliases=aliases, role=party.role, provenance=provenance, method="model")
             )
-            outcome.accepted += 1
+            outcome.keep("parties", f"{party.name} ({party.role})" if party.role else party.name, provenance)
     for proposed in proposals.dates:
         if any(known.date == proposed.date and known.kind == proposed.kind for known in merged.dates):
             continue
@@ -96,13 +100,13 @@ def merge(rules: Insights, proposals: Proposals, pages: Sequence[str]) -> Outcom
             merged.dates.append(
                 ExtractedDate(date=proposed.date, kind=proposed.kind, provenance=provenance, method="model")
             )
-            outcome.accepted += 1
+            outcome.keep("dates", f"{proposed.date.isoformat()} ({proposed.kind})", provenance)
     law = proposals.governing_law
     if law is not None and merged.governing_law is None:
         provenance = _grounded(law.quote, pages, "governing law", outcome)
         if provenance is not None and _mentions(provenance.quote, law.jurisdiction):
             merged.governing_law = GoverningLaw(jurisdiction=law.jurisdiction, provenance=provenance, method="model")
-            outcome.accepted += 1
+            outcome.keep("governing_law", law.jurisdiction, provenance)
     return outcome
 
 

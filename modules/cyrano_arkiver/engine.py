@@ -1,6 +1,7 @@
 """Arkiver's declaration: ingest legal documents, keep their text per page, and extract grounded insights."""
 
 from cyrano_arkiver.batch import JOB_KIND, BatchIngest
+from cyrano_arkiver.insight_service import InsightService
 from cyrano_arkiver.migrations import migrations
 from cyrano_arkiver.models import BatchItem, BatchItemResult, Document
 from cyrano_arkiver.page_index import PageIndex
@@ -52,8 +53,15 @@ def build(context: EngineContext) -> Parts:
     search = BlindIndex(name="document_pages", key_type="search", keyring=fields.keyring)
     fields.index(PageIndex(database=context.database, blind=search, page_text=seals.page_text))
     matters = context.require(MattersReader)
+    insights = InsightService(
+        database=context.database,
+        llm=context.llm,
+        page_text=seals.page_text,
+        insight_quote=seals.insight_quote,
+        insight_data=seals.insight_data,
+    )
     service = ArkiverService(
-        seals=seals, search=search, database=context.database, settings=settings, matters=matters, llm=context.llm
+        seals=seals, search=search, database=context.database, settings=settings, matters=matters, insights=insights
     )
     batch = BatchIngest(service=service, jobs=context.jobs, matters=matters, settings=settings)
 
@@ -95,19 +103,21 @@ def build(context: EngineContext) -> Parts:
             ),
             Operation.read(
                 "insights",
-                service.insights,
-                "Parties, dates, governing law, amounts, citations, defined terms, obligations and term of a stored "
-                "document; each item gives the page and the exact words it came from.",
+                insights.insights,
+                "What a stored document says, each item with its page and exact words: first the key terms in full "
+                "(parties, key dates, governing law, term, renewal and notice) and counts of every kind, then the "
+                "long lists (amounts, obligations, other dates, defined terms, citations) a page at a time. For more, "
+                "call again with next_cursor; narrow with kinds and obligor (one party's obligations).",
                 permission="documents:read",
                 title="Insights of a document",
             ),
             Operation.write(
                 "refine",
-                service.refine,
+                insights.refine,
                 "Ask the configured model (see system_llm_check) for parties, dates and governing law the rules missed "
                 "in a stored document. A proposal is kept only if its quote is found in the document; the answer says "
-                "what was kept, what was dropped and why. Without a model the stored rules' insights come back with "
-                "the reason.",
+                "what was kept, what was dropped and why (arkiver_insights then shows the kept ones with the rest). "
+                "Without a model nothing changes and the answer says why.",
                 permission="documents:write",
                 title="Refine insights with a model",
                 idempotent=True,
@@ -116,22 +126,25 @@ def build(context: EngineContext) -> Parts:
             Operation.read(
                 "search",
                 service.search,
-                "Full-text search of stored documents (optionally in one matter): ranked pages with a snippet around "
-                "the match.",
+                "Full-text search of stored documents, or of one matter's or one document's: ranked pages, each with "
+                "a snippet where the query's words stand together. The way into a long document: search, then read "
+                "the pages found with arkiver_read_document.",
                 permission="documents:read",
                 title="Search documents",
             ),
             Operation.read(
-                "documents",
-                service.documents,
-                "Stored documents, newest first, filtered by matter, format or file name.",
+                "list_documents",
+                service.list_documents,
+                "Stored documents, newest first, filtered by matter, format or file name; ten a page, next_offset "
+                "for more.",
                 permission="documents:read",
                 title="List documents",
             ),
             Operation.read(
-                "document",
-                service.document,
-                "A stored document's details and the text of a range of its pages (ten by default).",
+                "read_document",
+                service.read_document,
+                "A stored document's details and the text of a range of its pages: by default from first_page as "
+                "many as fit in about 6,500 characters; next_page says where to go on. Find pages with arkiver_search.",
                 permission="documents:read",
                 title="Read a document",
             ),
@@ -144,7 +157,7 @@ def build(context: EngineContext) -> Parts:
                 idempotent=True,
             ),
         ],
-        prompts=arkiver_prompts(service),
+        prompts=arkiver_prompts(service, insights),
         resources=templates,
         listings=listings,
     )

@@ -72,7 +72,7 @@ def _create_search_index(op: Operations) -> None:
 
 
 def _index_listing_columns(op: Operations) -> None:
-    # arkiver_documents lists newest first, optionally of one format.
+    # arkiver_list_documents lists newest first, optionally of one format.
     op.create_index("ix_documents_created_at", "documents", ["created_at"])
     op.create_index("ix_documents_format_created_at", "documents", ["format", "created_at"])
 

@@ -10,7 +10,6 @@ from pydantic import Field as PydanticField
 from sqlalchemy import Column, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from cyrano_arkiver.extraction.models import Insights
 from cyrano_matters.api import MatterId
 from cyrano_mcp.kit import (
     DOCUMENT_TEXT,
@@ -23,7 +22,7 @@ from cyrano_mcp.kit import (
     uuid_of,
 )
 
-_DOCUMENT_SOURCE = "arkiver_ingest and arkiver_documents"
+_DOCUMENT_SOURCE = "arkiver_ingest and arkiver_list_documents"
 DocumentId = Annotated[UuidText, uuid_of("document", _DOCUMENT_SOURCE), id_field("document", _DOCUMENT_SOURCE)]
 
 
@@ -38,7 +37,7 @@ class Document(SQLModel, table=True):
 
     id: str = Field(primary_key=True, max_length=36)
     matter_id: str | None = Field(default=None, sa_column=Column(String(36), ForeignKey("matters.id"), nullable=True))
-    # Sealed; arkiver_documents finds words of it through the blind tokens beside it.
+    # Sealed; arkiver_list_documents finds words of it through the blind tokens beside it.
     filename: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     filename_tokens: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     filename_key_version: int | None = Field(default=None, index=True)
@@ -206,14 +205,29 @@ InsightKind = Literal[
 
 class InsightsRequest(ToolInput):
     document_id: DocumentId
-    kinds: list[InsightKind] | None = PydanticField(default=None, description="Only these kinds (default: all).")
+    kinds: list[InsightKind] | None = PydanticField(
+        default=None, description="Only these kinds (default: all: the key terms, then the lists a page at a time)."
+    )
+    obligor: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = PydanticField(
+        default=None,
+        description='Only the obligations of this party: its name or a short name the contract gives it ("the '
+        'Developer", "Developer" and "InfinixSoft Global LLC" are one party), or "each party", "either party"... '
+        "Implies kinds=['obligations'] when kinds is not given.",
+    )
+    limit: int = PydanticField(
+        default=25, ge=1, le=100, description="Most list items in one answer; it ends sooner at about 8,000 characters."
+    )
+    cursor: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = PydanticField(
+        default=None, description="next_cursor from the previous answer (with the same document_id, kinds and obligor)."
+    )
 
 
 class SearchRequest(ToolInput):
     query: Annotated[str, StringConstraints(min_length=1, max_length=500)] = PydanticField(
         description='Words to find (all must occur on the page); "quoted phrases" match exactly.'
     )
-    matter_id: MatterId | None = None
+    matter_id: MatterId | None = PydanticField(default=None, description="Only the documents of this matter.")
+    document_id: DocumentId | None = PydanticField(default=None, description="Only this document.")
     limit: int = PydanticField(default=10, ge=1, le=50)
 
 
@@ -225,14 +239,18 @@ class DocumentListRequest(ToolInput):
         description="Words of the file name, each of which it must hold (any case; forms of a word meet: "
         "'lease' finds 'Leases_2024.pdf').",
     )
-    limit: int = PydanticField(default=20, ge=1, le=100)
-    offset: int = PydanticField(default=0, ge=0, le=100_000)
+    limit: int = PydanticField(default=10, ge=1, le=100, description="Documents per page (10 fit a model's context).")
+    offset: int = PydanticField(default=0, ge=0, le=100_000, description="next_offset from the previous page.")
 
 
 class PageRangeRequest(ToolInput):
     document_id: DocumentId
     first_page: int = PydanticField(default=1, ge=1)
-    last_page: int | None = PydanticField(default=None, ge=1, description="Default: first_page + 9 (ten pages).")
+    last_page: int | None = PydanticField(
+        default=None,
+        ge=1,
+        description="Default: as many pages from first_page as fit in about 6,500 characters of text (at least one).",
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> "PageRangeRequest":
@@ -271,22 +289,25 @@ class IngestResult(ToolOutput):
     insight_counts: dict[str, int]
 
 
-class ModelAssist(ToolOutput):
-    method: str = PydanticField(description='"llm:<provider>/<model>", or "rules" when no model answered.')
-    accepted: int = PydanticField(description="Proposals kept (grounded in the document and new).")
-    rejected: list[str] = PydanticField(description="Proposals dropped, and why.")
-    redacted: bool = PydanticField(description="Whether identifiers were masked before the text left the machine.")
-    fallback_reason: str | None = None
+class KeptProposal(ToolOutput):
+    kind: Literal["parties", "dates", "governing_law"]
+    value: str = PydanticField(description="What was added: a party (and its role), a date and its kind, or a law.")
+    page: int
+    quote: str = PydanticField(description="The page's own words that ground it.")
 
 
-class DocumentInsights(ToolOutput):
+class RefineResult(ToolOutput):
     document_id: str
     method: str = PydanticField(
-        description='What produced the stored insights: "rules", or "rules+llm:<provider>/<model>" once a model '
-        "added to them. Each item also says its own method."
+        description='What produced the stored insights now: "rules", or "rules+llm:<provider>/<model>".'
     )
-    insights: Insights
-    model: ModelAssist | None = PydanticField(default=None, description="What the model did (arkiver_refine).")
+    model: str = PydanticField(description='"llm:<provider>/<model>" that answered, or "rules" when none did.')
+    kept: list[KeptProposal] = PydanticField(
+        description="Proposals stored: grounded in the document and new (arkiver_insights shows them)."
+    )
+    dropped: list[str] = PydanticField(description="Proposals not stored, and why.")
+    redacted: bool = PydanticField(description="Whether identifiers were masked before the text left the machine.")
+    fallback_reason: str | None = PydanticField(default=None, description="Why no model answered, if none did.")
 
 
 class SearchHit(ToolOutput):
@@ -295,7 +316,10 @@ class SearchHit(ToolOutput):
     matter_id: str | None
     page: int
     score: float = PydanticField(description="Higher is a better match.")
-    snippet: str = PydanticField(description="Text around the first match; matched words are marked «like this».")
+    snippet: str = PydanticField(
+        description="Text around where the query's words stand together (in a row first); searched words are "
+        "marked «like this»."
+    )
 
 
 class SearchResults(ToolOutput):
@@ -305,7 +329,8 @@ class SearchResults(ToolOutput):
 
 class DocumentPageList(ToolOutput):
     items: list[DocumentRecord]
-    total: int
+    total: int = PydanticField(description="How many documents match the filters, over all pages.")
+    next_offset: int | None = PydanticField(description="Pass as offset for the next page; null on the last.")
 
 
 class PageText(ToolOutput):
@@ -317,6 +342,9 @@ class PageText(ToolOutput):
 class DocumentText(ToolOutput):
     document: DocumentRecord
     pages: list[PageText]
+    next_page: int | None = PydanticField(
+        description="The first page not given here (pass it as first_page to read on); null after the last page."
+    )
 
 
 class DeleteResult(ToolOutput):

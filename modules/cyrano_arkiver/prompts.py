@@ -4,6 +4,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints
 
+from cyrano_arkiver.insight_service import InsightService
 from cyrano_arkiver.models import DocumentId, InsightsRequest, SearchRequest
 from cyrano_arkiver.service import ArkiverService
 from cyrano_matters.api import MatterId
@@ -23,9 +24,9 @@ class FindArguments(ToolInput):
     matter_id: MatterId | None = Field(default=None, description="Only this matter's documents (default: all).")
 
 
-def arkiver_prompts(service: ArkiverService) -> list[Prompt[Any]]:
+def arkiver_prompts(service: ArkiverService, insights: InsightService) -> list[Prompt[Any]]:
     async def summarise(arguments: SummariseArguments) -> list[PromptMessage]:
-        insights = await service.insights(InsightsRequest(document_id=arguments.document_id))
+        found = await insights.insights(InsightsRequest(document_id=arguments.document_id))
         task = (
             f"Summarise the contract stored in Cyrano as document {arguments.document_id} for a lawyer: the "
             "parties and their roles, the key dates, term, renewal and notice, governing law, the money, and each "
@@ -34,7 +35,7 @@ def arkiver_prompts(service: ArkiverService) -> list[Prompt[Any]]:
             "arkiver_search, document_id set) rather than relying on memory. Say plainly what the contract does not "
             "say or what you could not find. The insights Cyrano extracted, each with its page and quote, follow."
         )
-        return [PromptMessage(text=task), PromptMessage(text=insights.model_dump_json(exclude_none=True))]
+        return [PromptMessage(text=task), PromptMessage(text=found.model_dump_json(exclude_none=True))]
 
     async def find(arguments: FindArguments) -> list[PromptMessage]:
         found = await service.search(

@@ -14,12 +14,11 @@ from cyrano_mcp.kit import (
 
 def arkiver_resources(service: ArkiverService) -> tuple[list[ResourceTemplate], list[ResourceListing]]:
     async def read_document(document_id: str) -> str:
-        text = await service.document(PageRangeRequest(document_id=document_id, first_page=1, last_page=100_000))
-        return text.model_dump_json(indent=2)
+        return (await service.read_document(PageRangeRequest(document_id=document_id))).model_dump_json()
 
     async def recent_documents(request: ListingRequest) -> ListingPage:
         offset = _offset(request.cursor)
-        page = await service.documents(DocumentListRequest(limit=request.limit, offset=offset))
+        page = await service.list_documents(DocumentListRequest(limit=request.limit, offset=offset))
         listed = [
             ListedResource(
                 uri=document.uri,
@@ -29,14 +28,14 @@ def arkiver_resources(service: ArkiverService) -> tuple[list[ResourceTemplate], 
             )
             for document in page.items
         ]
-        following = offset + len(page.items)
-        return ListingPage(resources=listed, next_cursor=str(following) if following < page.total else None)
+        return ListingPage(resources=listed, next_cursor=None if page.next_offset is None else str(page.next_offset))
 
     templates = [
         ResourceTemplate(
             uri_template="cyrano://documents/{document_id}",
             name="document",
-            description="A stored document's details and full text, as JSON.",
+            description="A stored document's details and its first pages of text (as arkiver_read_document "
+            "gives them), as JSON; arkiver_read_document from next_page reads on.",
             handler=read_document,
             permission="documents:read",
         )

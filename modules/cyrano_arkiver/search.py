@@ -97,12 +97,16 @@ async def match_pages(
     phrases: Sequence[Sequence[str]],
     matter_id: str | None,
     limit: int,
+    document_id: str | None = None,
 ) -> list[PageMatch]:
-    """Best pages built with key `version` that hold every phrase of tokens (`phrases`, keyed with it)."""
+    """Best pages built with key `version` that hold every phrase of tokens (`phrases`, keyed with it), of one
+    matter or one document when given."""
     if not phrases:
         return []
-    params: dict[str, Any] = {"limit": limit, "matter_id": matter_id, "version": version}
-    matter_filter = "AND d.matter_id = :matter_id" if matter_id is not None else ""
+    params: dict[str, Any] = {"limit": limit, "matter_id": matter_id, "document_id": document_id, "version": version}
+    filters = "AND d.matter_id = :matter_id" if matter_id is not None else ""
+    if document_id is not None:
+        filters += " AND p.document_id = :document_id"
     if dialect == "sqlite":
         params["query"] = _fts5_query(phrases)
         statement = f"""
@@ -110,7 +114,7 @@ async def match_pages(
             FROM {FTS_TABLE} AS f
             JOIN document_pages AS p ON p.id = f.rowid
             JOIN documents AS d ON d.id = p.document_id
-            WHERE {FTS_TABLE} MATCH :query AND p.search_key_version = :version {matter_filter}
+            WHERE {FTS_TABLE} MATCH :query AND p.search_key_version = :version {filters}
             ORDER BY bm25({FTS_TABLE}) LIMIT :limit"""
     else:
         params["query"] = _tsquery(phrases)
@@ -120,7 +124,7 @@ async def match_pages(
             JOIN document_pages AS p ON p.id = t.page_id
             JOIN documents AS d ON d.id = p.document_id
             CROSS JOIN to_tsquery('simple', :query) AS q(query)
-            WHERE t.terms @@ q.query AND p.search_key_version = :version {matter_filter}
+            WHERE t.terms @@ q.query AND p.search_key_version = :version {filters}
             ORDER BY score DESC, t.page_id LIMIT :limit"""
     result = await (await session.connection()).execute(text(statement), params)
     return [PageMatch(page_id=int(row.page_id), score=float(row.score)) for row in result]

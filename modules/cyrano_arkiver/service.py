@@ -7,7 +7,6 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import anyio
 import anyio.from_thread
@@ -16,15 +15,13 @@ from sqlalchemy import delete, func, insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from cyrano_arkiver.assist import SYSTEM_PROMPT, Proposals, excerpt, merge
 from cyrano_arkiver.extraction import extract_insights
-from cyrano_arkiver.extraction.models import Insights
-from cyrano_arkiver.insight_rows import insights_to_rows, rows_to_insights
+from cyrano_arkiver.insight_rows import insights_to_rows
+from cyrano_arkiver.insight_service import InsightService, load_document
 from cyrano_arkiver.metrics import record_ingested
 from cyrano_arkiver.models import (
     DeleteResult,
     Document,
-    DocumentInsights,
     DocumentListRequest,
     DocumentPage,
     DocumentPageList,
@@ -34,8 +31,6 @@ from cyrano_arkiver.models import (
     IngestRequest,
     IngestResult,
     Insight,
-    InsightsRequest,
-    ModelAssist,
     PageRangeRequest,
     PageText,
     SearchHit,
@@ -55,11 +50,6 @@ from cyrano_mcp.kit import (
     BlindIndex,
     Database,
     InvalidInputError,
-    LLMError,
-    LLMRequest,
-    Message,
-    ModelGateway,
-    NotFoundError,
     SealedColumnIndex,
     SealedField,
     TokenKey,
@@ -73,12 +63,16 @@ from cyrano_mcp.kit import (
 @dataclass(frozen=True, slots=True)
 class Seals:
     """Arkiver's encrypted columns (key type `documents`): page text, each insight's quote and data, and the
-    document's file name, which has a blind index beside it for `arkiver_documents`' filter."""
+    document's file name, which has a blind index beside it for `arkiver_list_documents`' filter."""
 
     page_text: SealedField
     insight_quote: SealedField
     insight_data: SealedField
     filename: SealedColumnIndex
+
+
+# A default read gives pages of up to this much text (at least one page): with the JSON around it, under 8,000.
+READ_CHARS = 6_500
 
 
 class ArkiverService:
@@ -88,14 +82,14 @@ class ArkiverService:
         database: Database,
         settings: ArkiverSettings,
         matters: MattersReader,
-        llm: ModelGateway,
+        insights: InsightService,
         seals: Seals,
         search: BlindIndex,
     ) -> None:
         self._database = database
         self._seals = seals
         self._search = search
-        self._llm = llm
+        self._insights = insights
         self._settings = settings
         self._matters = matters
         self._limits = ParseLimits(
@@ -177,7 +171,7 @@ class ArkiverService:
                     self._database.kind,
                     [PageEntry(page_ids[number], tokens) for number, tokens in enumerate(page_tokens, 1)],
                 )
-                insight_rows = await self._sealed(insights_to_rows(document.id, insights))
+                insight_rows = await self._insights.sealed(insights_to_rows(document.id, insights))
                 if insight_rows:
                     await session.exec(insert(Insight), params=insight_rows)
         if duplicate_of is not None:
@@ -219,91 +213,18 @@ class ArkiverService:
             return (await session.exec(select(Document).where(Document.dedup_key == dedup_key))).first()
 
     async def _duplicate_result(self, document: Document) -> IngestResult:
-        insights = await self._load_insights(document.id, None)
+        insights = await self._insights.load(document.id, None)
         return IngestResult(document=await self._record(document), duplicate=True, insight_counts=insights.counts())
 
     # --- reading ------------------------------------------------------------------------------------
-    async def insights(self, request: InsightsRequest) -> DocumentInsights:
-        document = await self._document(request.document_id)
-        insights = await self._load_insights(document.id, request.kinds)
-        return DocumentInsights(document_id=document.id, method=document.insights_method, insights=insights)
-
-    async def refine(self, request: DocumentRef) -> DocumentInsights:
-        """Ask the model for what the rules may have missed; store only grounded, new items."""
-        document_id = request.document_id
-        document = await self._document(document_id)
-        assist = await self._assist(document)
-        document = await self._document(document_id)
-        insights = await self._load_insights(document.id, None)
-        return DocumentInsights(
-            document_id=document.id, method=document.insights_method, insights=insights, model=assist
-        )
-
-    async def _assist(self, document: Document) -> ModelAssist:
-        pages = await self._page_texts(document.id)
-        rules = await self._load_insights(document.id, None)
-        request = LLMRequest(
-            system=SYSTEM_PROMPT,
-            messages=(Message.user(f"Contract text:\n\n{excerpt(pages)}"),),
-            max_tokens=2048,
-        )
-        try:
-            completion = await self._llm.complete(request, Proposals)
-        except LLMError as exc:
-            return ModelAssist(method=RULES, accepted=0, rejected=[], redacted=False, fallback_reason=exc.message)
-        outcome = merge(rules, completion.output, pages)
-        if outcome.accepted:
-            stored_rows = insights_to_rows(document.id, rules)
-            known = {row["data"] for row in stored_rows}
-            # Numbered after every stored row, so the new refs are unused.
-            merged = insights_to_rows(document.id, outcome.insights, first=len(stored_rows))
-            added = await self._sealed([row for row in merged if row["data"] not in known])
-            async with self._database.transaction() as session:
-                await session.exec(insert(Insight), params=added)
-                stored = await self._load_document(session, document.id, for_update=True)
-                stored.insights_method = f"{RULES}+{completion.method}"[:64]
-                session.add(stored)
-        return ModelAssist(
-            method=completion.method,
-            accepted=outcome.accepted,
-            rejected=outcome.rejected,
-            redacted=completion.redacted,
-        )
-
-    async def _load_insights(self, document_id: str, kinds: Sequence[str] | None) -> Insights:
-        statement = select(Insight.ref, Insight.kind, Insight.subkind, Insight.data).where(
-            Insight.document_id == document_id
-        )
-        if kinds:
-            statement = statement.where(col(Insight.kind).in_(kinds))
+    async def read_document(self, request: PageRangeRequest) -> DocumentText:
         async with self._database.session() as session:
-            rows = (await session.exec(statement.order_by(col(Insight.id)))).all()
-        opened = [(kind, subkind, await self._seals.insight_data.open(ref, data)) for ref, kind, subkind, data in rows]
-        return rows_to_insights(opened)
-
-    async def _sealed(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Insight rows with their quote and data sealed, ready to insert."""
-        for row in rows:
-            row["quote"] = await self._seals.insight_quote.seal(row["ref"], row["quote"])
-            row["data"] = await self._seals.insight_data.seal(row["ref"], row["data"])
-        return rows
-
-    async def _page_texts(self, document_id: str) -> list[str]:
-        """The text of every page of a document, in page order, opened."""
-        async with self._database.session() as session:
-            rows = (
-                await session.exec(
-                    select(DocumentPage.ref, DocumentPage.text)
-                    .where(DocumentPage.document_id == document_id)
-                    .order_by(col(DocumentPage.page_no))
+            document = await load_document(session, request.document_id)
+            if request.first_page > document.page_count:
+                raise InvalidInputError(
+                    f"first_page {request.first_page} is past the last page ({document.page_count})"
                 )
-            ).all()
-        return [await self._seals.page_text.open(ref, text) for ref, text in rows]
-
-    async def document(self, request: PageRangeRequest) -> DocumentText:
-        last = request.last_page if request.last_page is not None else request.first_page + 9
-        async with self._database.session() as session:
-            document = await self._load_document(session, request.document_id)
+            last = request.last_page or await self._pages_that_fit(session, document.id, request.first_page)
             pages = (
                 await session.exec(
                     select(DocumentPage)
@@ -313,8 +234,6 @@ class ArkiverService:
                     .order_by(col(DocumentPage.page_no))
                 )
             ).all()
-        if request.first_page > document.page_count:
-            raise InvalidInputError(f"first_page {request.first_page} is past the last page ({document.page_count})")
         return DocumentText(
             document=await self._record(document),
             pages=[
@@ -323,9 +242,27 @@ class ArkiverService:
                 )
                 for page in pages
             ],
+            next_page=last + 1 if last < document.page_count else None,
         )
 
-    async def documents(self, request: DocumentListRequest) -> DocumentPageList:
+    @staticmethod
+    async def _pages_that_fit(session: AsyncSession, document_id: str, first_page: int) -> int:
+        """The last page of a range from `first_page` whose text fits READ_CHARS (at least `first_page` itself)."""
+        sizes = await session.exec(
+            select(DocumentPage.page_no, DocumentPage.char_count)
+            .where(DocumentPage.document_id == document_id)
+            .where(col(DocumentPage.page_no) >= first_page)
+            .order_by(col(DocumentPage.page_no))
+        )
+        last, total = first_page, 0
+        for page_no, char_count in sizes:
+            total += char_count
+            if total > READ_CHARS and page_no > first_page:
+                break
+            last = page_no
+        return last
+
+    async def list_documents(self, request: DocumentListRequest) -> DocumentPageList:
         filters = []
         if request.matter_id is not None:
             filters.append(col(Document.matter_id) == request.matter_id)
@@ -344,14 +281,17 @@ class ArkiverService:
                     .limit(request.limit)
                 )
             ).all()
-        return DocumentPageList(items=[await self._record(row) for row in rows], total=total)
+        end = request.offset + len(rows)
+        return DocumentPageList(
+            items=[await self._record(row) for row in rows], total=total, next_offset=end if end < total else None
+        )
 
     async def search(self, request: SearchRequest) -> SearchResults:
         phrases = query_phrases(request.query)
         if not phrases:
             raise InvalidInputError("query: give at least one word to search for")
         async with self._database.session() as session:
-            matches = await self._match(session, phrases, request.matter_id, request.limit)
+            matches = await self._match(session, phrases, request)
             if not matches:
                 return SearchResults(query=request.query, hits=[])
             rows = (
@@ -362,7 +302,6 @@ class ArkiverService:
                 )
             ).all()
         by_page = {page.id: (page, document) for page, document in rows}
-        wanted = {term for phrase in phrases for term in phrase}
         hits = []
         for match in matches:
             page, document = by_page[match.page_id]
@@ -373,21 +312,29 @@ class ArkiverService:
                     matter_id=document.matter_id,
                     page=page.page_no,
                     score=round(match.score, 4),
-                    snippet=snippet(await self._seals.page_text.open(page.ref, page.text), wanted),
+                    snippet=snippet(await self._seals.page_text.open(page.ref, page.text), phrases),
                 )
             )
         return SearchResults(query=request.query, hits=hits)
 
     async def _match(
-        self, session: AsyncSession, phrases: list[tuple[str, ...]], matter_id: str | None, limit: int
+        self, session: AsyncSession, phrases: list[tuple[str, ...]], request: SearchRequest
     ) -> list[PageMatch]:
         """The best pages across every search key version the index holds (several while a reindex runs)."""
         matches: list[PageMatch] = []
         for version in await index_versions(session):
             key = await self._search_key(version)
             keyed_phrases = [[key.token(term) for term in phrase] for phrase in phrases]
-            matches += await match_pages(session, self._database.kind, version, keyed_phrases, matter_id, limit)
-        return sorted(matches, key=lambda match: (-match.score, match.page_id))[:limit]
+            matches += await match_pages(
+                session,
+                self._database.kind,
+                version,
+                keyed_phrases,
+                request.matter_id,
+                request.limit,
+                document_id=request.document_id,
+            )
+        return sorted(matches, key=lambda match: (-match.score, match.page_id))[: request.limit]
 
     async def _search_key(self, version: int) -> TokenKey:
         key = await self._search.version(version)
@@ -399,7 +346,7 @@ class ArkiverService:
     async def delete(self, request: DocumentRef) -> DeleteResult:
         document_id = request.document_id
         async with self._database.transaction() as session:
-            document = await self._load_document(session, document_id, for_update=True)
+            document = await load_document(session, document_id, for_update=True)
             pages = (
                 await session.exec(
                     select(DocumentPage.id, DocumentPage.ref, DocumentPage.text, DocumentPage.search_key_version).where(
@@ -429,19 +376,6 @@ class ArkiverService:
     # --- helpers ------------------------------------------------------------------------------------
     async def _record(self, document: Document) -> DocumentRecord:
         return DocumentRecord.of(document, filename=await self._seals.filename.open(document.id, document.filename))
-
-    async def _document(self, document_id: str) -> Document:
-        async with self._database.session() as session:
-            return await self._load_document(session, document_id)
-
-    async def _load_document(self, session: AsyncSession, document_id: str, *, for_update: bool = False) -> Document:
-        statement = select(Document).where(Document.id == document_id)
-        if for_update:
-            statement = statement.with_for_update()
-        document = (await session.exec(statement)).first()
-        if document is None:
-            raise NotFoundError(f"no document has id {document_id}")
-        return document
 
 
 def _too_large(limit: int) -> str:

@@ -60,7 +60,7 @@ def build(context: EngineContext) -> Parts:
                 "list",
                 service.list,
                 "List matters, newest opened first by default, filtered by status, client, practice area, attorney, "
-                "words in the title, or opening dates; pages of up to 100 with a cursor.",
+                "words in the title, or opening dates; pages of ten (up to 100) with a cursor.",
                 permission="matters:read",
                 title="Find matters",
             ),

@@ -124,7 +124,7 @@ class MatterListQuery(ToolInput):
     opened_to: date | None = None
     order_by: OrderBy = "opened_on"
     descending: bool = True
-    limit: int = PydanticField(default=20, ge=1, le=100)
+    limit: int = PydanticField(default=10, ge=1, le=100, description="Matters per page (10 fit a model's context).")
     cursor: Annotated[str, StringConstraints(max_length=512)] | None = PydanticField(
         default=None, description="next_cursor from the previous page."
     )

@@ -91,8 +91,8 @@ async def test_a_nul_in_arkiver_strings_is_refused_naming_the_field(runtime: Run
             ("arkiver_ingest_batch", {"paths": [f"{inbox}/a.txt", f"{inbox}/{SECRET}{NUL}.txt"]}, "paths"),
             ("arkiver_ingest_batch", {"folder": f"{inbox}/{SECRET}{NUL}"}, "folder"),
             ("arkiver_search", {"query": f"{SECRET}{NUL}"}, "query"),
-            ("arkiver_documents", {"filename": f"{SECRET}{NUL}"}, "filename"),
-            ("arkiver_documents", {"format": f"{NUL}"}, "format"),
+            ("arkiver_list_documents", {"filename": f"{SECRET}{NUL}"}, "filename"),
+            ("arkiver_list_documents", {"format": f"{NUL}"}, "format"),
         ]
         for tool, arguments, field in calls:
             refused(error(await client.call_tool(tool, arguments), "invalid_input"), field)

@@ -110,7 +110,7 @@ async def test_a_folder_swapped_for_a_symlink_while_ingesting_never_leads_out(
             swapper.join()
         leaked = 0
         for document_id, calls in stored.items():
-            pages = ok(await client.call_tool("arkiver_document", {"document_id": document_id}))["pages"]
+            pages = ok(await client.call_tool("arkiver_read_document", {"document_id": document_id}))["pages"]
             leaked += calls * any(SECRET in page["text"] for page in pages)
     print(f"swaps={swaps} outcomes={dict(outcomes)} calls_answered_with_the_secret={leaked}")
     assert swaps > 100 and outcomes["stored"] > 0, (swaps, outcomes)  # the race was really run
@@ -180,9 +180,9 @@ async def test_a_batch_skips_symlinks_and_fails_a_hard_linked_file_alone(
             page["text"]
             for item in items.values()
             if item["status"] == "done"
-            for page in ok(await client.call_tool("arkiver_document", {"document_id": item["result"]["document_id"]}))[
-                "pages"
-            ]
+            for page in ok(
+                await client.call_tool("arkiver_read_document", {"document_id": item["result"]["document_id"]})
+            )["pages"]
         ]
     assert texts and not any(SECRET in text for text in texts)
 

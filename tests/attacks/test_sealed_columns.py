@@ -1,5 +1,5 @@
 """A reader of the raw store finds neither a document's file name nor a matter's responsible attorney, yet
-`matters_list` and `arkiver_documents` still filter on them (through blind tokens), across a key rotation, and
+`matters_list` and `arkiver_list_documents` still filter on them (through blind tokens), across a key rotation, and
 after the migration that seals the values stored before it. On both stores."""
 
 from collections.abc import AsyncIterator
@@ -66,7 +66,7 @@ async def matters_of(client: Client, attorney: str) -> list[str]:
 
 
 async def documents_named(client: Client, words: str) -> list[str]:
-    page = ok(await client.call_tool("arkiver_documents", {"filename": words}))
+    page = ok(await client.call_tool("arkiver_list_documents", {"filename": words}))
     return [document["id"] for document in page["items"]]
 
 
@@ -97,7 +97,7 @@ async def test_the_store_holds_no_file_name_or_attorney_in_clear_and_filters_sti
         assert await documents_named(client, "zanzibarite DRAFT") == [ingested["id"]]
         assert await documents_named(client, "Settlements") == [ingested["id"]]  # forms of a word meet
         assert await documents_named(client, "memo zanzibarite") == []  # every word must be in the name
-        error(await client.call_tool("arkiver_documents", {"filename": "..."}), "invalid_input")
+        error(await client.call_tool("arkiver_list_documents", {"filename": "..."}), "invalid_input")
         hits = ok(await client.call_tool("arkiver_search", {"query": "settlement"}))["hits"]
         assert [hit["filename"] for hit in hits] == [FILENAME]
 

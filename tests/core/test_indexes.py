@@ -83,11 +83,11 @@ async def scenario(runtime: Runtime, inbox: Path) -> None:
         document = ok(await client.call_tool("arkiver_ingest", {"text": CONTRACT, "matter_id": matter["id"]}))
         document_id = document["document"]["id"]
         ok(await client.call_tool("arkiver_ingest", {"text": CONTRACT, "matter_id": matter["id"]}))  # duplicate
-        ok(await client.call_tool("arkiver_documents", {}))
-        ok(await client.call_tool("arkiver_documents", {"matter_id": matter["id"]}))
-        ok(await client.call_tool("arkiver_documents", {"format": "text"}))
+        ok(await client.call_tool("arkiver_list_documents", {}))
+        ok(await client.call_tool("arkiver_list_documents", {"matter_id": matter["id"]}))
+        ok(await client.call_tool("arkiver_list_documents", {"format": "text"}))
         ok(await client.call_tool("arkiver_insights", {"document_id": document_id}))
-        ok(await client.call_tool("arkiver_document", {"document_id": document_id}))
+        ok(await client.call_tool("arkiver_read_document", {"document_id": document_id}))
         ok(await client.call_tool("arkiver_search", {"query": "occupancy report"}))
         ok(await client.call_tool("arkiver_search", {"query": "occupancy", "matter_id": matter["id"]}))
 

@@ -4,9 +4,17 @@ An obligation is a party as the subject (its name or short name, a role such as 
 followed by an obligating verb ("shall", "must", "agrees to", "will", "is required to", "undertakes to"); the
 action runs to the end of the clause. "Confidential Information shall not include ..." has no party as its
 subject, and drafting that only defines or construes ("shall mean", "shall be deemed") is no obligation.
+
+One obligor, one label: "The Developer", "the Developer" and "Developer" are the same party, so every obligation
+of a party carries the form of its name the contract uses most ("Developer"); "each Party" and "Each party"
+are both "each party". `obligor_key` tells whether two names (or a name and a party) are the same obligor.
+Fragments are not left as they were cut: "as the Developer shall determine" is about something else and is
+dropped, and "agrees to do each of the following: 1" runs on into the list it introduces.
 """
 
 import re
+from collections import Counter
+from collections.abc import Sequence
 
 from cyrano_arkiver.extraction.date_mentions import find_dates
 from cyrano_arkiver.extraction.document import Document
@@ -45,6 +53,14 @@ _DEADLINE = re.compile(
 )
 _DURATION_BEFORE = re.compile(r"\b(?:after|following|of|from|prior\s+to|before)\b", re.IGNORECASE)
 _MAX_ACTION = 400
+# "at such times as the Developer shall determine": a comparison, not the Developer's obligation.
+_COMPARISON = re.compile(r"\bas\s+$", re.IGNORECASE)
+# An action that stops where a list starts: "... each of the following: 1", ": (a)", ": A", ": i".
+_LIST_LEAD = re.compile(r":\s*(?:\(?(?:\d{1,2}|[A-Za-z]|[ivxIVX]{1,4})[.)]?)?$")
+_MAX_LIST_ACTION = 600
+# A clause end inside a list that is not just a list marker ("1." or "(b).").
+_LIST_ITEM_END = re.compile(r"(?<![\s(](?:\d|[A-Za-z]))(?<![\s(]\d\d)(?:;|\.\s|\.$)")
+_GENERIC_PARTY = re.compile(r"^(?:(?:the|each|either|neither|both|such|any|a)\s+)?part(?:y|ies)$", re.IGNORECASE)
 
 
 def extract_obligations(document: Document, sentences: Sentences, parties: list[Party]) -> list[Obligation]:
@@ -62,18 +78,23 @@ def extract_obligations(document: Document, sentences: Sentences, parties: list[
             subject = _SUBJECT.search(text, max(span.start, modal.start() - 80), modal.start())
             if subject is None or _AGENT.search(text, max(span.start, subject.start() - 6), subject.start()):
                 continue
+            if _COMPARISON.search(text, max(span.start, subject.start() - 4), subject.start()):
+                continue
             obligor = re.sub(r"\s+", " ", subject.group("subject"))
             bare = _DETERMINER.sub("", obligor).lower()
             if not (bare in who or _ANY_PARTY.search(bare)) or _NOT_OBLIGATION.match(text, modal.end(), span.end):
                 continue
             clause_end = _CLAUSE_END.search(text, modal.end(), span.end)
             end = min(clause_end.start() if clause_end else span.end, modal.end() + _MAX_ACTION)
+            if _LIST_LEAD.search(text, modal.end(), end):
+                end = _list_end(text, modal.end(), end)
             action = re.sub(r"\s+", " ", text[modal.end() : end]).strip(" ,")
             provenance = document.provenance(subject.start("subject"), end)
             if not action or provenance is None:
                 continue
             deadline, duration = _deadline(action)
             negated = modal.group("negation") is not None or " not " in f" {modal.group('modal')} "
+            negated = negated or obligor.lower().startswith("neither ")
             obligations.append(
                 Obligation(
                     provenance=provenance,
@@ -85,7 +106,50 @@ def extract_obligations(document: Document, sentences: Sentences, parties: list[
                     deadline_duration=duration,
                 )
             )
+    return _one_label_per_obligor(obligations, parties)
+
+
+def obligor_key(obligor: str, parties: Sequence[Party]) -> str:
+    """What identifies an obligor: the party its name or a short name of it denotes ("party:<n>"), else its
+    words without case or leading determiner ("the Receiving Party" -> "receiving party"); the words "each
+    party", "either party", "the parties" and their like keep their determiner (they say who is bound)."""
+    words = re.sub(r"\s+", " ", obligor).strip()
+    if _GENERIC_PARTY.match(words):
+        return words.lower()
+    bare = _DETERMINER.sub("", words).casefold()
+    for number, party in enumerate(parties):
+        if bare == party.name.casefold() or any(bare == alias.casefold() for alias in party.aliases):
+            return f"party:{number}"
+    return bare
+
+
+def _label(obligor: str) -> str:
+    """An obligor as the answer shows it: "each party" in lower case, a name without its determiner."""
+    return obligor.lower() if _GENERIC_PARTY.match(obligor) else _DETERMINER.sub("", obligor)
+
+
+def _one_label_per_obligor(obligations: list[Obligation], parties: Sequence[Party]) -> list[Obligation]:
+    """Every obligation of one obligor labelled alike: with the form of its name used most (the first on a tie)."""
+    forms: dict[str, Counter[str]] = {}
+    for obligation in obligations:
+        assert obligation.obligor is not None
+        forms.setdefault(obligor_key(obligation.obligor, parties), Counter())[_label(obligation.obligor)] += 1
+    labels = {key: counter.most_common(1)[0][0] for key, counter in forms.items()}
+    for obligation in obligations:
+        assert obligation.obligor is not None
+        obligation.obligor = labels[obligor_key(obligation.obligor, parties)]
     return obligations
+
+
+def _list_end(text: str, start: int, cut: int) -> int:
+    """Where an action that introduces a list ends once the list is joined to it: after the last whole item
+    that fits in `_MAX_LIST_ACTION` characters, or at the last word that does."""
+    limit = min(len(text), start + _MAX_LIST_ACTION)
+    ends = [match.start() for match in _LIST_ITEM_END.finditer(text, cut + 1, limit)]
+    if ends:
+        return ends[-1]
+    space = text.rfind(" ", cut + 1, limit)
+    return space if space != -1 and limit < len(text) else limit
 
 
 def _may_name_party(text: str, start: int, modal: int) -> bool:

@@ -38,7 +38,7 @@ async def test_ingest_a_pdf_then_read_its_insights_and_search_it_over_stdio(tmp_
         )
         document = ingested["document"]
         assert (document["format"], document["page_count"], document["method"]) == ("pdf", 19, "text-layer")
-        insights = ok(await client.call_tool("arkiver_insights", {"document_id": document["id"]}))["insights"]
+        insights = ok(await client.call_tool("arkiver_insights", {"document_id": document["id"]}))["key_terms"]
         assert insights["governing_law"]["jurisdiction"] == "California"
         names = " ".join(party["name"].upper() for party in insights["parties"])
         assert "AURA" in names and "ZANOTTI" in names

@@ -72,23 +72,35 @@ async def test_ingest_text_then_read_its_insights_with_exact_provenance(runtime:
         assert result["insight_counts"]["parties"] >= 2 and result["insight_counts"]["governing_law"] == 1
 
         insights = ok(await client.call_tool("arkiver_insights", {"document_id": document["id"]}))
-        assert insights["method"] == "rules"
-        found = insights["insights"]
-        assert found["governing_law"]["jurisdiction"] == "California"
-        assert {p["name"] for p in found["parties"]} >= {"Harbor Analytics LLC", "Pier Nine Properties, Inc."}
-        assert any(d["date"] == "2014-05-08" and d["kind"] in ("agreement", "effective") for d in found["dates"])
-        assert any(a["currency"] == "USD" and float(a["value"]) == 12500 for a in found["amounts"])
+        assert insights["method"] == "rules" and insights["next_cursor"] is None and insights["more"] is None
+        key, lists = insights["key_terms"], insights["lists"]
+        assert key["governing_law"]["jurisdiction"] == "California"
+        assert {p["name"] for p in key["parties"]} >= {"Harbor Analytics LLC", "Pier Nine Properties, Inc."}
+        assert any(d["date"] == "2014-05-08" and d["kind"] in ("agreement", "effective") for d in key["dates"])
+        assert any(a["currency"] == "USD" and float(a["value"]) == 12500 for a in lists["amounts"])
+        assert insights["counts"]["obligations"] == len(lists["obligations"]) > 0
 
-        pages = ok(await client.call_tool("arkiver_document", {"document_id": document["id"]}))["pages"]
+        pages = ok(await client.call_tool("arkiver_read_document", {"document_id": document["id"]}))["pages"]
         page_text = {page["page"]: page["text"] for page in pages}
-        for item in [*found["parties"], *found["dates"], found["governing_law"], *found["amounts"]]:
-            provenance = item["provenance"]
-            assert page_text[provenance["page"]][provenance["start"] : provenance["end"]] == provenance["quote"]
+        items = [*key["parties"], *key["dates"], key["governing_law"], *lists["amounts"], *lists["obligations"]]
+        spans = [item["provenance"] for item in items]
+        for span in spans:  # a quote is the page's own words; one left out stands inside another quote
+            if span["quote"] is not None:
+                assert page_text[span["page"]][span["start"] : span["end"]] == span["quote"]
+            else:
+                assert any(
+                    other["quote"]
+                    and other["page"] == span["page"]
+                    and other["start"] <= span["start"]
+                    and span["end"] <= other["end"]
+                    for other in spans
+                )
 
         only_law = ok(
             await client.call_tool("arkiver_insights", {"document_id": document["id"], "kinds": ["governing_law"]})
         )
-        assert only_law["insights"]["parties"] == [] and only_law["insights"]["governing_law"] is not None
+        assert only_law["key_terms"]["parties"] == [] and only_law["key_terms"]["governing_law"] is not None
+        assert only_law["lists"]["obligations"] == [] and only_law["obligors"] is None
 
 
 async def test_a_pdf_is_ingested_page_by_page_with_progress(runtime: Runtime) -> None:
@@ -107,7 +119,7 @@ async def test_a_pdf_is_ingested_page_by_page_with_progress(runtime: Runtime) ->
         document = result["document"]
         assert document["format"] == "pdf" and document["page_count"] == 19 and document["method"] == "text-layer"
         assert progress[-1] == (19.0, 19.0) and len(progress) == 19
-        insights = ok(await client.call_tool("arkiver_insights", {"document_id": document["id"]}))["insights"]
+        insights = ok(await client.call_tool("arkiver_insights", {"document_id": document["id"]}))["key_terms"]
         assert insights["governing_law"]["jurisdiction"] == "California"
         assert any(d["date"] == "2010-03-18" for d in insights["dates"])
 
@@ -125,9 +137,21 @@ async def test_the_same_content_in_the_same_matter_is_stored_once(runtime: Runti
         assert again["insight_counts"] == first["insight_counts"]
         elsewhere = ok(await client.call_tool("arkiver_ingest", {"text": CONTRACT}))
         assert elsewhere["duplicate"] is False and elsewhere["document"]["id"] != first["document"]["id"]
-        listed = ok(await client.call_tool("arkiver_documents", {"matter_id": matter["id"]}))
+        listed = ok(await client.call_tool("arkiver_list_documents", {"matter_id": matter["id"]}))
         assert listed["total"] == 1 and listed["items"][0]["id"] == first["document"]["id"]
     assert (await counts(runtime))[0] == 2
+
+
+async def test_the_document_list_comes_ten_at_a_time_with_the_next_offset(runtime: Runtime) -> None:
+    async with Client(runtime.server) as client:
+        for number in range(12):
+            ok(await client.call_tool("arkiver_ingest", {"text": f"File note {number}.", "filename": f"n{number}.txt"}))
+        first = ok(await client.call_tool("arkiver_list_documents", {}))
+        assert (len(first["items"]), first["total"], first["next_offset"]) == (10, 12, 10)
+        rest = ok(await client.call_tool("arkiver_list_documents", {"offset": first["next_offset"]}))
+        assert (len(rest["items"]), rest["next_offset"]) == (2, None)
+        names = {item["filename"] for item in first["items"] + rest["items"]}
+        assert names == {f"n{number}.txt" for number in range(12)}
 
 
 async def test_search_ranks_pages_and_respects_the_matter(runtime: Runtime) -> None:
@@ -139,13 +163,20 @@ async def test_search_ranks_pages_and_respects_the_matter(runtime: Runtime) -> N
         )
         ok(await client.call_tool("arkiver_ingest", {"text": CONTRACT, "matter_id": matter["id"]}))
         lease = "A lease of the warehouse at Pier Nine, governed by Oregon law. Rent is due monthly."
-        ok(await client.call_tool("arkiver_ingest", {"text": lease, "filename": "lease.txt"}))
+        lease_id = ok(await client.call_tool("arkiver_ingest", {"text": lease, "filename": "lease.txt"}))["document"][
+            "id"
+        ]
 
         hits = ok(await client.call_tool("arkiver_search", {"query": "occupancy report"}))["hits"]
         assert len(hits) == 1 and hits[0]["page"] == 1 and "«occupancy»" in hits[0]["snippet"]
         assert len(ok(await client.call_tool("arkiver_search", {"query": "Pier Nine"}))["hits"]) == 2
         in_matter = ok(await client.call_tool("arkiver_search", {"query": "Pier Nine", "matter_id": matter["id"]}))
         assert [hit["matter_id"] for hit in in_matter["hits"]] == [matter["id"]]
+        in_lease = ok(await client.call_tool("arkiver_search", {"query": "Pier Nine", "document_id": lease_id}))
+        assert [hit["document_id"] for hit in in_lease["hits"]] == [lease_id]
+        assert "«Pier» «Nine»" in in_lease["hits"][0]["snippet"]
+        elsewhere = {"query": "occupancy", "document_id": lease_id}
+        assert ok(await client.call_tool("arkiver_search", elsewhere))["hits"] == []
         assert ok(await client.call_tool("arkiver_search", {"query": '"monthly occupancy"'}))["hits"]
         assert ok(await client.call_tool("arkiver_search", {"query": '"occupancy monthly"'}))["hits"] == []
         assert ok(await client.call_tool("arkiver_search", {"query": "paying"}))["hits"]  # stemmed: pay ~ paying
@@ -270,6 +301,6 @@ async def test_page_text_and_quotes_are_sealed_at_rest(runtime: Runtime) -> None
             other.text = one.text
             session.add(other)
         refused = error(
-            await client.call_tool("arkiver_document", {"document_id": second["document"]["id"]}), "data_integrity"
+            await client.call_tool("arkiver_read_document", {"document_id": second["document"]["id"]}), "data_integrity"
         )
         assert "fails its integrity check" in refused

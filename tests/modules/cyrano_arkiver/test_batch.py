@@ -56,7 +56,7 @@ async def test_a_folder_is_ingested_file_by_file_and_a_bad_file_fails_alone(
             assert items[name]["status"] == "done" and items[name]["result"]["duplicate"] is False
             document_id = items[name]["result"]["document_id"]
             insights = ok(await client.call_tool("arkiver_insights", {"document_id": document_id}))
-            assert insights["insights"]["governing_law"]["jurisdiction"] == "California"
+            assert insights["key_terms"]["governing_law"]["jurisdiction"] == "California"
     assert (await counts(runtime))[:2] == (3, 3)
 
 
@@ -70,7 +70,7 @@ async def test_recursive_folders_and_lists_of_paths_into_a_matter(runtime: Runti
         folder = {"folder": str(inbox), "recursive": True, "matter_id": matter["id"], "include_all": True}
         report = await run_batch(client, folder)
         assert report["job"]["counts"]["done"] == 4 and report["job"]["counts"]["failed"] == 1
-        listed = ok(await client.call_tool("arkiver_documents", {"matter_id": matter["id"]}))
+        listed = ok(await client.call_tool("arkiver_list_documents", {"matter_id": matter["id"]}))
         assert listed["total"] == 4
         paths = [str(inbox / "contract-0.txt"), str(inbox / "missing.txt"), "/etc/passwd"]
         again = await run_batch(client, {"paths": paths, "matter_id": matter["id"]})

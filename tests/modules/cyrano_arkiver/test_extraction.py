@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from cyrano_arkiver.extraction import Insights, extract_insights
 from cyrano_arkiver.extraction import citations as citations_module
 from cyrano_arkiver.extraction.models import Duration
+from cyrano_arkiver.extraction.obligations import obligor_key
 from cyrano_arkiver.pages import paginate_text
 
 LICENSE = (
@@ -307,6 +308,45 @@ def test_negative_obligation() -> None:
     text = 'Oak Co. ("Supplier") and Pine LLC ("Buyer") agree as follows. Supplier shall not assign this Agreement.'
     obligation = extract_insights([text]).obligations[0]
     assert (obligation.obligor, obligation.negative, obligation.action) == ("Supplier", True, "assign this Agreement")
+
+
+SUPPLY = 'Oak Co. ("Supplier") and Pine LLC ("Buyer") agree as follows. '
+
+
+def test_the_obligations_of_one_party_carry_one_label() -> None:
+    text = SUPPLY + (
+        "The Supplier shall deliver the goods. the Supplier shall insure the goods. Supplier shall keep records. "
+        "Neither Supplier shall resell the goods abroad. Each Party shall keep this Agreement "
+        "confidential. each party shall bear its own costs. The Buyer shall pay each invoice."
+    )
+    obligations = extract_insights([text]).obligations
+    by_label = {label: [o for o in obligations if o.obligor == label] for label in {o.obligor for o in obligations}}
+    assert {label: len(items) for label, items in by_label.items()} == {"Supplier": 4, "each party": 2, "Buyer": 1}
+    assert [o.negative for o in by_label["Supplier"]] == [False, False, False, True]  # "Neither Supplier ... shall"
+    assert by_label["Buyer"][0].provenance.quote.startswith("The Buyer shall pay")  # the words stay as written
+
+
+def test_an_obligor_is_known_by_its_party_whatever_name_the_text_uses() -> None:
+    insights = extract_insights([SUPPLY + "The Supplier shall deliver the goods."])
+    parties = insights.parties
+    assert obligor_key("The Supplier", parties) == obligor_key("supplier", parties) == obligor_key("Oak Co.", parties)
+    assert obligor_key("Buyer", parties) != obligor_key("Supplier", parties)
+    assert obligor_key("Each Party", parties) == "each party" != obligor_key("either party", parties)
+
+
+def test_a_comparison_is_no_obligation_and_a_list_lead_runs_into_its_list() -> None:
+    text = SUPPLY + (
+        "Supplier shall deliver the goods at such times as Buyer shall determine. Supplier agrees to do each of "
+        "the following: 1. Pack the goods in sealed crates. 2. Insure them in transit. 3. Deliver them to the dock."
+    )
+    obligations = extract_insights([text]).obligations
+    assert [o.obligor for o in obligations] == ["Supplier", "Supplier"]  # nothing for Buyer's "shall determine"
+    lead = obligations[1]
+    assert lead.action == (
+        "do each of the following: 1. Pack the goods in sealed crates. 2. Insure them in transit. 3. Deliver them "
+        "to the dock"
+    )
+    assert text[lead.provenance.start : lead.provenance.end] == lead.provenance.quote
 
 
 # --- term, renewal and notice ----------------------------------------------------------------------------------

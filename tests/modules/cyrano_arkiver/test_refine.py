@@ -39,9 +39,10 @@ async def test_without_a_model_refine_returns_the_rules_result_and_says_why(sett
         document = ok(await client.call_tool("arkiver_ingest", {"text": TEXT}))["document"]
         before = ok(await client.call_tool("arkiver_insights", {"document_id": document["id"]}))
         refined = ok(await client.call_tool("arkiver_refine", {"document_id": document["id"]}))
-    assert refined["method"] == "rules" and refined["model"]["method"] == "rules"
-    assert "OPENAI_API_KEY is not set" in refined["model"]["fallback_reason"]
-    assert refined["insights"] == before["insights"]
+        after = ok(await client.call_tool("arkiver_insights", {"document_id": document["id"]}))
+    assert refined["method"] == refined["model"] == "rules" and refined["kept"] == refined["dropped"] == []
+    assert "OPENAI_API_KEY is not set" in refined["fallback_reason"]
+    assert after == before
 
 
 async def test_grounded_new_proposals_are_kept_and_invented_ones_dropped(settings: Settings, tmp_path: Path) -> None:
@@ -57,23 +58,32 @@ async def test_grounded_new_proposals_are_kept_and_invented_ones_dropped(setting
             document = ok(await client.call_tool("arkiver_ingest", {"text": TEXT}))["document"]
             refined = ok(await client.call_tool("arkiver_refine", {"document_id": document["id"]}))
             again = ok(await client.call_tool("arkiver_refine", {"document_id": document["id"]}))
-            pages = ok(await client.call_tool("arkiver_document", {"document_id": document["id"]}))["pages"]
+            pages = ok(await client.call_tool("arkiver_read_document", {"document_id": document["id"]}))["pages"]
             stored = ok(await client.call_tool("arkiver_insights", {"document_id": document["id"]}))
 
-    assert refined["model"]["method"] == "llm:openai/test-model"
-    assert refined["model"]["accepted"] == 1  # the guarantor; the rest invented, known, or already decided
-    assert refined["model"]["rejected"] == [
+    assert refined["model"] == "llm:openai/test-model"
+    # Only what changed: the guarantor kept; the rest invented, known, or already decided.
+    assert refined["kept"] == [
+        {
+            "kind": "parties",
+            "value": f"{GUARANTOR} (Guarantor)",
+            "page": 1,
+            "quote": f'{GUARANTOR} (the  "Guarantor") guarantees',  # the page's own spacing
+        }
+    ]
+    assert refined["dropped"] == [
         "Invented Holdings Ltd.: its quote is not in the document",
         "deadline date: its quote is not in the document",
     ]
-    assert refined["model"]["redacted"] is True
+    assert "insights" not in refined and "key_terms" not in refined
+    assert refined["redacted"] is True
     assert refined["method"] == stored["method"] == "rules+llm:openai/test-model"
-    guarantor = [party for party in stored["insights"]["parties"] if party["name"] == GUARANTOR]
+    parties = stored["key_terms"]["parties"]
+    guarantor = [party for party in parties if party["name"] == GUARANTOR]
     assert len(guarantor) == 1 and guarantor[0]["method"] == "model"
     provenance = guarantor[0]["provenance"]
     page = pages[provenance["page"] - 1]["text"]
-    assert page[provenance["start"] : provenance["end"]] == provenance["quote"]
-    assert provenance["quote"] == f'{GUARANTOR} (the  "Guarantor") guarantees'  # the page's own spacing
-    assert stored["insights"]["governing_law"]["jurisdiction"] == "California"  # the rules' finding stands
-    assert again["model"]["accepted"] == 0  # nothing is added twice
+    assert page[provenance["start"] : provenance["end"]] == provenance["quote"] == refined["kept"][0]["quote"]
+    assert stored["key_terms"]["governing_law"]["jurisdiction"] == "California"  # the rules' finding stands
+    assert again["kept"] == []  # nothing is added twice
     assert "123-45-6789" not in fake.everything_received()  # masked before it left the machine

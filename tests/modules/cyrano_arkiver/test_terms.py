@@ -52,11 +52,32 @@ def test_query_words_and_phrases_become_terms_and_nothing_else() -> None:
 
 def test_snippets_mark_the_words_whose_terms_were_searched() -> None:
     page = "The Company pays on time. Payment is late if the Company is not PAYING; Café Zürich pays."
-    assert snippet(page, {"pay"}) == (
+    assert snippet(page, [("pay",)]) == (
         "The Company «pays» on time. Payment is late if the Company is not «PAYING»; Café Zürich «pays»."
     )
-    assert snippet(page, {"cafe", "zurich"}).endswith("«Café» «Zürich» pays.")
+    assert snippet(page, [("cafe",), ("zurich",)]).endswith("«Café» «Zürich» pays.")
     long = "filler " * 100 + "the termination clause " + "filler " * 100
-    cut = snippet(long, {"termin"})
+    cut = snippet(long, [("termin",)])
     assert cut.startswith("… ") and cut.endswith(" …") and "«termination»" in cut and len(cut) < 260
-    assert snippet("no match here", {"absent"}) == "no match here"
+    assert snippet("no match here", [("absent",)]) == "no match here"
+
+
+def test_a_snippet_shows_the_query_words_in_a_row_before_words_apart() -> None:
+    opening = "The law of a government agency applies to permits. " + "Other words fill the page. " * 30
+    page = opening + "12. Governing Law. This Agreement is governed by the laws of Texas. " + "More filler. " * 30
+    shown = snippet(page, query_phrases("governing law"))
+    assert "«Governing» «Law». This Agreement is «governed» by the «laws» of Texas" in shown
+    assert "government" not in shown
+
+
+def test_a_snippet_without_the_words_in_a_row_shows_the_shortest_stretch_holding_them_all() -> None:
+    page = (
+        "Payment is due monthly. "
+        + "Unrelated text runs on here. " * 20
+        + "Either party may terminate; on termination all payment obligations survive. "
+        + "More unrelated text. " * 20
+    )
+    shown = snippet(page, query_phrases("termination payment"))
+    assert "«termination» all «payment» obligations" in shown and "due monthly" not in shown
+    quoted = snippet(page, query_phrases('"payment obligations" terminate'))
+    assert "«terminate»; on «termination» all «payment» «obligations» survive" in quoted
