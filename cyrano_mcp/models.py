@@ -14,6 +14,13 @@ _NUL = b"\x00"
 _COLLECTIONS = (list, tuple, set, frozenset)
 
 
+# An optional argument whose null means something (clear the field), unlike leaving it out:
+# `Field(default=None, json_schema_extra=NULL_CLEARS)`. Tool schemas keep its null alternative, which they drop
+# from other optional arguments (callpath.schemas).
+NULL_CLEARS_KEY = "x-null-clears"
+NULL_CLEARS: dict[str, Any] = {NULL_CLEARS_KEY: True}
+
+
 class DocumentText:
     """Marks a field that holds a document's own text (`Annotated[str, DOCUMENT_TEXT]`): its form feeds (page
     breaks), vertical tabs and other controls are kept; only NUL, which no store can hold, is refused."""

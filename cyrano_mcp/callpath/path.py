@@ -330,7 +330,7 @@ def build_tool(tool_name: str, operation: Operation[Any, Any], call_path: CallPa
     async def unused(**_: Any) -> None:  # the SDK requires a callable; `run` never calls it
         return None
 
-    input_schema = compact_schema(operation.input_model.model_json_schema())
+    input_schema = compact_schema(operation.input_model.model_json_schema(), optional_as_omitted=True)
     output_schema = compact_schema(operation.output_model.model_json_schema(mode="serialization"))
     return RegistryTool(
         fn=unused,

@@ -49,7 +49,16 @@ from cyrano_mcp.kit.operations import OperationCaller, OperationRef
 from cyrano_mcp.kit.prompts import Prompt, PromptMessage
 from cyrano_mcp.kit.settings import CommaList, EngineSettings
 from cyrano_mcp.kit.toolsets import Toolset
-from cyrano_mcp.models import DOCUMENT_TEXT, NoArguments, ToolInput, ToolOutput, UuidText, id_field, uuid_of
+from cyrano_mcp.models import (
+    DOCUMENT_TEXT,
+    NULL_CLEARS,
+    NoArguments,
+    ToolInput,
+    ToolOutput,
+    UuidText,
+    id_field,
+    uuid_of,
+)
 from cyrano_mcp.principal import Role
 from cyrano_mcp.store.alter import retype_as_text
 from cyrano_mcp.store.database import Database
@@ -57,6 +66,7 @@ from cyrano_mcp.store.migrate import Migration
 from cyrano_mcp.store.types import UTCDateTime, utc_now
 
 __all__ = [
+    "NULL_CLEARS",
     "Toolset",
     "PromptMessage",
     "Prompt",

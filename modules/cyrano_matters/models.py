@@ -9,7 +9,7 @@ from pydantic import StringConstraints, model_validator
 from sqlalchemy import Column, Index, Text, func, text
 from sqlmodel import Field, SQLModel
 
-from cyrano_mcp.kit import ToolInput, ToolOutput, UTCDateTime, UuidText, id_field, uuid_of
+from cyrano_mcp.kit import NULL_CLEARS, ToolInput, ToolOutput, UTCDateTime, UuidText, id_field, uuid_of
 
 _MATTER_SOURCE = "matters_create and matters_list"
 MatterId = Annotated[UuidText, uuid_of("matter", _MATTER_SOURCE), id_field("matter", _MATTER_SOURCE)]
@@ -150,8 +150,12 @@ class MatterUpdate(ToolInput):
     client_name: ClientName | None = None
     title: Title | None = None
     practice_area: PracticeArea | None = None
-    reference: Reference | None = PydanticField(default=None, description="Pass null to clear it.")
-    responsible_attorney: PersonName | None = PydanticField(default=None, description="Pass null to clear it.")
+    reference: Reference | None = PydanticField(
+        default=None, description="Pass null to clear it.", json_schema_extra=NULL_CLEARS
+    )
+    responsible_attorney: PersonName | None = PydanticField(
+        default=None, description="Pass null to clear it.", json_schema_extra=NULL_CLEARS
+    )
     opened_on: date | None = None
     notes: Notes | None = None
 

@@ -77,6 +77,24 @@ def test_schemas_carry_no_generated_titles(data_dir: Path) -> None:
     assert '"title": "' not in str(matters_create["inputSchema"]).replace("'", '"')
 
 
+def test_optional_arguments_are_listed_by_type_unless_their_null_means_something(data_dir: Path) -> None:
+    runtime = build_runtime(_settings(data_dir))
+    schemas = {row["name"]: row["inputSchema"]["properties"] for row in runtime.registry.catalogue(runtime.toolsets)}
+    assert schemas["arkiver_search"]["matter_id"]["type"] == "string"  # leaving it out is how to say "none"
+    assert (
+        "anyOf" not in schemas["arkiver_search"]["matter_id"]
+        and "default" not in schemas["arkiver_search"]["matter_id"]
+    )
+    clears = schemas["matters_update"]["reference"]  # null clears the reference: it stays expressible
+    assert {"type": "null"} in clears["anyOf"] and "x-null-clears" not in clears
+
+
+async def test_an_explicit_null_for_an_optional_argument_is_still_accepted(data_dir: Path) -> None:
+    async with Client(build_server(_settings(data_dir))) as client:
+        found = ok(await client.call_tool("arkiver_search", {"query": "lease", "matter_id": None}))
+    assert found["hits"] == []
+
+
 @pytest.mark.parametrize("mode", MODES)
 async def test_annotations_say_what_ends_or_overwrites(data_dir: Path, mode: str) -> None:
     async with Client(build_server(_settings(data_dir, toolsets="all")), mode=mode) as client:
