@@ -1,12 +1,13 @@
 """Snippets of a search hit, cut from the opened page text around where the query's words stand together.
 
 The window is chosen in this order: the query's words in a row as the query gives them ("governing law" finds
-the heading "Governing Law" before "the law of a government"); else the shortest stretch of the page that holds
-every word and quoted phrase of the query; else the first of them. Words whose terms were searched for are
+the heading "Governing Law" before "the law of a government"); else the stretch of about a snippet's width that
+holds the most of the query's words and quoted phrases, each counted once, then the most matches in all (so the
+clause "construed ... under the laws of California ... choice of law ... not governed by the U.N. Convention"
+comes before a passing "law of a government"), the earliest on a tie. Words whose terms were searched for are
 marked «like this» wherever they show in the snippet, so "paying" marks "pays" and "Payment" does not.
 """
 
-from collections import Counter
 from collections.abc import Sequence
 
 from cyrano_arkiver.terms import WORD, terms_of
@@ -20,11 +21,14 @@ def snippet(page_text: str, phrases: Sequence[Phrase], width: int = 240) -> str:
     words = [(match.start(), match.end(), terms_of(match.group())) for match in WORD.finditer(page_text)]
     # The page as one sequence of terms, each with the word it came from (a word may give several terms).
     sequence = [(term, index) for index, (_, _, terms) in enumerate(words) for term in terms]
-    window = _best_window([term for term, _ in sequence], list(dict.fromkeys(phrases)))
+    spans = _matches([term for term, _ in sequence], list(dict.fromkeys(phrases)))
+    # Each match as the characters it covers on the page, and which phrase it is.
+    found = [(words[sequence[first][1]][0], words[sequence[last][1]][1], number) for first, last, number in spans]
+    window = _best_window(found, reach=width * 5 // 6)
     if window is None:
         return " ".join(page_text[:width].split())
-    first, last = words[sequence[window[0]][1]][0], words[sequence[window[1]][1]][1]
-    lead = max(width // 6, (width - (last - first)) // 2)
+    first, last = window
+    lead = (width - (last - first)) // 2 if last - first < width else width // 6  # the window in view, centred
     start = _word_start(page_text, max(0, first - lead))
     end = min(len(page_text), start + width)
     if end < len(page_text):
@@ -41,36 +45,29 @@ def snippet(page_text: str, phrases: Sequence[Phrase], width: int = 240) -> str:
     return ("… " if start > 0 else "") + body + (" …" if end < len(page_text) else "")
 
 
-def _best_window(terms: Sequence[str], phrases: Sequence[Phrase]) -> tuple[int, int] | None:
-    """First and last position in `terms` of the best window for `phrases` (see the module's docstring)."""
-    if not phrases:
-        return None
+def _matches(terms: Sequence[str], phrases: Sequence[Phrase]) -> list[tuple[int, int, int]]:
+    """(first, last, phrase number) of each place a phrase stands in `terms`; only the whole query in a row
+    (number -1) when it stands anywhere so."""
     whole = tuple(term for phrase in phrases for term in phrase)
     if len(phrases) > 1:
         in_a_row = _occurrences(terms, whole)
         if in_a_row:
-            return in_a_row[0]
-    found = sorted(
-        (start, end, number) for number, phrase in enumerate(phrases) for start, end in _occurrences(terms, phrase)
+            return [(first, last, -1) for first, last in in_a_row]
+    return sorted(
+        (first, last, number) for number, phrase in enumerate(phrases) for first, last in _occurrences(terms, phrase)
     )
-    if not found:
-        return None
-    if len({number for _, _, number in found}) < len(phrases):
-        return found[0][0], found[0][1]  # not every word is on this page as searched: show the first one that is
-    best: tuple[int, int] | None = None
-    held: Counter[int] = Counter()
-    left = 0
-    for right in range(len(found)):
-        held[found[right][2]] += 1
-        while len(held) == len(phrases):
-            span = (found[left][0], max(end for _, end, _ in found[left : right + 1]))
-            if best is None or span[1] - span[0] < best[1] - best[0]:
-                best = span
-            held[found[left][2]] -= 1
-            if not held[found[left][2]]:
-                del held[found[left][2]]
-            left += 1
-    return best
+
+
+def _best_window(found: Sequence[tuple[int, int, int]], reach: int) -> tuple[int, int] | None:
+    """The character span of the matches that start within `reach` of a match's start, for the match whose
+    window holds the most phrases, then the most matches, the earliest on a tie."""
+    best: tuple[tuple[int, int], tuple[int, int]] | None = None
+    for index, (start, _, _) in enumerate(found):
+        inside = [match for match in found[index:] if match[0] - start <= reach]
+        score = (len({number for _, _, number in inside}), len(inside))
+        if best is None or score > best[0]:
+            best = (score, (start, max(end for _, end, _ in inside)))
+    return best[1] if best is not None else None
 
 
 def _occurrences(terms: Sequence[str], phrase: Phrase) -> list[tuple[int, int]]:

@@ -70,7 +70,7 @@ def test_a_snippet_shows_the_query_words_in_a_row_before_words_apart() -> None:
     assert "government" not in shown
 
 
-def test_a_snippet_without_the_words_in_a_row_shows_the_shortest_stretch_holding_them_all() -> None:
+def test_a_snippet_without_the_words_in_a_row_shows_the_stretch_holding_the_most_of_them() -> None:
     page = (
         "Payment is due monthly. "
         + "Unrelated text runs on here. " * 20
@@ -81,3 +81,14 @@ def test_a_snippet_without_the_words_in_a_row_shows_the_shortest_stretch_holding
     assert "«termination» all «payment» obligations" in shown and "due monthly" not in shown
     quoted = snippet(page, query_phrases('"payment obligations" terminate'))
     assert "«terminate»; on «termination» all «payment» «obligations» survive" in quoted
+
+
+def test_a_clause_that_uses_the_words_often_comes_before_a_passing_mention() -> None:
+    page = (
+        "If any law of a government agency forbids a delivery, the parties will meet. "
+        + "Other words. " * 30
+        + "8.6 Applicable Law. This Agreement is construed under the laws of California, without reference to "
+        "choice of law. It shall not be governed by the U.N. Convention. " + "More words. " * 30
+    )
+    shown = snippet(page, query_phrases("governing law"))
+    assert "«laws» of California" in shown and "«governed» by the U.N." in shown and "government" not in shown
