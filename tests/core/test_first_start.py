@@ -11,12 +11,13 @@ import pytest
 from mcp import Client, StdioServerParameters
 
 from tests.core.test_client_config import PYTHONPATH, cyrano
-from tests.utils.mcp import MODES, ok
+from tests.utils.mcp import MODES, ok, text_of
 
 pytestmark = pytest.mark.anyio
 
 PDF = Path(__file__).resolve().parents[1] / "data" / "strategic_alliance.pdf"
 ADMINISTRATION = ("auth_", "system_", "audit_")
+ANSWER_LIMIT = 16_000  # characters: the ceiling for any default answer
 
 
 def as_the_host_starts_it(entry: dict[str, Any], home: Path) -> StdioServerParameters:
@@ -56,4 +57,12 @@ async def test_install_then_ingest_a_pdf_from_the_allowed_folder_with_only_home_
         prompts = {prompt.name for prompt in (await client.list_prompts()).prompts}
         assert {"summarise_contract", "find_in_documents"} <= prompts
         assert document["uri"] in {str(item.uri) for item in (await client.list_resources()).resources}
+        # Answers sized for a model's context (bench/answer_sizes.py holds the budget on the shared PDFs).
+        for tool, arguments in (
+            ("arkiver_insights", {"document_id": document["id"]}),
+            ("arkiver_read_document", {"document_id": document["id"]}),
+            ("arkiver_search", {"query": "governing law", "document_id": document["id"]}),
+        ):
+            answer = await client.call_tool(tool, arguments)
+            assert not answer.is_error and len(text_of(answer)) <= ANSWER_LIMIT, tool
     assert (home / ".local" / "share" / "cyrano" / "cyrano.db").is_file()  # the data dir the entry names
