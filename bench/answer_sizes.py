@@ -34,6 +34,7 @@ import anyio
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+from shared_data import shared_data_dir  # noqa: E402
 from stats import percentile  # noqa: E402
 
 P95_TARGET = 8_000
@@ -193,7 +194,7 @@ def report(sizes: Sizes, names: list[str], walks: list[Walk]) -> bool:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
-        "--data", type=Path, default=ROOT / ".." / "shared" / "data", help="the shared data folder (has cuad_dev_pdf/)"
+        "--data", type=Path, default=shared_data_dir(), help="the shared data folder (has cuad_dev_pdf/)"
     )
     parser.add_argument("--json", type=Path, help="also write every measured size to this file")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")

@@ -31,10 +31,11 @@ import pypdfium2 as pdfium
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 from ingest_parsing import contract_pages, rasterised_pages  # noqa: E402
+from shared_data import shared_data_dir  # noqa: E402
 
 from tests.modules.cyrano_arkiver.test_parsing_samples import scanned_pdf, text_pdf  # noqa: E402
 
-PDF_DIR = Path("/work/shared/data/cuad_dev_pdf")
+PDF_DIR = shared_data_dir() / "cuad_dev_pdf"  # $CYRANO_SHARED_DATA, else ../shared/data beside the repository
 
 # Run inside a fresh interpreter: one ingest of argv[1] through an in-memory MCP session; prints JSON.
 CHILD = """

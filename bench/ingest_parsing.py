@@ -36,13 +36,14 @@ import pypdf
 import pypdfium2 as pdfium
 import pytesseract
 from PIL import Image
+from shared_data import shared_data_dir
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests' sample builders, shared on purpose
 from cyrano_arkiver.parsing import ExtractionMethod, ParseLimits, parse_document
 from cyrano_arkiver.parsing.limits import usable_cores
 from tests.modules.cyrano_arkiver.test_parsing_samples import scanned_pdf, text_pdf
 
-DATA = Path("/work/shared/data")
+DATA = shared_data_dir()  # $CYRANO_SHARED_DATA, else ../shared/data beside the repository
 PDF_DIR = DATA / "cuad_dev_pdf"
 OCR_DPI = 300
 WORD = re.compile(r"[A-Za-z0-9]+")

@@ -3,6 +3,7 @@
 import ipaddress
 import os
 import socket
+import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -11,6 +12,9 @@ from typing import Any
 import pytest
 
 from cyrano_mcp.settings import Settings, load_settings
+
+sys.path.append(str(Path(__file__).resolve().parents[1] / "bench"))  # the benches' modules, for their own tests
+from shared_data import shared_data_dir
 
 REQUIRE_SERVICES = os.environ.get("CYRANO_REQUIRE_SERVICES") == "1"
 POSTGRES_ADMIN_URL = os.environ.get("CYRANO_TEST_POSTGRES_URL", "postgresql://root@127.0.0.1:5432/test")
@@ -76,6 +80,17 @@ def service_unavailable(what: str, reason: str) -> None:
     if REQUIRE_SERVICES:
         pytest.fail(message)
     pytest.skip(f"{what} not reachable ({reason}); set CYRANO_REQUIRE_SERVICES=1 to make this a failure")
+
+
+def shared_data(relative: str) -> Path:
+    """A file or folder of the shared development data (CUAD): skip without it, or fail when CI requires it."""
+    path = shared_data_dir() / relative
+    if not path.exists():
+        where = "set CYRANO_SHARED_DATA to the shared data folder, or put it at ../shared/data beside the repository"
+        if REQUIRE_SERVICES:
+            pytest.fail(f"the shared development data has no {path} ({where}); CYRANO_REQUIRE_SERVICES=1 requires it")
+        pytest.skip(f"the shared development data has no {path} ({where})")
+    return path
 
 
 async def _create_postgres_database() -> str:

@@ -1,7 +1,6 @@
 """What a host passes to its model stays small on a long real contract, and nothing is lost: the rest of every
 list is behind a cursor, the rest of the text behind next_page (bench/answer_sizes.py prints the figures)."""
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -9,12 +8,12 @@ from mcp import Client
 
 from cyrano_mcp.server import build_runtime
 from cyrano_mcp.settings import Settings, load_settings
+from tests.conftest import shared_data
 from tests.utils.mcp import ok
 
 pytestmark = pytest.mark.anyio
 
-PDFS = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "cuad_dev_pdf"
-FRANCHISE = PDFS / "MRSFIELDSORIGINALCOOKIESINC_01_29_1998-EX-10-FRANCHISE AGREEMENT.PDF"  # 45 pages
+FRANCHISE = "cuad_dev_pdf/MRSFIELDSORIGINALCOOKIESINC_01_29_1998-EX-10-FRANCHISE AGREEMENT.PDF"  # 45 pages
 MOST = 16_000  # characters of one answer, the issue's ceiling
 
 
@@ -23,11 +22,11 @@ def size(result: Any) -> int:
     return max(len(block.text) for block in result.content)
 
 
-@pytest.mark.skipif(not FRANCHISE.exists(), reason="the shared CUAD PDFs are not on this machine (../shared/data)")
 async def test_a_long_contracts_answers_fit_and_the_rest_is_a_cursor_away(settings: Settings) -> None:
-    runtime = build_runtime(load_settings(**{**settings.model_dump(), "allowed_roots": [PDFS]}))
+    franchise = shared_data(FRANCHISE)
+    runtime = build_runtime(load_settings(**{**settings.model_dump(), "allowed_roots": [franchise.parent]}))
     async with Client(runtime.server) as client:
-        document = ok(await client.call_tool("arkiver_ingest", {"path": str(FRANCHISE)}))["document"]
+        document = ok(await client.call_tool("arkiver_ingest", {"path": str(franchise)}))["document"]
         arguments = {"document_id": document["id"]}
 
         first = await client.call_tool("arkiver_insights", arguments)

@@ -4,7 +4,6 @@ import io
 import json
 import re
 import threading
-from pathlib import Path
 
 import psutil
 import pypdf
@@ -20,6 +19,7 @@ from cyrano_arkiver.parsing import (
     TooManyPages,
     parse_document,
 )
+from tests.conftest import shared_data
 from tests.modules.cyrano_arkiver.test_parsing_samples import (
     CONTRACT,
     blank_pdf,
@@ -31,8 +31,6 @@ from tests.modules.cyrano_arkiver.test_parsing_samples import (
 )
 
 LIMITS = ParseLimits()
-CUAD = Path("/work/shared/data")
-CUAD_PDFS = CUAD / "cuad_dev_pdf"
 
 
 def parse(data: bytes, limits: ParseLimits = LIMITS) -> list[str]:
@@ -179,12 +177,11 @@ def test_an_exception_from_progress_stops_the_parse() -> None:
 
 # --- real contracts -----------------------------------------------------------------------------------------
 def _cuad(name: str) -> tuple[bytes, dict[str, object]]:
-    if not CUAD_PDFS.is_dir():
-        pytest.skip(f"the CUAD development set is not at {CUAD}")
-    manifest = json.loads((CUAD_PDFS / "manifest.json").read_text())
-    with (CUAD / "cuad_dev.jsonl").open() as lines:
+    pdfs = shared_data("cuad_dev_pdf")
+    manifest = json.loads((pdfs / "manifest.json").read_text())
+    with shared_data("cuad_dev.jsonl").open() as lines:
         record = next(r for r in map(json.loads, lines) if r["id"] == manifest[name])
-    return (CUAD_PDFS / name).read_bytes(), record
+    return (pdfs / name).read_bytes(), record
 
 
 @pytest.mark.parametrize(
