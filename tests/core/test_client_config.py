@@ -169,18 +169,20 @@ def test_a_file_that_is_not_a_json_object_is_refused_in_one_line_and_left_alone(
     assert path.read_text() == text and len(list(path.parent.iterdir())) == 1
 
 
-def test_each_system_has_its_layout() -> None:
-    home = Path("/home/jane")
-    assert Machine("macos", home).host_config("claude-desktop") == Path(
-        "/home/jane/Library/Application Support/Claude/claude_desktop_config.json"
+def test_each_system_has_its_layout(tmp_path: Path) -> None:
+    home = tmp_path / "jane"
+    assert (
+        Machine("macos", home).host_config("claude-desktop")
+        == home / "Library/Application Support/Claude/claude_desktop_config.json"
     )
     assert (
         Machine("windows", home).host_config("claude-desktop")
         == home / "AppData/Roaming/Claude/claude_desktop_config.json"
     )
     assert Machine("linux", home).host_config("claude-desktop") == home / ".config/Claude/claude_desktop_config.json"
-    assert Machine("windows", home, {"USERPROFILE": "/profiles/jane"}).documents() == Path("/profiles/jane/Documents")
-    assert Machine("macos", home, {"USERPROFILE": "/elsewhere"}).documents() == home / "Documents"
+    profile = tmp_path / "profiles" / "jane"
+    assert Machine("windows", home, {"USERPROFILE": str(profile)}).documents() == profile / "Documents"
+    assert Machine("macos", home, {"USERPROFILE": str(tmp_path / "elsewhere")}).documents() == home / "Documents"
     assert [system_of(name) for name in ("darwin", "win32", "linux", "freebsd14")] == [
         "macos",
         "windows",
