@@ -4,6 +4,7 @@
     python bench/extraction.py                      # the 439 contracts scored as one set
     python bench/extraction.py --set dev --verbose  # the 100 development contracts, with every miss shown
     python bench/extraction.py --ids ID [ID ...] --verbose
+    python bench/extraction.py --only-folds 0 1 2 --verbose  # misses of folds 0-2 only; folds 3-4 stay unseen
 
 Data: `cuad_dev.jsonl` (100 contracts, the ones the rules were written against) and `cuad_train.jsonl` (339 more,
 never looked at while writing them) from the shared data folder: --data, else $CYRANO_SHARED_DATA, else
@@ -179,6 +180,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, help="split the contracts into this many folds by a hash of their id")
     parser.add_argument("--limit", type=int, help="only the first N contracts (after --set / --ids)")
     parser.add_argument("--ids", nargs="+", help="only these record ids")
+    parser.add_argument(
+        "--only-folds",
+        type=int,
+        nargs="+",
+        metavar="N",
+        help="only the contracts of these folds (of --folds, default 5): look at misses here, keep the others unseen",
+    )
     parser.add_argument("--verbose", action="store_true", help="show every miss")
     args = parser.parse_args(argv)
     if args.folds is not None and args.folds < 2:
@@ -190,6 +198,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.ids:
         wanted = set(args.ids)
         records = [record for record in records if record["id"] in wanted]
+    if args.only_folds:
+        wanted_folds, fold_count = set(args.only_folds), args.folds or 5
+        records = [record for record in records if fold_of(record["id"], fold_count) in wanted_folds]
     if args.limit:
         records = records[: args.limit]
     if not records:
