@@ -14,6 +14,7 @@ from cyrano_arkiver.extraction.document import Document
 from cyrano_arkiver.extraction.jurisdictions import canonical
 from cyrano_arkiver.extraction.models import Party, PartyKind
 from cyrano_arkiver.extraction.preamble import Preamble
+from cyrano_arkiver.extraction.sentences import split_sentences
 
 SUFFIX = (
     r"(?:Inc|Incorporated|Corp|Corporation|Co|Company|LLC|L\.\s?L\.\s?C|Ltd|Limited|LP|L\.\s?P|LLP|L\.\s?L\.\s?P|PLC|"
@@ -34,6 +35,12 @@ _STRICT_SUFFIX = (
 _ENTITY_AHEAD = re.compile(
     rf"\s*(?:(?i:and)\s+|&\s+)?(?:(?:(?!(?i:and)\b)[A-Z\[][\w.&'/*\]-]*|\d{{1,2}}|of|the|de|&),?\s+){{0,7}}{_STRICT_SUFFIX}(?=[\s,;(]|$)"
 )
+# The same with "and" inside the name ("Louisville Gas and Electric Company", "New York Life Insurance and Annuity
+# Corporation"): the words before "and" must not be a place ("..., Boston and New York and Beta LLC").
+_ENTITY_WITH_AND_AHEAD = re.compile(
+    rf"\s*(?:(?i:and)\s+)?(?P<head>(?:(?!(?i:and)\b)[A-Z][\w.'-]*\s+){{1,5}})(?i:and)\s+(?:[A-Z][\w.&'-]*\s+){{0,4}}"
+    rf"{_STRICT_SUFFIX}(?=[\s,;(]|$)"
+)
 _NAME_WORD = r"(?!(?i:and)\b)[A-Z\[][A-Za-z.&'/*\]-]*"
 _NAMED_AHEAD = re.compile(
     rf"\s*(?:(?i:and)\s+|&\s+)?(?P<name>(?:(?:{_NAME_WORD}|of|the|de|&)\s+){{0,9}}{_NAME_WORD})\s*(?:,?\s*\(|,\s+(?:a|an|"
@@ -53,6 +60,13 @@ _STOP = re.compile(
     r"|sets?\s+forth|which\s+Parties|each\s+of\s+the\s+foregoing|the\s+parties\s+hereto)",
     re.IGNORECASE,
 )
+# Reading past the preamble sentence: at most this many more sentences, each at most this long.
+_MAX_EXTRA_SENTENCES = 3
+_EXTRA_CHARS = 1200
+_DANGLING_END = re.compile(r"(?:\b(?i:and|between|among)|[;,:&-])\W*$")
+_JOINING_START = re.compile(r"\s*(?:(?i:and)\b|-+\s*(?i:and)\b|&|\(\d\)|\d\.\s)")
+# Something in the next sentence that only a party entry has: a legal form or a quoted short name.
+_PARTY_CUE = re.compile(rf"\b{_STRICT_SUFFIX}(?=[\s,;()]|$)|\(\s*(?:the\s+|hereinafter\s+)?\"")
 _LEADING_NOISE = re.compile(
     r"^(?:\s|,|:|;|-|—|and\b|between\b|among\b|by\b|on\s+the\s+(?:one|other)\s+hand\b|\(\w{1,3}\)|\d\.)+", re.IGNORECASE
 )
@@ -130,27 +144,67 @@ class _Entry:
 def extract_parties(document: Document, preamble: Preamble | None) -> list[Party]:
     entries: list[_Entry] = []
     if preamble is not None:
-        text = document.text
-        end = preamble.parties_end
-        stop = _STOP.search(text, preamble.parties_start, end)
-        if stop is not None:
-            end = stop.start()
-        for chunk in _chunks(text, preamble.parties_start, end):
-            entry = _entry(text, chunk)
-            if entry is None:
-                continue
-            previous = entries[-1] if entries else None
-            if entry.collective and previous is not None and not _aliases(previous.rest):
-                # "WYZZ, Inc. and WYZZ Licensee, Inc. (collectively "WYZZ")" is one party.
-                entry = _Entry(previous.start, entry.end, entry.rest, collective=True)
-                entries.pop()
-            entries.append(entry)
+        entries = _list_entries(document.text, preamble.parties_start, preamble.parties_end)
     parties: list[Party] = []
     for entry in entries:
         party = _party(document, entry)
         if party is not None and all(party.name.lower() != seen.name.lower() for seen in parties):
             parties.append(party)
     return parties or _signatories(document)
+
+
+def _list_entries(text: str, start: int, end: int) -> list[_Entry]:
+    """The entries of the party list in [start, end), read on past `end` while the list is plainly unfinished: the
+    sentence splitter stops at full stops in addresses ("Port Vila. Vanuatu"), and "BETWEEN: A; AND: B" layouts
+    put each party in its own paragraph."""
+    stop = _STOP.search(text, start, end)
+    if stop is not None:
+        end = stop.start()
+    entries = _parse_entries(text, start, end)
+    for _ in range(_MAX_EXTRA_SENTENCES):
+        if stop is not None or not (_unfinished(text, start, end) or len(entries) < 2):
+            break
+        following = split_sentences(text[end : end + _EXTRA_CHARS])
+        if not following:
+            break
+        extended = end + following[0].end
+        stop = _STOP.search(text, end, extended)
+        if stop is not None:
+            extended = stop.start()
+        if not _unfinished(text, start, end) and _PARTY_CUE.search(text, end, extended) is None:
+            break
+        more = _parse_entries(text, start, extended)
+        if len(more) <= len(entries):
+            break
+        entries, end = more, extended
+    return entries
+
+
+def _unfinished(text: str, start: int, end: int) -> bool:
+    """The list so far ends on a joining word or inside parentheses or quotes, or the text goes on with "and"."""
+    window = text[start:end]
+    return (
+        _DANGLING_END.search(window) is not None
+        or window.count("(") > window.count(")")
+        or window.count('"') % 2 == 1
+        or _JOINING_START.match(text, end) is not None
+    )
+
+
+def _parse_entries(text: str, start: int, end: int) -> list[_Entry]:
+    entries: list[_Entry] = []
+    for chunk in _chunks(text, start, end):
+        entry = _entry(text, chunk)
+        if entry is None:
+            continue
+        previous = entries[-1] if entries else None
+        group_of_two = len(entries) < 2 or bool(_aliases(entries[-2].rest))
+        if entry.collective and previous is not None and not _aliases(previous.rest) and group_of_two:
+            # "WYZZ, Inc. and WYZZ Licensee, Inc. (collectively "WYZZ")" is one party; a longer list is not.
+            entry = _Entry(previous.start, entry.end, entry.rest, collective=True)
+            entries.pop()
+        entries.append(entry)
+    return entries
 
 
 def _chunks(text: str, start: int, end: int) -> Iterator[_Chunk]:
@@ -173,25 +227,24 @@ def _chunks(text: str, start: int, end: int) -> Iterator[_Chunk]:
         so_far = text[chunk_start:position]
         # A short name in quotes without parentheses ('Acme AG "Licensor"') completes an entry too.
         alias_closed = alias_closed or _QUOTED_END.search(so_far) is not None
-        complete = alias_closed or _DESCRIPTOR.search(so_far) is not None
+        complete = alias_closed or _DESCRIPTOR.search(so_far) is not None or _SUFFIX_END.search(so_far) is not None
         if char == ";":
             # Addresses use semicolons too ("5701 Old Harding Pike; Suite 200; Nashville").
-            split = _ENTITY_AHEAD.match(text, position + 1, end) is not None or _named_ahead(text, position + 1, end)
+            split = _entity_ahead(text, position + 1, end) or _named_ahead(text, position + 1, end)
         elif char == ",":
             # Inside an address only a company name starts a new entry; after an alias, a person's name may.
             split = (
                 complete
                 and _STARTS_WITH_SUFFIX.match(text, position, end) is None
                 and (
-                    _ENTITY_AHEAD.match(text, position + 1, end) is not None
+                    _entity_ahead(text, position + 1, end)
                     or alias_closed
                     and _named_ahead(text, position + 1, end)
                 )
             )
         else:
-            complete = complete or _SUFFIX_END.search(so_far) is not None
             split = complete and (
-                _ENTITY_AHEAD.match(text, position + 4, end) is not None or _named_ahead(text, position + 4, end)
+                _entity_ahead(text, position + 4, end) or _named_ahead(text, position + 4, end)
             )
         if split:
             yield _Chunk(chunk_start, position)
@@ -199,6 +252,14 @@ def _chunks(text: str, start: int, end: int) -> Iterator[_Chunk]:
             alias_closed = False
     if chunk_start < end:
         yield _Chunk(chunk_start, end)
+
+
+def _entity_ahead(text: str, position: int, end: int) -> bool:
+    """A company name (ending in a legal form) starts here."""
+    if _ENTITY_AHEAD.match(text, position, end) is not None:
+        return True
+    match = _ENTITY_WITH_AND_AHEAD.match(text, position, end)
+    return match is not None and canonical(match.group("head").strip()) is None
 
 
 def _named_ahead(text: str, position: int, end: int) -> bool:
