@@ -6,6 +6,7 @@ signed by "the undersigned" name nobody in the preamble; there the signature blo
 
 from cyrano_arkiver.extraction.document import Document
 from cyrano_arkiver.extraction.models import Party
+from cyrano_arkiver.extraction.party_headings import heading_windows, label_windows
 from cyrano_arkiver.extraction.party_list import Entry, list_entries
 from cyrano_arkiver.extraction.party_names import ROLE_NOUNS, aliases_in, party_kind
 from cyrano_arkiver.extraction.preamble import Preamble
@@ -15,9 +16,20 @@ __all__ = ["ROLE_NOUNS", "extract_parties"]
 
 
 def extract_parties(document: Document, preamble: Preamble | None) -> list[Party]:
+    text = document.text
     entries: list[Entry] = []
     if preamble is not None:
-        entries = list_entries(document.text, preamble.parties_start, preamble.parties_end)
+        entries = list_entries(text, preamble.parties_start, preamble.parties_end)
+    if len(entries) < 2:
+        # A preamble that names fewer than two parties is often a title line; the list may be set out as headings.
+        for window in heading_windows(text):
+            found = list_entries(text, window.start, window.end)
+            if len(found) > len(entries):
+                entries = found
+    if len(entries) < 2:
+        labelled = [entry for window in label_windows(text) for entry in list_entries(text, window.start, window.end)[:1]]
+        if len(labelled) > len(entries):
+            entries = labelled
     parties: list[Party] = []
     for entry in entries:
         party = _party(document, entry)

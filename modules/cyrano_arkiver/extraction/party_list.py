@@ -148,7 +148,7 @@ def _chunks(text: str, start: int, end: int) -> Iterator[_Chunk]:
             depth = max(0, depth - 1)
             alias_closed = alias_closed or depth == 0
             continue
-        is_and = char in " \n" and text[position + 1 : position + 5].lower() in ("and ", "and\n")
+        is_and = char in " \n" and text[position + 1 : position + 5].lower() in ("and ", "and\n", "and:")
         if depth or not (char in ",;" or is_and):
             continue
         so_far = text[chunk_start:position]
@@ -166,7 +166,8 @@ def _chunks(text: str, start: int, end: int) -> Iterator[_Chunk]:
                 and (_entity_ahead(text, position + 1, end) or alias_closed and _named_ahead(text, position + 1, end))
             )
         else:
-            split = complete and (_entity_ahead(text, position + 4, end) or _named_ahead(text, position + 4, end))
+            after = position + (5 if text[position + 4] == ":" else 4)  # "AND: BETA LLC"
+            split = complete and (_entity_ahead(text, after, end) or _named_ahead(text, after, end))
         if split:
             yield _Chunk(chunk_start, position)
             chunk_start = position + 1

@@ -84,8 +84,11 @@ def name_length(raw: str, offset: int) -> int:
             if STARTS_WITH_SUFFIX.match(raw, at) is None and _COMMA_IN_NAME.match(raw, at) is None:
                 return at
             continue
+        if not first and "\n" in raw[position:at]:
+            return position  # a paragraph break ends a name ("BETWEEN\n Acme Inc.\n AND\n Beta LLC")
         lowered = word.lower()
-        plain = word[0].islower() and lowered not in _CONNECTORS and lowered.rstrip(".") not in _LOWER_SUFFIX
+        # "iDreamSky", "eBay": a word in lower case with a capital inside is a name word.
+        plain = word[0].islower() and word[1:] == lowered[1:] and lowered not in _CONNECTORS and lowered.rstrip(".") not in _LOWER_SUFFIX
         if first:
             if lowered in _NAME_STOP_WORDS and lowered != "the":
                 return at
