@@ -14,8 +14,10 @@ _HEADING_CHARS = 12_000
 # One party list set out in paragraphs, with addresses, is at most this long.
 _WINDOW_CHARS = 2_500
 # "BETWEEN" that starts a paragraph or follows a full stop or colon, in capitals, title case or letter-spaced.
+# Or an English cover page: "DATED 15TH DECEMBER 2001\n ACME LIMITED\n AND\n BETA LIMITED".
 _BETWEEN_HEADING = re.compile(
     r"(?:^|(?<=[\n.:]))\s*(?:(?:BY|By)\s+(?:AND|and)\s+)?(?:BETWEEN|Between|AMONG|Among|B\s+E\s+T\s+W\s+E\s+E\s+N)\s*:?(?=\s)"
+    r"|(?:^|(?<=\n))\s*(?:DATED|Dated)\b[^\n]{0,40}\n(?=[^\n]{3,200}\n\s*(?:AND|and)\s*\n)"
 )
 # Where a heading layout's party list gives way to the body: a numbered clause, an article, a label block.
 _BODY_START = re.compile(
@@ -48,5 +50,7 @@ def label_windows(text: str) -> list[Window]:
             continue
         seen.add(label)
         line_end = text.find("\n", match.end())
-        windows.append(Window(match.end(), line_end if line_end != -1 else len(text)))
+        end = line_end if line_end != -1 else len(text)
+        following = _PARTY_LABEL.search(text, match.end(), end)  # "Party A: Acme Co. Party B: Beta Ltd."
+        windows.append(Window(match.end(), following.start() if following is not None else end))
     return windows if len(windows) >= 2 else []

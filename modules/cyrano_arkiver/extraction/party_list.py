@@ -55,6 +55,8 @@ _DANGLING_END = re.compile(r"(?:\b(?i:and|between|among)|[;,:&-])\W*$")
 _JOINING_START = re.compile(r"\s*(?:(?i:and)\b|-+\s*(?i:and)\b|&|\(\d\)|\d\.\s)")
 # Something in the next sentence that only a party entry has: a legal form or a quoted short name.
 _PARTY_CUE = re.compile(rf"\b{STRICT_SUFFIX}(?=[\s,;()]|$)|\(\s*(?:the\s+|hereinafter\s+)?\"")
+_TRAILING_CONNECTOR = re.compile(r"(?:[\s,]+(?i:of|and|the|for|de|&))+$")
+_AFTER_AND = re.compile(r"[\s:\-–—]*")
 _LEADING_NOISE = re.compile(
     r"^(?:\s|,|:|;|-|—|and\b|between\b|among\b|by\b|on\s+the\s+(?:one|other)\s+hand\b|\(\w{1,3}\)|\d\.)+", re.IGNORECASE
 )
@@ -166,7 +168,7 @@ def _chunks(text: str, start: int, end: int) -> Iterator[_Chunk]:
                 and (_entity_ahead(text, position + 1, end) or alias_closed and _named_ahead(text, position + 1, end))
             )
         else:
-            after = position + (5 if text[position + 4] == ":" else 4)  # "AND: BETA LLC"
+            after = _AFTER_AND.match(text, position + 4).end()  # "AND: BETA LLC", "- and - BETA LLC"
             split = complete and (_entity_ahead(text, after, end) or _named_ahead(text, after, end))
         if split:
             yield _Chunk(chunk_start, position)
@@ -196,7 +198,7 @@ def _entry(text: str, chunk: _Chunk) -> Entry | None:
     offset = noise.end() if noise else 0
     name_end = name_length(raw, offset)
     name = raw[offset:name_end]
-    stripped = name.strip(' ,;:"')
+    stripped = _TRAILING_CONNECTOR.sub("", name.strip(' ,;:"\n')).rstrip(" ,")
     if not valid_name(stripped):
         return None
     start = chunk.start + offset + name.index(stripped)

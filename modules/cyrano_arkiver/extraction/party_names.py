@@ -11,7 +11,7 @@ from cyrano_arkiver.extraction.models import PartyKind
 SUFFIX = (
     r"(?:Inc|Incorporated|Corp|Corporation|Co|Company|LLC|L\.\s?L\.\s?C|Ltd|Limited|LP|L\.\s?P|LLP|L\.\s?L\.\s?P|PLC|"
     r"P\.\s?L\.\s?C|GmbH|AG|KG|SE|B\.\s?V|N\.\s?V|S\.\s?A(?:\.\s?S)?|SAS|S\.\s?p\.\s?A|S\.\s?A\.\s?R\.\s?L|SARL|SRL|Pty|"
-    r"Pte|A/S|AB|ASA|Oy|N\.\s?A|P\.\s?C|PC|Trust|Bank|University|Fund)\b\.?"
+    r"Pte|A/S|AB|ASA|Oy|N\.\s?A|P\.\s?C|PC|G\.\s?I\.\s?E|S\.\s?R\.\s?L|Bhd|Tbk|K\.\s?K|Trust|Bank|University|Fund)\b\.?"
 )
 SUFFIX_END = re.compile(rf"(?:^|[\s,]){SUFFIX}\s*$", re.IGNORECASE)
 STARTS_WITH_SUFFIX = re.compile(rf"\s*,?\s*{SUFFIX}(?=[\s,;()]|$)", re.IGNORECASE)
@@ -19,7 +19,7 @@ STARTS_WITH_SUFFIX = re.compile(rf"\s*,?\s*{SUFFIX}(?=[\s,;()]|$)", re.IGNORECAS
 # which addresses and longer names contain.
 STRICT_SUFFIX = (
     r"(?i:Inc|Incorporated|Corp|Corporation|Company|LLC|L\.L\.C|Ltd|Limited|LP|L\.P|LLP|PLC|GmbH|AG|B\.V|N\.V|S\.A|N\.A|"
-    r"Pty|Pte)\b\.?"
+    r"Pty|Pte|S\.R\.L|SRL|S\.p\.A|SpA|SARL|A/S|Bhd|Tbk|G\.I\.E)\b\.?"
 )
 _PARENTHESIS_IN_NAME = re.compile(rf"\([^()\"]{{1,30}}\)\s*,?\s*{STRICT_SUFFIX}")
 _COMMA_IN_NAME = re.compile(rf",\s*(?:[A-Z][\w'.-]*,?\s+|&\s+){{1,4}}{STRICT_SUFFIX}(?=[\s,;(]|$)")
@@ -38,10 +38,12 @@ _CONNECTORS = frozenset({
 _LOWER_SUFFIX = frozenset({"inc", "corporation", "corp", "company", "limited", "ltd", "llc", "co"})
 _ENDING_SUFFIXES = frozenset({
     "inc", "incorporated", "llc", "l.l.c", "ltd", "limited", "lp", "l.p", "llp", "plc", "gmbh", "ag", "b.v", "n.v",
-    "s.a", "pty", "pte", "a/s", "s.a.s", "sas",
+    "s.a", "pty", "pte", "a/s", "s.a.s", "sas", "s.r.l", "srl", "s.p.a", "spa", "sarl", "bhd", "tbk", "g.i.e",
 })  # fmt: skip
 # Words that may follow a suffix in the same name ("Cremer Oleo GmbH & Co KG", "Acme Pty Ltd").
 _SUFFIX_WORDS = _ENDING_SUFFIXES | {"co", "kg", "corp", "corporation", "company", "ab"}
+# Where an address starts: "Suite 207", "Room 1302", "P.O. Box 12".
+_ADDRESS = re.compile(r"(?i:suite|room|unit|floor|building|bldg\.?|box)\s+#?\d|P\.\s?O\.\s")
 _NAME_STOP_WORDS = frozenset(
     {"the", "a", "an", "each", "this", "that", "such", "all", "any", "its", "their", "undersigned"}
 )
@@ -93,8 +95,8 @@ def name_length(raw: str, offset: int) -> int:
             if lowered in _NAME_STOP_WORDS and lowered != "the":
                 return at
             first = False
-        elif plain or word in ("—", "-", "–"):
-            return at
+        elif plain or word in ("—", "-", "–") or word.endswith(":") or "__" in word or _ADDRESS.match(raw, at):
+            return at  # "Acme Corp. Suite 207", "Acme Ltd. Address: 5 High Street"
         elif lowered == "of" and re.match(r"\s*\d", raw[at + 2 :]):
             return at  # "Acme Inc of 512 Bayshore Drive"
         elif previous.rstrip(".") in _ENDING_SUFFIXES and lowered.rstrip(".") not in _SUFFIX_WORDS and word != "&":
