@@ -16,26 +16,28 @@ __all__ = ["ROLE_NOUNS", "extract_parties"]
 
 
 def extract_parties(document: Document, preamble: Preamble | None) -> list[Party]:
-    text = document.text
-    entries: list[Entry] = []
-    if preamble is not None:
-        entries = list_entries(text, preamble.parties_start, preamble.parties_end)
+    parties: list[Party] = []
+    for entry in _entries(document.text, preamble):
+        party = _party(document, entry)
+        if party is not None and all(party.name.lower() != seen.name.lower() for seen in parties):
+            parties.append(party)
+    return parties or signatories(document)
+
+
+def _entries(text: str, preamble: Preamble | None) -> list[Entry]:
+    """The preamble's party list; where it names fewer than two parties (often a title line), the list set out
+    under a "BETWEEN" heading, else "Party A: ..." labels, whichever names more."""
+    entries = list_entries(text, preamble.parties_start, preamble.parties_end) if preamble is not None else []
     if len(entries) < 2:
-        # A preamble that names fewer than two parties is often a title line; the list may be set out as headings.
         for window in heading_windows(text):
             found = list_entries(text, window.start, window.end)
             if len(found) > len(entries):
                 entries = found
     if len(entries) < 2:
-        labelled = [entry for window in label_windows(text) for entry in list_entries(text, window.start, window.end)[:1]]
-        if len(labelled) > len(entries):
-            entries = labelled
-    parties: list[Party] = []
-    for entry in entries:
-        party = _party(document, entry)
-        if party is not None and all(party.name.lower() != seen.name.lower() for seen in parties):
-            parties.append(party)
-    return parties or signatories(document)
+        labelled = [list_entries(text, window.start, window.end)[:1] for window in label_windows(text)]
+        if sum(map(len, labelled)) > len(entries):
+            entries = [entry for found in labelled for entry in found]
+    return entries
 
 
 def _party(document: Document, entry: Entry) -> Party | None:

@@ -90,7 +90,12 @@ def name_length(raw: str, offset: int) -> int:
             return position  # a paragraph break ends a name ("BETWEEN\n Acme Inc.\n AND\n Beta LLC")
         lowered = word.lower()
         # "iDreamSky", "eBay": a word in lower case with a capital inside is a name word.
-        plain = word[0].islower() and word[1:] == lowered[1:] and lowered not in _CONNECTORS and lowered.rstrip(".") not in _LOWER_SUFFIX
+        plain = (
+            word[0].islower()
+            and word[1:] == lowered[1:]
+            and lowered not in _CONNECTORS
+            and lowered.rstrip(".") not in _LOWER_SUFFIX
+        )
         if first:
             if lowered in _NAME_STOP_WORDS and lowered != "the":
                 return at
