@@ -56,7 +56,7 @@ _JOINING_START = re.compile(r"\s*(?:(?i:and)\b|-+\s*(?i:and)\b|&|\(\d\)|\d\.\s)"
 # Something in the next sentence that only a party entry has: a legal form or a quoted short name.
 _PARTY_CUE = re.compile(rf"\b{STRICT_SUFFIX}(?=[\s,;()]|$)|\(\s*(?:the\s+|hereinafter\s+)?\"")
 _TRAILING_CONNECTOR = re.compile(r"(?:[\s,]+(?i:of|and|the|for|de|&))+$")
-_AFTER_AND = re.compile(r"[\s:\-–—]*")
+_AFTER_AND = frozenset(" \n:-–—")
 _LEADING_NOISE = re.compile(
     r"^(?:\s|,|:|;|-|—|and\b|between\b|among\b|by\b|on\s+the\s+(?:one|other)\s+hand\b|\(\w{1,3}\)|\d\.)+", re.IGNORECASE
 )
@@ -168,7 +168,9 @@ def _chunks(text: str, start: int, end: int) -> Iterator[_Chunk]:
                 and (_entity_ahead(text, position + 1, end) or alias_closed and _named_ahead(text, position + 1, end))
             )
         else:
-            after = _AFTER_AND.match(text, position + 4).end()  # "AND: BETA LLC", "- and - BETA LLC"
+            after = position + 4
+            while after < end and text[after] in _AFTER_AND:  # "AND: BETA LLC", "- and - BETA LLC"
+                after += 1
             split = complete and (_entity_ahead(text, after, end) or _named_ahead(text, after, end))
         if split:
             yield _Chunk(chunk_start, position)
