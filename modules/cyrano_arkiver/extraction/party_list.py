@@ -44,7 +44,7 @@ _STOP = re.compile(
     r"\b(?:WHEREAS|RECITALS?|WITNESSETH|W\s?I\s?T\s?N\s?E\s?S\s?S\s?E\s?T\s?H|BACKGROUND|PREAMBLE|Source:|TABLE\s+OF\s+CONTENTS"
     r"|NOW,?\s+THEREFORE|hereby|agrees?\s+(?:as\s+follows|to)|(?:each|both)\s+(?:of\s+(?:which|whom)\s+(?:is\s+)?)?(?:a|the)\s+\"Part"
     r"|(?:is|are)\s+(?:sometimes\s+)?(?:hereinafter\s+)?(?:individually|collectively|each|jointly)|dated\s+as\s+of|dated\b"
-    r"|(?:made\s+)?effective\s+(?:as\s+of|on)|with\s+respect\s+to|regarding|concerning|pursuant\s+to|for\s+the\s+(?:purpose|development)"
+    r"|(?:made\s+)?effective\s+(?:as\s+of|on)|with\s+respect\s+to|regarding|concerning|pursuant\s+to(?!\s+the\s+laws)|for\s+the\s+(?:purpose|development)"
     r"|sets?\s+forth|which\s+Parties|each\s+of\s+the\s+foregoing|the\s+parties\s+hereto)",
     re.IGNORECASE,
 )
@@ -168,6 +168,8 @@ def _chunks(text: str, start: int, end: int) -> Iterator[_Chunk]:
                 and (_entity_ahead(text, position + 1, end) or alias_closed and _named_ahead(text, position + 1, end))
             )
         else:
+            # "AND" on a line of its own separates the entries of a list set out in paragraphs.
+            complete = complete or (char == "\n" and text[position + 4 : position + 5] in ("\n", ":"))
             after = position + 4
             while after < end and text[after] in _AFTER_AND:  # "AND: BETA LLC", "- and - BETA LLC"
                 after += 1
