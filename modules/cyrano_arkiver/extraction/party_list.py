@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from cyrano_arkiver.extraction.jurisdictions import canonical
 from cyrano_arkiver.extraction.party_names import (
+    PERSON_SUFFIX,
+    PERSON_SUFFIX_WORD,
     STARTS_WITH_SUFFIX,
     STRICT_SUFFIX,
     SUFFIX_END,
@@ -33,7 +35,7 @@ _ENTITY_WITH_AND_AHEAD = re.compile(
 )
 _NAME_WORD = r"(?!(?i:and)\b)[A-Z\[][A-Za-z.&'/*\]-]*"
 _NAMED_AHEAD = re.compile(
-    rf"\s*(?:(?i:and)\s+|&\s+)?(?P<name>(?:(?:{_NAME_WORD}|of|the|de|&)\s+){{0,9}}{_NAME_WORD})\s*(?:,?\s*\(|,\s+(?:a|an|"
+    rf"\s*(?:(?i:and)\s+|&\s+)?(?P<name>(?:(?:{_NAME_WORD}|of|the|de|&)\s+){{0,9}}{_NAME_WORD})(?:{PERSON_SUFFIX_WORD})?\s*(?:,?\s*\(|,\s+(?:a|an|"
     r"with|having|whose|located|organi[sz]ed|incorporated|of)\s|\s(?:hereinafter|herein|referred))"
 )
 
@@ -55,6 +57,9 @@ _DANGLING_END = re.compile(r"(?:\b(?i:and|between|among)|[;,:&-])\W*$")
 _JOINING_START = re.compile(r"\s*(?:(?i:and)\b|-+\s*(?i:and)\b|&|\(\d\)|\d\.\s)")
 # Something in the next sentence that only a party entry has: a legal form or a quoted short name.
 _PARTY_CUE = re.compile(rf"\b{STRICT_SUFFIX}(?=[\s,;()]|$)|\(\s*(?:the\s+|hereinafter\s+)?\"")
+_TRADE_NAME = re.compile(
+    r"\s*,?\s*(?:d/b/a/?|dba|DBA|D/B/A|(?i:doing\s+business\s+as|formerly\s+known\s+as)|f/k/a|F/K/A)\s+"
+)
 _TRAILING_CONNECTOR = re.compile(r"(?:[\s,]+(?i:of|and|the|for|de|&))+$")
 _AFTER_AND = frozenset(" \n:-–—")
 _LEADING_NOISE = re.compile(
@@ -165,6 +170,7 @@ def _chunks(text: str, start: int, end: int) -> Iterator[_Chunk]:
             split = (
                 complete
                 and STARTS_WITH_SUFFIX.match(text, position, end) is None
+                and PERSON_SUFFIX.match(text, position, end) is None
                 and (_entity_ahead(text, position + 1, end) or alias_closed and _named_ahead(text, position + 1, end))
             )
         else:
@@ -201,6 +207,10 @@ def _entry(text: str, chunk: _Chunk) -> Entry | None:
     noise = _LEADING_NOISE.match(raw)
     offset = noise.end() if noise else 0
     name_end = name_length(raw, offset)
+    trade_name = _TRADE_NAME.match(raw, name_end)
+    if trade_name is not None and name_length(raw, trade_name.end()) > trade_name.end():
+        # "Acme, Inc. d/b/a Acme Direct" is the party's full name; a trade name in parentheses is a remark.
+        name_end = name_length(raw, trade_name.end())
     name = raw[offset:name_end]
     stripped = _TRAILING_CONNECTOR.sub("", name.strip(' ,;:"\n')).rstrip(" ,")
     if not valid_name(stripped):

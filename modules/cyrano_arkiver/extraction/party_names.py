@@ -23,6 +23,9 @@ STRICT_SUFFIX = (
 )
 _PARENTHESIS_IN_NAME = re.compile(rf"\([^()\"]{{1,30}}\)\s*,?\s*{STRICT_SUFFIX}")
 _COMMA_IN_NAME = re.compile(rf",\s*(?:[A-Z][\w'.-]*,?\s+|&\s+){{1,4}}{STRICT_SUFFIX}(?=[\s,;(]|$)")
+# A person's name goes on after a comma with a generation or a degree: "John Smith, Jr.", "Jane Doe, Ph.D.".
+PERSON_SUFFIX_WORD = r",\s*(?:Jr|Sr|II|III|IV|Esq|M\.\s?D|Ph\.\s?D|PhD|N\.\s?D|D\.\s?O|CPA)\b\.?"
+PERSON_SUFFIX = re.compile(rf"{PERSON_SUFFIX_WORD}(?=[\s,;(]|$)")
 _ALIAS_QUOTED = re.compile(r"\"([^\"]{1,60}?)[\"\)]")
 _HEREINAFTER = re.compile(
     r"(?:hereinafter|herein|hereafter|below)?\s*(?:referred\s+to\s+(?:in\s+this\s+\w+\s+)?as|called|known\s+as)\s+"
@@ -83,7 +86,11 @@ def name_length(raw: str, offset: int) -> int:
             continue  # "GALEN (CHEMICALS) LIMITED", "YA Global Investments II (U.S.), Ltd."
         if word == ",":
             # "WYZZ, Inc.", and "Stratton, Cheeseman & Walsh-Nevada, Inc." where the suffix comes a few names on.
-            if STARTS_WITH_SUFFIX.match(raw, at) is None and _COMMA_IN_NAME.match(raw, at) is None:
+            if (
+                STARTS_WITH_SUFFIX.match(raw, at) is None
+                and _COMMA_IN_NAME.match(raw, at) is None
+                and PERSON_SUFFIX.match(raw, at) is None
+            ):
                 return at
             continue
         if not first and "\n" in raw[position:at]:
