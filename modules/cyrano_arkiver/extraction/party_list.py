@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from cyrano_arkiver.extraction.jurisdictions import canonical
+from cyrano_arkiver.extraction.jurisdictions import JURISDICTION, canonical
 from cyrano_arkiver.extraction.party_names import (
     PERSON_SUFFIX,
     PERSON_SUFFIX_WORD,
@@ -57,6 +57,9 @@ _DANGLING_END = re.compile(r"(?:\b(?i:and|between|among)|[;,:&-])\W*$")
 _JOINING_START = re.compile(r"\s*(?:(?i:and)\b|-+\s*(?i:and)\b|&|\(\d\)|\d\.\s)")
 # Something in the next sentence that only a party entry has: a legal form or a quoted short name.
 _PARTY_CUE = re.compile(rf"\b{STRICT_SUFFIX}(?=[\s,;()]|$)|\(\s*(?:the\s+|hereinafter\s+)?\"")
+_ENTRY_NUMBER = re.compile(r"\s*(?:(?i:and)\s+)?(?:\(\w{1,3}\)|\d{1,2}\.)(?=\s)")
+# "..., Delaware corporation having offices at ...": a place and a legal form describe the entry before.
+_JURISDICTION_FIRST = re.compile(rf"\s*(?:(?i:and)\s+)?(?:{JURISDICTION.pattern})\s+{STRICT_SUFFIX}", re.IGNORECASE)
 _TRADE_NAME = re.compile(
     r"\s*,?\s*(?:d/b/a/?|dba|DBA|D/B/A|(?i:doing\s+business\s+as|formerly\s+known\s+as)|f/k/a|F/K/A)\s+"
 )
@@ -144,16 +147,21 @@ def _parse_entries(text: str, start: int, end: int) -> list[Entry]:
 def _chunks(text: str, start: int, end: int) -> Iterator[_Chunk]:
     """Split a party list at "and", ";" or "," where the entry so far is complete."""
     depth = 0
+    opened = start
     chunk_start = start
     alias_closed = False
     for position in range(start, end):
         char = text[position]
         if char == "(":
             depth += 1
+            opened = position if depth == 1 else opened
             continue
         if char == ")":
             depth = max(0, depth - 1)
-            alias_closed = alias_closed or depth == 0
+            # An entry number "(2)" is no alias.
+            alias_closed = alias_closed or (
+                depth == 0 and re.fullmatch(r"\(\w{1,3}\)", text[opened : position + 1]) is None
+            )
             continue
         is_and = char in " \n" and text[position + 1 : position + 5].lower() in ("and ", "and\n", "and:")
         if depth or not (char in ",;" or is_and):
@@ -189,17 +197,25 @@ def _chunks(text: str, start: int, end: int) -> Iterator[_Chunk]:
 
 
 def _entity_ahead(text: str, position: int, end: int) -> bool:
-    """A company name (ending in a legal form) starts here."""
-    if _ENTITY_AHEAD.match(text, position, end) is not None:
-        return True
+    """A company name (ending in a legal form) starts here, and it is not a descriptor ("Delaware corporation")."""
+    position = _past_number(text, position, end)
+    match = _ENTITY_AHEAD.match(text, position, end)
+    if match is not None:
+        return _JURISDICTION_FIRST.match(text, match.start(), match.end()) is None
     match = _ENTITY_WITH_AND_AHEAD.match(text, position, end)
     return match is not None and canonical(match.group("head").strip()) is None
 
 
 def _named_ahead(text: str, position: int, end: int) -> bool:
     """A name with an alias or descriptor starts here, and it is not a place ("..., Florida, a Florida corporation")."""
-    match = _NAMED_AHEAD.match(text, position, end)
+    match = _NAMED_AHEAD.match(text, _past_number(text, position, end), end)
     return match is not None and canonical(match.group("name")) is None
+
+
+def _past_number(text: str, position: int, end: int) -> int:
+    """Past the number of a numbered entry: "and (2) Beta LLC", "2. Beta LLC"."""
+    number = _ENTRY_NUMBER.match(text, position, end)
+    return number.end() if number is not None else position
 
 
 def _entry(text: str, chunk: _Chunk) -> Entry | None:

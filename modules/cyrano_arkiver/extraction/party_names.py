@@ -6,6 +6,7 @@ A name is the leading run of capitalised words of a party entry; commas are allo
 
 import re
 
+from cyrano_arkiver.extraction.jurisdictions import JURISDICTION
 from cyrano_arkiver.extraction.models import PartyKind
 
 SUFFIX = (
@@ -26,6 +27,8 @@ _COMMA_IN_NAME = re.compile(rf",\s*(?:[A-Z][\w'.-]*,?\s+|&\s+){{1,4}}{STRICT_SUF
 # A person's name goes on after a comma with a generation or a degree: "John Smith, Jr.", "Jane Doe, Ph.D.".
 PERSON_SUFFIX_WORD = r",\s*(?:Jr|Sr|II|III|IV|Esq|M\.\s?D|Ph\.\s?D|PhD|N\.\s?D|D\.\s?O|CPA)\b\.?"
 PERSON_SUFFIX = re.compile(rf"{PERSON_SUFFIX_WORD}(?=[\s,;(]|$)")
+# ", Delaware corporation": a descriptor without its article, not a name that goes on.
+_PLACE_AND_FORM = re.compile(rf",\s*(?:{JURISDICTION.pattern})\s+{STRICT_SUFFIX}", re.IGNORECASE)
 _ALIAS_QUOTED = re.compile(r"\"([^\"]{1,60}?)[\"\)]")
 _HEREINAFTER = re.compile(
     r"(?:hereinafter|herein|hereafter|below)?\s*(?:referred\s+to\s+(?:in\s+this\s+\w+\s+)?as|called|known\s+as)\s+"
@@ -88,7 +91,7 @@ def name_length(raw: str, offset: int) -> int:
             # "WYZZ, Inc.", and "Stratton, Cheeseman & Walsh-Nevada, Inc." where the suffix comes a few names on.
             if (
                 STARTS_WITH_SUFFIX.match(raw, at) is None
-                and _COMMA_IN_NAME.match(raw, at) is None
+                and (_COMMA_IN_NAME.match(raw, at) is None or _PLACE_AND_FORM.match(raw, at) is not None)
                 and PERSON_SUFFIX.match(raw, at) is None
             ):
                 return at

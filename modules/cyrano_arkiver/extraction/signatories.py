@@ -19,7 +19,9 @@ _BY = re.compile(r"By ?:")
 _TITLE_BEFORE = re.compile(r"^.*\b(?:Officer|Counsel|Partner|Manager|Member|Director|President|Secretary|Title:?)\s+")
 # A date, or a sentence that ends, before the name.
 _DATE_BEFORE = re.compile(r"^.*(?:\b(?:19|20)\d\d\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b)\.?\s+")
-_SENTENCE_BEFORE = re.compile(rf"^.*\b(?!(?:Inc|Corp|Co|Ltd|Jr|Sr|No|Bhd)\.)[A-Z]?[a-z]{{2,}}\.\s+(?=[A-Z])(?!{STRICT_SUFFIX})")
+_SENTENCE_BEFORE = re.compile(
+    rf"^.*\b(?!(?:Inc|Corp|Co|Ltd|Jr|Sr|No|Bhd)\.)[A-Z]?[a-z]{{2,}}\.\s+(?=[A-Z])(?!{STRICT_SUFFIX})"
+)
 # A legal form followed by the next entity's first word: where two stacked names meet.
 _BETWEEN_NAMES = re.compile(rf"(?<=[\s,]){STRICT_SUFFIX}(?=\s+(?!{STRICT_SUFFIX})[A-Z(])")
 _WITNESS = re.compile(r"IN\s+WITNESS\s+WHEREOF", re.IGNORECASE)
