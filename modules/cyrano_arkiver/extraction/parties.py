@@ -4,6 +4,8 @@ The preamble's party list is split into entries (`party_list`), each entry's nam
 signed by "the undersigned" name nobody in the preamble; there the signature blocks are read (`signatories`).
 """
 
+import re
+
 from cyrano_arkiver.extraction.document import Document
 from cyrano_arkiver.extraction.models import Party
 from cyrano_arkiver.extraction.party_headings import heading_windows, label_windows
@@ -14,6 +16,10 @@ from cyrano_arkiver.extraction.signatories import signatories
 
 __all__ = ["ROLE_NOUNS", "extract_parties"]
 
+_LEGAL_FORMS = frozenset(
+    {"inc", "incorporated", "corp", "corporation", "co", "company", "llc", "ltd", "limited", "lp", "llp", "plc"}
+)
+
 
 def extract_parties(document: Document, preamble: Preamble | None) -> list[Party]:
     parties: list[Party] = []
@@ -21,7 +27,19 @@ def extract_parties(document: Document, preamble: Preamble | None) -> list[Party
         party = _party(document, entry)
         if party is not None and all(party.name.lower() != seen.name.lower() for seen in parties):
             parties.append(party)
-    return parties or signatories(document)
+    if len(parties) < 2:
+        # A contract has two parties at least: the signature blocks name the ones the opening did not.
+        known = {_key(name) for party in parties for name in (party.name, *party.aliases)}
+        parties += [signer for signer in signatories(document) if _key(signer.name) not in known]
+    return parties
+
+
+def _key(name: str) -> str:
+    """A name compared without case, punctuation or a trailing legal form."""
+    words = re.sub(r"[^\w\s]", " ", name.lower()).split()
+    while len(words) > 1 and words[-1] in _LEGAL_FORMS:
+        words.pop()
+    return " ".join(words)
 
 
 def _entries(text: str, preamble: Preamble | None) -> list[Entry]:

@@ -23,7 +23,7 @@ _SENTENCE_BEFORE = re.compile(
     rf"^.*\b(?!(?:Inc|Corp|Co|Ltd|Jr|Sr|No|Bhd)\.)[A-Z]?[a-z]{{2,}}\.\s+(?=[A-Z])(?!{STRICT_SUFFIX})"
 )
 # A legal form followed by the next entity's first word: where two stacked names meet.
-_BETWEEN_NAMES = re.compile(rf"(?<=[\s,]){STRICT_SUFFIX}(?=\s+(?!{STRICT_SUFFIX})[A-Z(])")
+_BETWEEN_NAMES = re.compile(rf"(?<=[\s,]){STRICT_SUFFIX}(?=\s+(?!{STRICT_SUFFIX})[A-Z0-9(])")
 _WITNESS = re.compile(r"IN\s+WITNESS\s+WHEREOF", re.IGNORECASE)
 
 

@@ -76,3 +76,13 @@ def test_party_quotes_stay_exact() -> None:
     assert len(extract_insights([page]).parties) == 2
     for party in extract_insights([page]).parties:
         assert page[party.provenance.start : party.provenance.end] == party.provenance.quote
+
+
+def test_signature_blocks_add_the_party_the_opening_left_out() -> None:
+    text = (
+        'This Sponsorship Agreement is entered into by and among Orchard Capital LLC ("Purchaser") and each other '
+        "party identified on the signature page.\n\n1. Sponsorship.\n\n"
+        "IN WITNESS WHEREOF, the parties have executed this Agreement.\n\n"
+        "ORCHARD CAPITAL LLC By: /s/ Kim Park\n\nWILLOW CREEK FUND L.P. By: /s/ Lee Chan"
+    )
+    assert _names(text) == ["Orchard Capital LLC", "WILLOW CREEK FUND L.P."]
