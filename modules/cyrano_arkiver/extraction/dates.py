@@ -36,7 +36,9 @@ _STARTS = re.compile(
     _I,
 )
 _ENDS = re.compile(
-    r"\b(?:expir\w*|terminat\w*|end|ends|ending|conclud\w*|until|through|thru|till)(?:\s+(?:on|at|upon|as\s+of))?"
+    r"\b(?:expir\w*|terminat\w*|end|ends|ending|conclud\w*|until|through|thru|till|(?:up\s+)?to\s+and\s+including"
+    r"|extended\s+(?:to|until|through))(?:\s+(?:on|at|upon|as\s+of|and\s+including))?"
+    r"(?:\s+the\s+(?:later|earlier)\s+of\s*:?\s*(?:\(?[a-z1i]\)\s*)?)?"
     r"(?:\s+(?:the\s+)?close\s+of\s+business\s+on|\s+midnight(?:\s+\(\w+\))?\s+on)?\s*$",
     _I,
 )
