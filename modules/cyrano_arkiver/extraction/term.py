@@ -21,7 +21,7 @@ _TERM_SUBJECT = re.compile(
     r"\b(?:initial\s+)?term\s+of\s+(?:this|the)\s+(?:[\w-]+\s+){0,3}?(?:agreement|contract|licen[cs]e|amendment|venture)\b"
     r"|\bth(?:is|e)\s+(?:[\w-]+\s+){0,3}?(?:agreement|contract)\b(?:\s*\([^)]{0,60}\))?(?:\s*,?\s+as\s+amended,?)?\s+"
     r"(?:shall|will|is\s+to|is|to|be)\s+(?:\w+\s+){0,3}?(?:be\s+for|commence|begin|continue|remain|become\s+effective|come\s+into|"
-    r"take\s+effect|expire|terminate|be\s+valid|valid|be\s+effective|be\s+in\s+(?:full\s+)?force|run|have\s+an?\s+(?:initial\s+)?term"
+    r"take\s+effect|expire|terminate|be\s+valid|valid|be\s+effective|be\s+in\s+(?:full\s+)?(?:force|effect)|run|have\s+an?\s+(?:initial\s+)?term"
     r"|for\s+an?\s+(?:[\w-]+\s+){0,2}?(?:term|period))"
     r"|\bth(?:is|e)\s+(?:[\w-]+\s+){0,3}?(?:agreement|contract)\s+(?:begins|commences|continues|remains|expires|runs)\b"
     r"|\bagreement\b[^.;]{0,80}?\b(?:shall|will)\s+(?:automatically\s+)?(?:terminate|expire|end)\s+on\b"
@@ -218,8 +218,6 @@ def _initial_length(sentence: str) -> tuple[Duration | None, str | None]:
     for anniversary in _ANNIVERSARY.finditer(sentence):
         token = anniversary.group("ordinal").lower()
         years = _ORDINALS.get(token) or int(re.match(r"\d+", token).group())  # type: ignore[union-attr]
-        if _EITHER_OF.search(sentence, 0, anniversary.start()):
-            return Duration(years=years), None  # "the longer of the first anniversary ... or ...": no single date
         return Duration(years=years), _anchor_at(sentence[anniversary.end() : anniversary.end() + 60])
     for match in DURATION.finditer(sentence):
         before = sentence[max(0, match.start() - 45) : match.start()]
@@ -229,6 +227,9 @@ def _initial_length(sentence: str) -> tuple[Duration | None, str | None]:
         duration = duration_of(match)
         if duration is None:
             continue
+        # A "Contract Year" is a defined period that often starts later than the contract (first delivery, launch).
+        if (match.group("qualifier") or "").lower().startswith("contract"):
+            return duration, None
         return duration, _anchor(sentence, match.end())
     return None, None
 
@@ -237,7 +238,7 @@ def _anchor(sentence: str, after: int) -> str | None:
     """What a period ending at `after` counts from: "effective", "agreement", "stated" (a date in the sentence),
     or None when it counts from an event the text gives no date for ("from the Launch")."""
     if _EITHER_OF.search(sentence, 0, after):
-        return None  # "the later of the first anniversary ... or ...": no single date
+        return None  # "the later of two (2) years or the term of the Supply Agreement": no single date
     following = list(_START_PHRASE.finditer(sentence, after, after + 80))
     preceding = list(_START_PHRASE.finditer(sentence, 0, after))
     for match in following[:1] + preceding[::-1]:
