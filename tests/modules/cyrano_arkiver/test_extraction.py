@@ -554,3 +554,29 @@ def test_contract_years_give_the_length_but_no_date() -> None:
     insights = extract_insights([text])
     assert insights.term.initial is not None and insights.term.initial.duration == Duration(years=10)
     assert insights.first_date("expiration") is None
+
+
+@pytest.mark.parametrize(
+    ("clause", "jurisdiction"),
+    [
+        ("The laws of the State of New York govern all matters arising out of or relating to this Agreement.",
+         "New York"),
+        ("This Agreement has been made in the State of California and shall be governed by and construed in "
+         "accordance with the laws thereof.", "California"),
+        ("The interpretation and performance of this Agreement will be governed by PRC Laws.", "China"),
+        ("Any arbitration hereunder shall be subject to the application of the Italian Law.", "Italy"),
+    ],
+)  # fmt: skip
+def test_governing_law_drafting_patterns(clause: str, jurisdiction: str) -> None:
+    law = extract_insights([_OAK_PINE + "\n\n" + clause]).governing_law
+    assert law is not None and law.jurisdiction == jurisdiction
+    assert law.provenance.quote == clause
+
+
+def test_a_choice_of_law_clause_outranks_other_sentences_about_governing_law() -> None:
+    text = (
+        _OAK_PINE + "\n\nSuch counsel's opinion shall be limited to matters governed by the laws of Tennessee.\n\n"
+        "This Agreement shall be construed in accordance with the laws of the State of New York."
+    )
+    law = extract_insights([text]).governing_law
+    assert law is not None and law.jurisdiction == "New York"
