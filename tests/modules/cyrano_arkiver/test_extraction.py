@@ -580,3 +580,31 @@ def test_a_choice_of_law_clause_outranks_other_sentences_about_governing_law() -
     )
     law = extract_insights([text]).governing_law
     assert law is not None and law.jurisdiction == "New York"
+
+
+def test_agreement_date_called_effective_is_the_effective_date() -> None:
+    text = (
+        'This Agreement is made and entered into as of June 13, 2012 the ("Effective Date"), by and between Oak Co. '
+        '("Oak") and Pine LLC ("Pine").'
+    )
+    effective = extract_insights([text]).first_date("effective")
+    assert effective is not None and effective.date == dt.date(2012, 6, 13) and effective.computed
+    assert effective.resolved_from is not None and effective.resolved_from.anchor == "agreement"
+    assert effective.mention is not None and effective.mention.quote == "June 13, 2012"
+
+
+def test_effective_on_signature_without_dated_signatures_is_the_agreement_date() -> None:
+    text = _OAK_PINE + "\n\nThis Agreement shall enter into effect on the date it is signed by both parties."
+    effective = extract_insights([text]).first_date("effective")
+    assert effective is not None and effective.date == dt.date(2001, 1, 15)
+
+
+def test_effective_on_the_signing_date_is_the_latest_signature() -> None:
+    text = (
+        'This Agreement is entered into by and between Oak Co. ("Oak") and Pine LLC ("Pine").\n\n'
+        "This Agreement shall become effective on the signing date.\n\n"
+        "IN WITNESS WHEREOF, the parties have executed this Agreement.\n\n"
+        "OAK CO. By: /s/ A. Lee Date: 3/2/2020\n\nPINE LLC By: /s/ B. Kim Date: 3/9/2020"
+    )
+    effective = extract_insights([text]).first_date("effective")
+    assert effective is not None and effective.date == dt.date(2020, 3, 9)
