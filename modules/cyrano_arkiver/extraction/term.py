@@ -64,7 +64,8 @@ def about_term(lower: str, start: int, end: int) -> bool:
 
 
 _PERPETUAL = re.compile(
-    r"\bperpetuity\b|\bperpetual(?:ly)?\b|\bindefinite(?:ly)?\b|(?<!unless\s)(?<!or\s)\buntil\s+(?:it\s+is\s+|so\s+)?terminated\b"
+    r"\bperpetuity\b|\bperpetual(?:ly)?\b|\bfor\s+(?:so|as)\s+long\s+as\b|\bindefinite(?:ly)?\b"
+    r"|(?<!unless\s)(?<!or\s)\buntil\s+(?:it\s+is\s+|so\s+)?terminated\b"
     r"|\bthereafter\s*,?\s+unless\s+(?:sooner\s+|earlier\s+)?terminated\b"
     r"|\bunless\s+and\s+until\s+terminated\b|\buntil\s+termination\b|\buntil\s+terminated\s+by\b"
     r"|\buntil\s+(?:such\s+time\s+as\s+)?(?:either|one|both|the)\s+part(?:y|ies)\s+terminat"

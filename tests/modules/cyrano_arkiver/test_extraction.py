@@ -524,6 +524,8 @@ def test_computed_expiration_keeps_its_clause_and_anchor() -> None:
         "This Agreement shall become effective on the Effective Date and shall continue in effect until either Party "
         "gives the other Party thirty (30) days prior written notice of termination.",
         "This Agreement begins on the Effective Date and shall continue indefinitely.",
+        "This Agreement shall become effective as of the Effective Date and shall continue in full force and effect "
+        "for so long as Pine remains a shareholder of Oak.",
     ],
 )
 def test_perpetual_terms(term: str) -> None:
