@@ -30,7 +30,7 @@ _ORDINAL = r"(?:twenty[\s-]|thirty[\s-])?(?:" + "|".join(sorted(_ORDINAL_WORDS, 
 _YEAR = r"(?:19|20)\d\d"
 _PATTERN = re.compile(
     rf"""\b(?:
-        (?P<m1>{_MONTH})\s*(?P<d1>{_DAY})\s*,?\s*(?P<y1>{_YEAR})
+        (?P<m1>{_MONTH})\s*(?P<d1>{_DAY})\s*[,.]?\s*(?P<y1>{_YEAR})
       | (?P<d2>{_DAY})\s*(?:\)\s*)?(?:day\s+of[\s_-]+)?(?:the\s+month\s+of\s+)?(?P<m2>{_MONTH})
         \s*,?\s*(?:in\s+the\s+year\s+)?(?P<y2>{_YEAR})
       | (?P<o3>{_ORDINAL})\s*(?:\(\s*{_DAY}\s*\)\s*)?day\s+of[\s_-]+(?P<m3>{_MONTH})\s*,?\s*(?P<y3>{_YEAR})

@@ -36,7 +36,9 @@ _STARTS = re.compile(
     _I,
 )
 _ENDS = re.compile(
-    r"\b(?:expir\w*|terminat\w*|end|ends|ending|conclud\w*|until|through|thru|till)(?:\s+(?:on|at|upon|as\s+of))?"
+    r"\b(?:expir\w*|terminat\w*|end|ends|ending|conclud\w*|until|through|thru|till|(?:up\s+)?to\s+and\s+including"
+    r"|extended\s+(?:to|until|through))(?:\s+(?:on|at|upon|as\s+of|and\s+including))?"
+    r"(?:\s+the\s+(?:later|earlier)\s+of\s*:?\s*(?:\(?[a-z1i]\)\s*)?)?"
     r"(?:\s+(?:the\s+)?close\s+of\s+business\s+on|\s+midnight(?:\s+\(\w+\))?\s+on)?\s*$",
     _I,
 )
@@ -66,11 +68,15 @@ _EFFECTIVE_AS_AGREEMENT = re.compile(
     _I,
 )
 _CONTEXT = 80
+_EFFECTIVE_WORD = re.compile(r"\beffective\b", _I)
 # The effective date defined by the signatures: "the date the last party hereto has executed this Agreement",
 # "the later of the two signature dates below", "the date of the most recent final signature".
 _LAST_SIGNATURE = re.compile(
     r"\b(?:effective|Effective\s+Date)\b[^.]{0,120}?\b(?:(?:last|latest|final|most\s+recent(?:\s+final)?)\s+(?:party|signatory|signature|"
-    r"to\s+sign|execution)|later\s+of\s+the\s+(?:two\s+)?(?:signature|execution)\s+dates|date\s+of\s+(?:the\s+)?last\s+signature)",
+    r"to\s+sign|execution)|later\s+of\s+the\s+(?:two\s+)?(?:signature|execution)\s+dates|date\s+of\s+(?:the\s+)?last\s+signature)"
+    # "shall enter into effect on the date it is signed by both parties", "effective on the signing date"
+    r"|\b(?:effective|enter\w*\s+into\s+(?:force|effect)|takes?\s+effect)\s+(?:on|upon|as\s+of|from)\s+(?:the\s+)?"
+    r"(?:date\s+(?:of\s+(?:its\s+)?(?:signature|signing)|(?:on\s+which\s+)?it\s+(?:is|has\s+been)\s+signed)|signing\s+date)",
     _I,
 )
 _SIGNED_ON = re.compile(r"\bDated?\s*:+\s*$")
@@ -118,6 +124,17 @@ def extract_dates(document: Document, sentences: Sentences, preamble: Preamble |
             computed = _effective_from_agreement(document, sentences, agreement)
         if computed is not None:
             effective = None
+    if (
+        effective is None
+        and computed is None
+        and agreement is not None
+        and (
+            _EFFECTIVE_WORD.search(text, agreement.sentence.start, agreement.sentence.end)
+            or _LAST_SIGNATURE.search(text)  # effective on signature, and the signature blocks carry no dates
+        )
+    ):
+        # "entered into and effective as of", 'June 13, 2012 the ("Effective Date")': the date it is made.
+        computed = _effective_on_execution(document, agreement)
     dates: list[ExtractedDate] = [] if computed is None else [computed]
     for item in found:
         kinds: list[DateKind] = []
@@ -275,6 +292,23 @@ def _effective_from_signatures(document: Document, sentences: Sentences, found: 
         mention=mention,
         computed=True,
         resolved_from=ResolvedFrom(anchor="stated", anchor_date=date),
+    )
+
+
+def _effective_on_execution(document: Document, agreement: _Found) -> ExtractedDate | None:
+    """The agreement date as the effective date, where the sentence that gives it calls it effective."""
+    provenance = document.provenance(agreement.sentence.start, agreement.sentence.end)
+    mention = document.provenance(agreement.mention.start, agreement.mention.end)
+    if provenance is None or mention is None:
+        return None
+    anchor = agreement.mention.date
+    return ExtractedDate(
+        provenance=provenance,
+        date=anchor,
+        kind="effective",
+        mention=mention,
+        computed=True,
+        resolved_from=ResolvedFrom(anchor="agreement", anchor_date=anchor),
     )
 
 

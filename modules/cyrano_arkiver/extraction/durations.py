@@ -21,7 +21,9 @@ COUNT = (
     rf"(?:(?P<words>{NUMBER_WORDS})(?:\s*\(\s*(?P<digits_after>\d{{1,4}})\s*\))?"
     rf"|(?P<digits>\d{{1,4}})(?:\s*\(\s*{NUMBER_WORDS}\s*\))?|(?P<article>an?))"
 )
-UNIT = r"(?P<qualifier>(?:calendar|business|working|consecutive|full)\s+)?(?P<unit>years?|months?|weeks?|days?)\b"
+UNIT = (
+    r"(?P<qualifier>(?:calendar|business|working|consecutive|full|contract)\s+)?(?P<unit>years?|months?|weeks?|days?)\b"
+)
 DURATION = re.compile(rf"\b{COUNT}[\s-]*(?:\(\s*\d{{1,4}}\s*\)\s*)?{UNIT}", re.IGNORECASE)
 
 

@@ -14,17 +14,24 @@ from cyrano_arkiver.extraction.sentences import Sentences
 
 _STRONG = re.compile(r"\bgovern(?:ed|s|ing)?\b", re.IGNORECASE)
 _WEAK = re.compile(
-    r"\b(?:constru(?:ed|ction)|interpret(?:ed|ation)|enforced|validity|controlled\s+by|subject\s+to\s+the\s+laws?)\b",
+    r"\b(?:constru(?:ed|ction)|interpret(?:ed|ation)|enforced|validity|controlled\s+by|subject\s+to\s+the\s+laws?"
+    r"|subject\s+to\s+the\s+application\s+of)\b",
     re.IGNORECASE,
 )
 _KEYWORD = re.compile(f"{_STRONG.pattern}|{_WEAK.pattern}", re.IGNORECASE)
-_CUE = re.compile(r"govern|constru|interpret|enforced|validity|controlled by|subject to the law")
+_CUE = re.compile(r"govern|constru|interpret|enforced|validity|controlled by|subject to the (?:law|application of)")
 _LAWS_OF = re.compile(r"\blaws?\s+(?:\w+\s+){0,3}?of\b|\blaws?\s+(?:in\s+force|applicable)\s+in\b", re.IGNORECASE)
-_ADJECTIVE_LAW = re.compile(r"\b(?:substantive\s+)?law\b", re.IGNORECASE)
+_ADJECTIVE_LAW = re.compile(r"\b(?:substantive\s+)?laws?\b", re.IGNORECASE)
 _NOT_CHOICE = re.compile(
     r"\b(?:organi[sz]ed|incorporated|existing|formed)\s+(?:and\s+existing\s+)?under\b", re.IGNORECASE
 )
-_LAW_GOVERNS = re.compile(r"\b(?:shall|will)\s+(?:govern|apply)\b", re.IGNORECASE)
+_LAW_GOVERNS = re.compile(r"\b(?:shall|will)\s+(?:govern|apply)\b|\bgovern\s+(?:all|this|the|any)\b", re.IGNORECASE)
+# "made in the State of California and governed by the laws thereof": the place named before.
+_LAWS_THEREOF = re.compile(
+    r"\blaws\s+(?:thereof|of\s+(?:such|that|said)\s+(?:state|province|country|jurisdiction))\b", re.IGNORECASE
+)
+# The clause is about this contract: "this Agreement shall be governed", "disputes hereunder".
+_ABOUT_CONTRACT = re.compile(r"\b(?:agreement|contract|hereunder|hereof|herein|hereto)\b", re.IGNORECASE)
 # How far after "laws of" the jurisdiction may appear ("the laws of the State of New York").
 _WINDOW = 80
 
@@ -43,7 +50,9 @@ def extract_governing_law(document: Document, sentences: Sentences) -> Governing
         jurisdiction = _jurisdiction(sentence, 0 if _LAW_GOVERNS.search(sentence) else keyword.start())
         if jurisdiction is None:
             continue
-        rank = 0 if strong else 1
+        # A choice-of-law clause speaks of the contract; "matters governed by the laws of Tennessee" in an opinion
+        # requirement does not.
+        rank = (0 if strong else 1) + (0 if _ABOUT_CONTRACT.search(sentence) else 2)
         if best is None or rank < best[0]:
             best = (rank, index, jurisdiction)
             if rank == 0:
@@ -75,6 +84,12 @@ def _jurisdiction(sentence: str, after: int) -> str | None:
                 name = canonical(matches[-1].group())
                 if name is not None:
                     found.append(name)
+    if not found:
+        thereof = _LAWS_THEREOF.search(sentence, after)
+        named = list(JURISDICTION.finditer(sentence, 0, thereof.start())) if thereof else []
+        name = canonical(named[-1].group()) if named else None
+        if name is not None:
+            found.append(name)
     if not found:
         return None
     return next((name for name in found if is_subdivision(name)), found[0])

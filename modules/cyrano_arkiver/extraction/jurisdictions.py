@@ -48,6 +48,9 @@ _ALIASES = {
     "Republic of China": "Taiwan", "Kingdom of the Netherlands": "Netherlands", "State of Israel": "Israel",
     "English": "England", "Dutch": "Netherlands", "Swiss": "Switzerland", "German": "Germany", "French": "France",
     "Japanese": "Japan", "Israeli": "Israel", "Chinese": "China", "Indian": "India", "Singaporean": "Singapore",
+    "Italian": "Italy", "Spanish": "Spain", "Irish": "Ireland", "Scottish": "Scotland", "Swedish": "Sweden",
+    "Danish": "Denmark", "Belgian": "Belgium", "Austrian": "Austria", "Korean": "Korea", "Mexican": "Mexico",
+    "Brazilian": "Brazil", "Norwegian": "Norway", "Finnish": "Finland", "Australian": "Australia",
 }  # fmt: skip
 
 COUNTRY_OF: dict[str, str] = dict.fromkeys(_US_STATES, "United States")

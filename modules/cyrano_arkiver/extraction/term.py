@@ -21,11 +21,16 @@ _TERM_SUBJECT = re.compile(
     r"\b(?:initial\s+)?term\s+of\s+(?:this|the)\s+(?:[\w-]+\s+){0,3}?(?:agreement|contract|licen[cs]e|amendment|venture)\b"
     r"|\bth(?:is|e)\s+(?:[\w-]+\s+){0,3}?(?:agreement|contract)\b(?:\s*\([^)]{0,60}\))?(?:\s*,?\s+as\s+amended,?)?\s+"
     r"(?:shall|will|is\s+to|is|to|be)\s+(?:\w+\s+){0,3}?(?:be\s+for|commence|begin|continue|remain|become\s+effective|come\s+into|"
-    r"take\s+effect|expire|terminate|be\s+valid|valid|be\s+effective|be\s+in\s+(?:full\s+)?force|run|have\s+an?\s+(?:initial\s+)?term)"
+    r"take\s+effect|expire|terminate|be\s+valid|valid|be\s+effective|be\s+in\s+(?:full\s+)?(?:force|effect)|run|have\s+an?\s+(?:initial\s+)?term"
+    r"|for\s+an?\s+(?:[\w-]+\s+){0,2}?(?:term|period))"
+    r"|\bth(?:is|e)\s+(?:[\w-]+\s+){0,3}?(?:agreement|contract)\s+(?:begins|commences|continues|remains|expires|runs)\b"
     r"|\bagreement\b[^.;]{0,80}?\b(?:shall|will)\s+(?:automatically\s+)?(?:terminate|expire|end)\s+on\b"
-    r"|\(\s*(?:the\s+)?\"(?:initial\s+)?term\"\s*\)|\"(?:initial\s+)?term\"\s+(?:means|shall\s+mean|shall\s+be)"
-    r"|\b(?:contract|license|agreement)\s+period\b|\bduration\s+of\s+th(?:is|e)\b|\bthe\s+initial\s+term\b",
+    r"|\(\s*(?:the\s+)?\"(?:initial\s+)?term\"\s*\)|\b(?:initial\s+)?term\"?\s+(?:means|shall\s+mean|shall\s+be)"
+    r"|\b(?:contract|license|agreement)\s+period\b|\bduration\s+of\s+th(?:is|e)\b|\bthe\s+\"?(?:initial|original)\s+term\b"
+    r"|\bthe\s+\"?term\"?\s+(?:(?:shall|will)\s+(?:be|commence|begin|continue|expire|end|run|remain)|is|commences|begins|expires)\b",
 )  # matched against `Document.lower`
+# A term-sheet label opening the sentence: "Term: twelve (12) months from ...", "Term of Agreement: ...".
+_TERM_LABEL = re.compile(r"\s*(?:[\w.()]{1,6}\s+)?(?:initial\s+)?term(?:\s+of\s+(?:the\s+)?agreement)?\s*:")
 _TERM_WORDS = ("term", "period", "duration", "commence", "begin", "continu", "remain", "effect", "come into", "expire",
                "terminat", "valid", "force", "run", "be for", "have a", " end on")  # fmt: skip
 # Words every term sentence contains one of (lowercase, for `Sentences.matching`).
@@ -35,7 +40,9 @@ _TERM_CUE = re.compile(
 # "during the term of this Agreement", "in this Agreement shall terminate": the term is not the subject.
 _PREPOSITION_BEFORE = re.compile(
     r"\b(?:during|throughout|after|within|for|beyond|upon|in|of|to|under|over|through|following|prior\s+to|"
-    r"(?:remainder|expiration|expiry|termination|end|part|portion|any)\s+of)\s+(?:the\s+)?$",
+    r"(?:remainder|expiration|expiry|termination|end|part|portion|any)\s+of)\s+(?:the\s+)?$"
+    # "a material term of this agreement", "for so long as this agreement remains in effect"
+    r"|\b(?:an?|any|each|every|material|other|such|no|as|while|if|unless|whether|when)\s+$",
 )
 
 
@@ -44,17 +51,25 @@ def about_term(lower: str, start: int, end: int) -> bool:
     sentence = lower[start:end]
     if not any(word in sentence for word in _TERM_WORDS):
         return False  # cheap pre-check: every form of the pattern contains one of these
-    for match in _TERM_SUBJECT.finditer(lower, start, end):
+    if _TERM_LABEL.match(lower, start, end):
+        return True
+    position = start
+    # Overlapping forms are tried one by one: "the initial period of this agreement (the "initial term") shall"
+    # fails as "this agreement ..." (it follows "of") but holds as '(the "initial term")'.
+    while (match := _TERM_SUBJECT.search(lower, position, end)) is not None:
         if _PREPOSITION_BEFORE.search(lower, max(start, match.start() - 25), match.start()) is None:
             return True
+        position = match.start() + 1
     return False
 
 
 _PERPETUAL = re.compile(
-    r"\bin\s+perpetuity\b|\bperpetual(?:ly)?\b|\bindefinite(?:ly)?\b|(?<!unless\s)(?<!or\s)\buntil\s+(?:it\s+is\s+|so\s+)?terminated\b"
+    r"\bperpetuity\b|\bperpetual(?:ly)?\b|\bfor\s+(?:so|as)\s+long\s+as\b|\bindefinite(?:ly)?\b"
+    r"|(?<!unless\s)(?<!or\s)\buntil\s+(?:it\s+is\s+|so\s+)?terminated\b"
     r"|\bthereafter\s*,?\s+unless\s+(?:sooner\s+|earlier\s+)?terminated\b"
     r"|\bunless\s+and\s+until\s+terminated\b|\buntil\s+termination\b|\buntil\s+terminated\s+by\b"
-    r"|\buntil\s+(?:such\s+time\s+as\s+)?(?:either|one|both|the)\s+part(?:y|ies)\s+terminat",
+    r"|\buntil\s+(?:such\s+time\s+as\s+)?(?:either|one|both|the)\s+part(?:y|ies)\s+terminat"
+    r"|\buntil\s+(?:such\s+time\s+as\s+)?(?:either|one)\s+part(?:y|ies)\s+(?:gives|informs|notifies|provides)\b[^.;]{0,80}?\bnotice",
     _I,
 )
 # A period in these surroundings is a notice period or a renewal, not the length of the term.
@@ -67,8 +82,10 @@ _NOTICE_AFTER = re.compile(
     _I,
 )
 _RENEWAL_BEFORE = re.compile(
-    r"\b(?:renew\w*|extend\w*|extension|additional|successive|further|consecutive)\b[^.;]{0,40}$", _I
-)
+    r"\b(?:renew\w*|extend(?!\s+for\s+(?:a|an|the)\s+(?:period|term)\b)\w*|extension|additional|successive|further|"
+    r"consecutive)\b[^.;]{0,40}$",
+    _I,
+)  # "shall extend for a period of five (5) years" is the initial term itself
 _ANNIVERSARY = re.compile(
     r"\b(?P<ordinal>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|fifteenth|twentieth|\d{1,2}(?:st|nd|rd|th))"
     r"\s*(?:\(\s*\d{1,2}\s*(?:st|nd|rd|th)?\s*\)\s*)?(?:year\s+)?anniversary\s+of\s+",
@@ -79,7 +96,7 @@ _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixt
 # Where a term starts: "commencing on", "from", "begin on", "effective as of", "as of".
 _START_PHRASE = re.compile(
     r"\b(?:(?:commenc\w*|begin\w*|start\w*|(?<!from\stime\sto\stime\s)from|after|following|as\s+of|come\s+into\s+"
-    r"(?:force|effect)|take\s+effect|takes\s+effect)(?:\s+(?:on|upon|with|from|as\s+of|at))?"
+    r"(?:force|effect)|take\s+effect|takes\s+effect)(?:\s+(?:on|upon|with|from|as\s+of|at|and\s+after))?"
     r"|effective\s+(?:on|upon|from|as\s+of)|anniversary\s+of)\s+(?:and\s+including\s+)?",
     _I,
 )
@@ -88,9 +105,10 @@ _ANCHOR_EFFECTIVE = re.compile(
     r"(?:the\s+)?(?:[-_]+\s*)?(?:date\s+of\s+(?:the\s+)?)?(?:Effective|Commencement)\s*Date\b", _I
 )
 _ANCHOR_AGREEMENT = re.compile(
-    r"(?:the\s+)?(?:[-_]+\s*)?(?:date\s+(?:hereof|of\s+(?:this\s+(?:agreement|document|contract)|(?:its\s+)?(?:execution|signing|signature))"
-    r"|(?:and\s+year\s+)?first\s+(?:above\s+)?written|(?:first\s+)?(?:set\s+forth|written)\s+above|this\s+agreement\s+is\s+"
-    r"(?:signed|executed))|execution\s+(?:date|of\s+this\s+agreement)|agreement\s+date\b|day\s+and\s+year\s+first)",
+    r"(?:the\s+)?(?:[-_]+\s*)?(?:date\s+(?:hereof|of\s+(?:th(?:is|e)\s+(?:agreement|document|contract)|(?:its\s+)?(?:execution|signing|signature))"
+    r"|(?:and\s+year\s+)?first\s+(?:above\s+)?written|(?:first\s+)?(?:set\s+forth|written|stated|mentioned)\s+above"
+    r"|(?:(?:this\s+agreement|it)\s+is\s+)?(?:signed|executed))"
+    r"|execution\s+(?:date|of\s+this\s+agreement)|agreement\s+date\b|day\s+and\s+year\s+first|this\s+agreement\b)",
     _I,
 )
 _EITHER_OF = re.compile(r"\b(?:later|longer|earlier|shorter|sooner|greater|lesser)\s+of\b", _I)
@@ -167,7 +185,8 @@ def extract_term(
         initial = TermClause(
             provenance=provenance, kind="initial", text=provenance.quote, duration=duration, perpetual=perpetual
         )
-        if duration is not None and not explicit_end and anchor_kind is not None:
+        # A term end the contract states anywhere (often in a later sentence) outranks one computed here.
+        if duration is not None and not expiring and anchor_kind is not None:
             resolved = _resolve(sentence, anchor_kind, agreement, effective, duration)
             if resolved is not None:
                 expiry = add_duration(resolved.anchor_date, duration)
@@ -200,8 +219,6 @@ def _initial_length(sentence: str) -> tuple[Duration | None, str | None]:
     for anniversary in _ANNIVERSARY.finditer(sentence):
         token = anniversary.group("ordinal").lower()
         years = _ORDINALS.get(token) or int(re.match(r"\d+", token).group())  # type: ignore[union-attr]
-        if _EITHER_OF.search(sentence, 0, anniversary.start()):
-            return Duration(years=years), None  # "the longer of the first anniversary ... or ...": no single date
         return Duration(years=years), _anchor_at(sentence[anniversary.end() : anniversary.end() + 60])
     for match in DURATION.finditer(sentence):
         before = sentence[max(0, match.start() - 45) : match.start()]
@@ -211,6 +228,9 @@ def _initial_length(sentence: str) -> tuple[Duration | None, str | None]:
         duration = duration_of(match)
         if duration is None:
             continue
+        # A "Contract Year" is a defined period that often starts later than the contract (first delivery, launch).
+        if (match.group("qualifier") or "").lower().startswith("contract"):
+            return duration, None
         return duration, _anchor(sentence, match.end())
     return None, None
 
@@ -219,7 +239,7 @@ def _anchor(sentence: str, after: int) -> str | None:
     """What a period ending at `after` counts from: "effective", "agreement", "stated" (a date in the sentence),
     or None when it counts from an event the text gives no date for ("from the Launch")."""
     if _EITHER_OF.search(sentence, 0, after):
-        return None  # "the later of the first anniversary ... or ...": no single date
+        return None  # "the later of two (2) years or the term of the Supply Agreement": no single date
     following = list(_START_PHRASE.finditer(sentence, after, after + 80))
     preceding = list(_START_PHRASE.finditer(sentence, 0, after))
     for match in following[:1] + preceding[::-1]:
@@ -235,8 +255,8 @@ def _anchor_at(text: str) -> str | None:
         return "effective"
     if _ANCHOR_AGREEMENT.match(text):
         return "agreement"
-    stated = find_dates(text[:40])
-    return "stated" if stated and stated[0].start == 0 else None
+    stated = find_dates(text[:44])
+    return "stated" if stated and stated[0].start <= 4 and text[: stated[0].start].strip() in ("", "the") else None
 
 
 def _renewal(

@@ -464,3 +464,149 @@ def test_pdf_extracted_pages() -> None:
     assert insights.term.renewal is not None and insights.term.renewal.duration == Duration(years=5)
     assert insights.term.non_renewal_notice is not None
     assert insights.term.non_renewal_notice.duration == Duration(days=90)
+
+
+# --- term and expiration: general drafting patterns ------------------------------------------------------------
+_OAK_PINE = (
+    'This Agreement is entered into as of January 15, 2001 by and between Oak Co. ("Oak") and Pine LLC ("Pine").'
+)
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        ("Term: twelve (12) months from the date of this Agreement.", dt.date(2002, 1, 15)),
+        ("Initial Term shall mean the Effective Date through June 30, 2003.", dt.date(2003, 6, 30)),
+        ("This Agreement shall remain in force for two (2) years from and after the Effective Date.",
+         dt.date(2003, 1, 15)),
+        ("The term of this Agreement shall be effective as of the date first stated above and shall continue for a "
+         "term of three (3) years.", dt.date(2004, 1, 15)),
+        ("The initial term of this Agreement shall be for one year commencing on the 1st day of May, 2001.",
+         dt.date(2002, 5, 1)),
+        ("This Agreement shall continue until the later of (a) the fourth (4th) anniversary of the Effective Date, "
+         "or (b) the completion of the Research.", dt.date(2005, 1, 15)),
+        ('The "Initial Term" shall commence upon the Effective Date and shall expire on March 31, 2004.',
+         dt.date(2004, 3, 31)),
+        ("The initial term of the Services shall continue up to and including 28 February 2002.", dt.date(2002, 2, 28)),
+        ("This Agreement shall be in effect until March 18. 2003, unless sooner terminated.", dt.date(2003, 3, 18)),
+        ("This Agreement shall commence on the Effective Date and shall extend for a period of five (5) years "
+         "thereafter.", dt.date(2006, 1, 15)),
+    ],
+)  # fmt: skip
+def test_expiration_drafting_patterns(term: str, expected: dt.date) -> None:
+    found = extract_insights([_OAK_PINE + "\n\n" + term]).first_date("expiration")
+    assert found is not None and found.date == expected
+    assert term.startswith(found.provenance.quote[:30])
+
+
+def test_a_stated_term_end_outranks_a_computed_one() -> None:
+    text = (
+        _OAK_PINE + "\n\nThis Agreement shall have an Initial Term of three (3) years.\n\n"
+        "The Term shall commence on January 20, 2001 and shall expire on January 19, 2004."
+    )
+    found = extract_insights([text]).first_date("expiration")
+    assert found is not None and found.date == dt.date(2004, 1, 19) and not found.computed
+
+
+def test_computed_expiration_keeps_its_clause_and_anchor() -> None:
+    text = _OAK_PINE + "\n\nThis Agreement shall remain in force for two (2) years from and after the Effective Date."
+    found = extract_insights([text]).first_date("expiration")
+    assert found is not None and found.computed and found.resolved_from is not None
+    assert found.resolved_from.anchor_date == dt.date(2001, 1, 15)
+    assert found.resolved_from.offset == Duration(years=2)
+    assert found.provenance.quote.startswith("This Agreement shall remain in force for two (2) years")
+
+
+@pytest.mark.parametrize(
+    "term",
+    [
+        "This Agreement will remain in force for perpetuity unless otherwise agreed in writing by both parties.",
+        "This Agreement shall become effective on the Effective Date and shall continue in effect until either Party "
+        "gives the other Party thirty (30) days prior written notice of termination.",
+        "This Agreement begins on the Effective Date and shall continue indefinitely.",
+        "This Agreement shall become effective as of the Effective Date and shall continue in full force and effect "
+        "for so long as Pine remains a shareholder of Oak.",
+    ],
+)
+def test_perpetual_terms(term: str) -> None:
+    insights = extract_insights([_OAK_PINE + "\n\n" + term])
+    assert insights.term.initial is not None and insights.term.initial.perpetual
+    assert insights.first_date("expiration") is None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Either party may terminate this Agreement if a material term of this Agreement remains uncured 30 days "
+        "after notice.",
+        "Pine shall order 1,000 units during the first twenty-four (24) months of this Agreement and 750 units per "
+        "year for so long as this Agreement remains in effect.",
+    ],
+)
+def test_sentences_that_only_mention_the_agreement_are_not_its_term(sentence: str) -> None:
+    insights = extract_insights([_OAK_PINE + "\n\n" + sentence])
+    assert insights.term.initial is None and insights.first_date("expiration") is None
+
+
+def test_contract_years_give_the_length_but_no_date() -> None:
+    text = (
+        _OAK_PINE
+        + "\n\nThis Agreement shall commence on the Effective Date and shall continue for ten (10) Contract Years."
+    )
+    insights = extract_insights([text])
+    assert insights.term.initial is not None and insights.term.initial.duration == Duration(years=10)
+    assert insights.first_date("expiration") is None
+
+
+@pytest.mark.parametrize(
+    ("clause", "jurisdiction"),
+    [
+        ("The laws of the State of New York govern all matters arising out of or relating to this Agreement.",
+         "New York"),
+        ("This Agreement has been made in the State of California and shall be governed by and construed in "
+         "accordance with the laws thereof.", "California"),
+        ("The interpretation and performance of this Agreement will be governed by PRC Laws.", "China"),
+        ("Any arbitration hereunder shall be subject to the application of the Italian Law.", "Italy"),
+    ],
+)  # fmt: skip
+def test_governing_law_drafting_patterns(clause: str, jurisdiction: str) -> None:
+    law = extract_insights([_OAK_PINE + "\n\n" + clause]).governing_law
+    assert law is not None and law.jurisdiction == jurisdiction
+    assert law.provenance.quote == clause
+
+
+def test_a_choice_of_law_clause_outranks_other_sentences_about_governing_law() -> None:
+    text = (
+        _OAK_PINE + "\n\nSuch counsel's opinion shall be limited to matters governed by the laws of Tennessee.\n\n"
+        "This Agreement shall be construed in accordance with the laws of the State of New York."
+    )
+    law = extract_insights([text]).governing_law
+    assert law is not None and law.jurisdiction == "New York"
+
+
+def test_agreement_date_called_effective_is_the_effective_date() -> None:
+    text = (
+        'This Agreement is made and entered into as of June 13, 2012 the ("Effective Date"), by and between Oak Co. '
+        '("Oak") and Pine LLC ("Pine").'
+    )
+    effective = extract_insights([text]).first_date("effective")
+    assert effective is not None and effective.date == dt.date(2012, 6, 13) and effective.computed
+    assert effective.resolved_from is not None and effective.resolved_from.anchor == "agreement"
+    assert effective.mention is not None and effective.mention.quote == "June 13, 2012"
+
+
+def test_effective_on_signature_without_dated_signatures_is_the_agreement_date() -> None:
+    text = _OAK_PINE + "\n\nThis Agreement shall enter into effect on the date it is signed by both parties."
+    effective = extract_insights([text]).first_date("effective")
+    assert effective is not None and effective.date == dt.date(2001, 1, 15)
+
+
+def test_effective_on_the_signing_date_is_the_latest_signature() -> None:
+    text = (
+        'This Agreement is entered into by and between Oak Co. ("Oak") and Pine LLC ("Pine").\n\n'
+        "This Agreement shall become effective on the signing date.\n\n"
+        "IN WITNESS WHEREOF, the parties have executed this Agreement.\n\n"
+        "OAK CO. By: /s/ A. Lee Date: 3/2/2020\n\nPINE LLC By: /s/ B. Kim Date: 3/9/2020"
+    )
+    effective = extract_insights([text]).first_date("effective")
+    assert effective is not None and effective.date == dt.date(2020, 3, 9)
