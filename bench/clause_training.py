@@ -25,6 +25,9 @@ MIN_CONTRACTS = 5  # a feature must occur in this many training contracts to get
 C = 0.5  # inverse L2 strength
 NEGATIVE_SHARE = 10  # keep 1 in this many passages that are negative for every category
 INNER_FOLDS = 3
+# No category is reported below this probability, whatever F1 prefers: near-universal categories (title, parties,
+# dates) would otherwise get thresholds so low that a recipe or a letter "has" them.
+MIN_THRESHOLD = 0.25
 WEIGHT_DECIMALS = 3
 MIN_WEIGHT = 0.01
 
@@ -137,7 +140,10 @@ def choose_thresholds(contracts: list[Prepared]) -> list[float]:
         train = [c for c in contracts if inner_fold(c.id) != fold]
         held_out = [c for c in contracts if inner_fold(c.id) == fold]
         scored.extend(zip(best_scores(fit(train), held_out), (c.present for c in held_out), strict=True))
-    return [best_threshold([(s[i], i in present) for s, present in scored]) for i in range(len(CATEGORIES))]
+    return [
+        max(MIN_THRESHOLD, best_threshold([(s[i], i in present) for s, present in scored]))
+        for i in range(len(CATEGORIES))
+    ]
 
 
 def train(contracts: list[Prepared]) -> ClauseModel:
