@@ -113,6 +113,7 @@ async def measure(pdf_dir: Path) -> tuple[Sizes, list[str], list[Walk]]:
             allowed_roots=[str(pdf_dir)],
             log_level="WARNING",
             llm_provider="offline",
+            toolsets=["all"],
             rate_limit_user="100000/minute",  # the walks make hundreds of calls; sizes, not quotas, are measured
         )
         async with Client(build_runtime(settings).server) as client:
@@ -137,6 +138,7 @@ async def measure(pdf_dir: Path) -> tuple[Sizes, list[str], list[Walk]]:
                 first = await call("arkiver_insights", subject, {"document_id": document_id})
                 await call("arkiver_read_document", subject, {"document_id": document_id})
                 await call("arkiver_refine", subject, {"document_id": document_id})
+                await call("arkiver_clauses", subject, {"document_id": document_id})
                 resource = await client.read_resource(f"cyrano://documents/{document_id}")
                 text = sum(len(getattr(content, "text", "")) for content in resource.contents)
                 sizes.add("cyrano://documents/{id}", subject, (text, text))
@@ -148,6 +150,18 @@ async def measure(pdf_dir: Path) -> tuple[Sizes, list[str], list[Walk]]:
                 created = {"client_name": f"Client {number}b", "title": path.stem, "practice_area": "commercial"}
                 matter = await call("matters_create", "-", created, measured=False)
                 await call("arkiver_ingest", "-", {"path": str(path), "matter_id": matter["id"]}, measured=False)
+            # Every document once more in one matter: the clause grid of a data room, all categories and a few.
+            room = await call(
+                "matters_create",
+                "-",
+                {"client_name": "Data room", "title": "All", "practice_area": "commercial"},
+                measured=False,
+            )
+            for path in paths:
+                await call("arkiver_ingest", "-", {"path": str(path), "matter_id": room["id"]}, measured=False)
+            await call("arkiver_clauses", "grid", {"matter_id": room["id"]}, label="arkiver_clauses (matter grid)")
+            few = {"matter_id": room["id"], "categories": ["change_of_control", "anti_assignment", "cap_on_liability"]}
+            await call("arkiver_clauses", "grid", few, label="arkiver_clauses (grid, 3 categories)")
             for query in QUERIES:
                 await call("arkiver_search", query, {"query": query})
             await call("arkiver_list_documents", "all", {})

@@ -60,7 +60,7 @@ from cyrano_mcp.models import (
     uuid_of,
 )
 from cyrano_mcp.principal import Role
-from cyrano_mcp.store.alter import retype_as_text
+from cyrano_mcp.store.alter import retype, retype_as_text
 from cyrano_mcp.store.database import Database
 from cyrano_mcp.store.migrate import Migration
 from cyrano_mcp.store.types import UTCDateTime, utc_now
@@ -131,6 +131,7 @@ __all__ = [
     "current_call",
     "id_field",
     "method_label",
+    "retype",
     "retype_as_text",
     "uuid_of",
     "utc_now",

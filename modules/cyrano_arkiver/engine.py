@@ -1,6 +1,7 @@
 """Arkiver's declaration: ingest legal documents, keep their text per page, and extract grounded insights."""
 
 from cyrano_arkiver.batch import JOB_KIND, BatchIngest
+from cyrano_arkiver.clause_service import ClauseService
 from cyrano_arkiver.insight_service import InsightService
 from cyrano_arkiver.migrations import migrations
 from cyrano_arkiver.models import BatchItem, BatchItemResult, Document
@@ -63,6 +64,13 @@ def build(context: EngineContext) -> Parts:
     service = ArkiverService(
         seals=seals, search=search, database=context.database, settings=settings, matters=matters, insights=insights
     )
+    clauses = ClauseService(
+        database=context.database,
+        insights=insights,
+        insight_data=seals.insight_data,
+        filename=seals.filename,
+        matters=matters,
+    )
     batch = BatchIngest(service=service, jobs=context.jobs, matters=matters, settings=settings)
 
     templates, listings = arkiver_resources(service)
@@ -111,10 +119,20 @@ def build(context: EngineContext) -> Parts:
                 permission="documents:read",
                 title="Insights of a document",
             ),
+            Operation.read(
+                "clauses",
+                clauses.clauses,
+                "Which of CUAD's 41 clause categories a contract has, or a grid of a matter's contracts: each "
+                "present clause with its page, exact words and the value it sets (period, amount, consent needed, "
+                "date, law...). Narrow with categories (keys such as change_of_control, anti_assignment, "
+                "cap_on_liability; answers list them).",
+                permission="documents:read",
+                title="Clause review grid",
+            ),
             Operation.write(
                 "refine",
                 insights.refine,
-                "Ask the configured model (see system_llm_check) for parties, dates and governing law the rules missed "
+                "Ask the configured model (see system_llm_check) for parties, dates, law and clauses the rules missed "
                 "in a stored document. A proposal is kept only if its quote is found in the document; the answer says "
                 "what was kept, what was dropped and why (arkiver_insights then shows the kept ones with the rest). "
                 "Without a model nothing changes and the answer says why.",
@@ -135,8 +153,8 @@ def build(context: EngineContext) -> Parts:
             Operation.read(
                 "list_documents",
                 service.list_documents,
-                "Stored documents, newest first, filtered by matter, format or file name; ten a page, next_offset "
-                "for more.",
+                "Stored documents, newest first, filtered by matter, format, file name or clause categories; ten a "
+                "page, next_offset for more.",
                 permission="documents:read",
                 title="List documents",
             ),
@@ -157,7 +175,7 @@ def build(context: EngineContext) -> Parts:
                 idempotent=True,
             ),
         ],
-        prompts=arkiver_prompts(service, insights),
+        prompts=arkiver_prompts(service, insights, clauses),
         resources=templates,
         listings=listings,
     )

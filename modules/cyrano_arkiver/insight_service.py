@@ -8,7 +8,11 @@ from sqlalchemy import func, insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from cyrano_arkiver.assist import SYSTEM_PROMPT, Proposals, excerpt, merge
+from cyrano_arkiver.assist import SYSTEM_PROMPT, Proposals, clause_request, excerpt, merge
+from cyrano_arkiver.clause_rows import KIND as CLAUSES
+from cyrano_arkiver.clause_rows import clauses_to_rows
+from cyrano_arkiver.clauses.categories import CATEGORY_KEYS
+from cyrano_arkiver.clauses.review import RULES_CATEGORIES
 from cyrano_arkiver.extraction.models import Insights
 from cyrano_arkiver.insight_pages import KINDS, Selection, insights_answer
 from cyrano_arkiver.insight_rows import insights_to_rows, rows_to_insights
@@ -54,7 +58,7 @@ class InsightService:
             else:
                 statement = (
                     select(Insight.kind, Insight.subkind, func.count())
-                    .where(Insight.document_id == document.id)
+                    .where(Insight.document_id == document.id, Insight.kind != CLAUSES)
                     .group_by(col(Insight.kind), col(Insight.subkind))
                 )
                 counts = _tally((await session.exec(statement)).all())
@@ -69,11 +73,12 @@ class InsightService:
     async def refine(self, request: DocumentRef) -> RefineResult:
         """Ask the model for what the rules may have missed; store only grounded, new items; say what changed."""
         document = await self._document(request.document_id)
-        pages = await self._page_texts(document.id)
+        pages = await self.page_texts(document.id)
         rules = await self.load(document.id, None)
+        absent = await self._absent_clauses(document.id)
         llm_request = LLMRequest(
             system=SYSTEM_PROMPT,
-            messages=(Message.user(f"Contract text:\n\n{excerpt(pages)}"),),
+            messages=(Message.user(f"{clause_request(absent)}Contract text:\n\n{excerpt(pages)}"),),
             max_tokens=2048,
         )
         try:
@@ -88,14 +93,15 @@ class InsightService:
                 redacted=False,
                 fallback_reason=exc.message,
             )
-        outcome = merge(rules, completion.output, pages)
+        outcome = merge(rules, completion.output, pages, absent)
         method = document.insights_method
         if outcome.kept:
             stored_rows = insights_to_rows(document.id, rules)
             known = {row["data"] for row in stored_rows}
             # Numbered after every stored row, so the new refs are unused.
             merged = insights_to_rows(document.id, outcome.insights, first=len(stored_rows))
-            added = await self.sealed([row for row in merged if row["data"] not in known])
+            added = [row for row in merged if row["data"] not in known] + clauses_to_rows(document.id, outcome.clauses)
+            added = await self.sealed(added)
             async with self._database.transaction() as session:
                 await session.exec(insert(Insight), params=added)
                 stored = await load_document(session, document.id, for_update=True)
@@ -109,6 +115,19 @@ class InsightService:
             dropped=outcome.rejected,
             redacted=completion.redacted,
         )
+
+    async def _absent_clauses(self, document_id: str) -> list[str]:
+        """The clause categories a model is asked about: those not stored for the document, other than the ones
+        the parties, dates and law proposals cover."""
+        async with self._database.session() as session:
+            stored = set(
+                (
+                    await session.exec(
+                        select(Insight.subkind).where(Insight.document_id == document_id, col(Insight.kind) == CLAUSES)
+                    )
+                ).all()
+            )
+        return [key for key in CATEGORY_KEYS if key not in stored and key not in RULES_CATEGORIES]
 
     async def load(self, document_id: str, kinds: Sequence[str] | None) -> Insights:
         async with self._database.session() as session:
@@ -126,7 +145,7 @@ class InsightService:
             row["data"] = await self._data.seal(row["ref"], row["data"])
         return rows
 
-    async def _page_texts(self, document_id: str) -> list[str]:
+    async def page_texts(self, document_id: str) -> list[str]:
         """The text of every page of a document, in page order, opened."""
         async with self._database.session() as session:
             rows = (
@@ -150,8 +169,8 @@ async def _rows(
     statement = select(Insight.ref, Insight.kind, Insight.subkind, Insight.data).where(
         Insight.document_id == document_id
     )
-    if kinds:
-        statement = statement.where(col(Insight.kind).in_(kinds))
+    # Without kinds: every kind but the clause review, which arkiver_clauses shows.
+    statement = statement.where(col(Insight.kind).in_(kinds) if kinds else col(Insight.kind) != CLAUSES)
     return (await session.exec(statement.order_by(col(Insight.id)))).all()
 
 

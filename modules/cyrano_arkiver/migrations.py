@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 from alembic.operations import Operations
 
-from cyrano_mcp.kit import Migration, SealedColumnIndex, retype_as_text
+from cyrano_mcp.kit import Migration, SealedColumnIndex, retype, retype_as_text
 
 
 def _create_documents(op: Operations) -> None:
@@ -85,6 +85,14 @@ def _blind_index_the_filename(op: Operations) -> None:
     op.create_index("ix_documents_filename_key_version", "documents", ["filename_key_version"])
 
 
+def _add_clause_detection(op: Operations) -> None:
+    # Which clause classifier judged each document; its findings are rows of `insights` (kind "clauses").
+    op.add_column("documents", sa.Column("clauses_version", sa.String(32), nullable=True))
+    # The category keys are the subkinds; the longest has 34 characters.
+    retype(op, "insights", "subkind", was=sa.String(32), to=sa.String(48))
+    op.create_index("ix_insights_kind_subkind", "insights", ["kind", "subkind"])
+
+
 def migrations(filename: SealedColumnIndex) -> list[Migration]:
     """The steps, given the sealed file name (step 5 encrypts the names stored before it)."""
     return [
@@ -93,4 +101,5 @@ def migrations(filename: SealedColumnIndex) -> list[Migration]:
         Migration(3, "index the listing order and the format filter", _index_listing_columns),
         Migration(4, "make room for the sealed file name and its blind index", _blind_index_the_filename),
         Migration(5, "encrypt file names at rest", filename.seal_existing()),
+        Migration(6, "record clause detection; insights by kind and subkind", _add_clause_detection),
     ]

@@ -10,6 +10,7 @@ from pydantic import Field as PydanticField
 from sqlalchemy import Column, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from cyrano_arkiver.clauses.categories import CategoryKey
 from cyrano_matters.api import MatterId
 from cyrano_mcp.kit import (
     DOCUMENT_TEXT,
@@ -51,6 +52,8 @@ class Document(SQLModel, table=True):
     method: str = Field(max_length=32, description="How the text was obtained: text-layer, ocr, docx, ...")
     insights_method: str = Field(max_length=64)
     created_at: datetime = Field(sa_type=UTCDateTime)
+    # The clause classifier that judged the document (`clauses.MODEL_VERSION`); NULL: stored before it existed.
+    clauses_version: str | None = Field(default=None, max_length=32)
 
 
 class DocumentPage(SQLModel, table=True):
@@ -76,6 +79,7 @@ class Insight(SQLModel, table=True):
     __table_args__ = (
         Index("ix_insights_document_id_kind", "document_id", "kind"),
         Index("ix_insights_kind_date_value", "kind", "date_value"),
+        Index("ix_insights_kind_subkind", "kind", "subkind"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -85,7 +89,7 @@ class Insight(SQLModel, table=True):
         sa_column=Column(String(36), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False)
     )
     kind: str = Field(max_length=24)
-    subkind: str | None = Field(default=None, max_length=32)
+    subkind: str | None = Field(default=None, max_length=48)
     page: int
     start: int
     end: int
@@ -239,6 +243,16 @@ class DocumentListRequest(ToolInput):
         description="Words of the file name, each of which it must hold (any case; forms of a word meet: "
         "'lease' finds 'Leases_2024.pdf').",
     )
+    has_clauses: list[CategoryKey] | None = PydanticField(
+        default=None,
+        max_length=41,
+        description="Only documents with all these clause categories.",
+    )
+    lacks_clauses: list[CategoryKey] | None = PydanticField(
+        default=None,
+        max_length=41,
+        description="Only documents judged to lack all these.",
+    )
     limit: int = PydanticField(default=10, ge=1, le=100, description="Documents per page (10 fit a model's context).")
     offset: int = PydanticField(default=0, ge=0, le=100_000, description="next_offset from the previous page.")
 
@@ -278,7 +292,7 @@ class DocumentRecord(ToolOutput):
     def of(cls, document: Document, *, filename: str | None) -> "DocumentRecord":
         """`filename` is the opened (decrypted) value; the row holds it sealed, with its blind tokens."""
         fields: dict[str, Any] = document.model_dump(
-            exclude={"dedup_key", "filename", "filename_tokens", "filename_key_version"}
+            exclude={"dedup_key", "filename", "filename_tokens", "filename_key_version", "clauses_version"}
         )
         return cls(**fields, filename=filename, uri=f"cyrano://documents/{document.id}")
 
@@ -290,8 +304,10 @@ class IngestResult(ToolOutput):
 
 
 class KeptProposal(ToolOutput):
-    kind: Literal["parties", "dates", "governing_law"]
-    value: str = PydanticField(description="What was added: a party (and its role), a date and its kind, or a law.")
+    kind: Literal["parties", "dates", "governing_law", "clauses"]
+    value: str = PydanticField(
+        description="What was added: a party (and its role), a date and its kind, a law, or a clause category."
+    )
     page: int
     quote: str = PydanticField(description="The page's own words that ground it.")
 

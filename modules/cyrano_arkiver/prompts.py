@@ -2,8 +2,10 @@
 
 from typing import Annotated, Any
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, model_validator
 
+from cyrano_arkiver.clause_service import ClauseService
+from cyrano_arkiver.clause_views import ClausesRequest
 from cyrano_arkiver.insight_service import InsightService
 from cyrano_arkiver.models import DocumentId, InsightsRequest, SearchRequest
 from cyrano_arkiver.service import ArkiverService
@@ -24,7 +26,23 @@ class FindArguments(ToolInput):
     matter_id: MatterId | None = Field(default=None, description="Only this matter's documents (default: all).")
 
 
-def arkiver_prompts(service: ArkiverService, insights: InsightService) -> list[Prompt[Any]]:
+class ClauseReviewArguments(ToolInput):
+    document_id: DocumentId | None = Field(default=None, description="One stored contract.")
+    matter_id: MatterId | None = Field(default=None, description="Every contract of this matter (a data room).")
+    categories: Annotated[str, StringConstraints(min_length=1, max_length=2000)] | None = Field(
+        default=None,
+        description="Only these clause categories, separated by commas (e.g. change_of_control, anti_assignment); "
+        "default: all 41.",
+    )
+
+    @model_validator(mode="after")
+    def _one_scope(self) -> "ClauseReviewArguments":
+        if (self.document_id is None) == (self.matter_id is None):
+            raise ValueError("give either document_id or matter_id")
+        return self
+
+
+def arkiver_prompts(service: ArkiverService, insights: InsightService, clauses: ClauseService) -> list[Prompt[Any]]:
     async def summarise(arguments: SummariseArguments) -> list[PromptMessage]:
         found = await insights.insights(InsightsRequest(document_id=arguments.document_id))
         task = (
@@ -59,7 +77,45 @@ def arkiver_prompts(service: ArkiverService, insights: InsightService) -> list[P
             lead = "A search for the question's own words found nothing: search for its key words."
         return [PromptMessage(text=task), PromptMessage(text=lead)]
 
+    async def review(arguments: ClauseReviewArguments) -> list[PromptMessage]:
+        grid = await clauses.clauses(
+            ClausesRequest.model_validate(
+                {
+                    "document_id": arguments.document_id,
+                    "matter_id": arguments.matter_id,
+                    "categories": arguments.categories.split(",") if arguments.categories else None,
+                }
+            )
+        )
+        scope = (
+            f"the contract stored as document {arguments.document_id}"
+            if arguments.document_id
+            else f"every contract of matter {arguments.matter_id}"
+        )
+        task = (
+            f"Review {scope} clause by clause for a lawyer. Start with a table: one row per contract, one column "
+            "per clause category asked, each cell present (with the value the clause sets, e.g. a cap's amount or "
+            "whether assignment needs consent) or absent. Then, for the clauses that matter most to the client "
+            "(assignment and change of control, exclusivity and non-compete, liability caps and uncapped "
+            "liability, termination for convenience, renewal and notice, IP ownership and licences), say what "
+            "each contract provides, quoting its words with the page. Flag a standard protection that is absent, "
+            "and any value that is unusual across the contracts. The review grid comes from a clause classifier: "
+            "before relying on a cell, read the passage (arkiver_read_document) and say where the classifier was "
+            "wrong; continue the grid with arkiver_clauses and next_cursor when it has more. Cyrano's review grid "
+            "follows."
+        )
+        return [PromptMessage(text=task), PromptMessage(text=grid.model_dump_json(exclude_none=True))]
+
     return [
+        Prompt(
+            "review_clauses",
+            "Review contracts clause by clause",
+            "The clause review grid of a contract or a matter's contracts (CUAD's 41 categories), each clause "
+            "quoted with its page, with what is missing or unusual.",
+            ClauseReviewArguments,
+            review,
+            permission="documents:read",
+        ),
         Prompt(
             "summarise_contract",
             "Summarise a contract with its sources",

@@ -15,7 +15,10 @@ from sqlalchemy import delete, func, insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from cyrano_arkiver.extraction import extract_insights
+from cyrano_arkiver.clause_rows import clauses_to_rows
+from cyrano_arkiver.clause_store import clause_filters, count_clauses
+from cyrano_arkiver.clauses import MODEL_VERSION
+from cyrano_arkiver.clauses.review import read_contract
 from cyrano_arkiver.insight_rows import insights_to_rows
 from cyrano_arkiver.insight_service import InsightService, load_document
 from cyrano_arkiver.metrics import record_ingested
@@ -117,7 +120,7 @@ class ArkiverService:
         parsed: ParsedDocument = await anyio.to_thread.run_sync(
             functools.partial(parse_document, data, filename=filename, limits=self._limits, progress=progress)
         )
-        insights = await anyio.to_thread.run_sync(extract_insights, parsed.pages)
+        insights, clauses = await anyio.to_thread.run_sync(read_contract, parsed.pages)
         search_key = await self._search.current()
         page_tokens = await keyed([(body, search_key) for body in parsed.pages])
 
@@ -135,6 +138,7 @@ class ArkiverService:
             method=parsed.method,
             insights_method=RULES,
             created_at=utc_now(),
+            clauses_version=MODEL_VERSION,
         )
         async with self._database.transaction() as session:
             if request.matter_id is not None:
@@ -171,14 +175,18 @@ class ArkiverService:
                     self._database.kind,
                     [PageEntry(page_ids[number], tokens) for number, tokens in enumerate(page_tokens, 1)],
                 )
-                insight_rows = await self._insights.sealed(insights_to_rows(document.id, insights))
+                insight_rows = await self._insights.sealed(
+                    insights_to_rows(document.id, insights) + clauses_to_rows(document.id, clauses)
+                )
                 if insight_rows:
                     await session.exec(insert(Insight), params=insight_rows)
         if duplicate_of is not None:
             return await self._duplicate_result(duplicate_of)
         record_ingested(document.format, pages=document.page_count)
         return IngestResult(
-            document=DocumentRecord.of(document, filename=filename), duplicate=False, insight_counts=insights.counts()
+            document=DocumentRecord.of(document, filename=filename),
+            duplicate=False,
+            insight_counts=insights.counts() | {"clauses": len(clauses)},
         )
 
     async def _read_source(self, request: IngestRequest, roots: Sequence[Path] | None) -> tuple[bytes, str | None]:
@@ -214,7 +222,13 @@ class ArkiverService:
 
     async def _duplicate_result(self, document: Document) -> IngestResult:
         insights = await self._insights.load(document.id, None)
-        return IngestResult(document=await self._record(document), duplicate=True, insight_counts=insights.counts())
+        async with self._database.session() as session:
+            clauses = await count_clauses(session, document.id)
+        return IngestResult(
+            document=await self._record(document),
+            duplicate=True,
+            insight_counts=insights.counts() | {"clauses": clauses},
+        )
 
     # --- reading ------------------------------------------------------------------------------------
     async def read_document(self, request: PageRangeRequest) -> DocumentText:
@@ -268,6 +282,7 @@ class ArkiverService:
             filters.append(col(Document.matter_id) == request.matter_id)
         if request.format is not None:
             filters.append(col(Document.format) == request.format.lower())
+        filters += clause_filters(request.has_clauses or [], request.lacks_clauses or [])
         async with self._database.session() as session:
             if request.filename is not None:  # sealed: found through its blind index
                 filters.append(await self._seals.filename.matching(session, request.filename))

@@ -2,7 +2,8 @@
 
 Each transport runs in both protocol generations: `mode="auto"` (2026-07-28, no handshake, no sessions)
 and `mode="legacy"` (the 2025-11-25 `initialize` handshake). Every test creates a matter, reads it back
-as a tool result and as the `cyrano://matters/{id}` resource, and checks a field-level validation error.
+as a tool result and as the `cyrano://matters/{id}` resource, checks a field-level validation error, and files a
+contract under the matter to read the matter's clause grid.
 """
 
 import json
@@ -26,6 +27,13 @@ from tests.utils.mcp import MODES, error, ok
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 
 Mode = Literal["auto", "legacy"]
+CONTRACT = (
+    "SERVICES AGREEMENT\n\nThis Services Agreement is made as of May 8, 2014 between Harbor Analytics LLC "
+    '("Consultant") '
+    'and Pier Nine Properties, Inc. (the "Company").\n\n7. Assignment. Neither party may assign this Agreement '
+    "without the prior written consent of the other party.\n\n8. Governing Law. This Agreement is governed by the "
+    "laws of the State of California.\n"
+)
 EXPECTED_PROTOCOL: dict[str, str] = {"auto": LATEST_MODERN_VERSION, "legacy": LATEST_HANDSHAKE_VERSION}
 CALL_TIMEOUT = 30.0  # a whole test's client session, connection included
 READ_TIMEOUT = 15.0  # one request
@@ -66,6 +74,14 @@ async def exercise(client: Client, mode: str, *, stdio: bool = False) -> dict[st
     assert {"summarise_contract", "find_in_documents"} <= prompts
     found = await client.get_prompt("find_in_documents", {"question": "governing law", "matter_id": created["id"]})
     assert found.messages
+
+    filed = {"text": CONTRACT, "matter_id": created["id"]}
+    assert ok(await client.call_tool("arkiver_ingest", filed))["insight_counts"]["clauses"] >= 2
+    asked = {"matter_id": created["id"], "categories": ["anti_assignment", "governing_law"]}
+    grid = ok(await client.call_tool("arkiver_clauses", asked))
+    cells = {item["category"]: item for item in grid["documents"][0]["present"]}
+    assert cells["anti_assignment"]["value"]["consent_required"] is True
+    assert cells["governing_law"]["value"]["text"] == "California"
     return created
 
 

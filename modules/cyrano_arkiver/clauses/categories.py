@@ -1,6 +1,9 @@
 """CUAD's 41 clause categories, in CUAD's order: a stable key, CUAD's exact name, and what the clause does."""
 
 from dataclasses import dataclass
+from typing import Annotated
+
+from pydantic import AfterValidator, StringConstraints
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,3 +197,16 @@ CATEGORIES: tuple[ClauseCategory, ...] = (
 
 CATEGORY_BY_KEY: dict[str, ClauseCategory] = {category.key: category for category in CATEGORIES}
 CATEGORY_BY_NAME: dict[str, ClauseCategory] = {category.name: category for category in CATEGORIES}
+CATEGORY_KEYS: list[str] = [category.key for category in CATEGORIES]
+
+
+def _known_category(value: str) -> str:
+    """A category's key from its key or its CUAD name ("Change Of Control" -> change_of_control)."""
+    key = value.strip().lower().replace("-", "_").replace(" ", "_").replace("/", "_")
+    if key not in CATEGORY_BY_KEY:
+        raise ValueError(f"unknown clause category {value!r}; the categories are: {', '.join(CATEGORY_KEYS)}")
+    return key
+
+
+# Not an enum in the schema: 41 keys would cost every host turn ~1,000 characters; answers and errors list them.
+CategoryKey = Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(_known_category)]

@@ -183,6 +183,31 @@ async function run(options, summary) {
       );
       check((found.messages ?? []).length > 0, 'prompts/get find_in_documents: no messages');
       summary.promptsListed = names.length;
+
+      // 6. A contract filed under the matter, then the matter's clause grid (validated against its output schema).
+      const contract =
+        'SERVICES AGREEMENT\n\nThis Services Agreement is made as of May 8, 2014 between Harbor Analytics LLC ' +
+        '("Consultant") and Pier Nine Properties, Inc. (the "Company").\n\n7. Assignment. Neither party may assign ' +
+        'this Agreement without the prior written consent of the other party.\n\n8. Governing Law. This Agreement ' +
+        'is governed by the laws of the State of California.\n';
+      const ingested = await client.callTool(
+        { name: 'arkiver_ingest', arguments: { text: contract, matter_id: record.id } },
+        undefined,
+        requestOptions,
+      );
+      check(!ingested.isError, `arkiver_ingest failed: ${textOf(ingested)}`);
+      const grid = await client.callTool(
+        { name: 'arkiver_clauses', arguments: { matter_id: record.id, categories: ['anti_assignment', 'governing_law'] } },
+        undefined,
+        requestOptions,
+      );
+      if (check(!grid.isError, `arkiver_clauses failed: ${textOf(grid)}`)) {
+        const row = grid.structuredContent?.documents?.[0] ?? {};
+        const cells = Object.fromEntries((row.present ?? []).map((item) => [item.category, item]));
+        check(cells.anti_assignment?.value?.consent_required === true, `arkiver_clauses: anti_assignment is ${JSON.stringify(cells.anti_assignment)}`);
+        check(cells.governing_law?.value?.text === 'California', `arkiver_clauses: governing_law is ${JSON.stringify(cells.governing_law)}`);
+        summary.clauseGrid = Object.keys(cells).sort();
+      }
     }
 
     // 6. Bad arguments: a tool result with isError and a field-level message, not a protocol error.
@@ -246,6 +271,7 @@ async function main() {
     matterId: null,
     resourceRead: false,
     promptsListed: 0,
+    clauseGrid: null,
     badArgumentsMessage: null,
     rateLimitedMessages: null,
     failures: [],
