@@ -11,6 +11,7 @@ durations counted from an anchor are resolved in `term`.
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from cyrano_arkiver.extraction.date_mentions import DateMention, find_dates
 from cyrano_arkiver.extraction.document import Document
@@ -279,36 +280,29 @@ def _effective_from_signatures(document: Document, sentences: Sentences, found: 
     if not signed:
         return None
     latest = max(signed, key=lambda item: item.mention.date)
-    sentence = sentences.around(rule.start())
-    provenance = document.provenance(sentence.start, sentence.end)
-    mention = document.provenance(latest.mention.start, latest.mention.end)
-    if provenance is None or mention is None:
-        return None
-    date = latest.mention.date
-    return ExtractedDate(
-        provenance=provenance,
-        date=date,
-        kind="effective",
-        mention=mention,
-        computed=True,
-        resolved_from=ResolvedFrom(anchor="stated", anchor_date=date),
-    )
+    return _computed_effective(document, sentences.around(rule.start()), latest.mention, "stated")
 
 
 def _effective_on_execution(document: Document, agreement: _Found) -> ExtractedDate | None:
     """The agreement date as the effective date, where the sentence that gives it calls it effective."""
-    provenance = document.provenance(agreement.sentence.start, agreement.sentence.end)
-    mention = document.provenance(agreement.mention.start, agreement.mention.end)
-    if provenance is None or mention is None:
+    return _computed_effective(document, agreement.sentence, agreement.mention, "agreement")
+
+
+def _computed_effective(
+    document: Document, sentence: Span, mention: DateMention, anchor: Literal["agreement", "stated"]
+) -> ExtractedDate | None:
+    """An effective date the contract gives by another date: the sentence that ties them, the date it is taken from."""
+    provenance = document.provenance(sentence.start, sentence.end)
+    located = document.provenance(mention.start, mention.end)
+    if provenance is None or located is None:
         return None
-    anchor = agreement.mention.date
     return ExtractedDate(
         provenance=provenance,
-        date=anchor,
+        date=mention.date,
         kind="effective",
-        mention=mention,
+        mention=located,
         computed=True,
-        resolved_from=ResolvedFrom(anchor="agreement", anchor_date=anchor),
+        resolved_from=ResolvedFrom(anchor=anchor, anchor_date=mention.date),
     )
 
 
