@@ -26,10 +26,11 @@ _MAKING_VERB = re.compile(
 )
 _AGREE_VERB = re.compile(r"\b(?:hereby\s+)?(?:agrees?|enters?\s+into|covenant)\b", re.IGNORECASE)
 # The first word of a party list names someone: "between Acme Inc." but not "between the Parties"; names may start
-# in lower case ("salesforce.com", "e.l.f. Beauty"), and "the TOWN OF ..." in capitals is a name.
+# in lower case ("salesforce.com", "e.l.f. Beauty") or with a number ("695014 B.C. Ltd."), and "the TOWN OF ..." in
+# capitals is a name.
 _NAMED_AFTER = re.compile(
-    r"(?:[\s:,;-]|on\s+the\s+one\s+hand)*(?:\(\w{1,3}\)\s*)?"
-    r"(?:\S*[A-Z\[]|[a-z][\w-]*\.(?:com|org|net|io)\b|[a-z](?:\.[a-z])+\.|the\s+(?!PART(?:Y|IES)\b)[A-Z]{2,}\b)"
+    r"(?:[\s:,;-]|on\s+the\s+one\s+hand)*(?:\(\w{1,3}\)\s*)?(?!(?i:the\s+)?(?i:part(?:y|ies))\b)"
+    r"(?:\S*[A-Z\[]|\d[\w.-]*\s+[A-Z]|[a-z][\w-]*\.(?:com|org|net|io)\b|[a-z](?:\.[a-z])+\.|the\s+[A-Z]{2,}\b)"
 )
 _THIS_AGREEMENT = re.compile(r"\bthis\s+(?:[\w&,'-]+\s+){0,6}?" + _AGREEMENT_WORD.pattern, re.IGNORECASE)
 _DEFINITION = re.compile(r"^\W*(?:[\d.()a-z]+\s+)?\"[^\"]{1,60}\"\s+(?:means|shall\s+mean)")

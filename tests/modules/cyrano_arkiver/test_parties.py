@@ -86,3 +86,30 @@ def test_signature_blocks_add_the_party_the_opening_left_out() -> None:
         "ORCHARD CAPITAL LLC By: /s/ Kim Park\n\nWILLOW CREEK FUND L.P. By: /s/ Lee Chan"
     )
     assert _names(text) == ["Orchard Capital LLC", "WILLOW CREEK FUND L.P."]
+
+
+def test_company_names_that_start_with_a_number() -> None:
+    text = (
+        "This Agreement is made by and between 481220 B.C. Ltd., having an office at 12 Pine Street, Victoria "
+        '("Pine") and 7THSTREET.COM, INC. having its office at 9 Elm Road, Reno, Nevada 89501 ("Seventh"), and '
+        '3301187 Quebec Limited, a Quebec corporation ("Reseller").'
+    )
+    assert _names(text) == ["481220 B.C. Ltd.", "7THSTREET.COM, INC.", "3301187 Quebec Limited"]
+
+
+def test_role_label_before_a_signature_name_is_dropped() -> None:
+    text = (
+        "RESELLER AGREEMENT\n\nThe parties agree to the terms below.\n\nIN WITNESS WHEREOF, the parties have "
+        "signed.\n\nDISTRIBUTOR Tall Oak Systems, Inc. By: /s/ Ann Lee\n\nMASTER FRANCHISEE : RED KITE FOODS, INC. "
+        "By: /s/ Bo Li"
+    )
+    assert _names(text) == ["Tall Oak Systems, Inc.", "RED KITE FOODS, INC."]
+
+
+def test_descriptors_roles_and_the_parties_are_no_names() -> None:
+    text = (
+        "THIS AGREEMENT IS THE SOLE AGREEMENT BETWEEN THE PARTIES RELATING TO THE SERVICES.\n\n"
+        "Party A: Client\n\nParty B: Delaware corporation\n\nIN WITNESS WHEREOF, the parties have signed.\n\n"
+        "NORTH GATE LABS, INC. By: /s/ Ann Lee\n\nDelaware corporation By: /s/ Bo Li"
+    )
+    assert _names(text) == ["NORTH GATE LABS, INC."]
