@@ -9,6 +9,7 @@ import re
 from cyrano_arkiver.extraction.document import Document
 from cyrano_arkiver.extraction.models import Party
 from cyrano_arkiver.extraction.party_headings import heading_windows, label_windows
+from cyrano_arkiver.extraction.party_letters import letter_entries, letter_opening
 from cyrano_arkiver.extraction.party_list import Entry, list_entries
 from cyrano_arkiver.extraction.party_names import ROLE_NOUNS, aliases_in, party_kind
 from cyrano_arkiver.extraction.preamble import Preamble
@@ -25,7 +26,12 @@ def extract_parties(document: Document, preamble: Preamble | None) -> list[Party
     parties: list[Party] = []
     for entry in _entries(document.text, preamble):
         party = _party(document, entry)
-        if party is not None and all(party.name.lower() != seen.name.lower() for seen in parties):
+        # A name already given, or the short name of a party listed before ("... ("Philips"). Customer and Philips
+        # are collectively ..."), is no new party.
+        if party is not None and all(
+            party.name.lower() not in (seen.name.lower(), *(alias.lower() for alias in seen.aliases))
+            for seen in parties
+        ):
             parties.append(party)
     if len(parties) < 2:
         # A contract has two parties at least: the signature blocks name the ones the opening did not.
@@ -43,8 +49,12 @@ def _key(name: str) -> str:
 
 
 def _entries(text: str, preamble: Preamble | None) -> list[Entry]:
-    """The preamble's party list; where it names fewer than two parties (often a title line), the list set out
-    under a "BETWEEN" heading, else "Party A: ..." labels, whichever names more."""
+    """The names a letter's opening defines, where a salutation comes before any preamble; else the preamble's
+    party list; where it names fewer than two parties (often a title line), the list set out under a "BETWEEN"
+    heading, else "Party A: ..." labels, whichever names more."""
+    opening = letter_opening(text, preamble.sentence.start if preamble is not None else len(text))
+    if opening is not None and len(letter := letter_entries(text, *opening)) >= 2:
+        return letter
     entries = list_entries(text, preamble.parties_start, preamble.parties_end) if preamble is not None else []
     if len(entries) < 2:
         for window in heading_windows(text):

@@ -1,0 +1,71 @@
+"""Parties of a letter agreement: the ones the letter's opening defines by a short name.
+
+A letter has no "between A and B" preamble: after "Ladies and Gentlemen:" or "Dear Ms. Lee:" comes a sentence
+such as 'Acme Corp., a Delaware corporation (the "Company"), and Beta Bank (the "Bank") hereby confirm their
+agreement with Gamma & Co., Inc. (the "Agent")' or 'Acme Inc. (the "Company") is pleased to retain Jane Roe
+("Consultant")'. Each name that the sentence gives a quoted short name is a party, wherever the verb falls.
+"""
+
+import re
+
+from cyrano_arkiver.extraction.party_list import Entry
+from cyrano_arkiver.extraction.party_names import SUFFIX, valid_name
+from cyrano_arkiver.extraction.sentences import split_sentences
+
+# The salutation near the top that opens a letter.
+_SALUTATION = re.compile(
+    r"\b(?:Ladies\s+and\s+Gentlemen|Gentlemen|Dear\s+(?:Sirs?|Madam|(?:Mr|Ms|Mrs|Dr)\.?\s+)?[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,2})\s*[:,]\s"
+)
+_LETTER_CHARS = 6_000
+# The opening read after the salutation: one long sentence, and at most this much of it.
+_OPENING_CHARS = 1_500
+# A short name defined in parentheses: '(the "Company")', '("Consultant")'.
+_SHORT_NAME = re.compile(r"\(\s*(?:the\s+)?\"([^\"]{1,40})\"\s*\)")
+# The name straight before it, with an optional descriptor in between (", a Delaware corporation", ", a Division of
+# ..."): capitalised words, with "of", "and", "&" or "the" between them, and a legal form after a comma.
+_WORD = r"[A-Z0-9][\w.&'/-]*"
+_NAME_BEFORE = re.compile(
+    rf"(?P<name>{_WORD}(?:,?\s+(?:(?:of|and|the|de)\s+|&\s+)*{_WORD}){{0,8}}?(?:,?\s+{SUFFIX})?)"
+    r"(?P<descriptor>,\s*(?:a|an)\s+[^()\"]{0,160}?)?,?\s*$"
+)
+# Short names of things, not parties: '(the "Offering Price")', '(this "Agreement")'.
+_THING_WORDS = frozenset({
+    "agreement", "date", "price", "shares", "stock", "offering", "plan", "conversion", "fee", "term", "letter",
+    "notes", "closing", "transaction",
+})  # fmt: skip
+
+
+def letter_opening(text: str, before: int) -> tuple[int, int] | None:
+    """Where the opening sentence of a letter lies: after a salutation that comes before `before`."""
+    salutation = _SALUTATION.search(text, 0, min(before, _LETTER_CHARS))
+    if salutation is None:
+        return None
+    sentences = split_sentences(text[salutation.end() : salutation.end() + _OPENING_CHARS])
+    return (salutation.end(), salutation.end() + sentences[0].end) if sentences else None
+
+
+def letter_entries(text: str, start: int, end: int) -> list[Entry]:
+    """The names of [start, end) that a short name in parentheses follows."""
+    entries: list[Entry] = []
+    short_names: list[str] = []
+    boundary = start
+    for short in _SHORT_NAME.finditer(text, start, end):
+        match = _NAME_BEFORE.search(text, boundary, short.start())
+        boundary = short.end()
+        if match is None or _THING_WORDS.intersection(short.group(1).lower().split()):
+            continue
+        name_start = _past_short_names(text, match.start("name"), short_names)
+        short_names.append(short.group(1))
+        if valid_name(text[name_start : match.end("name")]):
+            rest = text[match.end("name") : short.end()]
+            entries.append(Entry(name_start, match.end("name"), rest, collective=False))
+    return entries
+
+
+def _past_short_names(text: str, start: int, short_names: list[str]) -> int:
+    """Past parties named by their short names before a new name: "by and among PSS, PSS Merger Corp."."""
+    for short_name in short_names:
+        lead = re.match(rf"{re.escape(short_name)}(?:,\s*|\s+and\s+)", text[start : start + len(short_name) + 6])
+        if lead is not None:
+            return start + lead.end()
+    return start
