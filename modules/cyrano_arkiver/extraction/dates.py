@@ -4,7 +4,9 @@ The agreement date is the date of the preamble ("made and entered into as of ...
 "Dated as of" line above it, else the date in the execution clause ("IN WITNESS WHEREOF ... this 14th day of
 February 2020"). A date is the effective date where the text says so ("effective as of", `(the "Effective
 Date")`, `"Effective Date" means`, "the term shall commence on"). Where the effective date is only given by
-reference to the agreement date ("effective as of the date first written above"), it is computed from it.
+reference to the agreement date ("effective as of the date first written above"), it is computed from it; where
+it is given by the signatures ("the date of the last signature"), or the contract states no date at all, it is the
+latest date of the signature blocks.
 Expiration dates stated outright ("shall expire on December 31, 2006") come from sentences about the term;
 durations counted from an anchor are resolved in `term`.
 """
@@ -74,13 +76,18 @@ _EFFECTIVE_WORD = re.compile(r"\beffective\b", _I)
 # "the later of the two signature dates below", "the date of the most recent final signature".
 _LAST_SIGNATURE = re.compile(
     r"\b(?:effective|Effective\s+Date)\b[^.]{0,120}?\b(?:(?:last|latest|final|most\s+recent(?:\s+final)?)\s+(?:party|signatory|signature|"
-    r"to\s+sign|execution)|later\s+of\s+the\s+(?:two\s+)?(?:signature|execution)\s+dates|date\s+of\s+(?:the\s+)?last\s+signature)"
+    r"to\s+sign|execution)|later\s+of\s+the\s+(?:two\s+)?(?:signature|execution)\s+dates|date\s+of\s+(?:the\s+)?last\s+signature"
+    r"|(?:date\s+)?last\s+signed|date\s+(?:noted|indicated|shown|set\s+forth)\s+below)"
+    # "the term will begin on the date this Agreement is signed by the last signatory ("Effective Date")"
+    r"|\b(?:signed|executed)\s+by\s+the\s+last\s+(?:signatory|party|of\s+the\s+parties)\b"
     # "shall enter into effect on the date it is signed by both parties", "effective on the signing date"
     r"|\b(?:effective|enter\w*\s+into\s+(?:force|effect)|takes?\s+effect)\s+(?:on|upon|as\s+of|from)\s+(?:the\s+)?"
     r"(?:date\s+(?:of\s+(?:its\s+)?(?:signature|signing)|(?:on\s+which\s+)?it\s+(?:is|has\s+been)\s+signed)|signing\s+date)",
     _I,
 )
 _SIGNED_ON = re.compile(r"\bDated?\s*:+\s*$")
+# How far the signature blocks run after the execution clause.
+_SIGNATURE_CHARS = 2_000
 # "amends that certain Reseller Agreement ... dated as of August 1, 2015": the date of another agreement.
 _REFERENCED = re.compile(
     r"\b(?:that\s+certain|amends?|amending|supplements?|to\s+the)\b[^.;]{0,120}?\b(?:agreement|contract|lease)\b[^.;]{0,80}?"
@@ -120,7 +127,9 @@ def extract_dates(document: Document, sentences: Sentences, preamble: Preamble |
     if effective is None or not _in_preamble(effective, preamble):
         # A clause tying the effective date to the signatures or to the agreement date outranks an "Effective
         # Date:" label elsewhere.
-        computed = _effective_from_signatures(document, sentences, found)
+        computed = _effective_from_signatures(
+            document, sentences, found, undated=agreement is None and effective is None
+        )
         if computed is None and agreement is not None:
             computed = _effective_from_agreement(document, sentences, agreement)
         if computed is not None:
@@ -264,23 +273,28 @@ def _item(document: Document, found: _Found, kind: DateKind) -> ExtractedDate | 
     return ExtractedDate(provenance=provenance, date=found.mention.date, kind=kind, mention=mention)
 
 
-def _effective_from_signatures(document: Document, sentences: Sentences, found: list[_Found]) -> ExtractedDate | None:
-    """ "The Effective Date is the date of the last signature": the latest "Date:" in the signature blocks."""
+def _effective_from_signatures(
+    document: Document, sentences: Sentences, found: list[_Found], undated: bool
+) -> ExtractedDate | None:
+    """The latest date of the signature blocks, where the contract ties its effective date to them ("the date of
+    the last signature"; then an unlabelled date by the signatures counts too), or, when `undated`, where it states
+    no agreement or effective date at all (a contract takes effect when signed; then only "Date:" labels count)."""
     text = document.text
     rule = _LAST_SIGNATURE.search(text)
-    if rule is None:
+    if rule is None and not undated:
         return None
     witness = _WITNESS.search(text)
     start = witness.start() if witness else len(text) // 2
-    signed = [
-        item
-        for item in found
-        if item.mention.start >= start and _SIGNED_ON.search(text, max(0, item.mention.start - 12), item.mention.start)
-    ]
+    after = [item for item in found if item.mention.start >= start]
+    signed = [item for item in after if _SIGNED_ON.search(text, max(0, item.mention.start - 12), item.mention.start)]
+    if not signed and witness is not None and rule is not None:
+        # Blocks that give the date without a label ("Markham, ON 24 OCT 2011"): the dates by the signatures.
+        signed = [item for item in after if item.mention.start < witness.end() + _SIGNATURE_CHARS]
     if not signed:
         return None
     latest = max(signed, key=lambda item: item.mention.date)
-    return _computed_effective(document, sentences.around(rule.start()), latest.mention, "stated")
+    sentence = sentences.around(rule.start()) if rule is not None else latest.sentence
+    return _computed_effective(document, sentence, latest.mention, "stated")
 
 
 def _effective_on_execution(document: Document, agreement: _Found) -> ExtractedDate | None:
