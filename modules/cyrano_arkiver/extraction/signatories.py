@@ -16,7 +16,10 @@ from cyrano_arkiver.extraction.party_names import ROLE_NOUNS, STRICT_SUFFIX, SUF
 _SIGNATORY = re.compile(rf"(?:[A-Z0-9(][\w.&'/()-]*,?[ ]){{0,8}}?(?:[A-Z0-9(][\w.&'/()-]*[ ]?,?[ ]?)(?i:{SUFFIX})\s?$")
 _BY = re.compile(r"By ?:")
 # The signature line before a name ends with the signer's title.
-_TITLE_BEFORE = re.compile(r"^.*\b(?:Officer|Counsel|Partner|Manager|Member|Director|President|Secretary|Title:?)\s+")
+_TITLE_BEFORE = re.compile(
+    r"^.*\b(?:Officer|Counsel|Partner|Manager|Member|Director|President|Secretary|Treasurer|Chairman|CEO|CFO|COO|CTO"
+    r"|Title:?|Date:?)\s+"
+)
 # A date, or a sentence that ends, before the name.
 _DATE_BEFORE = re.compile(r"^.*(?:\b(?:19|20)\d\d\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b)\.?\s+")
 _SENTENCE_BEFORE = re.compile(
@@ -25,6 +28,8 @@ _SENTENCE_BEFORE = re.compile(
 # A legal form followed by the next entity's first word: where two stacked names meet.
 _BETWEEN_NAMES = re.compile(rf"(?<=[\s,]){STRICT_SUFFIX}(?=\s+(?!{STRICT_SUFFIX})[A-Z0-9(])")
 _WITNESS = re.compile(r"IN\s+WITNESS\s+WHEREOF", re.IGNORECASE)
+# A descriptor after the name: "ACME USA A Delaware Corporation".
+_DESCRIPTOR_AFTER = re.compile(r"\s+(?i:an?)\s+[A-Z][\w.-]*\s+(?i:corporation|company|limited\s+liability\s+company)$")
 # A block's role label in capitals before the name ("LICENSEE ACME INC.", "MASTER FRANCHISEE ACME INC."); not the
 # role words that also start names ("COMPANY", "BANK OF ...", "TRUST ...").
 _LABELS = "|".join(
@@ -66,7 +71,7 @@ def _names(start: int, block: str) -> list[_Name]:
         if cut is not None:
             kept = kept[cut.end() :]
     offset = start + len(block.rstrip(" ,\n")) - len(kept)
-    kept = _capitals_tail(kept)
+    kept = _DESCRIPTOR_AFTER.sub("", _capitals_tail(kept))
     offset = start + len(block.rstrip(" ,\n")) - len(kept)
     names: list[_Name] = []
     piece_start = 0

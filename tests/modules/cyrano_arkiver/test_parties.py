@@ -150,3 +150,13 @@ def test_letter_naming_parties_again_by_their_short_names() -> None:
         'Merger Corp. ("Merger Sub") and Birchwood.\n\n1. Shares.'
     )
     assert _names(text) == ["Birchwood Labs, Inc.", "Delta Medical, Inc.", "Delta Merger Corp."]
+
+
+def test_signer_titles_and_name_fragments_before_by_are_dropped() -> None:
+    text = (
+        "JOINT FILING AGREEMENT\n\nThe undersigned hereby agree to file this statement jointly.\n\nIN WITNESS "
+        "WHEREOF, the undersigned have signed.\n\nName: Ann Lee Title: CEO HARBOR VIEW CAPITAL, INC. By: /s/ Ann "
+        "Lee\n\nName: Bo Li Treasurer Potomac Ridge Advisors, LLC By: /s/ Bo Li\n\nCO. LTD. By: /s/ Cy Wu\n\n"
+        "A Massachusetts Corporation By: /s/ Di Ho"
+    )
+    assert _names(text) == ["HARBOR VIEW CAPITAL, INC.", "Potomac Ridge Advisors, LLC"]
