@@ -9,7 +9,7 @@ import re
 from cyrano_arkiver.extraction.document import Document
 from cyrano_arkiver.extraction.models import Party
 from cyrano_arkiver.extraction.party_headings import heading_windows, label_windows
-from cyrano_arkiver.extraction.party_letters import letter_entries, letter_opening
+from cyrano_arkiver.extraction.party_letters import defined_entries, letter_entries, letter_opening, opening_sentence
 from cyrano_arkiver.extraction.party_list import Entry, list_entries
 from cyrano_arkiver.extraction.party_names import ROLE_NOUNS, aliases_in, party_kind
 from cyrano_arkiver.extraction.preamble import Preamble
@@ -51,7 +51,7 @@ def _key(name: str) -> str:
 def _entries(text: str, preamble: Preamble | None) -> list[Entry]:
     """The names a letter's opening defines, where a salutation comes before any preamble; else the preamble's
     party list; where it names fewer than two parties (often a title line), the list set out under a "BETWEEN"
-    heading, else "Party A: ..." labels, whichever names more."""
+    heading, else "Party A: ..." labels, whichever names more, else the names the opening defines by short names."""
     opening = letter_opening(text, preamble.sentence.start if preamble is not None else len(text))
     if opening is not None and len(letter := letter_entries(text, *opening)) >= 2:
         return letter
@@ -65,6 +65,12 @@ def _entries(text: str, preamble: Preamble | None) -> list[Entry]:
         labelled = [list_entries(text, window.start, window.end)[:1] for window in label_windows(text)]
         if sum(map(len, labelled)) > len(entries):
             entries = [entry for found in labelled for entry in found]
+    if len(entries) < 2:
+        # No list to split: the names the opening sentence defines by short names.
+        sentence = (preamble.sentence.start, preamble.sentence.end) if preamble is not None else opening_sentence(text)
+        defined = defined_entries(text, *sentence) if sentence is not None else []
+        if len(defined) >= 2 and len(defined) > len(entries):
+            entries = defined
     return entries
 
 

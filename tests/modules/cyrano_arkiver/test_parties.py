@@ -160,3 +160,22 @@ def test_signer_titles_and_name_fragments_before_by_are_dropped() -> None:
         "A Massachusetts Corporation By: /s/ Di Ho"
     )
     assert _names(text) == ["HARBOR VIEW CAPITAL, INC.", "Potomac Ridge Advisors, LLC"]
+
+
+def test_opening_without_between_names_parties_by_short_names() -> None:
+    text = (
+        'SOFTWARE HOSTING AGREEMENT\n\nThis Software Hosting Agreement (the "Agreement") is entered into as of the '
+        'later of the two signature dates below (the "Effective Date") NORTHWIND SYSTEMS CORPORATION ("Northwind"), '
+        "a California corporation, 10 Bay Street, Suite 110, San Mateo, California 94403, and HARBOR SOFT "
+        'CORPORATION ("Harbor"), a Washington corporation, pursuant to Rule 5 of the Exchange ("Exchange").'
+    )
+    assert _names(text) == ["NORTHWIND SYSTEMS CORPORATION", "HARBOR SOFT CORPORATION"]
+
+
+def test_a_list_the_splitter_cannot_read_falls_back_to_short_names() -> None:
+    text = (
+        'THIS AGREEMENT ("Agreement"), made and entered into this 17th day of November, 2015, by and between the '
+        'TOWN OF ELM GROVE, VIRGINIA, a Virginia municipal corporation ("Grantor"), and BLUE RIDGE GAS COMPANY, a '
+        'Virginia corporation ("Grantee").\n\nWHEREAS, Grantor has reviewed the proposal.'
+    )
+    assert _names(text) == ["TOWN OF ELM GROVE, VIRGINIA", "BLUE RIDGE GAS COMPANY"]
