@@ -31,7 +31,10 @@ _EFFECTIVE_BEFORE = re.compile(
 )
 _EFFECTIVE_AFTER = re.compile(r"^\s*,?\s*\(\s*(?:the|this)?\s*\"?(?:Effective|Commencement)\s*Date\b", _I)
 _EFFECTIVE_MEANS = re.compile(
-    r"\"?(?:Effective|Commencement)\s+Date\"?\s*(?:means|shall\s+mean|shall\s+be|is|:|-)\s*(?:the\s+date\s+of\s+)?$", _I
+    # "THE EFFECTIVE DATE OF THIS RESELLER AGREEMENT SHALL BE: Sept 29, 2004"
+    r"\"?(?:Effective|Commencement)\s+Date\"?(?:\s+of\s+this\s+(?:[\w-]+\s+){0,3}?(?:agreement|contract|amendment))?"
+    r"\s*(?:means|shall\s+mean|shall\s+be|is|:|-)\s*:?\s*(?:the\s+date\s+of\s+)?$",
+    _I,
 )
 _STARTS = re.compile(
     r"\b(?:commenc\w*|begin\w*|start\w*|(?:come|comes|coming)\s+into\s+(?:force|effect)|takes?\s+effect|in\s+force)"
@@ -65,7 +68,7 @@ _WITNESS = re.compile(
 # The effective date given by reference to the agreement date.
 _EFFECTIVE_AS_AGREEMENT = re.compile(
     r"\b(?:effective|commenc\w*|begin\w*|come\s+into\s+(?:force|effect)|in\s+(?:full\s+)?force)\s+(?:as\s+of|on|upon|from)\s+"
-    r"(?:the\s+)?(?:date\s+(?:first\s+)?(?:above\s+|hereinabove\s+)?(?:written|set\s+forth|stated)(?:\s+above)?|date\s+(?:and\s+year\s+)?"
+    r"(?:the\s+)?(?:date\s+(?:first\s+)?(?:above\s+|hereinabove\s+)?(?:written|set\s+forth|stated|listed)(?:\s+above)?|date\s+(?:and\s+year\s+)?"
     r"first\s+(?:above\s+)?written|date\s+hereof|date\s+of\s+(?:this\s+agreement|execution)|execution\s+date|day\s+and\s+year\s+first)"
     r"|\"?Effective\s+Date\"?\s+(?:means|shall\s+mean|shall\s+be)\s+the\s+date\s+(?:of\s+this\s+Agreement|hereof|first)",
     _I,
@@ -324,11 +327,14 @@ def _effective_from_agreement(document: Document, sentences: Sentences, agreemen
     """ "This Agreement shall become effective as of the date first written above": the agreement date."""
     for match in _EFFECTIVE_AS_AGREEMENT.finditer(document.text):
         sentence = sentences.around(match.start())
-        # The clause must be about the contract itself, not "the period commencing on the date hereof".
+        # The clause must be about the contract itself, not "the period commencing on the date hereof"; a definition
+        # of "Effective Date" always is.
+        opening = match.group().lower()
         if not (
             about_term(document.lower, sentence.start, sentence.end)
+            or opening.startswith(('"effective date', "effective date"))
             or _THIS_CONTRACT.search(document.text, sentence.start, sentence.end)
-            and match.group().lower().startswith(("effective", "come", "in ", '"effective'))
+            and opening.startswith(("effective", "come", "in ", '"effective'))
         ):
             continue
         provenance = document.provenance(sentence.start, sentence.end)

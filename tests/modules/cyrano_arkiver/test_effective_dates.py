@@ -1,4 +1,4 @@
-"""Effective dates the signature blocks give (hand-written snippets, not any one contract)."""
+"""Effective dates given by the signature blocks, by a label or by the agreement date (hand-written snippets)."""
 
 import datetime as dt
 
@@ -44,3 +44,24 @@ def test_a_dated_contract_is_not_dated_by_its_signatures() -> None:
         "1. Supply. Oak sells.\n\nOAK CO. By: /s/ A. Lee Date: 1/26/2020\n\nPINE LLC By: /s/ B. Kim Date: 1/27/2020"
     )
     assert _effective(text) is None
+
+
+def test_effective_date_defined_as_the_date_first_written() -> None:
+    text = (
+        'THIS LICENSE AGREEMENT dated as of October 30, 2018 is made BETWEEN: OAK CO. ("Oak") and PINE LLC ("Pine").'
+        '\n\n1. Definitions.\n\n"Effective Date" means the date first written above.'
+    )
+    assert _effective(text) == dt.date(2018, 10, 30)
+
+
+def test_effective_date_labelled_for_this_agreement() -> None:
+    text = _PARTIES + "THE EFFECTIVE DATE OF THIS RESELLER AGREEMENT SHALL BE: Sept 29, 2004\n\n1. Appointment."
+    assert _effective(text) == dt.date(2004, 9, 29)
+
+
+def test_effective_as_of_the_date_first_listed() -> None:
+    text = (
+        "THIS AGREEMENT is made and entered into this 1st day of June, 2017 by and between Oak Bank and Pine Lee."
+        "\n\nWHEREAS, it is agreed that this agreement is to be effective as of the date first listed above;"
+    )
+    assert _effective(text) == dt.date(2017, 6, 1)
