@@ -14,8 +14,10 @@ from cyrano_arkiver.extraction.party_list import Entry
 from cyrano_arkiver.extraction.party_names import SUFFIX, valid_name
 from cyrano_arkiver.extraction.sentences import split_sentences
 
-_THIS_AGREEMENT = re.compile(r"\bThis\s+(?:[\w&,'-]+\s+){0,6}?(?i:agreement|contract)\b", re.IGNORECASE)
+# An opening without "between": "This ... Agreement ... is made / entered into ...".
+_THIS_AGREEMENT = re.compile(r"\bthis\s+(?:[\w&,'-]+\s+){0,6}?(?:agreement|contract)\b", re.IGNORECASE)
 _MADE = re.compile(r"\b(?:made|entered\s+into|executed)\b", re.IGNORECASE)
+# Where an opening sentence turns from its parties to its subject.
 _SUBJECT = re.compile(r"\b(?:WHEREAS|RECITALS?|pursuant\s+to|with\s+respect\s+to|for\s+the\s+purpose)\b", re.IGNORECASE)
 # The salutation near the top that opens a letter.
 _SALUTATION = re.compile(
@@ -38,11 +40,10 @@ _THING_WORDS = frozenset({
     "agreement", "date", "price", "shares", "stock", "offering", "plan", "conversion", "fee", "term", "letter",
     "notes", "closing", "transaction",
 })  # fmt: skip
-
-
 # An address or a title, not a name: "75 Boston Manor Road", "Suite 1010B", "THIS MARKETING AGREEMENT".
 _NOT_IN_NAME = re.compile(
-    r"\b(?i:street|road|avenue|drive|court|boulevard|suite|floor|bldg|building|campus|district|agreement|addendum)\b"
+    r"\b(?:street|road|avenue|drive|court|boulevard|suite|floor|bldg|building|campus|district|agreement|addendum)\b",
+    re.IGNORECASE,
 )
 
 
