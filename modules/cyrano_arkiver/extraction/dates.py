@@ -4,13 +4,16 @@ The agreement date is the date of the preamble ("made and entered into as of ...
 "Dated as of" line above it, else the date in the execution clause ("IN WITNESS WHEREOF ... this 14th day of
 February 2020"). A date is the effective date where the text says so ("effective as of", `(the "Effective
 Date")`, `"Effective Date" means`, "the term shall commence on"). Where the effective date is only given by
-reference to the agreement date ("effective as of the date first written above"), it is computed from it.
+reference to the agreement date ("effective as of the date first written above"), it is computed from it; where
+it is given by the signatures ("the date of the last signature"), or the contract states no date at all, it is the
+latest date of the signature blocks.
 Expiration dates stated outright ("shall expire on December 31, 2006") come from sentences about the term;
 durations counted from an anchor are resolved in `term`.
 """
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from cyrano_arkiver.extraction.date_mentions import DateMention, find_dates
 from cyrano_arkiver.extraction.document import Document
@@ -28,7 +31,10 @@ _EFFECTIVE_BEFORE = re.compile(
 )
 _EFFECTIVE_AFTER = re.compile(r"^\s*,?\s*\(\s*(?:the|this)?\s*\"?(?:Effective|Commencement)\s*Date\b", _I)
 _EFFECTIVE_MEANS = re.compile(
-    r"\"?(?:Effective|Commencement)\s+Date\"?\s*(?:means|shall\s+mean|shall\s+be|is|:|-)\s*(?:the\s+date\s+of\s+)?$", _I
+    # "THE EFFECTIVE DATE OF THIS RESELLER AGREEMENT SHALL BE: Sept 29, 2004"
+    r"\"?(?:Effective|Commencement)\s+Date\"?(?:\s+of\s+this\s+(?:[\w-]+\s+){0,3}?(?:agreement|contract|amendment))?"
+    r"\s*(?:means|shall\s+mean|shall\s+be|is|:|-)\s*:?\s*(?:the\s+date\s+of\s+)?$",
+    _I,
 )
 _STARTS = re.compile(
     r"\b(?:commenc\w*|begin\w*|start\w*|(?:come|comes|coming)\s+into\s+(?:force|effect)|takes?\s+effect|in\s+force)"
@@ -62,7 +68,7 @@ _WITNESS = re.compile(
 # The effective date given by reference to the agreement date.
 _EFFECTIVE_AS_AGREEMENT = re.compile(
     r"\b(?:effective|commenc\w*|begin\w*|come\s+into\s+(?:force|effect)|in\s+(?:full\s+)?force)\s+(?:as\s+of|on|upon|from)\s+"
-    r"(?:the\s+)?(?:date\s+(?:first\s+)?(?:above\s+|hereinabove\s+)?(?:written|set\s+forth|stated)(?:\s+above)?|date\s+(?:and\s+year\s+)?"
+    r"(?:the\s+)?(?:date\s+(?:first\s+)?(?:above\s+|hereinabove\s+)?(?:written|set\s+forth|stated|listed)(?:\s+above)?|date\s+(?:and\s+year\s+)?"
     r"first\s+(?:above\s+)?written|date\s+hereof|date\s+of\s+(?:this\s+agreement|execution)|execution\s+date|day\s+and\s+year\s+first)"
     r"|\"?Effective\s+Date\"?\s+(?:means|shall\s+mean|shall\s+be)\s+the\s+date\s+(?:of\s+this\s+Agreement|hereof|first)",
     _I,
@@ -73,13 +79,18 @@ _EFFECTIVE_WORD = re.compile(r"\beffective\b", _I)
 # "the later of the two signature dates below", "the date of the most recent final signature".
 _LAST_SIGNATURE = re.compile(
     r"\b(?:effective|Effective\s+Date)\b[^.]{0,120}?\b(?:(?:last|latest|final|most\s+recent(?:\s+final)?)\s+(?:party|signatory|signature|"
-    r"to\s+sign|execution)|later\s+of\s+the\s+(?:two\s+)?(?:signature|execution)\s+dates|date\s+of\s+(?:the\s+)?last\s+signature)"
+    r"to\s+sign|execution)|later\s+of\s+the\s+(?:two\s+)?(?:signature|execution)\s+dates|date\s+of\s+(?:the\s+)?last\s+signature"
+    r"|(?:date\s+)?last\s+signed|date\s+(?:noted|indicated|shown|set\s+forth)\s+below)"
+    # "the term will begin on the date this Agreement is signed by the last signatory ("Effective Date")"
+    r"|\b(?:signed|executed)\s+by\s+the\s+last\s+(?:signatory|party|of\s+the\s+parties)\b"
     # "shall enter into effect on the date it is signed by both parties", "effective on the signing date"
     r"|\b(?:effective|enter\w*\s+into\s+(?:force|effect)|takes?\s+effect)\s+(?:on|upon|as\s+of|from)\s+(?:the\s+)?"
     r"(?:date\s+(?:of\s+(?:its\s+)?(?:signature|signing)|(?:on\s+which\s+)?it\s+(?:is|has\s+been)\s+signed)|signing\s+date)",
     _I,
 )
 _SIGNED_ON = re.compile(r"\bDated?\s*:+\s*$")
+# How far the signature blocks run after the execution clause.
+_SIGNATURE_CHARS = 2_000
 # "amends that certain Reseller Agreement ... dated as of August 1, 2015": the date of another agreement.
 _REFERENCED = re.compile(
     r"\b(?:that\s+certain|amends?|amending|supplements?|to\s+the)\b[^.;]{0,120}?\b(?:agreement|contract|lease)\b[^.;]{0,80}?"
@@ -119,7 +130,9 @@ def extract_dates(document: Document, sentences: Sentences, preamble: Preamble |
     if effective is None or not _in_preamble(effective, preamble):
         # A clause tying the effective date to the signatures or to the agreement date outranks an "Effective
         # Date:" label elsewhere.
-        computed = _effective_from_signatures(document, sentences, found)
+        computed = _effective_from_signatures(
+            document, sentences, found, undated=agreement is None and effective is None
+        )
         if computed is None and agreement is not None:
             computed = _effective_from_agreement(document, sentences, agreement)
         if computed is not None:
@@ -263,52 +276,50 @@ def _item(document: Document, found: _Found, kind: DateKind) -> ExtractedDate | 
     return ExtractedDate(provenance=provenance, date=found.mention.date, kind=kind, mention=mention)
 
 
-def _effective_from_signatures(document: Document, sentences: Sentences, found: list[_Found]) -> ExtractedDate | None:
-    """ "The Effective Date is the date of the last signature": the latest "Date:" in the signature blocks."""
+def _effective_from_signatures(
+    document: Document, sentences: Sentences, found: list[_Found], undated: bool
+) -> ExtractedDate | None:
+    """The latest date of the signature blocks, where the contract ties its effective date to them ("the date of
+    the last signature"; then an unlabelled date by the signatures counts too), or, when `undated`, where it states
+    no agreement or effective date at all (a contract takes effect when signed; then only "Date:" labels count)."""
     text = document.text
     rule = _LAST_SIGNATURE.search(text)
-    if rule is None:
+    if rule is None and not undated:
         return None
     witness = _WITNESS.search(text)
     start = witness.start() if witness else len(text) // 2
-    signed = [
-        item
-        for item in found
-        if item.mention.start >= start and _SIGNED_ON.search(text, max(0, item.mention.start - 12), item.mention.start)
-    ]
+    after = [item for item in found if item.mention.start >= start]
+    signed = [item for item in after if _SIGNED_ON.search(text, max(0, item.mention.start - 12), item.mention.start)]
+    if not signed and witness is not None and rule is not None:
+        # Blocks that give the date without a label ("Markham, ON 24 OCT 2011"): the dates by the signatures.
+        signed = [item for item in after if item.mention.start < witness.end() + _SIGNATURE_CHARS]
     if not signed:
         return None
     latest = max(signed, key=lambda item: item.mention.date)
-    sentence = sentences.around(rule.start())
-    provenance = document.provenance(sentence.start, sentence.end)
-    mention = document.provenance(latest.mention.start, latest.mention.end)
-    if provenance is None or mention is None:
-        return None
-    date = latest.mention.date
-    return ExtractedDate(
-        provenance=provenance,
-        date=date,
-        kind="effective",
-        mention=mention,
-        computed=True,
-        resolved_from=ResolvedFrom(anchor="stated", anchor_date=date),
-    )
+    sentence = sentences.around(rule.start()) if rule is not None else latest.sentence
+    return _computed_effective(document, sentence, latest.mention, "stated")
 
 
 def _effective_on_execution(document: Document, agreement: _Found) -> ExtractedDate | None:
     """The agreement date as the effective date, where the sentence that gives it calls it effective."""
-    provenance = document.provenance(agreement.sentence.start, agreement.sentence.end)
-    mention = document.provenance(agreement.mention.start, agreement.mention.end)
-    if provenance is None or mention is None:
+    return _computed_effective(document, agreement.sentence, agreement.mention, "agreement")
+
+
+def _computed_effective(
+    document: Document, sentence: Span, mention: DateMention, anchor: Literal["agreement", "stated"]
+) -> ExtractedDate | None:
+    """An effective date the contract gives by another date: the sentence that ties them, the date it is taken from."""
+    provenance = document.provenance(sentence.start, sentence.end)
+    located = document.provenance(mention.start, mention.end)
+    if provenance is None or located is None:
         return None
-    anchor = agreement.mention.date
     return ExtractedDate(
         provenance=provenance,
-        date=anchor,
+        date=mention.date,
         kind="effective",
-        mention=mention,
+        mention=located,
         computed=True,
-        resolved_from=ResolvedFrom(anchor="agreement", anchor_date=anchor),
+        resolved_from=ResolvedFrom(anchor=anchor, anchor_date=mention.date),
     )
 
 
@@ -316,11 +327,14 @@ def _effective_from_agreement(document: Document, sentences: Sentences, agreemen
     """ "This Agreement shall become effective as of the date first written above": the agreement date."""
     for match in _EFFECTIVE_AS_AGREEMENT.finditer(document.text):
         sentence = sentences.around(match.start())
-        # The clause must be about the contract itself, not "the period commencing on the date hereof".
+        # The clause must be about the contract itself, not "the period commencing on the date hereof"; a definition
+        # of "Effective Date" always is.
+        opening = match.group().lower()
         if not (
             about_term(document.lower, sentence.start, sentence.end)
+            or opening.startswith(('"effective date', "effective date"))
             or _THIS_CONTRACT.search(document.text, sentence.start, sentence.end)
-            and match.group().lower().startswith(("effective", "come", "in ", '"effective'))
+            and opening.startswith(("effective", "come", "in ", '"effective'))
         ):
             continue
         provenance = document.provenance(sentence.start, sentence.end)

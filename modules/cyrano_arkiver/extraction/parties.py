@@ -9,6 +9,7 @@ import re
 from cyrano_arkiver.extraction.document import Document
 from cyrano_arkiver.extraction.models import Party
 from cyrano_arkiver.extraction.party_headings import heading_windows, label_windows
+from cyrano_arkiver.extraction.party_letters import defined_entries, letter_entries, letter_opening, opening_sentence
 from cyrano_arkiver.extraction.party_list import Entry, list_entries
 from cyrano_arkiver.extraction.party_names import ROLE_NOUNS, aliases_in, party_kind
 from cyrano_arkiver.extraction.preamble import Preamble
@@ -25,7 +26,12 @@ def extract_parties(document: Document, preamble: Preamble | None) -> list[Party
     parties: list[Party] = []
     for entry in _entries(document.text, preamble):
         party = _party(document, entry)
-        if party is not None and all(party.name.lower() != seen.name.lower() for seen in parties):
+        # A name already given, or the short name of a party listed before ("... ("Philips"). Customer and Philips
+        # are collectively ..."), is no new party.
+        if party is not None and all(
+            party.name.lower() not in (seen.name.lower(), *(alias.lower() for alias in seen.aliases))
+            for seen in parties
+        ):
             parties.append(party)
     if len(parties) < 2:
         # A contract has two parties at least: the signature blocks name the ones the opening did not.
@@ -43,8 +49,12 @@ def _key(name: str) -> str:
 
 
 def _entries(text: str, preamble: Preamble | None) -> list[Entry]:
-    """The preamble's party list; where it names fewer than two parties (often a title line), the list set out
-    under a "BETWEEN" heading, else "Party A: ..." labels, whichever names more."""
+    """The names a letter's opening defines, where a salutation comes before any preamble; else the preamble's
+    party list; where it names fewer than two parties (often a title line), the list set out under a "BETWEEN"
+    heading, else "Party A: ..." labels, whichever names more, else the names the opening defines by short names."""
+    opening = letter_opening(text, preamble.sentence.start if preamble is not None else len(text))
+    if opening is not None and len(letter := letter_entries(text, *opening)) >= 2:
+        return letter
     entries = list_entries(text, preamble.parties_start, preamble.parties_end) if preamble is not None else []
     if len(entries) < 2:
         for window in heading_windows(text):
@@ -55,6 +65,12 @@ def _entries(text: str, preamble: Preamble | None) -> list[Entry]:
         labelled = [list_entries(text, window.start, window.end)[:1] for window in label_windows(text)]
         if sum(map(len, labelled)) > len(entries):
             entries = [entry for found in labelled for entry in found]
+    if len(entries) < 2:
+        # No list to split: the names the opening sentence defines by short names.
+        sentence = (preamble.sentence.start, preamble.sentence.end) if preamble is not None else opening_sentence(text)
+        defined = defined_entries(text, *sentence) if sentence is not None else []
+        if len(defined) >= 2 and len(defined) > len(entries):
+            entries = defined
     return entries
 
 

@@ -23,9 +23,11 @@ from cyrano_arkiver.extraction.sentences import split_sentences
 
 # A new entry in a party list: a name with a corporate suffix, or (once the previous entry is complete)
 # capitalised words followed by an alias or a descriptor ('Paul Silas ("Celebrity")', "Acme, a Delaware
-# corporation"). Words with digits are addresses ("California 95008"), never names here.
+# corporation"). Words with digits are addresses ("California 95008"), never names here, except the first word of
+# a numbered company ("2205925 Ontario Limited", "2THEMART.COM, INC.").
 _ENTITY_AHEAD = re.compile(
-    rf"\s*(?:(?i:and)\s+|&\s+)?(?:(?:(?!(?i:and)\b)[A-Z\[][\w.&'/*\]-]*|\d{{1,2}}|of|the|de|&),?\s+){{0,7}}{STRICT_SUFFIX}(?=[\s,;(]|$)"
+    rf"\s*(?:(?i:and)\s+|&\s+)?(?:\d[\w.&'-]*,?\s+)?(?:(?:(?!(?i:and)\b)[A-Z\[][\w.&'/*\]-]*|\d{{1,2}}|of|the|de|&),?\s+){{0,7}}"
+    rf"{STRICT_SUFFIX}(?=[\s,;(]|$)"
 )
 # The same with "and" inside the name ("Louisville Gas and Electric Company", "New York Life Insurance and Annuity
 # Corporation"): the words before "and" must not be a place ("..., Boston and New York and Beta LLC").

@@ -121,14 +121,32 @@ def name_length(raw: str, offset: int) -> int:
     return position
 
 
+# Not a name: a descriptor ("Delaware corporation", "A Massachusetts Corporation") or the parties as a group.
+_NOT_A_NAME = re.compile(
+    r"(?:[A-Z][\w.-]*\s+){1,2}(?:corporation|company|partnership|limited\s+liability\s+company)\W*"
+    r"|(?i:an?\s+(?:[A-Z][\w.-]*\s+){1,2}(?:corporation|company|partnership|limited\s+liability\s+company))\W*"
+    r"|(?i:the\s+)?(?i:parties)\b.*",
+    re.DOTALL,
+)
+# A fragment of a name broken over lines ("CO. LTD.", "LIABILITY COMPANY"): legal-form words only.
+_FORM_WORDS = frozenset(
+    {"co", "ltd", "inc", "incorporated", "corp", "corporation", "company", "limited", "liability", "llc"}
+)
+
+
 def valid_name(name: str) -> bool:
     words = re.findall(r"[A-Za-z0-9]+", name)
-    if not words or len(name) > 150:
+    if not words or len(name) > 150 or _NOT_A_NAME.fullmatch(name) is not None:
         return False
     first = name.split()[0]
     if not (first[0].isupper() or first[0].isdigit() or any(c.isupper() for c in first) or "." in first):
         return False
-    return not all(word.lower() in _CONNECTORS or word.lower() in _NAME_STOP_WORDS for word in words)
+    if all(word.lower() in _FORM_WORDS for word in words):
+        return False
+    # "Client", "the Licensee": a role, not a name.
+    return not all(
+        word.lower() in _CONNECTORS or word.lower() in _NAME_STOP_WORDS or word.lower() in ROLE_NOUNS for word in words
+    )
 
 
 def aliases_in(rest: str) -> list[str]:

@@ -26,10 +26,11 @@ _MAKING_VERB = re.compile(
 )
 _AGREE_VERB = re.compile(r"\b(?:hereby\s+)?(?:agrees?|enters?\s+into|covenant)\b", re.IGNORECASE)
 # The first word of a party list names someone: "between Acme Inc." but not "between the Parties"; names may start
-# in lower case ("salesforce.com", "e.l.f. Beauty"), and "the TOWN OF ..." in capitals is a name.
+# in lower case ("salesforce.com", "e.l.f. Beauty") or with a number ("695014 B.C. Ltd."), and "the TOWN OF ..." in
+# capitals is a name.
 _NAMED_AFTER = re.compile(
-    r"(?:[\s:,;-]|on\s+the\s+one\s+hand)*(?:\(\w{1,3}\)\s*)?"
-    r"(?:\S*[A-Z\[]|[a-z][\w-]*\.(?:com|org|net|io)\b|[a-z](?:\.[a-z])+\.|the\s+(?!PART(?:Y|IES)\b)[A-Z]{2,}\b)"
+    r"(?:[\s:,;-]|on\s+the\s+one\s+hand)*(?:\(\w{1,3}\)\s*)?(?!(?i:the\s+)?(?i:part(?:y|ies))\b)"
+    r"(?:\S*[A-Z\[]|\d[\w.-]*\s+[A-Z]|[a-z][\w-]*\.(?:com|org|net|io)\b|[a-z](?:\.[a-z])+\.|the\s+[A-Z]{2,}\b)"
 )
 _THIS_AGREEMENT = re.compile(r"\bthis\s+(?:[\w&,'-]+\s+){0,6}?" + _AGREEMENT_WORD.pattern, re.IGNORECASE)
 _DEFINITION = re.compile(r"^\W*(?:[\d.()a-z]+\s+)?\"[^\"]{1,60}\"\s+(?:means|shall\s+mean)")
@@ -57,7 +58,7 @@ def find_preamble(text: str, sentences: Sentences) -> Preamble | None:
         sentence = text[span.start : span.end]
         if _RECITAL.match(sentence) or len(_TOC.findall(sentence)) > 1 or _DEFINITION.match(sentence):
             continue
-        between = _BETWEEN.search(sentence)
+        between = _later_list(sentence, _BETWEEN.search(sentence))
         agreement = _AGREEMENT_WORD.search(sentence)
         if (
             between is not None
@@ -89,6 +90,23 @@ def find_preamble(text: str, sentences: Sentences) -> Preamble | None:
             start = span.start + (title.end() if title else 0)
             return Preamble(span, start, span.start + agree.start(), title_block=False)
     return fallbacks[min(fallbacks)] if fallbacks else None
+
+
+def _later_list(sentence: str, between: re.Match[str] | None) -> re.Match[str] | None:
+    """A title line run into the preamble ("SUPPLY AGREEMENT between A and B THIS AGREEMENT is made ... BETWEEN:
+    A ... and B ..."): the party list is the one after "This Agreement is made", with the descriptors and aliases."""
+    if between is None:
+        return None
+    restart = _THIS_AGREEMENT.search(sentence, between.end())
+    later = _BETWEEN.search(sentence, restart.end()) if restart is not None else None
+    if (
+        restart is None
+        or later is None
+        or _MAKING_VERB.search(sentence, restart.end(), later.start()) is None
+        or _NAMED_AFTER.match(sentence, later.end()) is None
+    ):
+        return between
+    return later
 
 
 # "EXHIBIT 10.7 CONSULTING AGREEMENT" run into the first party's name where the text has no blank line.

@@ -10,13 +10,16 @@ from dataclasses import dataclass
 
 from cyrano_arkiver.extraction.document import Document
 from cyrano_arkiver.extraction.models import Party
-from cyrano_arkiver.extraction.party_names import STRICT_SUFFIX, SUFFIX, party_kind, valid_name
+from cyrano_arkiver.extraction.party_names import ROLE_NOUNS, STRICT_SUFFIX, SUFFIX, party_kind, valid_name
 
 # One line of the normalised text: names in a signature block never run across a paragraph break.
 _SIGNATORY = re.compile(rf"(?:[A-Z0-9(][\w.&'/()-]*,?[ ]){{0,8}}?(?:[A-Z0-9(][\w.&'/()-]*[ ]?,?[ ]?)(?i:{SUFFIX})\s?$")
 _BY = re.compile(r"By ?:")
 # The signature line before a name ends with the signer's title.
-_TITLE_BEFORE = re.compile(r"^.*\b(?:Officer|Counsel|Partner|Manager|Member|Director|President|Secretary|Title:?)\s+")
+_TITLE_BEFORE = re.compile(
+    r"^.*\b(?:Officer|Counsel|Partner|Manager|Member|Director|President|Secretary|Treasurer|Chairman|CEO|CFO|COO|CTO"
+    r"|Title:?|Date:?)\s+"
+)
 # A date, or a sentence that ends, before the name.
 _DATE_BEFORE = re.compile(r"^.*(?:\b(?:19|20)\d\d\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b)\.?\s+")
 _SENTENCE_BEFORE = re.compile(
@@ -25,6 +28,14 @@ _SENTENCE_BEFORE = re.compile(
 # A legal form followed by the next entity's first word: where two stacked names meet.
 _BETWEEN_NAMES = re.compile(rf"(?<=[\s,]){STRICT_SUFFIX}(?=\s+(?!{STRICT_SUFFIX})[A-Z0-9(])")
 _WITNESS = re.compile(r"IN\s+WITNESS\s+WHEREOF", re.IGNORECASE)
+# A descriptor after the name: "ACME USA A Delaware Corporation".
+_DESCRIPTOR_AFTER = re.compile(r"\s+(?i:an?)\s+[A-Z][\w.-]*\s+(?i:corporation|company|limited\s+liability\s+company)$")
+# A block's role label in capitals before the name ("LICENSEE ACME INC.", "MASTER FRANCHISEE ACME INC."); not the
+# role words that also start names ("COMPANY", "BANK OF ...", "TRUST ...").
+_LABELS = "|".join(
+    sorted(ROLE_NOUNS - {"company", "bank", "fund", "trust", "partnership", "partners", "agency", "member", "members"})
+)
+_ROLE_LABEL = re.compile(rf"(?:MASTER\s+|SUB-?)?(?:{_LABELS.upper()})S?\s*:?\s+(?=[A-Z0-9](?!OF\b|AND\b|&))")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +71,7 @@ def _names(start: int, block: str) -> list[_Name]:
         if cut is not None:
             kept = kept[cut.end() :]
     offset = start + len(block.rstrip(" ,\n")) - len(kept)
-    kept = _capitals_tail(kept)
+    kept = _DESCRIPTOR_AFTER.sub("", _capitals_tail(kept))
     offset = start + len(block.rstrip(" ,\n")) - len(kept)
     names: list[_Name] = []
     piece_start = 0
@@ -68,7 +79,12 @@ def _names(start: int, block: str) -> list[_Name]:
         names.append(_Name(offset + piece_start, kept[piece_start : boundary.end()].strip()))
         piece_start = boundary.end() + 1
     names.append(_Name(offset + piece_start, kept[piece_start:].strip()))
-    return [name for name in names if name.text]
+    return [unlabelled for name in names if (unlabelled := _without_label(name)).text]
+
+
+def _without_label(name: _Name) -> _Name:
+    label = _ROLE_LABEL.match(name.text)
+    return name if label is None else _Name(name.start + label.end(), name.text[label.end() :])
 
 
 def _capitals_tail(name: str) -> str:
