@@ -3,6 +3,8 @@
 import re
 from dataclasses import dataclass
 
+from stats import PrecisionRecall
+
 _SPACE = re.compile(r"\s+")
 _NON_SPACE = re.compile(r"\S")
 _STRAIGHTEN = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "ʺ": '"', "‘": "'", "’": "'", "‛": "'"})
@@ -50,10 +52,7 @@ def best_threshold(scored: list[tuple[float, bool]]) -> float:
 
 
 @dataclass
-class Counts:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
+class Counts(PrecisionRecall):
     quote_hits: int = 0  # true positives whose top quote overlaps a gold span
 
     def add(self, predicted: bool, gold: bool, quote_hit: bool) -> None:
@@ -61,16 +60,3 @@ class Counts:
         self.fp += predicted and not gold
         self.fn += gold and not predicted
         self.quote_hits += predicted and gold and quote_hit
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rapidfuzz import fuzz, utils
+from stats import PrecisionRecall
 
 from cyrano_arkiver.extraction import Insights
 from cyrano_arkiver.extraction.models import Duration, TermClause
@@ -33,29 +34,13 @@ _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven
 
 
 @dataclass
-class Score:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
+class Score(PrecisionRecall):
     gold: int = 0
     misses: list[str] = field(default_factory=list)
 
     def __add__(self, other: "Score") -> "Score":
         return Score(self.tp + other.tp, self.fp + other.fp, self.fn + other.fn, self.gold + other.gold,
                      self.misses + other.misses)  # fmt: skip
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        total = self.precision + self.recall
-        return 2 * self.precision * self.recall / total if total else 0.0
 
 
 def total(scores: list[dict[str, Score]]) -> dict[str, Score]:
