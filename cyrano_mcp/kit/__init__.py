@@ -31,6 +31,14 @@ from cyrano_mcp.errors import (
 )
 from cyrano_mcp.kit.checks import Check, Finding
 from cyrano_mcp.kit.context import EngineContext, RegistryView
+from cyrano_mcp.kit.cursors import (
+    NOT_ISSUED,
+    arguments_fingerprint,
+    cursor_index,
+    issue_cursor,
+    read_cursor,
+    require_bound,
+)
 from cyrano_mcp.kit.declarations import Engine, Operation, Parts, Permissions, ResourceTemplate
 from cyrano_mcp.kit.jobs import JobKind, JobQueue, JobRecord, JobSubmitted, NewItem
 from cyrano_mcp.kit.listings import ListedResource, ListingPage, ListingRequest, ResourceListing
@@ -66,6 +74,12 @@ from cyrano_mcp.store.migrate import Migration
 from cyrano_mcp.store.types import UTCDateTime, utc_now
 
 __all__ = [
+    "NOT_ISSUED",
+    "arguments_fingerprint",
+    "cursor_index",
+    "issue_cursor",
+    "read_cursor",
+    "require_bound",
     "NULL_CLEARS",
     "Toolset",
     "PromptMessage",

@@ -6,10 +6,6 @@ A matter: the grid, a page of documents at a time (newest first), each row its p
 counts every document of the matter. A cursor is bound to its scope and arguments; with others it is refused.
 """
 
-import base64
-import binascii
-import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -31,7 +27,7 @@ from cyrano_arkiver.clause_views import (
 from cyrano_arkiver.clauses.review import StoredClause
 from cyrano_arkiver.clauses.values import ClauseValue
 from cyrano_arkiver.extraction.models import Provenance
-from cyrano_mcp.kit import InvalidInputError
+from cyrano_mcp.kit import arguments_fingerprint, cursor_index, issue_cursor, read_cursor, require_bound
 
 ANSWER_CHARS = 7_500
 # What `more` and `next_cursor` add to an answer after its rows are measured.
@@ -137,23 +133,15 @@ def fit_rows(rows: Sequence[DocumentClauses], used: int) -> list[DocumentClauses
 # --- cursors --------------------------------------------------------------------------------------------
 def fingerprint(request: ClausesRequest) -> str:
     scope = request.document_id or f"m:{request.matter_id}"
-    bound = f"{scope}|{','.join(sorted(request.categories or []))}|{request.with_quotes()}"
-    return hashlib.sha256(bound.encode()).hexdigest()[:12]
+    return arguments_fingerprint(scope, ",".join(sorted(request.categories or [])), request.with_quotes())
 
 
 def encode_cursor(offset: int, bound: str) -> str:
-    payload = json.dumps({"o": offset, "f": bound}, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(payload).decode().rstrip("=")
+    return issue_cursor({"o": offset}, bound)
 
 
 def decode_cursor(cursor: str, bound: str) -> int:
-    try:
-        payload = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        offset, given = payload["o"], payload["f"]
-    except (binascii.Error, ValueError, KeyError, TypeError):
-        raise InvalidInputError("cursor: not a cursor this server issued") from None
-    if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
-        raise InvalidInputError("cursor: not a cursor this server issued")
-    if given != bound:
-        raise InvalidInputError("cursor: it belongs to other arguments; give the same ones, or start without it")
+    position = read_cursor(cursor)
+    offset = cursor_index(position, "o")
+    require_bound(position, bound)
     return offset

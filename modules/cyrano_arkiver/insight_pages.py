@@ -13,10 +13,6 @@ Following the cursors gives every item of the selected kinds exactly once (the k
 A cursor is bound to its document, kinds and obligor filter; with other arguments it is refused.
 """
 
-import base64
-import binascii
-import hashlib
-import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -41,7 +37,15 @@ from cyrano_arkiver.insight_views import (
     view,
 )
 from cyrano_arkiver.models import InsightsRequest
-from cyrano_mcp.kit import InvalidInputError
+from cyrano_mcp.kit import (
+    NOT_ISSUED,
+    InvalidInputError,
+    arguments_fingerprint,
+    cursor_index,
+    issue_cursor,
+    read_cursor,
+    require_bound,
+)
 
 ANSWER_CHARS = 7_500
 KINDS = ("parties", "dates", "governing_law", "amounts", "citations", "defined_terms", "obligations", "term")
@@ -82,8 +86,7 @@ class Selection:
 
     def fingerprint(self, document_id: str) -> str:
         obligor = " ".join(self.obligor.split()).casefold() if self.obligor else ""
-        bound = f"{document_id}|{','.join(sorted(self.kinds))}|{obligor}"
-        return hashlib.sha256(bound.encode()).hexdigest()[:12]
+        return arguments_fingerprint(document_id, ",".join(sorted(self.kinds)), obligor)
 
 
 def insights_answer(
@@ -233,20 +236,19 @@ def _more(
 
 # --- cursors --------------------------------------------------------------------------------------------
 def _encode(position: tuple[str, int], fingerprint: str) -> str:
-    payload = {"k": position[0], "i": position[1], "f": fingerprint}
-    return base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode().rstrip("=")
+    return issue_cursor({"k": position[0], "i": position[1]}, fingerprint)
 
 
 def _decode(cursor: str, fingerprint: str) -> tuple[str, int]:
-    try:
-        payload = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        kind, index, bound = payload["k"], payload["i"], payload["f"]
-    except (binascii.Error, ValueError, KeyError, TypeError):
-        raise InvalidInputError("cursor: not a cursor this server issued") from None
-    if kind not in LIST_KINDS or not isinstance(index, int) or isinstance(index, bool) or index < 0:
-        raise InvalidInputError("cursor: not a cursor this server issued")
-    if bound != fingerprint:
-        raise InvalidInputError(
-            "cursor: it belongs to another document, kinds or obligor; give the same arguments, or start without it"
-        )
+    position = read_cursor(cursor)
+    kind = position.get("k")
+    if kind not in LIST_KINDS:
+        raise InvalidInputError(NOT_ISSUED)
+    index = cursor_index(position, "i")
+    require_bound(
+        position,
+        fingerprint,
+        mismatch="cursor: it belongs to another document, kinds or obligor; give the same arguments, "
+        "or start without it",
+    )
     return kind, index

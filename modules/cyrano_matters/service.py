@@ -1,8 +1,5 @@
 """The matters service: create, read, list, update, close and reopen a matter."""
 
-import base64
-import binascii
-import json
 import uuid
 from datetime import date, datetime
 from typing import Any
@@ -24,7 +21,16 @@ from cyrano_matters.models import (
     MatterUpdate,
 )
 from cyrano_matters.seals import MatterSeals
-from cyrano_mcp.kit import ConflictError, Database, InvalidInputError, NotFoundError, utc_now
+from cyrano_mcp.kit import (
+    NOT_ISSUED,
+    ConflictError,
+    Database,
+    InvalidInputError,
+    NotFoundError,
+    issue_cursor,
+    read_cursor,
+    utc_now,
+)
 
 _ORDER_COLUMNS: dict[str, Any] = {
     "opened_on": Matter.opened_on,
@@ -234,24 +240,22 @@ def _encode_cursor(last: Matter, query: MatterListQuery) -> str:
     value = getattr(last, query.order_by)
     if isinstance(value, date | datetime):
         value = value.isoformat()
-    payload = {"o": query.order_by, "d": query.descending, "v": value, "id": last.id}
-    return base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode().rstrip("=")
+    return issue_cursor({"o": query.order_by, "d": query.descending, "v": value, "id": last.id})
 
 
 def _decode_cursor(cursor: str, query: MatterListQuery) -> tuple[Any, str]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        payload = json.loads(raw)
-        order_by, descending, value, last_id = payload["o"], payload["d"], payload["v"], str(payload["id"])
-    except (binascii.Error, ValueError, KeyError, TypeError):
-        raise InvalidInputError("cursor: not a cursor this server issued") from None
-    if order_by != query.order_by or descending != query.descending:
+    position = read_cursor(cursor)
+    if position.get("o") != query.order_by or position.get("d") != query.descending:
         raise InvalidInputError("cursor: it belongs to a listing with a different order; start again without it")
+    value: Any = position.get("v")
+    last_id = position.get("id")
+    if not isinstance(last_id, str):
+        raise InvalidInputError(NOT_ISSUED)
     try:
-        if order_by == "opened_on":
+        if query.order_by == "opened_on":
             value = date.fromisoformat(value)
-        elif order_by == "updated_at":
+        elif query.order_by == "updated_at":
             value = datetime.fromisoformat(value)
     except (TypeError, ValueError):
-        raise InvalidInputError("cursor: not a cursor this server issued") from None
+        raise InvalidInputError(NOT_ISSUED) from None
     return value, last_id
