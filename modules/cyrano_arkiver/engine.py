@@ -10,6 +10,7 @@ from cyrano_arkiver.permissions import DOCUMENTS
 from cyrano_arkiver.prompts import arkiver_prompts
 from cyrano_arkiver.resources import arkiver_resources
 from cyrano_arkiver.roots import check_allowed_roots
+from cyrano_arkiver.search_service import PageSearch
 from cyrano_arkiver.service import ArkiverService, Seals
 from cyrano_arkiver.settings import ArkiverSettings
 from cyrano_arkiver.terms import terms
@@ -61,8 +62,9 @@ def build(context: EngineContext) -> Parts:
         insight_quote=seals.insight_quote,
         insight_data=seals.insight_data,
     )
+    pages = PageSearch(database=context.database, blind=search, page_text=seals.page_text, filename=seals.filename)
     service = ArkiverService(
-        seals=seals, search=search, database=context.database, settings=settings, matters=matters, insights=insights
+        seals=seals, search=pages, database=context.database, settings=settings, matters=matters, insights=insights
     )
     clauses = ClauseService(
         database=context.database,
@@ -143,7 +145,7 @@ def build(context: EngineContext) -> Parts:
             ),
             Operation.read(
                 "search",
-                service.search,
+                pages.search,
                 "Full-text search of stored documents, or of one matter's or one document's: ranked pages, each with "
                 "a snippet where the query's words stand together. The way into a long document: search, then read "
                 "the pages found with arkiver_read_document.",
@@ -175,7 +177,7 @@ def build(context: EngineContext) -> Parts:
                 idempotent=True,
             ),
         ],
-        prompts=arkiver_prompts(service, insights, clauses),
+        prompts=arkiver_prompts(pages, insights, clauses),
         resources=templates,
         listings=listings,
     )

@@ -8,7 +8,7 @@ from cyrano_arkiver.clause_service import ClauseService
 from cyrano_arkiver.clause_views import ClausesRequest
 from cyrano_arkiver.insight_service import InsightService
 from cyrano_arkiver.models import DocumentId, InsightsRequest, SearchRequest
-from cyrano_arkiver.service import ArkiverService
+from cyrano_arkiver.search_service import PageSearch
 from cyrano_matters.api import MatterId
 from cyrano_mcp.kit import Prompt, PromptMessage, ToolInput
 
@@ -42,7 +42,7 @@ class ClauseReviewArguments(ToolInput):
         return self
 
 
-def arkiver_prompts(service: ArkiverService, insights: InsightService, clauses: ClauseService) -> list[Prompt[Any]]:
+def arkiver_prompts(pages: PageSearch, insights: InsightService, clauses: ClauseService) -> list[Prompt[Any]]:
     async def summarise(arguments: SummariseArguments) -> list[PromptMessage]:
         found = await insights.insights(InsightsRequest(document_id=arguments.document_id))
         task = (
@@ -56,7 +56,7 @@ def arkiver_prompts(service: ArkiverService, insights: InsightService, clauses: 
         return [PromptMessage(text=task), PromptMessage(text=found.model_dump_json(exclude_none=True))]
 
     async def find(arguments: FindArguments) -> list[PromptMessage]:
-        found = await service.search(
+        found = await pages.search(
             SearchRequest(query=arguments.question, matter_id=arguments.matter_id, limit=_SEARCH_HITS)
         )
         scope = f"the documents of matter {arguments.matter_id}" if arguments.matter_id else "the stored documents"

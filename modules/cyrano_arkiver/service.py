@@ -1,4 +1,4 @@
-"""Arkiver's service: ingest a document in one unit of work, then read, search and delete what was stored."""
+"""Arkiver's service: ingest a document in one unit of work, then read, list and delete what was stored."""
 
 import base64
 import functools
@@ -36,28 +36,21 @@ from cyrano_arkiver.models import (
     Insight,
     PageRangeRequest,
     PageText,
-    SearchHit,
-    SearchRequest,
-    SearchResults,
 )
 from cyrano_arkiver.page_index import keyed
 from cyrano_arkiver.parsing import ParsedDocument, ParseLimits, parse_document, read_allowed_file
 from cyrano_arkiver.roots import readable_roots
-from cyrano_arkiver.search import PageEntry, PageMatch, index_pages, index_versions, match_pages, unindex_pages
+from cyrano_arkiver.search import PageEntry, index_pages, unindex_pages
+from cyrano_arkiver.search_service import PageSearch
 from cyrano_arkiver.settings import ArkiverSettings
-from cyrano_arkiver.snippets import snippet
-from cyrano_arkiver.terms import query_phrases
 from cyrano_matters.api import MattersReader
 from cyrano_mcp.kit import (
     RULES,
-    BlindIndex,
     Database,
     InvalidInputError,
     SealedColumnIndex,
     SealedField,
-    TokenKey,
     TooLargeError,
-    UnavailableError,
     current_call,
     utc_now,
 )
@@ -87,7 +80,7 @@ class ArkiverService:
         matters: MattersReader,
         insights: InsightService,
         seals: Seals,
-        search: BlindIndex,
+        search: PageSearch,
     ) -> None:
         self._database = database
         self._seals = seals
@@ -121,7 +114,7 @@ class ArkiverService:
             functools.partial(parse_document, data, filename=filename, limits=self._limits, progress=progress)
         )
         insights, clauses = await anyio.to_thread.run_sync(read_contract, parsed.pages)
-        search_key = await self._search.current()
+        search_key = await self._search.current_key()
         page_tokens = await keyed([(body, search_key) for body in parsed.pages])
 
         document_id = str(uuid.uuid4())
@@ -301,62 +294,6 @@ class ArkiverService:
             items=[await self._record(row) for row in rows], total=total, next_offset=end if end < total else None
         )
 
-    async def search(self, request: SearchRequest) -> SearchResults:
-        phrases = query_phrases(request.query)
-        if not phrases:
-            raise InvalidInputError("query: give at least one word to search for")
-        async with self._database.session() as session:
-            matches = await self._match(session, phrases, request)
-            if not matches:
-                return SearchResults(query=request.query, hits=[])
-            rows = (
-                await session.exec(
-                    select(DocumentPage, Document)
-                    .join(Document, col(Document.id) == DocumentPage.document_id)
-                    .where(col(DocumentPage.id).in_([match.page_id for match in matches]))
-                )
-            ).all()
-        by_page = {page.id: (page, document) for page, document in rows}
-        hits = []
-        for match in matches:
-            page, document = by_page[match.page_id]
-            hits.append(
-                SearchHit(
-                    document_id=document.id,
-                    filename=await self._seals.filename.open(document.id, document.filename),
-                    matter_id=document.matter_id,
-                    page=page.page_no,
-                    score=round(match.score, 4),
-                    snippet=snippet(await self._seals.page_text.open(page.ref, page.text), phrases),
-                )
-            )
-        return SearchResults(query=request.query, hits=hits)
-
-    async def _match(
-        self, session: AsyncSession, phrases: list[tuple[str, ...]], request: SearchRequest
-    ) -> list[PageMatch]:
-        """The best pages across every search key version the index holds (several while a reindex runs)."""
-        matches: list[PageMatch] = []
-        for version in await index_versions(session):
-            key = await self._search_key(version)
-            keyed_phrases = [[key.token(term) for term in phrase] for phrase in phrases]
-            matches += await match_pages(
-                session,
-                self._database.kind,
-                version,
-                keyed_phrases,
-                request.matter_id,
-                request.limit,
-                document_id=request.document_id,
-            )
-        return sorted(matches, key=lambda match: (-match.score, match.page_id))[: request.limit]
-
-    async def _search_key(self, version: int) -> TokenKey:
-        key = await self._search.version(version)
-        if key is None:  # `keys retire` refuses while entries use a version; only a restored keyring gets here
-            raise UnavailableError(f"search key v{version} is retired but still indexes pages; run `keys reindex`")
-        return key
-
     # --- deleting -----------------------------------------------------------------------------------
     async def delete(self, request: DocumentRef) -> DeleteResult:
         document_id = request.document_id
@@ -371,7 +308,7 @@ class ArkiverService:
             ).all()
             # A contentless index forgets a page only when told the tokens it indexed: recompute them.
             indexed = [
-                (page_id or 0, await self._seals.page_text.open(ref, sealed), await self._search_key(version))
+                (page_id or 0, await self._seals.page_text.open(ref, sealed), await self._search.key(version))
                 for page_id, ref, sealed, version in pages
                 if version is not None
             ]
