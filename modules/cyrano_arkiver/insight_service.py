@@ -12,7 +12,7 @@ from cyrano_arkiver.assist import SYSTEM_PROMPT, Proposals, clause_request, exce
 from cyrano_arkiver.clause_rows import KIND as CLAUSES
 from cyrano_arkiver.clause_rows import clauses_to_rows
 from cyrano_arkiver.clauses.categories import CATEGORY_KEYS
-from cyrano_arkiver.clauses.review import RULES_CATEGORIES
+from cyrano_arkiver.clauses.review import INSIGHT_CATEGORIES
 from cyrano_arkiver.extraction.models import Insights
 from cyrano_arkiver.insight_pages import KINDS, Selection, insights_answer
 from cyrano_arkiver.insight_rows import insights_to_rows, rows_to_insights
@@ -127,7 +127,7 @@ class InsightService:
                     )
                 ).all()
             )
-        return [key for key in CATEGORY_KEYS if key not in stored and key not in RULES_CATEGORIES]
+        return [key for key in CATEGORY_KEYS if key not in stored and key not in INSIGHT_CATEGORIES]
 
     async def load(self, document_id: str, kinds: Sequence[str] | None) -> Insights:
         async with self._database.session() as session:

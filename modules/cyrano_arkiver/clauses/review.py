@@ -1,10 +1,11 @@
 """A contract's clause review: each present category with its passages, its value, and what found it.
 
-The classifier (`detect.py`) decides presence for the clause categories. The metadata categories also have the
-document's insights. Parties, the three dates and governing law are what the insights extract: present exactly when
-the extraction rules found them (a sentence that reads like a preamble but names no party is not a parties clause),
-with their value and passage. Renewal and notice are judged by the classifier too: the insights give the value and
-the leading passage where they have them, and a renewal the classifier missed is still present when they found it.
+The classifier (`detect.py`) judges every category. The metadata categories (parties, the three dates, governing
+law, renewal and notice) also have the document's insights: where the extraction rules found one, it is present
+with their value and their passage first, even if the classifier missed it. The classifier's word counts for the
+dates and the law only in a document whose parties the rules found: its thresholds for categories nearly every
+contract has are low, and a dated note is no agreement. Parties are the rules' alone (a classifier passage would
+name nobody). Measured on held-out contracts (bench/clause_review.py), this beats either method alone.
 """
 
 from collections.abc import Collection, Sequence
@@ -14,13 +15,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from cyrano_arkiver.clauses.categories import CATEGORIES, CATEGORY_BY_KEY
 from cyrano_arkiver.clauses.detect import detect_clauses
+from cyrano_arkiver.clauses.model import ClauseModel
 from cyrano_arkiver.clauses.values import ClauseValue, describe, value_from_passages
 from cyrano_arkiver.extraction import extract_insights
 from cyrano_arkiver.extraction.models import DateKind, Insights, Provenance, TermClause
 
 ClauseMethod = Literal["classifier", "rules", "model"]
-# Categories whose presence the extraction rules decide alone: their value is the point of them.
-RULES_CATEGORIES = frozenset({"parties", "agreement_date", "effective_date", "expiration_date", "governing_law"})
+# Categories whose value is an insight (extracted by the rules; arkiver_refine proposes them as insights).
+INSIGHT_CATEGORIES = frozenset({"parties", "agreement_date", "effective_date", "expiration_date", "governing_law"})
 _DATE_CATEGORIES: dict[str, DateKind] = {
     "agreement_date": "agreement",
     "effective_date": "effective",
@@ -43,15 +45,24 @@ class StoredClause(BaseModel):
     value: ClauseValue | None = None
 
 
-def review_clauses(pages: Sequence[str], insights: Insights, keys: Collection[str] | None = None) -> list[StoredClause]:
-    """Every category (of `keys`, default all) present in the document, in CUAD's order."""
-    judged = [key for key in (keys if keys is not None else CATEGORY_BY_KEY) if key not in RULES_CATEGORIES]
-    findings = {finding.category: finding for finding in detect_clauses(pages, judged)} if judged else {}
+def review_clauses(
+    pages: Sequence[str],
+    insights: Insights,
+    keys: Collection[str] | None = None,
+    *,
+    model: ClauseModel | None = None,
+) -> list[StoredClause]:
+    """Every category (of `keys`, default all) present in the document, in CUAD's order; `model` defaults to the
+    shipped classifier (benches pass one trained without the contracts they score)."""
+    judged = list(keys if keys is not None else CATEGORY_BY_KEY)
+    findings = {f.category: f for f in detect_clauses(pages, judged, model=model)} if judged else {}
     found: list[StoredClause] = []
     for category in CATEGORIES:
         if keys is not None and category.key not in keys:
             continue
-        finding = None if category.key in RULES_CATEGORIES else findings.get(category.key)
+        finding = findings.get(category.key)
+        if category.key in INSIGHT_CATEGORIES and (category.key == "parties" or not insights.parties):
+            finding = None
         passages = [passage.provenance for passage in finding.passages] if finding else []
         known = value_from_insights(category.key, insights)
         value: ClauseValue | None
