@@ -17,16 +17,13 @@ tool's values that are right, over the contracts whose gold has an answer; `valu
 that the tool gives rightly.
 """
 
-import argparse
 import sys
 from dataclasses import dataclass
-from multiprocessing import get_context
-from pathlib import Path
 from statistics import mean
 from typing import Any
 
 from clause_scoring import Counts
-from clause_training import Prepared, prepare, to_json, train
+from clause_training import fold_arguments, fold_models, prepare
 from extraction import environment, fold_of, load_records
 from extraction_scoring import (
     gold_date,
@@ -39,7 +36,6 @@ from shared_data import shared_data_dir
 from stats import PrecisionRecall
 
 from cyrano_arkiver.clauses.categories import CATEGORIES
-from cyrano_arkiver.clauses.model import ClauseModel
 from cyrano_arkiver.clauses.review import StoredClause, review_clauses
 from cyrano_arkiver.extraction import extract_insights
 
@@ -47,13 +43,6 @@ MIN_POSITIVES = 20
 VALUED = ["parties", "agreement_date", "effective_date", "expiration_date", "governing_law", "renewal_term",
           "notice_period_to_terminate_renewal"]  # fmt: skip
 _PERPETUAL = "until terminated"
-
-_CONTRACTS: list[Prepared] = []
-
-
-def _train_without(fold_and_folds: tuple[int, int]) -> dict[str, object]:
-    fold, folds = fold_and_folds
-    return to_json(train([c for c in _CONTRACTS if fold_of(c.id, folds) != fold]))
 
 
 @dataclass
@@ -109,21 +98,15 @@ def value_right(key: str, clause: StoredClause, answer: Any, record_id: str) -> 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--data", type=Path, default=None)
-    parser.add_argument("--workers", type=int, default=2, help="processes training the folds' models")
-    args = parser.parse_args()
+    args = fold_arguments(__doc__)
     records = sorted(load_records(shared_data_dir(args.data)), key=lambda r: r["id"])
-    _CONTRACTS.extend(prepare(record) for record in records)
-    with get_context("fork").Pool(args.workers) as pool:
-        trained = pool.map(_train_without, [(fold, args.folds) for fold in range(args.folds)])
-    models = [ClauseModel.from_json(model) for model in trained]
-    positives = [sum(i in c.present for c in _CONTRACTS) for i in range(len(CATEGORIES))]
+    contracts = [prepare(record) for record in records]
+    models = fold_models(contracts, args.folds, args.workers)
+    positives = [sum(i in c.present for c in contracts) for i in range(len(CATEGORIES))]
     counted = [i for i, count in enumerate(positives) if count >= MIN_POSITIVES]
     per_fold = [[Counts() for _ in CATEGORIES] for _ in range(args.folds)]
     values = {key: [ValueScore() for _ in range(args.folds)] for key in VALUED}
-    for record, contract in zip(records, _CONTRACTS, strict=True):
+    for record, contract in zip(records, contracts, strict=True):
         fold = fold_of(contract.id, args.folds)
         review = {
             clause.category: clause
@@ -141,17 +124,18 @@ def main() -> None:
                 if clause is not None and clause.value is not None:
                     score.given += 1
                     score.right += value_right(category.key, clause, answer, contract.id)
-    report(args.folds, per_fold, values, positives, counted)
+    report(len(contracts), args.folds, per_fold, values, positives, counted)
 
 
 def report(
+    contracts: int,
     folds: int,
     per_fold: list[list[Counts]],
     values: dict[str, list[ValueScore]],
     positives: list[int],
     counted: list[int],
 ) -> None:
-    print(f"arkiver_clauses (review_clauses), {len(_CONTRACTS)} contracts, {folds} folds; {environment()}\n")
+    print(f"arkiver_clauses (review_clauses), {contracts} contracts, {folds} folds; {environment()}\n")
     heads = " ".join(f"{'f' + str(k + 1):>6}" for k in range(folds))
     print(f"{'category':<36} {'pos':>4} {'by':>10} {'P':>6} {'R':>6} {'F1':>6}  F1 per fold: {heads}")
     for i, category in enumerate(CATEGORIES):

@@ -5,12 +5,16 @@ trained on the other folds, scored on the held-out one). Needs numpy and scikit-
 artefact it writes is scored at run time in pure Python (cyrano_arkiver.clauses.model).
 """
 
+import argparse
 import hashlib
 from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from clause_scoring import SpanLocator, best_threshold, overlaps
+from extraction import fold_of
 from scipy.sparse import csr_matrix
 from sklearn.linear_model import LogisticRegression
 
@@ -166,3 +170,28 @@ def to_json(model: ClauseModel) -> dict[str, object]:
         ],
         "weights": {feature: [list(pair) for pair in model.weights[feature]] for feature in sorted(model.weights)},
     }
+
+
+_FOLD_CONTRACTS: list[Prepared] = []  # read by the forked training processes
+
+
+def _train_without(fold_and_folds: tuple[int, int]) -> dict[str, object]:
+    fold, folds = fold_and_folds
+    return to_json(train([c for c in _FOLD_CONTRACTS if fold_of(c.id, folds) != fold]))
+
+
+def fold_arguments(description: str | None) -> argparse.Namespace:
+    """The arguments every k-fold clause bench takes: the number of folds, the data folder, training processes."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--data", type=Path, default=None)
+    parser.add_argument("--workers", type=int, default=2, help="processes training the folds' models")
+    return parser.parse_args()
+
+
+def fold_models(contracts: list[Prepared], folds: int, workers: int) -> list[ClauseModel]:
+    """One model per fold, each trained on the contracts of the other folds, in `workers` forked processes."""
+    _FOLD_CONTRACTS[:] = contracts
+    with get_context("fork").Pool(workers) as pool:
+        trained = pool.map(_train_without, [(fold, folds) for fold in range(folds)])
+    return [ClauseModel.from_json(model) for model in trained]

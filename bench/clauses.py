@@ -15,30 +15,19 @@ of the folds. `quote` is the share of true positives whose top passage overlaps 
 ignoring whitespace). Speed: CPU time of `detect_clauses` per page (the model already loaded).
 """
 
-import argparse
 import sys
 import time
-from multiprocessing import get_context
-from pathlib import Path
 from statistics import mean
 
 from clause_scoring import Counts
-from clause_training import Prepared, prepare, to_json, train
+from clause_training import Prepared, fold_arguments, fold_models, prepare
 from extraction import environment, fold_of, load_records
 from shared_data import shared_data_dir
 
 from cyrano_arkiver.clauses.categories import CATEGORIES
 from cyrano_arkiver.clauses.detect import ClauseFinding, detect_clauses
-from cyrano_arkiver.clauses.model import ClauseModel
 
 MIN_POSITIVES = 20
-
-_CONTRACTS: list[Prepared] = []
-
-
-def _train_without(fold_and_folds: tuple[int, int]) -> dict[str, object]:
-    fold, folds = fold_and_folds
-    return to_json(train([c for c in _CONTRACTS if fold_of(c.id, folds) != fold]))
 
 
 def quote_hit(contract: Prepared, finding: ClauseFinding, index: int) -> bool:
@@ -54,20 +43,13 @@ def quote_hit(contract: Prepared, finding: ClauseFinding, index: int) -> bool:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--data", type=Path, default=None)
-    parser.add_argument("--workers", type=int, default=2, help="processes training the folds' models")
-    args = parser.parse_args()
+    args = fold_arguments(__doc__)
     records = sorted(load_records(shared_data_dir(args.data)), key=lambda r: r["id"])
-    _CONTRACTS.extend(prepare(record) for record in records)
-    positives = [sum(i in c.present for c in _CONTRACTS) for i in range(len(CATEGORIES))]
+    contracts = [prepare(record) for record in records]
+    positives = [sum(i in c.present for c in contracts) for i in range(len(CATEGORIES))]
     counted = [i for i, count in enumerate(positives) if count >= MIN_POSITIVES]
     started = time.perf_counter()
-    with get_context("fork").Pool(args.workers) as pool:
-        models = [
-            ClauseModel.from_json(m) for m in pool.map(_train_without, [(f, args.folds) for f in range(args.folds)])
-        ]
+    models = fold_models(contracts, args.folds, args.workers)
     training = time.perf_counter() - started
     pooled = [Counts() for _ in CATEGORIES]
     per_fold: list[list[Counts]] = []
@@ -75,8 +57,8 @@ def main() -> None:
     pages = 0
     for fold, model in enumerate(models):
         counts = [Counts() for _ in CATEGORIES]
-        detect_clauses(_CONTRACTS[0].pages, model=model)  # warm-up
-        for contract in (c for c in _CONTRACTS if fold_of(c.id, args.folds) == fold):
+        detect_clauses(contracts[0].pages, model=model)  # warm-up
+        for contract in (c for c in contracts if fold_of(c.id, args.folds) == fold):
             cpu_started = time.process_time()
             findings = {f.category: f for f in detect_clauses(contract.pages, model=model)}
             cpu += time.process_time() - cpu_started
@@ -87,7 +69,7 @@ def main() -> None:
                 for target in (counts[i], pooled[i]):
                     target.add(finding is not None, i in contract.present, hit)
         per_fold.append(counts)
-    print(f"Clause detection, {len(_CONTRACTS)} contracts, {args.folds} folds; {environment()}")
+    print(f"Clause detection, {len(contracts)} contracts, {args.folds} folds; {environment()}")
     print(f"training {training:.0f} s wall ({args.workers} workers)\n")
     fold_heads = " ".join(f"{'f' + str(k + 1):>6}" for k in range(args.folds))
     print(f"{'category':<36} {'pos':>4} {'P':>6} {'R':>6} {'F1':>6} {'quote':>6}  F1 per fold: {fold_heads}")
