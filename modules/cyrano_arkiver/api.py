@@ -2,31 +2,58 @@
 
     found = await context.operations.run(SEARCH, SearchRequest(query="governing law", matter_id=matter_id))
 
-Nothing else of this package is for other engines: its tables, sealed columns and service stay its own.
+Besides the tools, the readers of values in contract text (`text_values`: dates, periods, jurisdictions, party
+names), so that another engine reads a value exactly as Arkiver's extraction does. Nothing else of this package
+is for other engines: its tables, sealed columns and service stay its own.
 """
 
-from cyrano_arkiver.insight_views import DocumentInsights
+from cyrano_arkiver.extraction.models import Duration
+from cyrano_arkiver.insight_views import DocumentInsights, Quoted
 from cyrano_arkiver.models import (
+    DocumentListRequest,
+    DocumentPageList,
     DocumentText,
     InsightsRequest,
     PageRangeRequest,
     SearchRequest,
     SearchResults,
 )
+from cyrano_arkiver.text_values import (
+    DateMention,
+    Found,
+    add_duration,
+    dates_in,
+    durations_in,
+    jurisdictions_in,
+    party_key,
+)
 from cyrano_mcp.kit import OperationRef
 
 __all__ = [
     "INSIGHTS",
+    "LIST_DOCUMENTS",
     "READ_DOCUMENT",
     "SEARCH",
+    "DateMention",
     "DocumentInsights",
+    "DocumentListRequest",
+    "DocumentPageList",
     "DocumentText",
+    "Duration",
+    "Found",
     "InsightsRequest",
     "PageRangeRequest",
+    "Quoted",
     "SearchRequest",
     "SearchResults",
+    "add_duration",
+    "dates_in",
+    "durations_in",
+    "jurisdictions_in",
+    "party_key",
 ]
 
 SEARCH = OperationRef("arkiver_search", SearchRequest, SearchResults)
 READ_DOCUMENT = OperationRef("arkiver_read_document", PageRangeRequest, DocumentText)
+LIST_DOCUMENTS = OperationRef("arkiver_list_documents", DocumentListRequest, DocumentPageList)
 INSIGHTS = OperationRef("arkiver_insights", InsightsRequest, DocumentInsights)
