@@ -1,12 +1,31 @@
 """Potemkin's declaration: check what an AI wrote against the matter's documents, and the citations it gives."""
 
-from cyrano_mcp.kit import Engine, EngineContext, Parts, Toolset
+from cyrano_matters.api import MattersReader
+from cyrano_mcp.kit import Engine, EngineContext, Operation, Parts, Toolset
 from cyrano_potemkin.permissions import POTEMKIN
+from cyrano_potemkin.prompts import potemkin_prompts
+from cyrano_potemkin.service import VerifyService
 from cyrano_potemkin.settings import PotemkinSettings
 
 
-def build(_context: EngineContext) -> Parts:
-    return Parts(operations=[])
+def build(context: EngineContext) -> Parts:
+    settings = context.settings(PotemkinSettings)
+    verifier = VerifyService(context.operations, context.require(MattersReader), settings)
+    return Parts(
+        operations=[
+            Operation.read(
+                "verify",
+                verifier.verify,
+                "Check AI-written text (an answer, summary or draft) against stored documents before relying on it: "
+                "each claim supported, contradicted or unverifiable, with the source's page and quote, and for a "
+                "contradiction the value the source gives. Offline; contradicted claims are listed first in "
+                "`contradicted`.",
+                permission="potemkin:verify",
+                title="Check a text against its sources",
+            ),
+        ],
+        prompts=potemkin_prompts(verifier),
+    )
 
 
 ENGINE = Engine(
@@ -15,5 +34,6 @@ ENGINE = Engine(
     build=build,
     settings=PotemkinSettings,
     permissions=(POTEMKIN,),
+    requires=(MattersReader,),
     toolsets=(Toolset("potemkin", "Check AI-written text: claims against the documents, citations."),),
 )

@@ -10,6 +10,7 @@ is for other engines: its tables, sealed columns and service stay its own.
 from cyrano_arkiver.extraction.models import Duration
 from cyrano_arkiver.insight_views import DocumentInsights, Quoted
 from cyrano_arkiver.models import (
+    DocumentId,
     DocumentListRequest,
     DocumentPageList,
     DocumentText,
@@ -26,6 +27,7 @@ from cyrano_arkiver.text_values import (
     durations_in,
     jurisdictions_in,
     party_key,
+    sentences_in,
 )
 from cyrano_mcp.kit import OperationRef
 
@@ -35,6 +37,7 @@ __all__ = [
     "READ_DOCUMENT",
     "SEARCH",
     "DateMention",
+    "DocumentId",
     "DocumentInsights",
     "DocumentListRequest",
     "DocumentPageList",
@@ -51,6 +54,7 @@ __all__ = [
     "durations_in",
     "jurisdictions_in",
     "party_key",
+    "sentences_in",
 ]
 
 SEARCH = OperationRef("arkiver_search", SearchRequest, SearchResults)

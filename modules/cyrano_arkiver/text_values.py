@@ -12,6 +12,7 @@ from cyrano_arkiver.extraction.durations import DURATION, add_duration, duration
 from cyrano_arkiver.extraction.jurisdictions import JURISDICTION, canonical, is_subdivision
 from cyrano_arkiver.extraction.models import Duration
 from cyrano_arkiver.extraction.party_names import SUFFIX
+from cyrano_arkiver.extraction.sentences import split_sentences
 
 __all__ = [
     "DateMention",
@@ -23,6 +24,7 @@ __all__ = [
     "is_subdivision",
     "jurisdictions_in",
     "party_key",
+    "sentences_in",
 ]
 
 _SUFFIXES = re.compile(rf"(?:^|[\s,]){SUFFIX}(?=$|[\s,])", re.IGNORECASE)
@@ -67,3 +69,8 @@ def party_key(name: str) -> str:
     """A name for comparison: no corporate suffix, punctuation or case ("Acme Corp." and "ACME" are one key)."""
     without = _SUFFIXES.sub(" ", name)
     return " ".join(_PUNCTUATION.sub(" ", without).lower().split())
+
+
+def sentences_in(text: str) -> list[tuple[int, int]]:
+    """Sentence spans `(start, end)`, split as contracts are drafted ("Inc." and "U.S." end no sentence)."""
+    return [(span.start, span.end) for span in split_sentences(text)]

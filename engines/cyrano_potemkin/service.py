@@ -1,0 +1,154 @@
+"""`potemkin_verify`: the sources fetched through Arkiver's tools (as the caller), the text checked against them.
+
+Reading through the tools rather than Arkiver's tables keeps the caller's permissions and the audit trail: a
+check reads exactly what its caller may read, and every document it read is on record.
+"""
+
+import hashlib
+
+import anyio
+
+from cyrano_arkiver.api import (
+    INSIGHTS,
+    LIST_DOCUMENTS,
+    READ_DOCUMENT,
+    DocumentListRequest,
+    InsightsRequest,
+    PageRangeRequest,
+)
+from cyrano_matters.api import MattersReader
+from cyrano_mcp.kit import (
+    InvalidInputError,
+    OperationCaller,
+    TooLargeError,
+    arguments_fingerprint,
+    cursor_index,
+    issue_cursor,
+    read_cursor,
+    require_bound,
+)
+from cyrano_potemkin.models import Counts, SourceRef, Verification, VerifyRequest
+from cyrano_potemkin.settings import PotemkinSettings
+from cyrano_potemkin.sources import SourceDocument, facts_from_insights
+from cyrano_potemkin.verdicts import ClaimCheck
+from cyrano_potemkin.verify import verify_text
+
+_FACT_KINDS = ["parties", "dates", "governing_law", "term"]
+_DOCUMENTS_PER_LISTING = 100
+_ANSWER_CHARS = 8_000  # a page of claims ends here even before `limit`
+OFFLINE = (
+    "offline: each claim's dates, periods, places, amounts and party names compared with the sources' text and "
+    "with the facts Arkiver read from them"
+)
+
+
+class VerifyService:
+    def __init__(self, operations: OperationCaller, matters: MattersReader, settings: PotemkinSettings) -> None:
+        self._operations = operations
+        self._matters = matters
+        self._settings = settings
+
+    async def verify(self, request: VerifyRequest) -> Verification:
+        limit = self._settings.potemkin_max_text_chars
+        if len(request.text) > limit:
+            raise TooLargeError(f"text: {len(request.text):,} characters; potemkin_verify checks at most {limit:,}")
+        if not any(character.isalnum() for character in request.text):
+            raise InvalidInputError("text: it has no words to check")
+        bound = arguments_fingerprint(
+            hashlib.sha256(request.text.encode()).hexdigest(),
+            request.matter_id or "",
+            ",".join(sorted(request.document_ids or [])),
+            request.verdict or "",
+        )
+        offset = 0
+        if request.cursor is not None:
+            position = read_cursor(request.cursor)
+            mismatch = "cursor: it was given for another text, other sources or another verdict"
+            require_bound(position, bound, mismatch=mismatch)
+            offset = cursor_index(position, "claim")
+        documents = await self._sources(request)
+        checks = await anyio.to_thread.run_sync(verify_text, request.text, documents)
+        return _answer(checks, documents, request, offset, bound)
+
+    async def _sources(self, request: VerifyRequest) -> list[SourceDocument]:
+        wanted = list(dict.fromkeys(request.document_ids or []))
+        if request.matter_id is not None:
+            await self._matters.find(request.matter_id)
+            in_matter = await self._matter_documents(request.matter_id)
+            outside = [document_id for document_id in wanted if document_id not in in_matter]
+            if outside:
+                raise InvalidInputError(f"document_ids: {outside[0]} is not a document of matter {request.matter_id}")
+            wanted = wanted or in_matter
+            if not wanted:
+                raise InvalidInputError(f"matter_id: matter {request.matter_id} has no documents to check against")
+        documents: list[SourceDocument] = []
+        room = self._settings.potemkin_max_source_pages
+        for document_id in wanted:
+            text = await self._operations.run(
+                READ_DOCUMENT, PageRangeRequest(document_id=document_id, first_page=1, last_page=room)
+            )
+            if text.next_page is not None:
+                raise TooLargeError(
+                    f"sources: more than {self._settings.potemkin_max_source_pages:,} pages; check against fewer "
+                    "documents"
+                )
+            room -= len(text.pages)
+            insights = await self._operations.run(INSIGHTS, InsightsRequest(document_id=document_id, kinds=_FACT_KINDS))
+            documents.append(
+                SourceDocument(
+                    document_id=document_id,
+                    name=text.document.filename or document_id,
+                    pages=[page.text for page in text.pages],
+                    facts=facts_from_insights(insights),
+                )
+            )
+            if room <= 0 and document_id != wanted[-1]:
+                raise TooLargeError(f"sources: more than {self._settings.potemkin_max_source_pages:,} pages")
+        return documents
+
+    async def _matter_documents(self, matter_id: str) -> list[str]:
+        ids: list[str] = []
+        offset: int | None = 0
+        while offset is not None:
+            listed = await self._operations.run(
+                LIST_DOCUMENTS,
+                DocumentListRequest(matter_id=matter_id, limit=_DOCUMENTS_PER_LISTING, offset=offset),
+            )
+            ids += [record.id for record in listed.items]
+            offset = listed.next_offset
+        return ids
+
+
+def _answer(
+    checks: list[ClaimCheck], documents: list[SourceDocument], request: VerifyRequest, offset: int, bound: str
+) -> Verification:
+    counts = Counts(
+        claims=len(checks),
+        supported=sum(check.verdict == "supported" for check in checks),
+        contradicted=sum(check.verdict == "contradicted" for check in checks),
+        unverifiable=sum(check.verdict == "unverifiable" for check in checks),
+    )
+    listed = [check for check in checks if request.verdict is None or check.verdict == request.verdict]
+    answer = Verification(
+        summary=counts,
+        contradicted=[check.index for check in checks if check.verdict == "contradicted"],
+        method=OFFLINE,
+        sources=[
+            SourceRef(document_id=document.document_id, name=document.name, pages=len(document.pages))
+            for document in documents
+        ],
+        claims=[],
+        next_cursor=None,
+    )
+    used = len(answer.model_dump_json())
+    position = offset
+    while position < len(listed) and len(answer.claims) < request.limit:
+        size = len(listed[position].model_dump_json()) + 1
+        if answer.claims and used + size > _ANSWER_CHARS:
+            break
+        answer.claims.append(listed[position])
+        used += size
+        position += 1
+    if position < len(listed):
+        answer.next_cursor = issue_cursor({"claim": position}, bound)
+    return answer

@@ -1,0 +1,177 @@
+"""Judging a value a claim states (a date, a period, a place, an amount) against the sources.
+
+Arkiver's facts come first: a claim about the expiration date is compared with the expiration date Arkiver read,
+and disagreeing with it is a contradiction, whatever other dates the contract mentions. Without such a fact, the
+passages that speak of the claim's topic decide: the value stated there supports the claim; a different value
+of the same kind, tied to the same topic in one of the passages most like the claim, contradicts it. A value
+with no topic is supported only by a passage that says much of what the claim says.
+"""
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from cyrano_arkiver.api import Duration
+from cyrano_potemkin.anchors import Anchor, Value, anchors_in, same_duration, show
+from cyrano_potemkin.findings import Finding, evidence_at, passage_evidence
+from cyrano_potemkin.passages import Passage, SourceIndex, content_stems
+from cyrano_potemkin.sources import SourceDocument, SourceFact
+from cyrano_potemkin.topics import SOURCE_CUES, Topic, topic_of
+from cyrano_potemkin.verdicts import Evidence
+
+_FACT_TOPIC: dict[str, Topic] = {
+    "party": "parties",
+    "agreement_date": "agreement_date",
+    "effective_date": "effective_date",
+    "expiration_date": "expiration_date",
+    "governing_law": "governing_law",
+    "initial_term": "initial_term",
+    "renewal_term": "renewal_term",
+    "notice_period": "notice_period",
+}
+# A passage contradicts a claim only when it is among the claim's closest passages: a different date in a
+# far-off sentence about another term is no evidence against it.
+_CONTRADICTING_RANK = 3
+# A value with no topic is supported by a passage holding at least this share of the claim's words (by rarity).
+_GENERIC_SUPPORT = 0.5
+# ... and contradicted by the passage most like it only when that passage says most of what the claim says.
+_GENERIC_CONTRADICTION = 0.75
+
+
+@dataclass(frozen=True)
+class Facts:
+    """The sources' facts by topic, each with its document."""
+
+    by_topic: dict[Topic, list[tuple[SourceDocument, SourceFact]]]
+
+    @classmethod
+    def of(cls, documents: Sequence[SourceDocument]) -> "Facts":
+        by_topic: dict[Topic, list[tuple[SourceDocument, SourceFact]]] = {}
+        for document in documents:
+            for fact in document.facts:
+                by_topic.setdefault(_FACT_TOPIC[fact.field], []).append((document, fact))
+        return cls(by_topic)
+
+
+def equal(first: Value, second: object) -> bool:
+    if isinstance(first, Duration) and isinstance(second, Duration):
+        return same_duration(first, second)
+    if isinstance(first, str) and isinstance(second, str):
+        return first.casefold() == second.casefold()
+    return first == second
+
+
+def judge_value(claim: str, anchor: Anchor, facts: Facts, index: SourceIndex, ranked: list[Passage]) -> Finding:
+    topic = topic_of(claim, anchor)
+    claimed = show(anchor.value)
+    if topic is None:
+        return _generic(anchor, claimed, index, ranked, claim)
+    stated = [(document, fact) for document, fact in facts.by_topic.get(topic, []) if _same_kind(anchor, fact.value)]
+    if stated:
+        return _against_facts(anchor, topic, claimed, stated, facts)
+    return _against_passages(anchor, topic, claimed, index, ranked)
+
+
+def _same_kind(anchor: Anchor, value: object) -> bool:
+    if anchor.kind == "date":
+        return isinstance(value, dt.date)
+    if anchor.kind == "duration":
+        return isinstance(value, Duration)
+    return anchor.kind == "place" and isinstance(value, str)
+
+
+def _against_facts(
+    anchor: Anchor, topic: Topic, claimed: str, stated: list[tuple[SourceDocument, SourceFact]], facts: Facts
+) -> Finding:
+    for document, fact in stated:
+        if equal(anchor.value, fact.value):
+            evidence = [evidence_at(document, fact.span, "supports")]
+            evidence += _counted_from(document, fact, facts)
+            method = "computed" if len(evidence) > 1 or fact.offset is not None else "anchors"
+            return Finding("supported", topic, claimed, method=method, evidence=evidence)
+    document, fact = stated[0]
+    evidence = [evidence_at(document, fact.span, "contradicts")] + _counted_from(document, fact, facts)
+    method = "computed" if fact.offset is not None else "anchors"
+    return Finding("contradicted", topic, claimed, method=method, source_value=show(fact.value), evidence=evidence)
+
+
+def _counted_from(document: SourceDocument, fact: SourceFact, facts: Facts) -> list[Evidence]:
+    """For a computed date, the stated date it counts from, quoted where Arkiver read it."""
+    if fact.anchor_date is None or fact.anchor_date == fact.value:
+        return []
+    for topic in ("effective_date", "agreement_date"):
+        for other_document, other in facts.by_topic.get(topic, []):
+            if other_document is document and other.value == fact.anchor_date and other.span != fact.span:
+                return [evidence_at(document, other.span, "counted_from")]
+    return []
+
+
+def _mentions(passage: Passage, anchor: Anchor) -> list[tuple[int, int, object]]:
+    if anchor.kind == "date":
+        return [(item.start, item.end, item.date) for item in passage.dates]
+    if anchor.kind == "duration":
+        return [(item.start, item.end, item.value) for item in passage.durations]
+    if anchor.kind == "place":
+        return [(item.start, item.end, item.value) for item in passage.places]
+    return []
+
+
+def _topical_mentions(passage: Passage, anchor: Anchor, topic: Topic) -> list[tuple[int, int, object]]:
+    """The passage's values of the anchor's kind whose nearest cue is the claim's topic."""
+    topical = []
+    for start, end, value in _mentions(passage, anchor):
+        probe = Anchor(anchor.kind, start, end, value)  # type: ignore[arg-type]
+        if topic_of(passage.text, probe) == topic:
+            topical.append((start, end, value))
+    return topical
+
+
+def _against_passages(anchor: Anchor, topic: Topic, claimed: str, index: SourceIndex, ranked: list[Passage]) -> Finding:
+    cue = SOURCE_CUES[topic]
+    about = index.matching(cue)
+    for passage in about:
+        for start, end, value in _topical_mentions(passage, anchor, topic):
+            if equal(anchor.value, value):
+                supports = [passage_evidence(passage, start, end, "supports")]
+                return Finding("supported", topic, claimed, evidence=supports)
+    closest = [passage for passage in ranked[:_CONTRADICTING_RANK] if cue.search(passage.text)]
+    for passage in closest:
+        for start, end, value in _topical_mentions(passage, anchor, topic):
+            return _contradicted_by(passage, start, end, value, topic, claimed)
+    return Finding("unverifiable", topic, claimed, reason=f"no source states the {topic.replace('_', ' ')}")
+
+
+def _generic(anchor: Anchor, claimed: str, index: SourceIndex, ranked: list[Passage], claim: str) -> Finding:
+    """A value whose topic the claim does not name: a passage saying much of what the claim says must state it.
+    An amount or a percentage is contradicted by the passage most like the claim when that one states others."""
+    stems = set(content_stems(claim[: anchor.start] + " " + claim[anchor.end :]))
+    whole = index.weight(stems)
+    for passage in ranked:
+        if index.weight(stems & passage.stems) < _GENERIC_SUPPORT * whole:
+            continue
+        for start, end, value in _mentions(passage, anchor) + _literal(passage, anchor):
+            if equal(anchor.value, value):
+                supports = [passage_evidence(passage, start, end, "supports")]
+                return Finding("supported", None, claimed, evidence=supports)
+    if anchor.kind in ("money", "percent") and ranked:
+        best = ranked[0]
+        others = _literal(best, anchor)
+        if others and index.weight(stems & best.stems) >= _GENERIC_CONTRADICTION * whole:
+            start, end, value = others[0]
+            return _contradicted_by(best, start, end, value, None, claimed)
+    return Finding("unverifiable", None, claimed, reason="no passage like the claim states this value")
+
+
+def _contradicted_by(
+    passage: Passage, start: int, end: int, value: object, topic: Topic | None, claimed: str
+) -> Finding:
+    """The claim contradicted by the value at `passage.text[start:end]`."""
+    evidence = [passage_evidence(passage, start, end, "contradicts")]
+    return Finding("contradicted", topic, claimed, source_value=show(value), evidence=evidence)  # type: ignore[arg-type]
+
+
+def _literal(passage: Passage, anchor: Anchor) -> list[tuple[int, int, object]]:
+    """Money and percentages, read from the passage as the claim's were."""
+    if anchor.kind not in ("money", "percent"):
+        return []
+    return [(item.start, item.end, item.value) for item in anchors_in(passage.text) if item.kind == anchor.kind]
