@@ -82,6 +82,12 @@ async def exercise(client: Client, mode: str, *, stdio: bool = False) -> dict[st
     cells = {item["category"]: item for item in grid["documents"][0]["present"]}
     assert cells["anti_assignment"]["value"]["consent_required"] is True
     assert cells["governing_law"]["value"]["text"] == "California"
+
+    summary = "The agreement was made as of 8 May 2014. Nevada law governs it."
+    checked = ok(await client.call_tool("potemkin_verify", {"text": summary, "matter_id": created["id"]}))
+    assert [claim["verdict"] for claim in checked["claims"]] == ["supported", "contradicted"]
+    assert checked["claims"][1]["source_value"] == "California"
+    assert "check_draft" in prompts
     return created
 
 

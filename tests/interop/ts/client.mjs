@@ -208,6 +208,22 @@ async function run(options, summary) {
         check(cells.governing_law?.value?.text === 'California', `arkiver_clauses: governing_law is ${JSON.stringify(cells.governing_law)}`);
         summary.clauseGrid = Object.keys(cells).sort();
       }
+      // 7. An AI-style summary of the contract checked against the matter's documents.
+      const checked = await client.callTool(
+        {
+          name: 'potemkin_verify',
+          arguments: { text: 'The agreement was made as of 8 May 2014. Nevada law governs it.', matter_id: record.id },
+        },
+        undefined,
+        requestOptions,
+      );
+      if (check(!checked.isError, `potemkin_verify failed: ${textOf(checked)}`)) {
+        const claims = checked.structuredContent?.claims ?? [];
+        const verdicts = claims.map((claim) => claim.verdict).join(',');
+        check(verdicts === 'supported,contradicted', `potemkin_verify: verdicts are ${verdicts}`);
+        check(claims[1]?.source_value === 'California', `potemkin_verify: source value ${claims[1]?.source_value}`);
+        summary.verified = verdicts;
+      }
     }
 
     // 6. Bad arguments: a tool result with isError and a field-level message, not a protocol error.
