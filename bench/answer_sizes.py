@@ -93,6 +93,27 @@ async def walk(client: Any, document_id: str, first: dict[str, Any]) -> Walk:
     return Walk(answers=answers, largest=largest, items=items, expected=listed - len(first["key_terms"]["dates"]))
 
 
+# Five claims of the kind an AI summary makes; repeated, they make a long answer to check.
+SUMMARY_FILLER = (
+    "The agreement is governed by the laws of the State of New York. It was made as of January 1, 2010. "
+    "The initial term is five years. Either party may terminate on thirty days' notice. The licence fee is $50,000."
+)
+
+
+def ai_summary(insights: dict[str, Any]) -> str:
+    """A summary of a contract as an AI might write it, from its key terms (as arkiver_insights gives them)."""
+    key_terms = insights.get("key_terms") or {}
+    sentences = []
+    names = [party["name"] for party in key_terms.get("parties", [])]
+    if names:
+        sentences.append(f"The agreement is between {' and '.join(names)}.")
+    for item in key_terms.get("dates", []):
+        sentences.append(f"Its {item['kind']} date is {item['date']}.")
+    if key_terms.get("governing_law"):
+        sentences.append(f"It is governed by the laws of {key_terms['governing_law']['jurisdiction']}.")
+    return " ".join(sentences + [SUMMARY_FILLER])
+
+
 async def measure(pdf_dir: Path) -> tuple[Sizes, list[str], list[Walk]]:
     from mcp import Client
 
@@ -139,6 +160,8 @@ async def measure(pdf_dir: Path) -> tuple[Sizes, list[str], list[Walk]]:
                 await call("arkiver_read_document", subject, {"document_id": document_id})
                 await call("arkiver_refine", subject, {"document_id": document_id})
                 await call("arkiver_clauses", subject, {"document_id": document_id})
+                summary = {"text": ai_summary(first), "document_ids": [document_id]}
+                await call("potemkin_verify", subject, summary)
                 resource = await client.read_resource(f"cyrano://documents/{document_id}")
                 text = sum(len(getattr(content, "text", "")) for content in resource.contents)
                 sizes.add("cyrano://documents/{id}", subject, (text, text))
@@ -162,6 +185,9 @@ async def measure(pdf_dir: Path) -> tuple[Sizes, list[str], list[Walk]]:
             await call("arkiver_clauses", "grid", {"matter_id": room["id"]}, label="arkiver_clauses (matter grid)")
             few = {"matter_id": room["id"], "categories": ["change_of_control", "anti_assignment", "cap_on_liability"]}
             await call("arkiver_clauses", "grid", few, label="arkiver_clauses (grid, 3 categories)")
+            long_summary = " ".join(SUMMARY_FILLER for _ in range(6))  # 30 claims over a ten-contract matter
+            checked = {"text": long_summary, "matter_id": room["id"]}
+            await call("potemkin_verify", "matter", checked, label="potemkin_verify (30 claims, matter)")
             for query in QUERIES:
                 await call("arkiver_search", query, {"query": query})
             await call("arkiver_list_documents", "all", {})
