@@ -107,8 +107,7 @@ def ai_summary(insights: dict[str, Any]) -> str:
     names = [party["name"] for party in key_terms.get("parties", [])]
     if names:
         sentences.append(f"The agreement is between {' and '.join(names)}.")
-    for item in key_terms.get("dates", []):
-        sentences.append(f"Its {item['kind']} date is {item['date']}.")
+    sentences += [f"Its {item['kind']} date is {item['date']}." for item in key_terms.get("dates", [])]
     if key_terms.get("governing_law"):
         sentences.append(f"It is governed by the laws of {key_terms['governing_law']['jurisdiction']}.")
     return " ".join(sentences + [SUMMARY_FILLER])
