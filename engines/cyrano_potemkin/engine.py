@@ -10,7 +10,7 @@ from cyrano_potemkin.settings import PotemkinSettings
 
 def build(context: EngineContext) -> Parts:
     settings = context.settings(PotemkinSettings)
-    verifier = VerifyService(context.operations, context.require(MattersReader), settings)
+    verifier = VerifyService(context.operations, context.require(MattersReader), context.llm, settings)
     return Parts(
         operations=[
             Operation.read(
@@ -18,10 +18,11 @@ def build(context: EngineContext) -> Parts:
                 verifier.verify,
                 "Check AI-written text (an answer, summary or draft) against stored documents before relying on it: "
                 "each claim supported, contradicted or unverifiable, with the source's page and quote, and for a "
-                "contradiction the value the source gives. Offline; contradicted claims are listed first in "
-                "`contradicted`.",
+                "contradiction the value the source gives. Offline unless use_model; `contradicted` lists the claims "
+                "to read first.",
                 permission="potemkin:verify",
                 title="Check a text against its sources",
+                open_world=True,
             ),
         ],
         prompts=potemkin_prompts(verifier),

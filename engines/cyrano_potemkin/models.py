@@ -21,6 +21,11 @@ class VerifyRequest(ToolInput):
     document_ids: list[DocumentId] | None = Field(
         default=None, min_length=1, max_length=50, description="Check against these documents."
     )
+    use_model: bool = Field(
+        default=False,
+        description="Also ask the configured model about the claims left unverifiable; its verdicts are kept only "
+        "with a quote found in the sources.",
+    )
     verdict: Verdict | None = Field(default=None, description="Only list claims with this verdict.")
     limit: int = Field(default=20, ge=1, le=100, description="Most claims listed in one answer.")
     cursor: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = Field(
@@ -41,6 +46,13 @@ class Counts(ToolOutput):
     unverifiable: int
 
 
+class ModelUse(ToolOutput):
+    method: str | None = Field(description='The model asked ("llm:<provider>/<model>"), or null if none answered.')
+    settled: int = Field(description="Claims the model settled with a quote found in the sources.")
+    dropped: list[str] = Field(description="Model verdicts dropped, and why (no such quote in the sources, ...).")
+    unavailable: str | None = Field(description="Why no model could be asked, when none could.")
+
+
 class SourceRef(ToolOutput):
     document_id: str
     name: str
@@ -54,6 +66,7 @@ class Verification(ToolOutput):
         description="How the claims were checked; each claim also says what decided it. Offline, no text leaves "
         "Cyrano and no model judges."
     )
+    model: ModelUse | None = Field(default=None, description="What a model added, when use_model was asked.")
     sources: list[SourceRef]
     claims: list[ClaimCheck] = Field(description="This page of the claims (of the verdict asked for), in order.")
     next_cursor: str | None = Field(description="Pass as cursor (with the same arguments) for the next claims.")

@@ -19,6 +19,7 @@ from cyrano_arkiver.api import (
 from cyrano_matters.api import MattersReader
 from cyrano_mcp.kit import (
     InvalidInputError,
+    ModelGateway,
     OperationCaller,
     TooLargeError,
     arguments_fingerprint,
@@ -27,7 +28,8 @@ from cyrano_mcp.kit import (
     read_cursor,
     require_bound,
 )
-from cyrano_potemkin.models import Counts, SourceRef, Verification, VerifyRequest
+from cyrano_potemkin.model_check import second_look
+from cyrano_potemkin.models import Counts, ModelUse, SourceRef, Verification, VerifyRequest
 from cyrano_potemkin.settings import PotemkinSettings
 from cyrano_potemkin.sources import SourceDocument, facts_from_insights
 from cyrano_potemkin.verdicts import ClaimCheck
@@ -38,13 +40,17 @@ _DOCUMENTS_PER_LISTING = 100
 _ANSWER_CHARS = 8_000  # a page of claims ends here even before `limit`
 OFFLINE = (
     "offline: each claim's dates, periods, places, amounts and party names compared with the sources' text and "
-    "with the facts Arkiver read from them"
+    "with the facts Arkiver read from them; with use_model, a model's verdicts on the rest, kept only with a quote "
+    "found in the sources"
 )
 
 
 class VerifyService:
-    def __init__(self, operations: OperationCaller, matters: MattersReader, settings: PotemkinSettings) -> None:
+    def __init__(
+        self, operations: OperationCaller, matters: MattersReader, llm: ModelGateway, settings: PotemkinSettings
+    ) -> None:
         self._operations = operations
+        self._llm = llm
         self._matters = matters
         self._settings = settings
 
@@ -59,6 +65,7 @@ class VerifyService:
             request.matter_id or "",
             ",".join(sorted(request.document_ids or [])),
             request.verdict or "",
+            request.use_model,
         )
         offset = 0
         if request.cursor is not None:
@@ -68,7 +75,15 @@ class VerifyService:
             offset = cursor_index(position, "claim")
         documents = await self._sources(request)
         checks = await anyio.to_thread.run_sync(verify_text, request.text, documents)
-        return _answer(checks, documents, request, offset, bound)
+        model = None
+        if request.use_model:
+            checks, review = await second_look(self._llm, checks, documents)
+            model = ModelUse(
+                method=review.method, settled=review.settled, dropped=review.dropped, unavailable=review.unavailable
+            )
+        answer = _answer(checks, documents, request, offset, bound)
+        answer.model = model
+        return answer
 
     async def _sources(self, request: VerifyRequest) -> list[SourceDocument]:
         wanted = list(dict.fromkeys(request.document_ids or []))
