@@ -170,12 +170,15 @@ def speed(summaries_by_id: dict[str, Summary], records: Sequence[dict[str, Any]]
     """verify_text's CPU time for 30 claims against a matter of about 100 pages (median of 5 runs)."""
     documents: list[SourceDocument] = []
     sentences: list[str] = []
+    pages = 0
     for record in sorted(records, key=lambda r: r["id"]):
-        if sum(len(document.pages) for document in documents) >= SPEED_PAGES:
-            break
-        if record["id"] not in summaries_by_id:
-            continue
+        size = len(paginate_text(record["text"]))
+        if record["id"] not in summaries_by_id or pages + size > SPEED_PAGES * 1.1:
+            continue  # keep the matter near 100 pages, not one long contract over
         documents.append(source_document(record))
+        pages += size
+        if pages >= SPEED_PAGES * 0.9:
+            break
         sentences += [claim.text for claim in summaries_by_id[record["id"]].claims if claim.field != NO_CLAIM]
     text = " ".join(sentences[:SPEED_CLAIMS])
     verify_text(text, documents)  # warm-up: pattern compilation and lazy imports are not counted
@@ -185,7 +188,6 @@ def speed(summaries_by_id: dict[str, Summary], records: Sequence[dict[str, Any]]
         checks = verify_text(text, documents)
         timings.append(time.process_time() - started)
     median = statistics.median(timings)
-    pages = sum(len(document.pages) for document in documents)
     verdict = "met" if median < SPEED_TARGET else "MISSED"
     print(
         f"\nspeed: {len(checks)} claims against a matter of {len(documents)} contracts, {pages} pages: "

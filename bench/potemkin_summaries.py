@@ -33,7 +33,7 @@ _DATE_PHRASINGS = {
     "agreement_date": [
         "The agreement was signed on {v}.", "The parties entered into the agreement on {v}.",
         "The contract is dated {v}.", "This agreement was made as of {v}.", "It was executed on {v}.",
-        "The agreement bears the date {v}.", "On {v}, the parties concluded this contract.",
+        "The agreement bears the date {v}.", "On {v}, both parties put their signatures to the contract.",
         "The parties signed the contract on {v}.", "The agreement date is {v}.",
         "The contract was entered into on {v}.",
     ],
