@@ -302,6 +302,11 @@ def _call_context(tool_name: str, context: Context[Any, Any], headerless_transpo
     )
     if progress_sink is not None:
         call.progress_sink = progress_sink
+
+        async def log_to_client(level: str, data: Any) -> None:
+            await context.log(level, data, logger_name="cyrano")  # type: ignore[arg-type]
+
+        call.log_sink = log_to_client
     return call
 
 
