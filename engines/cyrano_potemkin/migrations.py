@@ -1,0 +1,8 @@
+"""Schema steps of Potemkin. Frozen: a released step is never edited, only followed by a new one."""
+
+from cyrano_mcp.kit import Migration
+from cyrano_potemkin.alerts.tables import create_alert_tables
+
+
+def migrations() -> list[Migration]:
+    return [Migration(1, "alerts and their thresholds", create_alert_tables)]
