@@ -169,7 +169,6 @@ def show_failures(results: Iterable[Outcome], count: int) -> None:
 def speed(summaries_by_id: dict[str, Summary], records: Sequence[dict[str, Any]]) -> None:
     """verify_text's CPU time for 30 claims against a matter of about 100 pages (median of 5 runs)."""
     documents: list[SourceDocument] = []
-    sentences: list[str] = []
     pages = 0
     for record in sorted(records, key=lambda r: r["id"]):
         size = len(paginate_text(record["text"]))
@@ -179,7 +178,10 @@ def speed(summaries_by_id: dict[str, Summary], records: Sequence[dict[str, Any]]
         pages += size
         if pages >= SPEED_PAGES * 0.9:
             break
-        sentences += [claim.text for claim in summaries_by_id[record["id"]].claims if claim.field != NO_CLAIM]
+    # The matter's own claims first, then other contracts' (checked all the same) until there are 30.
+    in_matter = {document.name for document in documents}
+    ordered = sorted(summaries_by_id.values(), key=lambda summary: summary.contract_id not in in_matter)
+    sentences = [claim.text for summary in ordered for claim in summary.claims if claim.field != NO_CLAIM]
     text = " ".join(sentences[:SPEED_CLAIMS])
     verify_text(text, documents)  # warm-up: pattern compilation and lazy imports are not counted
     timings = []

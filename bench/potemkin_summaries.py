@@ -294,22 +294,33 @@ def other_place(rng: random.Random, place: str) -> str:
     return rng.choice([other for other in pool if not words & set(other.lower().split())])
 
 
+def _words(text: str) -> str:
+    """`text` lower-cased, "&" as "and", dots dropped and other punctuation as spaces, as normalise_party does."""
+    text = text.lower().replace("&", " and ").replace(".", "")
+    return " ".join(re.sub(r"[^\w\s]|_", " ", text).split())
+
+
 def usable_parties(record: dict[str, Any]) -> list[str]:
-    names = [name for name in gold_parties(record["gold"]["parties"]) if 3 <= len(name) <= 80 and "[" not in name]
+    """The first two distinct gold party names that the contract itself writes (a gold typo would make a true
+    claim false)."""
+    contract = f" {_words(record['text'])} "
     distinct: list[str] = []
-    for name in names:
-        if all(normalise_party(name) != normalise_party(seen) for seen in distinct) and normalise_party(name):
+    for name in gold_parties(record["gold"]["parties"]):
+        key = normalise_party(name)
+        if not key or "[" in name or not 3 <= len(name) <= 80 or f" {key} " not in contract:
+            continue
+        if all(key != normalise_party(seen) for seen in distinct):
             distinct.append(name)
     return distinct[:2]
 
 
 def other_party(rng: random.Random, own: Sequence[str], text: str, pool: Sequence[str]) -> str | None:
     """A party of another contract, whose name is none of `own` and does not occur in this contract's text."""
-    lowered = re.sub(r"\s+", " ", text.lower())
+    contract = f" {_words(text)} "
     own_keys = {normalise_party(name) for name in own}
     for name in rng.sample(pool, len(pool)):
         key = normalise_party(name)
-        if key and key not in own_keys and key not in lowered and name.lower() not in lowered:
+        if key and key not in own_keys and f" {key} " not in contract:
             return name
     return None
 
@@ -366,10 +377,12 @@ def _parties_draft(record: dict[str, Any], names: list[str], pool: Sequence[str]
 
 def _no_claim_drafts(contract_id: str) -> list[_Draft]:
     rng = seeded(contract_id, NO_CLAIM)
-    drafts = []
+    drafts: list[_Draft] = []
     for _ in range(rng.randint(1, 2)):
         phrasing_set, phrasing = _pick_set(rng, len(_NO_CLAIM_SENTENCES))
         sentence = _NO_CLAIM_SENTENCES[phrasing]
+        if any(draft.sentence == sentence for draft in drafts):
+            continue
         drafts.append(_Draft(NO_CLAIM, False, phrasing_set, phrasing, None, sentence, "", ""))
     return drafts
 
@@ -397,7 +410,9 @@ def drafts_of(record: dict[str, Any], party_pool: Sequence[str]) -> list[_Draft]
         drafts.append(_law_draft(record["id"], place))
     answers = {"renewal_term": gold["renewal_term"], "notice_period": gold["notice_period_to_terminate_renewal"]}
     for field, answer in answers.items():
-        key = gold_duration(answer["answer"])
+        # One period per answer: "4 years, 6 months", "6 months; 12 months" or "0.5 year" are not read right.
+        text = answer["answer"] or ""
+        key = gold_duration(text) if not re.search(r"[;,]|\d\.\d", text) else None
         parts = duration_parts(key) if key else None
         if parts is not None and parts[0] > 0:
             drafts.append(_duration_draft(record["id"], field, *parts))

@@ -21,7 +21,7 @@ def _contract(number: int) -> dict[str, Any]:
     notices = ["90 days", "thirty (30) days", "6 months", "2 weeks", ""]
     return {
         "id": f"CONTRACT_{number:03d}",
-        "text": "A contract. " * 20,
+        "text": f"A contract between Company {number} Inc. and Vendor {number} LLC. " * 20,
         "gold": {
             "parties": {"names": [f'Company {number} Inc. ("Buyer")', f"Vendor {number} LLC"]},
             "agreement_date": {"iso": day.isoformat()},
@@ -103,3 +103,14 @@ def test_periods_and_dates_are_written_in_words_digits_and_legal_forms() -> None
     assert "-year" in texts or "-month" in texts or "-day" in texts
     assert "(" in texts  # "ninety (90) days"
     assert generator.shifted_date(random.Random(1), dt.date(2020, 3, 31)) != dt.date(2020, 3, 31)
+
+
+def test_gold_answers_the_contract_does_not_bear_out_are_left_out() -> None:
+    record = _contract(1)
+    record["gold"]["parties"]["names"].insert(0, "The John Hopkins University")  # the contract says "Johns"
+    record["text"] += " The Johns Hopkins University."
+    record["gold"]["renewal_term"]["answer"] = "4 years, 6 months"  # two periods: no single gold value
+    record["gold"]["notice_period_to_terminate_renewal"]["answer"] = "0.5 year"
+    assert generator.usable_parties(record) == ["Company 1 Inc", "Vendor 1 LLC"]
+    fields = {claim.field for claim in generator.summary_of(record, ["Other Party Ltd"]).claims}
+    assert not fields & {"renewal_term", "notice_period"}
