@@ -30,7 +30,8 @@ from cyrano_potemkin.verdicts import Evidence, QuotationCheck, QuotationStatus, 
 CLOSE_SIMILARITY = 0.75
 _ANCHORS = 8  # the rarest words of a piece that vote for where it starts
 _COMMON = 400  # a word this frequent in a document says nothing about where a quotation is
-_CANDIDATES = 3  # starting points tried per document
+_CANDIDATES = 3  # starting points aligned per document
+_SHORTLIST = 64  # starting points the anchors agree on most, compared word by word before the best are aligned
 _SLACK = 3  # words a candidate start may be off by, or a piece grow by before each quarter of its length
 _MARGIN_WORDS = 6  # a page's first or last line this short is a running header, footer or page number
 
@@ -190,8 +191,18 @@ def _candidate_starts(piece: Sequence[QuotedWord], document: _DocumentWords) -> 
         else:
             clusters.append((start, start, {key}))
     needed = 2 if len(anchors) >= 3 else 1
-    ranked = sorted((c for c in clusters if len(c[2]) >= needed), key=lambda c: (-len(c[2]), c[0]))
+    voted = sorted((c for c in clusters if len(c[2]) >= needed), key=lambda c: -len(c[2]))[:_SHORTLIST]
+    # Where the anchors tie (a clause repeated with one word changed), the words in place decide.
+    ranked = sorted(voted, key=lambda c: (-len(c[2]), -_in_place(piece, document.keys, c[0], c[1]), c[0]))
     return [(low, high) for low, high, _ in ranked[:_CANDIDATES]]
+
+
+def _in_place(piece: Sequence[QuotedWord], keys: list[str], low: int, high: int) -> int:
+    """The most of the piece's words found where a start in [low, high] puts them."""
+    return max(
+        sum(0 <= start + offset < len(keys) and keys[start + offset] == word.key for offset, word in enumerate(piece))
+        for start in range(low, high + 1)
+    )
 
 
 def _same_word(quoted: QuotedWord, source: str) -> bool:
