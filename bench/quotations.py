@@ -7,9 +7,12 @@ Quotations are cut from each contract's pages (`paginate_text`, as ingest does) 
 sentence start, 8 to 30 words, line breaks and typesetters' hyphenation undone, quote marks and apostrophes
 made typographic at random. Kinds (seeded by contract id, so every run draws the same):
 - `unaltered`: must be `exact`;
+- `elided`: unaltered, with an ellipsis (". . .", "...", "…" or "[...]") for 2 or more words: must be `exact`;
 - `altered`: one change (a modal swapped, "not" inserted, a word dropped or replaced, a number changed) whose
   words do not occur as such in the sources: must never be `exact`, should be `close`;
-- `shuffled`: the same words in another order (a paraphrase of the sentence): should be `not_found`.
+- `shuffled`: the same words in another order (a paraphrase of the sentence): should be `not_found`;
+- `foreign`: a sentence of a contract outside the matter, not in it as such: mostly `not_found`; `close` where
+  it is near a sentence of the matter (boilerplate with other names or numbers), which is then what it is.
 Each is checked against its contract and the next two contracts of the run (a matter of three documents).
 
 Speed: CPU per quotation after the documents are indexed, and the CPU of a 30-quotation text against 100 pages
@@ -22,6 +25,7 @@ import re
 import sys
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -34,7 +38,7 @@ from cyrano_potemkin.quote_check import QuotationSources, check_quotation
 from cyrano_potemkin.quote_words import words_of
 from cyrano_potemkin.sources import SourceDocument
 
-Kind = Literal["unaltered", "altered", "shuffled"]
+Kind = Literal["unaltered", "elided", "altered", "shuffled", "foreign"]
 _SWAPS = {"shall": "may", "may": "shall", "will": "may", "must": "may", "any": "all", "all": "any", "and": "or",
           "or": "and", "not": "also", "before": "after", "after": "before", "exclusive": "non-exclusive"}  # fmt: skip
 _NEGATED = {"shall", "may", "will", "must", "is", "are", "be", "does", "can"}
@@ -53,30 +57,53 @@ def document_of(record: dict[str, Any]) -> SourceDocument:
     return SourceDocument(document_id=record["id"], name=record["document_name"], pages=paginate_text(record["text"]))
 
 
-def quotation_cases(document: SourceDocument, per_kind: int) -> list[QuotationCase]:
-    """`per_kind` quotations of each kind from the document's pages, drawn with the document id as seed."""
+def quotation_cases(
+    document: SourceDocument,
+    per_kind: int,
+    foreign: SourceDocument | None = None,
+    matter: Sequence[SourceDocument] = (),
+) -> list[QuotationCase]:
+    """`per_kind` quotations of each kind from the document's pages (and `foreign`'s), seeded by the document id.
+
+    Altered and foreign quotations are kept only when their words are not in the document or the rest of the
+    `matter` as such (a boilerplate sentence may well be).
+    """
     rng = random.Random(document.document_id)
-    stream = " ".join(word.key for page in document.pages for word in words_of(page))
+    stream = " ".join(word.key for source in (document, *matter) for page in source.pages for word in words_of(page))
+    kinds: list[Kind] = ["unaltered", "elided", "altered", "shuffled"] + ["foreign"] * (foreign is not None)
     cases: list[QuotationCase] = []
-    for _attempt in range(per_kind * 40):
+    for _attempt in range(per_kind * 60):
         counts = Counter(case.kind for case in cases)
-        if all(counts[kind] >= per_kind for kind in ("unaltered", "altered", "shuffled")):
+        if all(counts[kind] >= per_kind for kind in kinds):
             break
-        words = _sentence_words(document, rng)
+        kind = rng.choice([k for k in kinds if counts[k] < per_kind])
+        words = _sentence_words(foreign if kind == "foreign" and foreign else document, rng)
         if words is None:
             continue
-        kind: Kind = rng.choice([k for k in ("unaltered", "altered", "shuffled") if counts[k] < per_kind])
-        if kind == "unaltered":
-            cases.append(QuotationCase(document.document_id, kind, _typographic(" ".join(words), rng)))
-        elif kind == "altered":
-            altered = _altered(words, rng)
-            if altered is not None and " ".join(w.key for w in words_of(altered[0])) not in stream:
-                cases.append(QuotationCase(document.document_id, kind, _typographic(altered[0], rng), altered[1]))
-        else:
-            middle = words[1:-1]
-            rng.shuffle(middle)
-            cases.append(QuotationCase(document.document_id, kind, " ".join([words[0], *middle, words[-1]])))
+        case = _case(kind, words, rng)
+        if case is not None and (kind not in ("altered", "foreign") or _keys(case[0]) not in stream):
+            cases.append(QuotationCase(document.document_id, kind, _typographic(case[0], rng), case[1]))
     return cases
+
+
+def _keys(quoted: str) -> str:
+    return " ".join(word.key for word in words_of(quoted))
+
+
+def _case(kind: Kind, words: list[str], rng: random.Random) -> tuple[str, str] | None:
+    if kind == "altered":
+        return _altered(words, rng)
+    if kind == "shuffled":
+        middle = words[1:-1]
+        rng.shuffle(middle)
+        return " ".join([words[0], *middle, words[-1]]), ""
+    if kind == "elided":
+        if len(words) < 12:
+            return None
+        head, skipped = rng.randint(4, 6), rng.randint(2, len(words) - 10)
+        ellipsis = rng.choice([" . . . ", " ... ", "…", " [...] "])
+        return " ".join(words[:head]) + ellipsis + " ".join(words[head + skipped :]), ""
+    return " ".join(words), ""
 
 
 def _sentence_words(document: SourceDocument, rng: random.Random) -> list[str] | None:
@@ -133,7 +160,8 @@ def run_folds(records: list[dict[str, Any]], per_kind: int, folds: int) -> dict[
         matter = [document, *(documents[(index + k) % len(documents)] for k in (1, 2) if len(documents) > k)]
         sources = QuotationSources(matter)
         tally = tallies.setdefault(fold_of(document.document_id, folds), Counter())
-        for case in quotation_cases(document, per_kind):
+        foreign = documents[(index + 3) % len(documents)] if len(documents) > 3 else None
+        for case in quotation_cases(document, per_kind, foreign, matter):
             tally[(case.kind, check_quotation(case.quoted, sources).status)] += 1
     return tallies
 
@@ -168,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     tallies = run_folds(records, args.per_kind, args.folds)
     print(f"{'fold':<6} {'kind':<10} {'n':>5} {'exact':>7} {'close':>7} {'not_found':>9}")
     for fold in sorted(tallies):
-        for kind in ("unaltered", "altered", "shuffled"):
+        for kind in ("unaltered", "elided", "altered", "shuffled", "foreign"):
             n = sum(count for (k, _), count in tallies[fold].items() if k == kind)
             rates = [tallies[fold][(kind, status)] / max(1, n) for status in ("exact", "close", "not_found")]
             print(f"{fold + 1:<6} {kind:<10} {n:>5} {rates[0]:>7.1%} {rates[1]:>7.1%} {rates[2]:>9.1%}")

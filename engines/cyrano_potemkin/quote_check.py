@@ -21,7 +21,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from cyrano_potemkin.quote_words import WORD, cased_form
-from cyrano_potemkin.quotes import Piece, Quotation, QuotedWord, parse_quotation
+from cyrano_potemkin.quotes import Piece, Quotation, QuotedWord, find_quotations, parse_quotation
 from cyrano_potemkin.sources import SourceDocument
 from cyrano_potemkin.verdicts import Evidence, QuotationCheck, QuotationStatus, WordChange
 
@@ -31,6 +31,7 @@ CLOSE_SIMILARITY = 0.75
 _ANCHORS = 8  # the rarest words of a piece that vote for where it starts
 _COMMON = 400  # a word this frequent in a document says nothing about where a quotation is
 _CANDIDATES = 3  # starting points aligned per document
+_ANCHOR_PIECES = 3  # pieces of a quotation with ellipses each looked for first
 _SHORTLIST = 64  # starting points the anchors agree on most, compared word by word before the best are aligned
 _SLACK = 3  # words a candidate start may be off by, or a piece grow by before each quarter of its length
 _MARGIN_WORDS = 6  # a page's first or last line this short is a running header, footer or page number
@@ -150,9 +151,25 @@ def check_quotation(
     )
 
 
+def check_quotations(
+    text: str, sources: QuotationSources | Sequence[SourceDocument]
+) -> list[tuple[Quotation, QuotationResult]]:
+    """Every quotation of the text (`find_quotations`) with its check, the sources indexed once."""
+    indexed = sources if isinstance(sources, QuotationSources) else QuotationSources(sources)
+    return [(quotation, check_quotation(quotation, indexed)) for quotation in find_quotations(text)]
+
+
 def _matches(pieces: list[Piece], document: _DocumentWords) -> list[list[_Aligned]]:
-    """The quotation aligned at each candidate place in the document: one alignment per piece, in order."""
-    anchor = max(range(len(pieces)), key=lambda index: len(pieces[index].words))
+    """The quotation aligned at each candidate place in the document: one alignment per piece, in order.
+
+    Each of the longest pieces in turn is looked for first and the others near it: a piece may be a running
+    header found on every page, which alone cannot say where the quotation is.
+    """
+    longest = sorted(range(len(pieces)), key=lambda index: -len(pieces[index].words))[:_ANCHOR_PIECES]
+    return [found for anchor in longest for found in _matches_around(pieces, anchor, document)]
+
+
+def _matches_around(pieces: list[Piece], anchor: int, document: _DocumentWords) -> list[list[_Aligned]]:
     found = []
     for low, high in _candidate_starts(pieces[anchor].words, document):
         size = len(pieces[anchor].words)

@@ -5,7 +5,7 @@ from collections import Counter
 
 import pytest
 
-from cyrano_potemkin.quote_check import QuotationSources, check_quotation
+from cyrano_potemkin.quote_check import QuotationSources, check_quotation, check_quotations
 from cyrano_potemkin.quotes import find_quotations, parse_quotation
 from cyrano_potemkin.sources import SourceDocument
 from tests.conftest import shared_data
@@ -125,6 +125,20 @@ def test_the_sources_are_indexed_once_for_many_quotations() -> None:
     assert check_quotation("keep the premises in bad repair", sources).status == "close"
 
 
+def test_a_text_s_quotations_are_checked_in_order() -> None:
+    text = (
+        'The licence provides that "the Licensee shall pay the royalties within sixty (60) days" and that the '
+        "Licensor 'may audit the Licensee's books once per year'; it calls itself the “Agreement”."
+    )
+
+    checked = check_quotations(text, [LICENCE])
+
+    assert [(quotation.words, result.status) for quotation, result in checked] == [
+        ("the Licensee shall pay the royalties within sixty (60) days", "close"),
+        ("may audit the Licensee's books once per year", "exact"),
+    ]
+
+
 def test_quotations_are_the_quoted_strings_of_four_words_or_more() -> None:
     text = (
         "Under the Agreement (the “Agreement”), the licence says “the Licensee shall pay the royalties” and "
@@ -205,18 +219,23 @@ def test_real_contract_sentences_quoted_verbatim_are_exact_and_altered_never() -
     documents = [bench.document_of(json.loads(line)) for line in lines]
     statuses: Counter[tuple[str, str]] = Counter()
     for index, document in enumerate(documents):
-        sources = QuotationSources([document, documents[(index + 1) % len(documents)]])
-        for case in bench.quotation_cases(document, per_kind=4):
+        matter = [document, documents[(index + 1) % len(documents)]]
+        foreign = documents[(index + 2) % len(documents)]
+        sources = QuotationSources(matter)
+        for case in bench.quotation_cases(document, 4, foreign, matter):
             statuses[(case.kind, check_quotation(case.quoted, sources).status)] += 1
 
     def rate(kind: str, status: str) -> float:
         return statuses[(kind, status)] / sum(n for (k, _), n in statuses.items() if k == kind)
 
-    assert sum(statuses.values()) >= 3 * 4 * _CONTRACTS - 6
+    assert sum(statuses.values()) >= 5 * 4 * _CONTRACTS - 10
     assert rate("unaltered", "exact") == 1.0
+    assert rate("elided", "exact") == 1.0
     assert rate("altered", "exact") == 0.0
     assert rate("altered", "close") >= 0.9
     assert rate("shuffled", "not_found") >= 0.9
+    assert rate("foreign", "exact") == 0.0
+    assert rate("foreign", "not_found") >= 0.9
 
 
 def test_a_clause_repeated_with_one_word_changed_is_found_where_it_is_exact() -> None:
