@@ -65,8 +65,8 @@ def quotation_cases(
 ) -> list[QuotationCase]:
     """`per_kind` quotations of each kind from the document's pages (and `foreign`'s), seeded by the document id.
 
-    Altered and foreign quotations are kept only when their words are not in the document or the rest of the
-    `matter` as such (a boilerplate sentence may well be).
+    Altered, shuffled and foreign quotations are kept only when their words are not in the document or the rest
+    of the `matter` as such (a boilerplate sentence may well be, and a list shuffled may read as it did).
     """
     rng = random.Random(document.document_id)
     stream = " ".join(word.key for source in (document, *matter) for page in source.pages for word in words_of(page))
@@ -81,7 +81,7 @@ def quotation_cases(
         if words is None:
             continue
         case = _case(kind, words, rng)
-        if case is not None and (kind not in ("altered", "foreign") or _keys(case[0]) not in stream):
+        if case is not None and (kind not in ("altered", "shuffled", "foreign") or _keys(case[0]) not in stream):
             cases.append(QuotationCase(document.document_id, kind, _typographic(case[0], rng), case[1]))
     return cases
 

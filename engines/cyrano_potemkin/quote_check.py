@@ -1,10 +1,10 @@
 """Whether a quotation's words are the source's: `exact`, `close` (the words that differ, one run at a time) or
 `not_found`, with the source's own words as evidence.
 
-Each document's pages become one stream of words (so a quotation may run across a page break) with an index of
-where each word occurs. A quotation is looked for only where its rarest words agree on a starting point, and
-aligned word by word there (an edit distance that lets the source run on before and after the quoted words), so
-a text of thirty quotations against a hundred pages costs milliseconds, not a fuzzy scan of every window.
+Each document's pages are one stream of words (`source_words`) with an index of where each word occurs. A
+quotation is looked for only where its rarest words agree on a starting point, and aligned word by word there
+(an edit distance that lets the source run on before and after the quoted words), so a text of thirty quotations
+against a hundred pages costs milliseconds, not a fuzzy scan of every window.
 
 Case: words compare case-sensitively, since a capital marks a defined term ("Confidential Information" is not
 "confidential information"), except where quoting conventions change it: the first letter of the quotation and
@@ -12,16 +12,14 @@ of the words after an ellipsis or brackets, letters in brackets, and a source wo
 in capitals for conspicuousness, not as other words). Any other change of case is a change.
 """
 
-from bisect import bisect_left
-from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from cyrano_potemkin.quote_words import WORD, cased_form
 from cyrano_potemkin.quotes import Piece, Quotation, QuotedWord, find_quotations, parse_quotation
+from cyrano_potemkin.source_words import DocumentWords, QuotationSources
 from cyrano_potemkin.sources import SourceDocument
 from cyrano_potemkin.verdicts import Evidence, QuotationCheck, QuotationStatus, WordChange
 
@@ -31,70 +29,12 @@ CLOSE_SIMILARITY = 0.75
 _ANCHORS = 8  # the rarest words of a piece that vote for where it starts
 _COMMON = 400  # a word this frequent in a document says nothing about where a quotation is
 _CANDIDATES = 3  # starting points aligned per document
+_CHUNK = 120  # words of a long quotation aligned at a time
 _ANCHOR_PIECES = 3  # pieces of a quotation with ellipses each looked for first
 _SHORTLIST = 64  # starting points the anchors agree on most, compared word by word before the best are aligned
 _SLACK = 3  # words a candidate start may be off by, or a piece grow by before each quarter of its length
-_MARGIN_WORDS = 6  # a page's first or last line this short is a running header, footer or page number
 
 Op = Literal["equal", "case", "replace", "insert", "delete", "margin"]
-
-
-@dataclass(slots=True)
-class _DocumentWords:
-    """A document's words across its pages, in columns: where each is, its forms, and what leaving it out costs."""
-
-    document: SourceDocument
-    pages: list[int] = field(default_factory=list)
-    starts: list[int] = field(default_factory=list)
-    ends: list[int] = field(default_factory=list)
-    cased: list[str] = field(default_factory=list)
-    keys: list[str] = field(default_factory=list)
-    omission_cost: list[int] = field(default_factory=list)  # 0 for a running header or footer between pages
-    positions: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
-
-    @classmethod
-    def of(cls, document: SourceDocument) -> "_DocumentWords":
-        indexed = cls(document)
-        last = len(document.pages)
-        for number, page in enumerate(document.pages, start=1):
-            first_word = len(indexed.keys)
-            for match in WORD.finditer(page):
-                cased = cased_form(match.group())
-                key = cased.lower()
-                indexed.positions[key].append(len(indexed.keys))
-                indexed.pages.append(number)
-                indexed.starts.append(match.start())
-                indexed.ends.append(match.end())
-                indexed.cased.append(cased)
-                indexed.keys.append(key)
-                indexed.omission_cost.append(1)
-            page_starts = indexed.starts[first_word:]
-            for index in _margin_words(page, page_starts, first_page=number == 1, last_page=number == last):
-                indexed.omission_cost[first_word + index] = 0
-        return indexed
-
-
-def _margin_words(page: str, starts: list[int], *, first_page: bool, last_page: bool) -> list[int]:
-    """Indexes of the words on a short first line (not on page 1) or a short last line (not on the last page)."""
-    if not starts:
-        return []
-    margin: list[int] = []
-    if not first_page:
-        line_end = page.find("\n", starts[0])
-        on_line = bisect_left(starts, line_end if line_end != -1 else len(page))
-        margin.extend(range(on_line) if on_line <= _MARGIN_WORDS else ())
-    if not last_page:
-        line_start = page.rfind("\n", 0, starts[-1]) + 1
-        on_line = bisect_left(starts, line_start)
-        margin.extend(range(on_line, len(starts)) if len(starts) - on_line <= _MARGIN_WORDS else ())
-    return margin
-
-
-class QuotationSources:
-    """The documents a text's quotations are checked against, indexed once for all of them."""
-
-    def __init__(self, documents: Sequence[SourceDocument]) -> None:
-        self.documents = [_DocumentWords.of(document) for document in documents]
 
 
 class QuotationResult(BaseModel):
@@ -131,10 +71,10 @@ def check_quotation(
     """The best match of the quotation's words in the sources: exact, close (with the changes) or not found."""
     words = quotation.words if isinstance(quotation, Quotation) else quotation
     indexed = sources if isinstance(sources, QuotationSources) else QuotationSources(sources)
-    pieces = parse_quotation(words)
+    pieces = _chunked(parse_quotation(words))
     if not pieces:
         return QuotationResult(status="not_found")
-    best: tuple[tuple[bool, float], _DocumentWords, list[_Aligned]] | None = None
+    best: tuple[tuple[bool, float], DocumentWords, list[_Aligned]] | None = None
     for document in indexed.documents:
         for aligned in _matches(pieces, document):
             rank = _rank(pieces, aligned)
@@ -159,19 +99,35 @@ def check_quotations(
     return [(quotation, check_quotation(quotation, indexed)) for quotation in find_quotations(text)]
 
 
-def _matches(pieces: list[Piece], document: _DocumentWords) -> list[list[_Aligned]]:
+def _chunked(pieces: list[Piece]) -> list[Piece]:
+    """Long pieces cut into pieces that follow each other: alignment costs the square of a piece's length."""
+    return [
+        Piece(piece.words[start : start + _CHUNK], piece.gap_before if start == 0 else 0)
+        for piece in pieces
+        for start in range(0, len(piece.words), _CHUNK)
+    ]
+
+
+def _matches(pieces: list[Piece], document: DocumentWords) -> list[list[_Aligned]]:
     """The quotation aligned at each candidate place in the document: one alignment per piece, in order.
 
     Each of the longest pieces in turn is looked for first and the others near it: a piece may be a running
     header found on every page, which alone cannot say where the quotation is.
     """
     longest = sorted(range(len(pieces)), key=lambda index: -len(pieces[index].words))[:_ANCHOR_PIECES]
-    return [found for anchor in longest for found in _matches_around(pieces, anchor, document)]
+    found: list[list[_Aligned]] = []
+    for anchor in longest:
+        found.extend(_matches_around(pieces, anchor, document, found))
+    return found
 
 
-def _matches_around(pieces: list[Piece], anchor: int, document: _DocumentWords) -> list[list[_Aligned]]:
+def _matches_around(
+    pieces: list[Piece], anchor: int, document: DocumentWords, earlier: list[list[_Aligned]]
+) -> list[list[_Aligned]]:
     found = []
     for low, high in _candidate_starts(pieces[anchor].words, document):
+        if any(low - _SLACK <= match[anchor].first <= high + _SLACK for match in earlier):
+            continue  # another piece's candidate already put this one here
         size = len(pieces[anchor].words)
         aligned = {anchor: _align(pieces[anchor].words, document, low - _SLACK, high + size + _slack(size), False)}
         for index in range(anchor + 1, len(pieces)):
@@ -190,7 +146,7 @@ def _slack(size: int) -> int:
     return _SLACK + size // 4
 
 
-def _candidate_starts(piece: Sequence[QuotedWord], document: _DocumentWords) -> list[tuple[int, int]]:
+def _candidate_starts(piece: Sequence[QuotedWord], document: DocumentWords) -> list[tuple[int, int]]:
     """Where the piece may start: clusters of starts its rarest words agree on, the best supported first."""
     counted = [
         (len(document.positions.get(word.key, ())), offset, word.key)
@@ -229,21 +185,24 @@ def _same_word(quoted: QuotedWord, source: str) -> bool:
     return len(source) >= len(head) + len(tail) and source.startswith(head) and source.endswith(tail)
 
 
-def _align(piece: Sequence[QuotedWord], document: _DocumentWords, low: int, high: int, prefer_last: bool) -> _Aligned:
+def _align(piece: Sequence[QuotedWord], document: DocumentWords, low: int, high: int, prefer_last: bool) -> _Aligned:
     """Word-level edit alignment of the piece against `words[low:high]`, free to start and end anywhere in it."""
     low, high = max(0, low), min(len(document.keys), max(high, low + 1))
     keys, omission = document.keys[low:high], document.omission_cost[low:high]
     rows = [[0] * (len(keys) + 1)]
     for i, quoted in enumerate(piece, start=1):
-        previous, row = rows[-1], [i]
-        for j, key in enumerate(keys, start=1):
-            row.append(
-                min(
-                    previous[j - 1] + (0 if _same_word(quoted, key) else 1),
-                    previous[j] + 1,
-                    row[j - 1] + omission[j - 1],
-                )
-            )
+        previous, row, left = rows[-1], [i], i
+        differs = (
+            [quoted.key != key for key in keys] if quoted.kept is None else [not _same_word(quoted, k) for k in keys]
+        )
+        for j in range(len(keys)):  # the innermost loop of the check: plain comparisons, no calls
+            cost = previous[j] + differs[j]
+            if previous[j + 1] + 1 < cost:
+                cost = previous[j + 1] + 1
+            if left + omission[j] < cost:
+                cost = left + omission[j]
+            row.append(cost)
+            left = cost
         rows.append(row)
     last = rows[-1]
     lowest = min(last)
@@ -251,9 +210,7 @@ def _align(piece: Sequence[QuotedWord], document: _DocumentWords, low: int, high
     return _trace(piece, document, rows, low, end)
 
 
-def _trace(
-    piece: Sequence[QuotedWord], document: _DocumentWords, rows: list[list[int]], low: int, end: int
-) -> _Aligned:
+def _trace(piece: Sequence[QuotedWord], document: DocumentWords, rows: list[list[int]], low: int, end: int) -> _Aligned:
     steps: list[_Step] = []
     i, j = len(piece), end
     keys, omission = document.keys, document.omission_cost
@@ -297,7 +254,7 @@ def _rank(pieces: list[Piece], aligned: list[_Aligned]) -> tuple[bool, float]:
     return exact, 2 * matched / (quoted + source) if quoted + source else 0.0
 
 
-def _changes(document: _DocumentWords, aligned: list[_Aligned]) -> list[WordChange]:
+def _changes(document: DocumentWords, aligned: list[_Aligned]) -> list[WordChange]:
     """Each run of differing words, as the text writes them and as the source does."""
     changes = []
     for piece in aligned:
@@ -314,13 +271,13 @@ def _changes(document: _DocumentWords, aligned: list[_Aligned]) -> list[WordChan
     return changes
 
 
-def _raw(document: _DocumentWords, index: int) -> str:
+def _raw(document: DocumentWords, index: int) -> str:
     page = document.document.pages[document.pages[index] - 1]
     return " ".join(page[document.starts[index] : document.ends[index]].split())
 
 
 def _evidence(
-    document: _DocumentWords, aligned: list[_Aligned], role: Literal["supports", "contradicts"]
+    document: DocumentWords, aligned: list[_Aligned], role: Literal["supports", "contradicts"]
 ) -> list[Evidence]:
     """The source's words from the first matched to the last, one piece of evidence per page they are on."""
     used = [s.source for piece in aligned for s in piece.steps if s.source is not None and s.op != "margin"]

@@ -1,6 +1,7 @@
 """The quotation check: which quoted words are quotations, and whether the sources say them word for word."""
 
 import json
+import time
 from collections import Counter
 
 import pytest
@@ -11,7 +12,8 @@ from cyrano_potemkin.sources import SourceDocument
 from tests.conftest import shared_data
 
 PAGE_ONE = (
-    "ARTICLE 5 PAYMENT\n\n5.1 The Licensee shall pay the royalties within thirty (30) days after the end of each "
+    "Confidential\nARTICLE 5 PAYMENT\n\n5.1 The Licensee shall pay the royalties within thirty (30) days after the "
+    "end of each "
     "calendar\nquarter, and the Licensor may audit the Licensee's books once per year. Either party may termi-\n"
     "nate this Agreement upon ninety (90) days' written notice to the other party. The\n\nPage 1 of 2\n"
 )
@@ -247,3 +249,29 @@ def test_a_clause_repeated_with_one_word_changed_is_found_where_it_is_exact() ->
 
     assert result.status == "exact"
     assert result.evidence[0].quote == "The Licensee shall maintain insurance coverage with reputable insurers"
+
+
+def test_a_long_quotation_is_checked_in_linear_time() -> None:
+    sentences = [f"Clause {n} requires the party numbered {n} to deliver report {n} on time." for n in range(400)]
+    long_document = SourceDocument(document_id="long", name="Long", pages=[" ".join(sentences)])
+    quoted = " ".join(sentences[:300]).replace("report 150 on", "report 151 on")
+
+    started = time.process_time()
+    result = check_quotation(quoted, [long_document])
+
+    assert time.process_time() - started < 2
+    assert result.status == "close"
+    assert [(c.quoted, c.source) for c in result.changes] == [("151", "150")]
+
+
+def test_only_running_headers_and_page_numbers_may_be_left_out_at_a_page_break() -> None:
+    pages = [
+        "Terms\nThe obligations in this clause survive the termination of\nthis Agreement.\n",
+        "Terms\nNothing else.",
+    ]
+    document = SourceDocument(document_id="short-lines", name="Short lines", pages=pages)
+
+    assert check_quotation("termination of this Agreement. Nothing else", [document]).status == "exact"
+    dropped = check_quotation("survive the termination of Agreement. Nothing else", [document])
+    assert dropped.status == "close"
+    assert [(c.quoted, c.source) for c in dropped.changes] == [("", "this")]
