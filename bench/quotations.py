@@ -34,7 +34,7 @@ from extraction import fold_of, load_records
 from shared_data import shared_data_dir
 
 from cyrano_arkiver.pages import paginate_text
-from cyrano_potemkin.quote_check import QuotationSources, check_quotation
+from cyrano_potemkin.quote_check import MEANING_WORDS, QuotationSources, check_quotation
 from cyrano_potemkin.quote_words import words_of
 from cyrano_potemkin.sources import SourceDocument
 
@@ -101,6 +101,8 @@ def _case(kind: Kind, words: list[str], rng: random.Random) -> tuple[str, str] |
         if len(words) < 12:
             return None
         head, skipped = rng.randint(4, 6), rng.randint(2, len(words) - 10)
+        if any(_keys(word) in MEANING_WORDS for word in words[head : head + skipped]):
+            return None  # an ellipsis that hides "not" or "except" misquotes: the check says so (tested apart)
         ellipsis = rng.choice([" . . . ", " ... ", "…", " [...] "])
         return " ".join(words[:head]) + ellipsis + " ".join(words[head + skipped :]), ""
     return " ".join(words), ""

@@ -26,6 +26,11 @@ from cyrano_potemkin.verdicts import Evidence, QuotationCheck, QuotationStatus, 
 # Below this share of words in common (2 x matched / (quoted + source words)), a passage is another text, not an
 # altered quotation: one word changed in a four-word quotation still reaches it (0.75).
 CLOSE_SIMILARITY = 0.75
+# Words whose omission turns a sentence's meaning, looked for in what a short ellipsis leaves out.
+MEANING_WORDS = frozenset(
+    {"not", "no", "never", "neither", "nor", "none", "nothing", "without", "except", "unless", "excluding", "only"}
+)
+_SHORT_OMISSION = 12  # words an ellipsis leaves out within one sentence, about
 _ANCHORS = 8  # the rarest words of a piece that vote for where it starts
 _COMMON = 400  # a word this frequent in a document says nothing about where a quotation is
 _CANDIDATES = 3  # starting points aligned per document
@@ -83,9 +88,11 @@ def check_quotation(
     if best is None or (not best[0][0] and best[0][1] < CLOSE_SIMILARITY):
         return QuotationResult(status="not_found", similarity=best[0][1] if best else 0.0)
     (exact, similarity), document, aligned = best
+    hidden = _hidden_exceptions(pieces, aligned, document)
+    exact = exact and not hidden
     return QuotationResult(
         status="exact" if exact else "close",
-        changes=[] if exact else _changes(document, aligned),
+        changes=[] if exact else _changes(document, aligned) + hidden,
         evidence=_evidence(document, aligned, "supports" if exact else "contradicts"),
         similarity=similarity,
     )
@@ -130,6 +137,8 @@ def _matches_around(
             continue  # another piece's candidate already put this one here
         size = len(pieces[anchor].words)
         aligned = {anchor: _align(pieces[anchor].words, document, low - _SLACK, high + size + _slack(size), False)}
+        if _similarity(aligned[anchor].steps, size) < CLOSE_SIMILARITY:
+            continue  # the longest piece is not here: the quotation cannot be
         for index in range(anchor + 1, len(pieces)):
             size, after = len(pieces[index].words), aligned[index - 1].last + 1
             window = after + pieces[index].gap_before + size + _slack(size)
@@ -138,8 +147,33 @@ def _matches_around(
             size, before = len(pieces[index].words), aligned[index + 1].first
             window = before - pieces[index + 1].gap_before - size - _slack(size)
             aligned[index] = _align(pieces[index].words, document, window, before, True)
-        found.append([aligned[index] for index in range(len(pieces))])
+        found.append(_joined(pieces, [aligned[index] for index in range(len(pieces))], document))
     return found
+
+
+def _joined(pieces: list[Piece], aligned: list[_Aligned], document: DocumentWords) -> list[_Aligned]:
+    """The source's words between pieces that no ellipsis or brackets separate, counted as left out."""
+    joined = [aligned[0]]
+    for piece, current in zip(pieces[1:], aligned[1:], strict=True):
+        skipped = range(joined[-1].last + 1, current.first)
+        if piece.gap_before == 0 and skipped:
+            costs = document.omission_cost
+            steps = [_Step("delete" if costs[index] else "margin", None, index) for index in skipped]
+            current = _Aligned(skipped[0], current.last, (*steps, *current.steps))
+        joined.append(current)
+    return joined
+
+
+def _hidden_exceptions(pieces: list[Piece], aligned: list[_Aligned], document: DocumentWords) -> list[WordChange]:
+    """A few words an ellipsis or brackets leave out that negate or except: "shall . . . be liable" for "shall
+    not be liable" misquotes the source however exact the words around it."""
+    hidden = []
+    for piece, previous, current in zip(pieces[1:], aligned, aligned[1:], strict=False):
+        skipped = range(previous.last + 1, current.first)
+        short = piece.gap_before and len(skipped) <= _SHORT_OMISSION
+        if short and any(document.keys[index] in MEANING_WORDS for index in skipped):
+            hidden.append(WordChange(quoted="…", source=" ".join(_raw(document, index) for index in skipped)))
+    return hidden
 
 
 def _slack(size: int) -> int:
@@ -245,13 +279,17 @@ def _equal_or_case(quoted: QuotedWord, source: str) -> Op:
 
 
 def _rank(pieces: list[Piece], aligned: list[_Aligned]) -> tuple[bool, float]:
-    """(exact, similarity): 2 x matched words / (quoted words + source words aligned, omissions included)."""
+    """(exact, similarity) of the whole quotation."""
     steps = [step for piece in aligned for step in piece.steps]
+    exact = all(step.op in ("equal", "margin") for step in steps)
+    return exact, _similarity(steps, sum(len(piece.words) for piece in pieces))
+
+
+def _similarity(steps: Sequence[_Step], quoted: int) -> float:
+    """2 x matched words / (quoted words + source words aligned, omissions included)."""
     matched = sum(step.op in ("equal", "case") for step in steps)
     source = sum(step.source is not None and step.op != "margin" for step in steps)
-    quoted = sum(len(piece.words) for piece in pieces)
-    exact = all(step.op in ("equal", "margin") for step in steps)
-    return exact, 2 * matched / (quoted + source) if quoted + source else 0.0
+    return 2 * matched / (quoted + source) if quoted + source else 0.0
 
 
 def _changes(document: DocumentWords, aligned: list[_Aligned]) -> list[WordChange]:

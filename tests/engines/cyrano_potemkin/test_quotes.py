@@ -87,8 +87,16 @@ def test_ellipses_leave_out_words_and_stay_exact() -> None:
             "The licensee shall pay the Royalties within thirty (30) days",
             [("licensee", "Licensee"), ("Royalties", "royalties")],
         ),
+        ("In . . . event shall either party be liable for any consequential damages", [("…", "NO")]),
     ],
-    ids=["inserted not", "dropped word", "changed number", "change after an ellipsis", "changed case"],
+    ids=[
+        "inserted not",
+        "dropped word",
+        "changed number",
+        "change after an ellipsis",
+        "changed case",
+        "negation hidden by an ellipsis",
+    ],
 )
 def test_an_altered_quotation_is_close_with_its_changes(quoted: str, changes: list[tuple[str, str]]) -> None:
     result = check(quoted)
@@ -254,14 +262,16 @@ def test_a_clause_repeated_with_one_word_changed_is_found_where_it_is_exact() ->
 def test_a_long_quotation_is_checked_in_linear_time() -> None:
     sentences = [f"Clause {n} requires the party numbered {n} to deliver report {n} on time." for n in range(400)]
     long_document = SourceDocument(document_id="long", name="Long", pages=[" ".join(sentences)])
-    quoted = " ".join(sentences[:300]).replace("report 150 on", "report 151 on")
+    quoted = (
+        " ".join(sentences[:300]).replace("report 150 on", "report 151 on").replace("Clause 10 requires", "requires")
+    )
 
     started = time.process_time()
     result = check_quotation(quoted, [long_document])
 
     assert time.process_time() - started < 2
     assert result.status == "close"
-    assert [(c.quoted, c.source) for c in result.changes] == [("151", "150")]
+    assert [(c.quoted, c.source) for c in result.changes] == [("", "Clause 10"), ("151", "150")]
 
 
 def test_only_running_headers_and_page_numbers_may_be_left_out_at_a_page_break() -> None:
