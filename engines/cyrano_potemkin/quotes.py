@@ -25,6 +25,7 @@ _PARAGRAPH = re.compile(r"\n[ \t]*\n")
 _OPENING_CONTEXT = " \t\n([{<—–-/“‘\"'"
 _ELLIPSIS = re.compile(r"\[\s*(?:\.\s*){3,}\]|\[\s*…\s*\]|\.(?:[ \u00a0]?\.){2,}|…")
 _BRACKETS = re.compile(r"\[[^\[\]]*\]")
+_MARK = re.compile("[\"“”'‘’]")
 
 Family = Literal["double", "single"]
 
@@ -86,10 +87,8 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
 
 def _marks(text: str, start: int, end: int) -> list[_Mark]:
     marks = []
-    for at in range(start, end):
-        char = text[at]
-        if char not in "\"“”'‘’":
-            continue
+    for found in _MARK.finditer(text, start, end):
+        at, char = found.start(), found.group()
         before = text[at - 1] if at > start else " "
         after = text[at + 1] if at + 1 < end else " "
         if char == "“":
