@@ -2,6 +2,9 @@
 
 `find_quotations` finds them; `parse_quotation` reads the quoter's marks inside one (an ellipsis for omitted
 words, brackets for an altered letter or word) into the pieces `quote_check.check_quotation` looks for.
+
+The check is four modules: this one (the text's side), `quote_words` (what a word is, on both sides),
+`source_words` (the sources' index) and `quote_check` (the match, its status, changes and evidence).
 """
 
 import re
