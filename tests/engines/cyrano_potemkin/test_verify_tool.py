@@ -170,3 +170,25 @@ async def test_a_five_megabyte_text_is_refused(runtime: Runtime) -> None:
         matter, _ = await _matter_with_licence(client)
         refused = await client.call_tool("potemkin_verify", {"text": "a" * 5_000_001, "matter_id": matter})
     assert refused.is_error and "Traceback" not in str(refused.content)
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_quotations_are_checked_verbatim_and_an_altered_one_is_a_contradiction(
+    runtime: Runtime, mode: str
+) -> None:
+    text = (
+        'The licence says that "Licensor grants Licensee a non-exclusive licence to use the Software at its '
+        'offices." It also provides that "either party may give written notice of non-renewal at least thirty '
+        '(30) days before the end of the then-current term." Finally, "the Licensee may sublicense the Software '
+        'to its affiliates without consent."'
+    )
+    async with Client(runtime.server, mode=mode) as client:
+        matter, _ = await _matter_with_licence(client)
+        claims = ok(await client.call_tool("potemkin_verify", {"text": text, "matter_id": matter}))["claims"]
+    exact, altered, invented = claims
+    assert (exact["verdict"], exact["method"], exact["quotation"]["status"]) == ("supported", "quotation", "exact")
+    assert exact["evidence"][0]["quote"].startswith("Licensor grants Licensee a non-exclusive licence")
+    assert (altered["verdict"], altered["quotation"]["status"]) == ("contradicted", "close")
+    assert {"quoted": "thirty 30", "source": "sixty 60"} in altered["quotation"]["changes"]  # words, not brackets
+    assert altered["evidence"][0]["page"] == 2 and altered["evidence"][0]["role"] == "contradicts"
+    assert (invented["verdict"], invented["quotation"]["status"]) == ("unverifiable", "not_found")
