@@ -192,3 +192,13 @@ async def test_quotations_are_checked_verbatim_and_an_altered_one_is_a_contradic
     assert {"quoted": "thirty 30", "source": "sixty 60"} in altered["quotation"]["changes"]  # words, not brackets
     assert altered["evidence"][0]["page"] == 2 and altered["evidence"][0]["role"] == "contradicts"
     assert (invented["verdict"], invented["quotation"]["status"]) == ("unverifiable", "not_found")
+
+
+async def test_the_check_draft_prompt_starts_from_the_check(runtime: Runtime) -> None:
+    async with Client(runtime.server) as client:
+        matter, _ = await _matter_with_licence(client)
+        prompt = await client.get_prompt("check_draft", {"draft": SUMMARY, "matter_id": matter})
+    task, draft, checked = (message.content.text for message in prompt.messages)  # type: ignore[union-attr]
+    assert "contradicted claim" in task and "never correct from general knowledge" in task.lower()
+    assert SUMMARY.strip() in draft  # prompt arguments are trimmed
+    assert '"contradicted":[3]' in checked and "11th day of December, 2006" in checked
