@@ -2,6 +2,8 @@
 
 from cyrano_matters.api import MattersReader
 from cyrano_mcp.kit import Engine, EngineContext, Operation, Parts, Toolset
+from cyrano_potemkin.citations.tools import CITATIONS_TOOLSETS, citation_operations
+from cyrano_potemkin.migrations import MIGRATIONS
 from cyrano_potemkin.permissions import POTEMKIN
 from cyrano_potemkin.prompts import potemkin_prompts
 from cyrano_potemkin.service import VerifyService
@@ -24,8 +26,11 @@ def build(context: EngineContext) -> Parts:
                 title="Check a text against its sources",
                 open_world=True,
             ),
+            # potemkin_citations and the firm's library of authorities (potemkin_authorities_*).
+            *citation_operations(context, settings),
         ],
         prompts=potemkin_prompts(verifier),
+        migrations=MIGRATIONS,
     )
 
 
@@ -36,5 +41,8 @@ ENGINE = Engine(
     settings=PotemkinSettings,
     permissions=(POTEMKIN,),
     requires=(MattersReader,),
-    toolsets=(Toolset("potemkin", "Check AI-written text: claims against the documents, citations."),),
+    toolsets=(
+        Toolset("potemkin", "Check AI-written text: claims against the documents, citations."),
+        *CITATIONS_TOOLSETS,
+    ),
 )
