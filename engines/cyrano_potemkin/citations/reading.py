@@ -17,7 +17,7 @@ CitationKind = Literal["case", "short_form", "id", "supra", "law", "journal"]
 
 # A volume, an abbreviated reporter with at least one full stop, then a page (or a section).
 _UNREAD = re.compile(
-    r"(?<![\w.§])(?P<volume>\d{1,4})\s+"
+    r"(?<![\w.§])(?P<volume>\d{1,4}[A-Z]?)\s+"
     r"(?P<reporter>[A-Z][A-Za-z'&]{0,14}\.?(?:\s?(?:[A-Z][A-Za-z'&]{0,14}\.?|\d{1,2}(?:d|st|nd|rd|th)\.?)){0,5})"
     r"\s+(?:§+\s*)?(?P<page>\d{1,6})(?![\w])"
 )

@@ -1,10 +1,11 @@
 """Whether a citation can exist, judged from reporters-db (reporters, their series and years) and courts-db.
 
 Only what those databases state is held against a citation: a reporter (or series) they do not list is
-`malformed`; a year outside every matching edition's years, or a court whose state (or the federal courts) the
-reporter does not cover, is `impossible`. reporters-db gives no volume ranges, so a volume is only checked for
-being a real number (not 0); a year before an edition began or after it ended is allowed one year either side
-(a case decided in December may be reported in the next series).
+`malformed`; a year outside every matching edition's years, or a court whose state (or circuit, or the federal courts at
+all) the reporter does not cover, is `impossible`. reporters-db gives no volume ranges, so a volume is only checked for
+being a real number (not 0). A year is allowed one year either side of an edition's span (a case decided in
+December may be reported in the next series), and a first series has no start (see `_years`). reporters-db lists
+American reporters; a few English and Commonwealth ones are known here so they are not called malformed.
 """
 
 import datetime as dt
@@ -18,6 +19,7 @@ from cyrano_potemkin.citations.reading import ReadCitation
 Structural = Literal["malformed", "impossible"]
 _SERIES = re.compile(r"\s?\d{1,2}(?:d|st|nd|rd|th)\.?$")
 _SLACK_YEARS = 1
+_OPEN_START, _OPEN_END = 0, 9999
 _STATES = {
     "Alabama": "al", "Alaska": "ak", "Arizona": "az", "Arkansas": "ar", "California": "ca", "Colorado": "co",
     "Connecticut": "ct", "Delaware": "de", "Florida": "fl", "Georgia": "ga", "Hawaii": "hi", "Idaho": "id",
@@ -31,6 +33,20 @@ _STATES = {
 }  # fmt: skip
 # The federal parts of a jurisdiction code: "us" itself, a circuit ("us:c9", "us:c"), or "us:fed".
 _FEDERAL_PART = re.compile(r"c\d*|fed")
+# courts-db's courts of appeals of the numbered circuits (and D.C.'s, "c0"), as jurisdiction codes name them.
+_CIRCUITS = {f"ca{number}": f"c{number}" for number in range(1, 12)} | {"cadc": "c0"}
+
+
+# Spans reporters-db 3.2 gets wrong, corrected: F. Supp. ran to 1998 and F. Supp. 2d from 1998 (it has 1988).
+_CORRECTED: dict[str, tuple[dt.datetime | None, dt.datetime | None]] = {
+    "F. Supp.": (dt.datetime(1932, 1, 1), dt.datetime(1998, 12, 31)),
+    "F. Supp. 2d": (dt.datetime(1998, 1, 1), dt.datetime(2014, 12, 31)),
+}
+# Reporters of England and the Commonwealth that reporters-db (American reporters) does not list: not malformed.
+_OUTSIDE_REPORTERS_DB = frozenset({
+    "Eng. Rep.", "E.R.", "All E.R.", "All ER", "W.L.R.", "WLR", "Q.B.", "K.B.", "Q.B.D.", "Ch.", "Ch. D.", "A.C.",
+    "App. Cas.", "Lloyd's Rep.", "D.L.R.", "S.C.R.", "C.L.R.", "A.L.J.R.", "N.Z.L.R.", "E.W.C.A.", "UKHL", "UKSC",
+})  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -67,7 +83,10 @@ def squash(name: str) -> str:
 
 
 def reporter_known(reporter: str) -> bool:
-    return squash(reporter) in _names()[0]
+    return squash(reporter) in _names()[0] or squash(reporter) in _OUTSIDE
+
+
+_OUTSIDE = frozenset(squash(name) for name in _OUTSIDE_REPORTERS_DB)
 
 
 def problem_of(citation: ReadCitation, *, this_year: int | None = None) -> Problem | None:
@@ -107,14 +126,20 @@ def _year_problem(citation: ReadCitation, this_year: int) -> Problem | None:
         return None
     first, last = spans[0]
     name = citation.editions[0].short_name
+    since = "" if first == _OPEN_START else f" from {first}"
     until = "today" if last >= this_year else str(last)
-    return Problem("impossible", f"{name} reports cases from {first} to {until}, not {year}", "reporters-db")
+    return Problem("impossible", f"{name} reports cases{since} up to {until}, not {year}", "reporters-db")
 
 
 def _years(edition: Any) -> tuple[int, int]:
-    start = edition.start.year if edition.start is not None else 1600
-    end = edition.end.year if edition.end is not None else 9999
-    return start, end
+    """The years an edition can hold. A first series is open at the start: official reports took in the older
+    nominative volumes (5 U.S. is 1 Cranch, of 1803, though reporters-db starts U.S. in 1875)."""
+    start, end = _CORRECTED.get(edition.short_name, (edition.start, edition.end))
+    first_series = _SERIES.search(edition.short_name) is None
+    return (
+        _OPEN_START if start is None or first_series else start.year,
+        _OPEN_END if end is None else end.year,
+    )
 
 
 def _court_problem(citation: ReadCitation) -> Problem | None:
@@ -134,6 +159,9 @@ def _court_problem(citation: ReadCitation) -> Problem | None:
 
 def _court_fits(court: dict[str, Any], codes: list[str]) -> bool:
     system = court.get("system")
+    circuit = _CIRCUITS.get(str(court.get("id")))
+    if circuit is not None:  # a numbered court of appeals: the reporter must list a court of that circuit
+        return any(_circuit(code) == circuit for code in codes)
     if system == "federal":
         return any(_federal(code) for code in codes)
     if system == "state":
@@ -147,6 +175,11 @@ def _court_fits(court: dict[str, Any], codes: list[str]) -> bool:
 def _federal(code: str) -> bool:
     parts = code.split(";", 1)[0].split(":")
     return parts[0] == "us" and (len(parts) == 1 or _FEDERAL_PART.fullmatch(parts[1]) is not None)
+
+
+def _circuit(code: str) -> str | None:
+    parts = code.split(";", 1)[0].split(":")
+    return parts[1] if len(parts) > 1 and parts[0] == "us" and re.fullmatch(r"c\d+", parts[1]) else None
 
 
 def _courts_named(words: str) -> list[dict[str, Any]]:
