@@ -2,8 +2,9 @@
 Topeka" do, "Roe v. Wade" and "Brown v. Board of Education" do not.
 
 Each side of the "v." is reduced to its distinctive words (no "Inc.", "the", "of"); the sides match when one's
-words are all among the other's, allowing abbreviations ("Educ." for "Education", "R.R." for "Railroad"), acronyms ("NRDC") and near spellings. A text
-often shortens a name (eyecite may read only the last word before "v."), so containment, not equality, decides.
+words are all among the other's, allowing abbreviations ("Educ." for "Education", "R.R." for "Railroad"),
+acronyms ("NRDC") and near spellings. A text often shortens a name (eyecite may read only the last word before
+"v."), so containment, not equality, decides.
 """
 
 import re
