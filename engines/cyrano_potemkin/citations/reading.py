@@ -34,6 +34,7 @@ _CASE_NAME = re.compile(
     r"(?P<plaintiff>(?:[A-Z][\w.'&-]*|of|the|and|&|de|ex|rel\.|for)(?:\s+(?:[A-Z][\w.'&-]*|of|the|and|&|de|la|ex|"
     r"rel\.|for|in))*)\s+v(?:s)?\.\s+(?P<defendant>[^,;()]{1,120}?),\s*\Z"
 )
+_CHUNK = 8_000  # characters eyecite reads at once
 _LEADING_WORDS = frozenset(["see", "cf", "but", "also", "accord", "and", "in", "the", "of", "for", "e.g.", "compare"])
 
 
@@ -60,14 +61,74 @@ class ReadCitation:
 def _eyecite() -> Any:
     """eyecite, imported and set up once (its first import compiles every reporter's patterns)."""
     import eyecite
+    from eyecite import helpers
 
     # eyecite logs the text it reads (client material) at WARNING level when citations overlap.
     logging.getLogger("eyecite").setLevel(logging.ERROR)
+    # eyecite finds a parenthetical's court by normalising all ~2,800 courts-db names on every call (about 30 ms
+    # a citation: 30 s for a long brief). The same rule over names normalised once answers the same court ids,
+    # so replacing it for the whole process changes no one's results (Arkiver's extraction does the same).
+    helpers.get_court_by_paren = cache(_court_by_paren)
     return eyecite
+
+
+@cache
+def _normalised_courts() -> tuple[tuple[str, str], ...]:
+    from courts_db import courts
+
+    return tuple((court_key(str(court["citation_string"])), str(court["id"])) for court in courts)
+
+
+def court_key(words: str) -> str:
+    """Court words as courts-db's citation strings are compared: letters and digits only, lower case."""
+    return re.sub(r"[^\w]", "", words).lower()
+
+
+def _court_by_paren(parenthetical: str) -> str | None:
+    """eyecite's rule: the court whose citation string equals the words, else the last one they begin."""
+    wanted = court_key(parenthetical)
+    if not wanted:
+        return None
+    found = None
+    for key, court_id in _normalised_courts():
+        if key == wanted:
+            return court_id
+        if key.startswith(wanted):
+            found = court_id
+    return found
 
 
 def read_citations(text: str) -> list[ReadCitation]:
     eyecite = _eyecite()
+    found: list[ReadCitation] = []
+    for chunk_start, chunk_end in _chunks(text):
+        for citation in eyecite.get_citations(text[chunk_start:chunk_end]):
+            start, end = citation.span()
+            read = _of_kind(text, citation, chunk_start + start, chunk_start + end)
+            if read is not None:
+                found.append(read)
+    found += _unread(text, [(item.start, item.end) for item in found])
+    return sorted(found, key=lambda item: item.start)
+
+
+def _chunks(text: str) -> list[tuple[int, int]]:
+    """Stretches of about `_CHUNK` characters, cut after a sentence (or at a space). eyecite looks for pin-cited
+    references to each citation in all the text after it, so one call over a long text takes quadratic time."""
+    chunks: list[tuple[int, int]] = []
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + _CHUNK)
+        if end < len(text):
+            cut = max(text.rfind(". ", start, end), text.rfind("\n", start, end))
+            cut = cut + 1 if cut > start + _CHUNK // 2 else text.rfind(" ", start, end)
+            end = cut if cut > start else end
+        chunks.append((start, end))
+        start = end
+    return chunks
+
+
+def _of_kind(text: str, citation: Any, start: int, end: int) -> ReadCitation | None:
+    """`citation` (an eyecite citation at text[start:end]) as a ReadCitation; None for kinds not checked."""
     from eyecite.models import (
         FullCaseCitation,
         FullJournalCitation,
@@ -77,26 +138,22 @@ def read_citations(text: str) -> list[ReadCitation]:
         SupraCitation,
     )
 
-    found: list[ReadCitation] = []
-    for citation in eyecite.get_citations(text):
-        start, end = citation.span()
-        if isinstance(citation, FullCaseCitation):
-            found.append(_case(text, citation, start, end))
-        elif isinstance(citation, ShortCaseCitation):
-            read = _read(citation, "short_form", start, end)
-            read.antecedent_guess = citation.metadata.antecedent_guess
-            found.append(read)
-        elif isinstance(citation, FullLawCitation):
-            found.append(_read(citation, "law", start, end))
-        elif isinstance(citation, FullJournalCitation):
-            found.append(_read(citation, "journal", start, end))
-        elif isinstance(citation, IdCitation):
-            found.append(ReadCitation("id", start, end, text[start:end], "Id."))
-        elif isinstance(citation, SupraCitation):
-            antecedent = citation.metadata.antecedent_guess
-            found.append(ReadCitation("supra", start, end, text[start:end], "supra", antecedent_guess=antecedent))
-    found += _unread(text, [(item.start, item.end) for item in found])
-    return sorted(found, key=lambda item: item.start)
+    if isinstance(citation, FullCaseCitation):
+        return _case(text, citation, start, end)
+    if isinstance(citation, ShortCaseCitation):
+        read = _read(citation, "short_form", start, end)
+        read.antecedent_guess = citation.metadata.antecedent_guess
+        return read
+    if isinstance(citation, FullLawCitation):
+        return _read(citation, "law", start, end)
+    if isinstance(citation, FullJournalCitation):
+        return _read(citation, "journal", start, end)
+    if isinstance(citation, IdCitation):
+        return ReadCitation("id", start, end, text[start:end], "Id.")
+    if isinstance(citation, SupraCitation):
+        antecedent = citation.metadata.antecedent_guess
+        return ReadCitation("supra", start, end, text[start:end], "supra", antecedent_guess=antecedent)
+    return None  # a reference by name alone, or a citation eyecite could not classify
 
 
 def _read(citation: Any, kind: CitationKind, start: int, end: int) -> ReadCitation:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
 
-from cyrano_potemkin.citations.reading import ReadCitation
+from cyrano_potemkin.citations.reading import ReadCitation, court_key
 
 Structural = Literal["malformed", "impossible"]
 _SERIES = re.compile(r"\s?\d{1,2}(?:d|st|nd|rd|th)\.?$")
@@ -183,7 +183,7 @@ def _circuit(code: str) -> str | None:
 
 
 def _courts_named(words: str) -> list[dict[str, Any]]:
-    return _court_table().get(_court_key(words), [])
+    return _court_table().get(court_key(words), [])
 
 
 @cache
@@ -192,11 +192,7 @@ def _court_table() -> dict[str, list[dict[str, Any]]]:
 
     table: dict[str, list[dict[str, Any]]] = {}
     for court in courts:
-        key = _court_key(str(court.get("citation_string") or ""))
+        key = court_key(str(court.get("citation_string") or ""))
         if key:
             table.setdefault(key, []).append(court)
     return table
-
-
-def _court_key(words: str) -> str:
-    return re.sub(r"[^\w]", "", words).lower()

@@ -109,3 +109,12 @@ def test_a_known_citation_under_another_case_name_is_a_name_mismatch_not_found()
 )
 def test_case_names_match_on_each_sides_distinctive_words(given: str, known: str, same: bool) -> None:
     assert names_match(given, known) is same
+
+
+def test_a_long_text_is_read_in_stretches_without_losing_or_moving_a_citation() -> None:
+    sentence = "As held in Brown v. Board of Education, 347 U.S. 483 (1954), the rule stands. Id. at 495. "
+    text = sentence * 400  # about 36,000 characters: several stretches for eyecite
+    checks = check_citations(text, [])
+    assert [check.kind for check in checks] == ["case", "id"] * 400
+    assert all(text[check.start : check.end] == check.text for check in checks)
+    assert all(check.case_name == "Brown v. Board of Education" for check in checks if check.kind == "case")
