@@ -6,6 +6,7 @@ A service that reads files by path asks `client_roots()` for the folders the loc
 """
 
 import itertools
+import logging
 import re
 import secrets
 import time
@@ -19,11 +20,16 @@ if TYPE_CHECKING:
     from cyrano_mcp.principal import Principal
 
 ProgressSink = Callable[[float, float | None, str | None], Awaitable[None]]
+LogSink = Callable[[str, Any], Awaitable[None]]
 RootsLookup = Callable[[], Awaitable[Sequence[Path]]]
 
 
 async def _discard_progress(*_: object) -> None:
     """Progress outside a tool call, or to a client that did not ask for it, goes nowhere."""
+
+
+async def _discard_log(*_: object) -> None:
+    """A log notification outside a tool call has no client to go to."""
 
 
 @dataclass(slots=True)
@@ -36,6 +42,7 @@ class CallContext:
     protocol_version: str | None = None
     started: float = field(default_factory=time.perf_counter)
     progress_sink: ProgressSink = _discard_progress
+    log_sink: LogSink = _discard_log
     source: str | None = None  # the client address over HTTP, else the transport's name
     principal: "Principal | None" = None  # set by the call path's authentication step
     # The SDK's request context, opaque here so services stay free of `mcp`; only adapters that must
@@ -64,17 +71,27 @@ class CallContext:
             caller=self.tool,
             depth=self.depth + 1,
             client_roots=self.client_roots,
+            log_sink=self.log_sink,
         )
 
     async def report_progress(self, progress: float, total: float | None = None, message: str | None = None) -> None:
         """Send an MCP progress notification if the client asked for them."""
         await self.progress_sink(progress, total, message)
 
+    async def notify_client(self, level: str, data: Any) -> None:
+        """Send an MCP log notification (`notifications/message`) to this call's client, where the transport
+        carries one (not with JSON-only HTTP responses); a client that cannot take it loses nothing else."""
+        try:
+            await self.log_sink(level, data)
+        except Exception:  # the call's own answer matters more than a notification about it
+            _log.debug("client_notification_failed", exc_info=True)
+
     @property
     def elapsed_ms(self) -> float:
         return (time.perf_counter() - self.started) * 1000
 
 
+_log = logging.getLogger(__name__)
 _current: ContextVar[CallContext | None] = ContextVar("cyrano_current_call", default=None)
 
 

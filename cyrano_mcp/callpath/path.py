@@ -7,6 +7,7 @@ Validation of the arguments is the innermost step, right before the service hand
 
 import json
 import logging
+import warnings
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol, get_args, get_origin
 
@@ -302,6 +303,13 @@ def _call_context(tool_name: str, context: Context[Any, Any], headerless_transpo
     )
     if progress_sink is not None:
         call.progress_sink = progress_sink
+
+        async def log_to_client(level: str, data: Any) -> None:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # logging is deprecated in 2026-07-28, still carried by both
+                await context.log(level, data, logger_name="cyrano")  # type: ignore[arg-type]
+
+        call.log_sink = log_to_client
     return call
 
 

@@ -67,6 +67,7 @@ class Verification(ToolOutput):
         "Cyrano and no model judges."
     )
     model: ModelUse | None = Field(default=None, description="What a model added, when use_model was asked.")
+    alert_id: str | None = Field(default=None, description="The alert this check raised (potemkin_alerts), if any.")
     sources: list[SourceRef]
     claims: list[ClaimCheck] = Field(description="This page of the claims (of the verdict asked for), in order.")
     next_cursor: str | None = Field(description="Pass as cursor (with the same arguments) for the next claims.")

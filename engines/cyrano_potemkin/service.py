@@ -28,6 +28,7 @@ from cyrano_mcp.kit import (
     read_cursor,
     require_bound,
 )
+from cyrano_potemkin.alerts.service import AlertService
 from cyrano_potemkin.model_check import second_look
 from cyrano_potemkin.models import Counts, ModelUse, SourceRef, Verification, VerifyRequest
 from cyrano_potemkin.settings import PotemkinSettings
@@ -47,9 +48,15 @@ OFFLINE = (
 
 class VerifyService:
     def __init__(
-        self, operations: OperationCaller, matters: MattersReader, llm: ModelGateway, settings: PotemkinSettings
+        self,
+        operations: OperationCaller,
+        matters: MattersReader,
+        llm: ModelGateway,
+        alerts: AlertService,
+        settings: PotemkinSettings,
     ) -> None:
         self._operations = operations
+        self._alerts = alerts
         self._llm = llm
         self._matters = matters
         self._settings = settings
@@ -83,7 +90,29 @@ class VerifyService:
             )
         answer = _answer(checks, documents, request, offset, bound)
         answer.model = model
+        if request.cursor is None:  # the first page raises the alert; the pages after it are the same check
+            answer.alert_id = await self._alert(answer, request)
         return answer
+
+    async def _alert(self, answer: Verification, request: VerifyRequest) -> str | None:
+        subject = (
+            f"matter {request.matter_id}"
+            if request.matter_id
+            else "documents " + ", ".join(source.document_id for source in answer.sources)
+        )
+        counts = answer.summary
+        raised = await self._alerts.raise_if(
+            "verify",
+            counts.contradicted,
+            subject=subject,
+            summary=f"{counts.contradicted} of {counts.claims} claims contradicted by the sources",
+            details={
+                "contradicted": answer.contradicted,
+                "documents": [source.document_id for source in answer.sources],
+                "text_sha256": hashlib.sha256(request.text.encode()).hexdigest(),
+            },
+        )
+        return raised.id if raised is not None else None
 
     async def _sources(self, request: VerifyRequest) -> list[SourceDocument]:
         wanted = list(dict.fromkeys(request.document_ids or []))

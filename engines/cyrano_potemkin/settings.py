@@ -1,6 +1,6 @@
 """Potemkin's own settings, read from `CYRANO_POTEMKIN_*` variables."""
 
-from pydantic import Field
+from pydantic import Field, SecretStr, field_validator, model_validator
 
 from cyrano_mcp.kit import EngineSettings
 
@@ -15,3 +15,28 @@ class PotemkinSettings(EngineSettings):
     potemkin_max_source_pages: int = Field(
         default=2_000, ge=1, le=100_000, description="Most source pages one potemkin_verify call reads."
     )
+    potemkin_alert_webhook_url: str | None = Field(
+        default=None,
+        description="Where each new alert is POSTed as JSON, signed (X-Cyrano-Signature: sha256=HMAC of "
+        '"<X-Cyrano-Timestamp>.<body>" with the webhook secret) and retried by the job queue; empty: no webhook.',
+    )
+    potemkin_alert_webhook_secret: SecretStr | None = Field(
+        default=None, description="The shared secret that signs alert webhooks (required with a webhook URL)."
+    )
+    potemkin_alert_webhook_timeout: float = Field(
+        default=5.0, gt=0, le=60, description="Seconds one webhook delivery attempt may take."
+    )
+
+    @field_validator("potemkin_alert_webhook_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL")
+        return value or None
+
+    @model_validator(mode="after")
+    def _signed(self) -> "PotemkinSettings":
+        secret = self.potemkin_alert_webhook_secret
+        if self.potemkin_alert_webhook_url and (secret is None or len(secret.get_secret_value()) < 16):
+            raise ValueError("potemkin_alert_webhook_secret: a webhook needs a secret of at least 16 characters")
+        return self

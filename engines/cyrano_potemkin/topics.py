@@ -37,7 +37,11 @@ CLAIM_CUES: dict[AnchorKind, dict[Topic, re.Pattern[str]]] = {
     "duration": {
         "notice_period": re.compile(r"\bnotice\b|\bnotif\w*|\bnon-?\s?renewal\b|\bopt\s+out\b|\bin\s+advance\b", _I),
         "renewal_term": re.compile(r"\brenew\w*|\bsuccessive\b|\bextend\w*|\bextension\b|\broll\w*\s+over\b", _I),
-        "initial_term": re.compile(r"\binitial\b|\bterm\b|\blasts?\b|\bduration\b|\bfor\s+a\s+period\b|\bruns?\b", _I),
+        "initial_term": re.compile(
+            r"\binitial\b|\bterm\b|\blasts?\b|\bduration\b|\bfor\s+a\s+period\b|\bruns?\b|\bexpir\w*|"
+            r"\b(?:after|from)\s+the\s+effective\s+date\b",
+            _I,
+        ),
     },
     "place": {"governing_law": re.compile(r"\bgovern\w*|\blaws?\b|\bconstrued\b|\binterpret\w*", _I)},
 }

@@ -16,3 +16,13 @@ def test_scripted_session(flags: list[str]) -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "read back, resource, listing and prompts all check out" in done.stdout
+
+
+@pytest.mark.parametrize("flags", [[], ["--legacy"]], ids=["2026-07-28", "2025-11-25"])
+def test_integrity_check(flags: list[str]) -> None:
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLES / "integrity_check.py"), *flags], capture_output=True, text=True, timeout=180
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "claim 2 contradicted" in done.stdout and "the integrity workflow checks out" in done.stdout
+    assert "Traceback" not in done.stderr and "DeprecationWarning" not in done.stderr

@@ -9,6 +9,8 @@ impossible), and is stored in its normalised form so that the text's spelling ("
 import uuid
 from datetime import datetime
 
+import sqlalchemy as sa
+from alembic.operations import Operations
 from sqlalchemy import Index, func
 from sqlmodel import Field, SQLModel, col, select
 
@@ -50,6 +52,22 @@ class AuthorityRow(SQLModel, table=True):
     year: int | None = None
     note: str | None = None
     created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+def create_authorities_table(op: Operations) -> None:
+    """The schema step of the library: one row per citation, found by its key, listed oldest first."""
+    op.create_table(
+        "potemkin_authorities",
+        sa.Column("id", sa.String(36), primary_key=True),
+        sa.Column("citation_key", sa.String(200), nullable=False, unique=True),
+        sa.Column("citation", sa.String(200), nullable=False),
+        sa.Column("case_name", sa.String(300), nullable=False),
+        sa.Column("court", sa.String(100), nullable=True),
+        sa.Column("year", sa.Integer(), nullable=True),
+        sa.Column("note", sa.Text(), nullable=True),  # sealed
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+    )
+    op.create_index("ix_potemkin_authorities_created_at", "potemkin_authorities", ["created_at", "id"])
 
 
 class AuthoritiesLibrary:
