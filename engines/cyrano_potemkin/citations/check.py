@@ -27,15 +27,30 @@ def citation_key(normalized: str) -> str:
     return squash(normalized)
 
 
-def check_citations(text: str, known: list[KnownAuthority], *, this_year: int | None = None) -> list[CitationCheck]:
+def check_citations(
+    text: str,
+    known: list[KnownAuthority],
+    *,
+    this_year: int | None = None,
+    read: list[ReadCitation] | None = None,
+    not_found_online: set[str] | frozenset[str] = frozenset(),
+) -> list[CitationCheck]:
+    """Each citation of `text` (or of `read`, its citations already read) checked; `not_found_online` holds the
+    keys of citations an online lookup has no case at."""
     by_key: dict[str, list[KnownAuthority]] = {}
     for authority in known:
         by_key.setdefault(citation_key(authority.citation), []).append(authority)
     checks: list[CitationCheck] = []
-    read = read_citations(text)
+    read = read_citations(text) if read is None else read
     for index, citation in enumerate(read, start=1):
         if citation.kind in _FULL_KINDS:
             check = _full(index, citation, by_key, this_year)
+            if check.method == "none" and citation_key(citation.normalized) in not_found_online:
+                check.reason = (
+                    "the online lookup has no case at this citation: it may be invented (or newer, or outside the "
+                    "service's collection)"
+                )
+                check.method, check.detail = "online", "not_found_online"
         else:
             check = _short(index, citation, read[: index - 1], checks)
         checks.append(check)
@@ -99,7 +114,11 @@ def _full(
 
 
 def _where(authority: KnownAuthority) -> str:
-    return "firm's library of authorities" if authority.method == "library" else f"matter's {authority.found_in}"
+    if authority.method == "library":
+        return "firm's library of authorities"
+    if authority.method == "online":
+        return "online lookup's answer"
+    return f"matter's {authority.found_in}"
 
 
 def _short(

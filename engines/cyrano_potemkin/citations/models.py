@@ -34,9 +34,11 @@ class CitationCheck(ToolOutput):
     end: int
     case_name: str | None = Field(description="The case name the text gives, if any.")
     reason: str
-    method: str = Field(description="What decided the status: reporters-db, courts-db, library, document, none.")
-    detail: Literal["name_mismatch"] | None = Field(
-        default=None, description="name_mismatch: an authority has this citation under another case name."
+    method: str = Field(description="What decided it: reporters-db, courts-db, library, document, online, none.")
+    detail: Literal["name_mismatch", "not_found_online"] | None = Field(
+        default=None,
+        description="name_mismatch: an authority has this citation under another case name; not_found_online: "
+        "the online lookup has no case at it.",
     )
     authority_name: str | None = Field(default=None, description="The case name the known authority has.")
     found_in: str | None = Field(default=None, description="Where it was found: the library or a document's page.")
@@ -49,14 +51,16 @@ class StatusCounts(ToolOutput):
     found: int
     unverified: int
     name_mismatches: int
+    not_found_online: int
 
 
 class CitationsAnswer(ToolOutput):
     summary: StatusCounts
     problems: list[int] = Field(
-        description="Indexes of the citations malformed, impossible or under another case name (the first 100)."
+        description="Indexes of the citations malformed, impossible, under another case name or not found online "
+        "(the first 100)."
     )
-    online: str = Field(description="What was checked online (nothing).")
+    online: str = Field(description="What was checked online (by default nothing).")
     checked_against: str
     citations: list[CitationCheck]
     next_cursor: str | None

@@ -2,6 +2,7 @@
 documents (the citations Arkiver extracted from them, read through its tools as the caller)."""
 
 import hashlib
+from functools import partial
 
 import anyio
 
@@ -11,13 +12,12 @@ from cyrano_mcp.kit import OperationCaller, arguments_fingerprint, issue_cursor
 from cyrano_potemkin.citations.check import KnownAuthority, check_citations
 from cyrano_potemkin.citations.library import AuthoritiesLibrary
 from cyrano_potemkin.citations.models import CitationCheck, CitationsAnswer, CitationsRequest, StatusCounts
+from cyrano_potemkin.citations.online import CitationLookup, Lookup
+from cyrano_potemkin.citations.reading import read_citations
 from cyrano_potemkin.settings import PotemkinSettings
 from cyrano_potemkin.text_input import require_checkable, resume_at
 
-NOTHING_ONLINE = (
-    "nothing was checked online: no citation service or database was asked; `unverified` means only that the "
-    "citation can exist and was not found in the firm's library or the matter's documents"
-)
+UNVERIFIED_MEANS = "`unverified` means only that the citation can exist and was not found in what was checked"
 _ANSWER_CHARS = 8_000  # a page of citations ends here
 _MOST_PER_PAGE = 50
 _MOST_PROBLEMS = 100  # the summary's counts hold the rest
@@ -30,11 +30,13 @@ class CitationsService:
         operations: OperationCaller,
         matters: MattersReader,
         library: AuthoritiesLibrary,
+        online: CitationLookup,
         settings: PotemkinSettings,
     ) -> None:
         self._operations = operations
         self._matters = matters
         self._library = library
+        self._online = online
         self._settings = settings
 
     async def citations(self, request: CitationsRequest) -> CitationsAnswer:
@@ -48,8 +50,20 @@ class CitationsService:
             await self._matters.find(request.matter_id)
             known += await self._matter_citations(request.matter_id)
             against += f" and the citations in matter {request.matter_id}'s documents"
-        checks = await anyio.to_thread.run_sync(check_citations, request.text, known)
-        return _answer(checks, offset, bound, against)
+        read = await anyio.to_thread.run_sync(read_citations, request.text)
+        checks = await anyio.to_thread.run_sync(partial(check_citations, request.text, known, read=read))
+        lookup = Lookup(said="nothing was checked online (no citation-lookup service is configured)")
+        if self._online.enabled:
+            lookup = await self._online.look_up(
+                [check.normalized for check in checks if check.kind == "case" and check.method == "none"]
+            )
+            if lookup.known or lookup.not_found:
+                recheck = partial(
+                    check_citations, request.text, known + lookup.known, read=read, not_found_online=lookup.not_found
+                )
+                checks = await anyio.to_thread.run_sync(recheck)
+                against += " and the online lookup's answer"
+        return _answer(checks, offset, bound, against, f"{lookup.said}; {UNVERIFIED_MEANS}")
 
     async def _matter_citations(self, matter_id: str) -> list[KnownAuthority]:
         known: list[KnownAuthority] = []
@@ -78,7 +92,7 @@ class CitationsService:
                 return known
 
 
-def _answer(checks: list[CitationCheck], offset: int, bound: str, against: str) -> CitationsAnswer:
+def _answer(checks: list[CitationCheck], offset: int, bound: str, against: str, online: str) -> CitationsAnswer:
     def count(status: str) -> int:
         return sum(check.status == status for check in checks)
 
@@ -90,13 +104,12 @@ def _answer(checks: list[CitationCheck], offset: int, bound: str, against: str) 
             found=count("found"),
             unverified=count("unverified"),
             name_mismatches=sum(check.detail == "name_mismatch" for check in checks),
+            not_found_online=sum(check.detail == "not_found_online" for check in checks),
         ),
         problems=[
-            check.index
-            for check in checks
-            if check.status in ("malformed", "impossible") or check.detail == "name_mismatch"
+            check.index for check in checks if check.status in ("malformed", "impossible") or check.detail is not None
         ][:_MOST_PROBLEMS],
-        online=NOTHING_ONLINE,
+        online=online,
         checked_against=against,
         citations=[],
         next_cursor=None,

@@ -5,6 +5,7 @@ from typing import Any
 from cyrano_matters.api import MattersReader
 from cyrano_mcp.kit import EngineContext, Operation, Toolset
 from cyrano_potemkin.citations.library import AuthoritiesLibrary
+from cyrano_potemkin.citations.online import CitationLookup
 from cyrano_potemkin.citations.service import CitationsService
 from cyrano_potemkin.settings import PotemkinSettings
 
@@ -20,7 +21,8 @@ CITATIONS_TOOLSETS = (
 def citation_operations(context: EngineContext, settings: PotemkinSettings) -> list[Operation[Any, Any]]:
     note = context.fields.field(table="potemkin_authorities", column="note", key_type="documents")
     library = AuthoritiesLibrary(context.database, note)
-    checker = CitationsService(context.operations, context.require(MattersReader), library, settings)
+    online = CitationLookup(settings)
+    checker = CitationsService(context.operations, context.require(MattersReader), library, online, settings)
     return [
         Operation.read(
             "citations",
@@ -30,6 +32,7 @@ def citation_operations(context: EngineContext, settings: PotemkinSettings) -> l
             "firm's library or matter_id's documents, under the same case name) or unverified.",
             permission="potemkin:verify",
             title="Check a text's citations",
+            open_world=online.enabled,
             toolset="potemkin",
         ),
         Operation.write(

@@ -42,6 +42,7 @@ async def test_a_real_citation_is_unverified_and_the_answer_says_nothing_was_che
         answer = await check(client, BRIEF)
     assert answer["summary"] == {
         "citations": 2, "malformed": 0, "impossible": 0, "found": 0, "unverified": 2, "name_mismatches": 0,
+        "not_found_online": 0,
     }  # fmt: skip
     assert answer["problems"] == [] and answer["next_cursor"] is None
     assert answer["online"].startswith("nothing was checked online")
