@@ -11,7 +11,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from alembic.operations import Operations
-from sqlalchemy import Index, func
+from sqlalchemy import Column, Index, Text, func
 from sqlmodel import Field, SQLModel, col, select
 
 from cyrano_mcp.kit import (
@@ -50,7 +50,7 @@ class AuthorityRow(SQLModel, table=True):
     case_name: str = Field(max_length=300)
     court: str | None = Field(default=None, max_length=100)
     year: int | None = None
-    note: str | None = None
+    note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # sealed
     created_at: datetime = Field(sa_type=UTCDateTime)
 
 
