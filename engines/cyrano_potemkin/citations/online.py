@@ -7,7 +7,8 @@ one case, 404 none, 400 not a reporter it knows, 429 over its limit) and `cluste
 the firm's library; a 404 marks the citation `not_found_online`.
 
 A lookup that fails (timeout, refusal, an answer in another shape) never fails the check: the answer says what
-could not be asked. The rate limit counts citations sent in the last minute, across calls, in this process.
+could not be asked. The rate limit counts citations sent in the last minute, across calls, in this process; an
+answer is remembered for ten minutes, so the pages of one check (and checks of the same citations) ask once.
 """
 
 import time
@@ -24,6 +25,8 @@ from cyrano_potemkin.settings import PotemkinSettings
 
 _MOST_PER_REQUEST = 250  # CourtListener reads at most 250 citations a request
 _WINDOW_SECONDS = 60.0
+_REMEMBER_SECONDS = 600.0
+_MOST_REMEMBERED = 5_000
 
 
 class _Cluster(BaseModel):
@@ -61,34 +64,67 @@ class CitationLookup:
         self._transport = transport
         self._sent: deque[float] = deque()  # when each citation of the last minute was sent
         self._lock = anyio.Lock()
+        self._answers: dict[str, _Answer] = {}  # citation key -> what the service said of it, and when
 
     @property
     def enabled(self) -> bool:
         return self._url is not None
 
     async def look_up(self, citations: list[str]) -> Lookup:
-        """Ask about `citations` (normalised, each once), as many as the rate limit lets through."""
+        """Ask about `citations` (normalised), as many as the rate limit lets through; answers of the last
+        `_REMEMBER_SECONDS` are reused, so paging through one answer asks once and keeps its statuses."""
         if self._url is None:
             return Lookup(said="nothing was checked online (no citation-lookup service is configured)")
-        wanted = list(dict.fromkeys(citations))[:_MOST_PER_REQUEST]
-        if not wanted:
-            return Lookup(said="nothing needed checking online")
-        sent = await self._take(len(wanted))
+        now = time.monotonic()
+        wanted = list(dict.fromkeys(citations))
+        remembered = [name for name in wanted if self._remembered(citation_key(name), now)]
+        asked = [name for name in wanted if name not in remembered][:_MOST_PER_REQUEST]
+        lookup = self._recall(remembered)
         host = httpx.URL(self._url).host
-        if not sent:
-            return Lookup(said=f"nothing was checked online: the limit of {self._per_minute} citations a minute "
-                          f"sent to {host} is reached; try again shortly")  # fmt: skip
-        try:
-            answer = await self._post(wanted[:sent])
-        except (httpx.HTTPError, ValueError, ValidationError) as exc:
-            reason = exc.__class__.__name__ if not isinstance(exc, _Refused) else str(exc)
-            return Lookup(said=f"nothing was checked online: {host} could not be asked ({reason})")
-        lookup = _read(answer, self._url)
-        left = len(wanted) - sent
-        lookup.said = f"{sent} citation(s) looked up at {host} (only the citations were sent, not the text)" + (
-            f"; {left} not, over the limit of {self._per_minute} a minute" if left else ""
-        )
+        said = [f"{len(remembered)} citation(s) as {host} answered in the last minutes"] if remembered else []
+        sent = await self._take(len(asked)) if asked else 0
+        if asked and not sent:
+            said.append(f"the limit of {self._per_minute} citations a minute sent to {host} is reached")
+        elif sent:
+            try:
+                fresh = _read(await self._post(asked[:sent]), self._url, asked[:sent])
+            except (httpx.HTTPError, ValueError, ValidationError) as exc:
+                reason = str(exc) if isinstance(exc, _Refused) else exc.__class__.__name__
+                said.append(f"{host} could not be asked ({reason})")
+            else:
+                self._remember(fresh, now)
+                lookup.known += [item for answer in fresh.values() for item in answer.cases]
+                lookup.not_found |= {key for key, answer in fresh.items() if answer.not_found}
+                said.append(f"{sent} citation(s) looked up at {host} (only the citations were sent, not the text)")
+                if sent < len(asked):
+                    said.append(f"{len(asked) - sent} not, over the limit of {self._per_minute} a minute")
+        if not wanted:
+            said.append("nothing needed checking online")
+        lookup.said = "; ".join(said)
+        if not lookup.known and not lookup.not_found and wanted:
+            lookup.said = "nothing was checked online: " + lookup.said
         return lookup
+
+    def _remembered(self, key: str, now: float) -> bool:
+        answer = self._answers.get(key)
+        return answer is not None and now - answer.at < _REMEMBER_SECONDS
+
+    def _recall(self, names: list[str]) -> Lookup:
+        lookup = Lookup()
+        for name in names:
+            answer = self._answers[citation_key(name)]
+            lookup.known += answer.cases
+            if answer.not_found:
+                lookup.not_found.add(citation_key(name))
+        return lookup
+
+    def _remember(self, fresh: dict[str, "_Answer"], now: float) -> None:
+        for key, answer in fresh.items():
+            answer.at = now
+            self._answers[key] = answer
+        if len(self._answers) > _MOST_REMEMBERED:
+            for key in sorted(self._answers, key=lambda key: self._answers[key].at)[: len(self._answers) // 2]:
+                del self._answers[key]
 
     async def _take(self, wanted: int) -> int:
         async with self._lock:
@@ -118,17 +154,28 @@ class _Refused(ValueError):
     """The service answered, but not with a lookup."""
 
 
-def _read(answer: list[_Looked], url: str) -> Lookup:
-    lookup = Lookup()
+@dataclass
+class _Answer:
+    """What the service said of one citation: the cases it has at it, or none (404)."""
+
+    cases: list[KnownAuthority]
+    not_found: bool
+    at: float = 0.0
+
+
+def _read(answer: list[_Looked], url: str, asked: list[str]) -> dict[str, _Answer]:
+    """Each asked citation's answer, by key (a citation the service did not mention has no cases and no 404)."""
+    read = {citation_key(name): _Answer(cases=[], not_found=False) for name in asked}
     for item in answer:
-        keys = {citation_key(name) for name in [item.citation, *item.normalized_citations]}
-        if item.status == 404:
-            lookup.not_found |= keys
-            continue
-        if item.status not in (200, 300):
-            continue  # 400 (a reporter it does not know) and 429 (over its limit) say nothing about the case
-        for cluster in item.clusters:
-            where = "CourtListener" + (f" {urljoin(url, cluster.absolute_url)}" if cluster.absolute_url else "")
-            for name in [item.citation, *item.normalized_citations]:
-                lookup.known.append(KnownAuthority(name, cluster.case_name, where, "online"))
-    return lookup
+        names = [item.citation, *item.normalized_citations]
+        keys = {citation_key(name) for name in names}
+        cases = []
+        if item.status in (200, 300):  # 400 (a reporter it does not know) and 429 say nothing about the case
+            for cluster in item.clusters:
+                where = "CourtListener" + (f" {urljoin(url, cluster.absolute_url)}" if cluster.absolute_url else "")
+                cases += [KnownAuthority(name, cluster.case_name, where, "online") for name in names]
+        for key in keys:
+            entry = read.setdefault(key, _Answer(cases=[], not_found=False))
+            entry.cases += cases
+            entry.not_found = entry.not_found or item.status == 404
+    return read

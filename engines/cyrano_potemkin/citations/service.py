@@ -12,7 +12,7 @@ from cyrano_mcp.kit import OperationCaller, arguments_fingerprint, issue_cursor
 from cyrano_potemkin.citations.check import KnownAuthority, check_citations
 from cyrano_potemkin.citations.library import AuthoritiesLibrary
 from cyrano_potemkin.citations.models import CitationCheck, CitationsAnswer, CitationsRequest, StatusCounts
-from cyrano_potemkin.citations.online import CitationLookup, Lookup
+from cyrano_potemkin.citations.online import CitationLookup
 from cyrano_potemkin.citations.reading import read_citations
 from cyrano_potemkin.settings import PotemkinSettings
 from cyrano_potemkin.text_input import require_checkable, resume_at
@@ -52,17 +52,15 @@ class CitationsService:
             against += f" and the citations in matter {request.matter_id}'s documents"
         read = await anyio.to_thread.run_sync(read_citations, request.text)
         checks = await anyio.to_thread.run_sync(partial(check_citations, request.text, known, read=read))
-        lookup = Lookup(said="nothing was checked online (no citation-lookup service is configured)")
-        if self._online.enabled:
-            lookup = await self._online.look_up(
-                [check.normalized for check in checks if check.kind == "case" and check.method == "none"]
+        lookup = await self._online.look_up(
+            [check.normalized for check in checks if check.kind == "case" and check.method == "none"]
+        )
+        if lookup.known or lookup.not_found:
+            recheck = partial(
+                check_citations, request.text, known + lookup.known, read=read, not_found_online=lookup.not_found
             )
-            if lookup.known or lookup.not_found:
-                recheck = partial(
-                    check_citations, request.text, known + lookup.known, read=read, not_found_online=lookup.not_found
-                )
-                checks = await anyio.to_thread.run_sync(recheck)
-                against += " and the online lookup's answer"
+            checks = await anyio.to_thread.run_sync(recheck)
+            against += " and the online lookup's answer"
         return _answer(checks, offset, bound, against, f"{lookup.said}; {UNVERIFIED_MEANS}")
 
     async def _matter_citations(self, matter_id: str) -> list[KnownAuthority]:

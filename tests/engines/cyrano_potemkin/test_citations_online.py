@@ -106,5 +106,7 @@ async def test_the_rate_limit_holds_citations_back_across_calls(any_store_settin
         first = ok(await client.call_tool("potemkin_citations", {"text": TEXT}))
         second = ok(await client.call_tool("potemkin_citations", {"text": TEXT}))
     assert "2 citation(s) looked up" in first["online"] and "1 not, over the limit of 2 a minute" in first["online"]
-    assert second["online"].startswith("nothing was checked online: the limit of 2 citations a minute")
+    assert "2 citation(s) as 127.0.0.1 answered in the last minutes" in second["online"]
+    assert "the limit of 2 citations a minute sent to 127.0.0.1 is reached" in second["online"]
+    assert [item["status"] for item in second["citations"]] == [item["status"] for item in first["citations"]]
     assert len(stand_in.received) == 1
