@@ -4,6 +4,7 @@ from cyrano_matters.api import MattersReader
 from cyrano_mcp.kit import Engine, EngineContext, JobKind, Operation, Parts, Toolset
 from cyrano_potemkin.alerts.service import AlertService
 from cyrano_potemkin.alerts.webhook import JOB, WebhookItem, WebhookResult, WebhookSender
+from cyrano_potemkin.citations.tools import CITATIONS_TOOLSETS, citation_operations
 from cyrano_potemkin.migrations import migrations
 from cyrano_potemkin.permissions import POTEMKIN
 from cyrano_potemkin.prompts import potemkin_prompts
@@ -63,6 +64,8 @@ def build(context: EngineContext) -> Parts:
                 idempotent=True,
                 toolset=ALERTS,
             ),
+            # potemkin_citations and the firm's library of authorities (potemkin_authorities_*).
+            *citation_operations(context, settings),
         ],
         prompts=potemkin_prompts(verifier),
     )
@@ -78,5 +81,6 @@ ENGINE = Engine(
     toolsets=(
         Toolset("potemkin", "Check AI-written text: claims against the documents, citations."),
         Toolset(ALERTS, "Alerts from Potemkin's checks, their thresholds and acknowledgement.", on_stdio=False),
+        *CITATIONS_TOOLSETS,
     ),
 )

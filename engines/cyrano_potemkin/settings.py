@@ -27,7 +27,23 @@ class PotemkinSettings(EngineSettings):
         default=5.0, gt=0, le=60, description="Seconds one webhook delivery attempt may take."
     )
 
-    @field_validator("potemkin_alert_webhook_url")
+    potemkin_citation_lookup_url: str | None = Field(
+        default=None,
+        description="A citation-lookup service potemkin_citations asks about the citations it could not find (the "
+        "wire format of CourtListener's https://www.courtlistener.com/api/rest/v4/citation-lookup/); only the "
+        "citations are sent, never the text. Empty: nothing is checked online.",
+    )
+    potemkin_citation_lookup_token: SecretStr | None = Field(
+        default=None, description="The lookup service's API token (sent as Authorization: Token <token>)."
+    )
+    potemkin_citation_lookup_timeout: float = Field(
+        default=10.0, gt=0, le=120, description="Seconds one citation lookup may take before the check goes on without."
+    )
+    potemkin_citation_lookup_per_minute: int = Field(
+        default=60, ge=1, le=10_000, description="Most citations sent to the lookup service in any minute."
+    )
+
+    @field_validator("potemkin_alert_webhook_url", "potemkin_citation_lookup_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("http://", "https://")):

@@ -42,3 +42,13 @@ async def serve(app: Any, *, lifespan: bool = False) -> AsyncIterator[str]:
     for listener in getattr(server, "servers", []):
         listener.close()
     sock.close()
+
+
+async def request_body(receive: Any) -> bytes:
+    """The whole body of the request an ASGI app is answering, however many messages it came in."""
+    body = b""
+    while True:
+        message = await receive()
+        body += message.get("body", b"")
+        if not message.get("more_body"):
+            return body

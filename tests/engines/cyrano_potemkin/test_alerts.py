@@ -17,7 +17,7 @@ from cyrano_mcp.errors import ConfigError
 from cyrano_mcp.server import Runtime, build_runtime
 from cyrano_mcp.settings import Settings, load_settings
 from tests.engines.cyrano_potemkin.test_verify_tool import SUMMARY, _matter_with_licence
-from tests.fakes.asgi import serve
+from tests.fakes.asgi import request_body, serve
 from tests.utils.mcp import MODES, error, ok
 
 pytestmark = pytest.mark.anyio
@@ -96,12 +96,7 @@ async def test_a_webhook_gets_the_alert_signed_and_retried_until_it_is_taken(any
     received: list[tuple[dict[str, str], bytes]] = []
 
     async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
-        body = b""
-        while True:
-            message = await receive()
-            body += message.get("body", b"")
-            if not message.get("more_body"):
-                break
+        body = await request_body(receive)
         received.append(({k.decode(): v.decode() for k, v in scope["headers"]}, body))
         status = 503 if len(received) == 1 else 204  # down once, then up
         await send({"type": "http.response.start", "status": status, "headers": []})

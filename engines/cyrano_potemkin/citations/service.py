@@ -1,0 +1,126 @@
+"""`potemkin_citations`: the text's citations checked offline, against the firm's library and the matter's
+documents (the citations Arkiver extracted from them, read through its tools as the caller)."""
+
+import hashlib
+from functools import partial
+
+import anyio
+
+from cyrano_arkiver.api import INSIGHTS, LIST_DOCUMENTS, DocumentListRequest, InsightsRequest
+from cyrano_matters.api import MattersReader
+from cyrano_mcp.kit import OperationCaller, arguments_fingerprint, issue_cursor
+from cyrano_potemkin.citations.check import KnownAuthority, check_citations
+from cyrano_potemkin.citations.library import AuthoritiesLibrary
+from cyrano_potemkin.citations.models import CitationCheck, CitationsAnswer, CitationsRequest, StatusCounts
+from cyrano_potemkin.citations.online import CitationLookup
+from cyrano_potemkin.citations.reading import read_citations
+from cyrano_potemkin.settings import PotemkinSettings
+from cyrano_potemkin.text_input import require_checkable, resume_at
+
+UNVERIFIED_MEANS = "`unverified` means only that the citation can exist and was not found in what was checked"
+_ANSWER_CHARS = 8_000  # a page of citations ends here
+_MOST_PER_PAGE = 50
+_MOST_PROBLEMS = 100  # the summary's counts hold the rest
+_DOCUMENTS_PER_LISTING = 100
+
+
+class CitationsService:
+    def __init__(
+        self,
+        operations: OperationCaller,
+        matters: MattersReader,
+        library: AuthoritiesLibrary,
+        online: CitationLookup,
+        settings: PotemkinSettings,
+    ) -> None:
+        self._operations = operations
+        self._matters = matters
+        self._library = library
+        self._online = online
+        self._settings = settings
+
+    async def citations(self, request: CitationsRequest) -> CitationsAnswer:
+        require_checkable(request.text, self._settings.potemkin_max_text_chars, "potemkin_citations")
+        bound = arguments_fingerprint(hashlib.sha256(request.text.encode()).hexdigest(), request.matter_id or "")
+        mismatch = "cursor: it was given for another text or another matter"
+        offset = resume_at(request.cursor, bound, "c", mismatch)
+        known = await self._library.known()
+        against = "the firm's library of authorities"
+        if request.matter_id is not None:
+            await self._matters.find(request.matter_id)
+            known += await self._matter_citations(request.matter_id)
+            against += f" and the citations in matter {request.matter_id}'s documents"
+        read = await anyio.to_thread.run_sync(read_citations, request.text)
+        checks = await anyio.to_thread.run_sync(partial(check_citations, request.text, known, read=read))
+        lookup = await self._online.look_up(
+            [check.normalized for check in checks if check.kind == "case" and check.method == "none"]
+        )
+        if lookup.known or lookup.not_found:
+            recheck = partial(
+                check_citations, request.text, known + lookup.known, read=read, not_found_online=lookup.not_found
+            )
+            checks = await anyio.to_thread.run_sync(recheck)
+            against += " and the online lookup's answer"
+        return _answer(checks, offset, bound, against, f"{lookup.said}; {UNVERIFIED_MEANS}")
+
+    async def _matter_citations(self, matter_id: str) -> list[KnownAuthority]:
+        known: list[KnownAuthority] = []
+        offset: int | None = 0
+        while offset is not None:
+            listed = await self._operations.run(
+                LIST_DOCUMENTS, DocumentListRequest(matter_id=matter_id, limit=_DOCUMENTS_PER_LISTING, offset=offset)
+            )
+            for document in listed.items:
+                known += await self._document_citations(document.id)
+            offset = listed.next_offset
+        return known
+
+    async def _document_citations(self, document_id: str) -> list[KnownAuthority]:
+        known: list[KnownAuthority] = []
+        cursor: str | None = None
+        while True:
+            insights = await self._operations.run(
+                INSIGHTS, InsightsRequest(document_id=document_id, kinds=["citations"], limit=100, cursor=cursor)
+            )
+            for item in insights.lists.citations:
+                where = f"document {document_id}, page {item.provenance.page}"
+                known.append(KnownAuthority(item.normalized, item.case_name, where, "document"))
+            cursor = insights.next_cursor
+            if cursor is None:
+                return known
+
+
+def _answer(checks: list[CitationCheck], offset: int, bound: str, against: str, online: str) -> CitationsAnswer:
+    def count(status: str) -> int:
+        return sum(check.status == status for check in checks)
+
+    answer = CitationsAnswer(
+        summary=StatusCounts(
+            citations=len(checks),
+            malformed=count("malformed"),
+            impossible=count("impossible"),
+            found=count("found"),
+            unverified=count("unverified"),
+            name_mismatches=sum(check.detail == "name_mismatch" for check in checks),
+            not_found_online=sum(check.detail == "not_found_online" for check in checks),
+        ),
+        problems=[
+            check.index for check in checks if check.status in ("malformed", "impossible") or check.detail is not None
+        ][:_MOST_PROBLEMS],
+        online=online,
+        checked_against=against,
+        citations=[],
+        next_cursor=None,
+    )
+    used = len(answer.model_dump_json())
+    position = offset
+    while position < len(checks) and len(answer.citations) < _MOST_PER_PAGE:
+        size = len(checks[position].model_dump_json()) + 1
+        if answer.citations and used + size > _ANSWER_CHARS:
+            break
+        answer.citations.append(checks[position])
+        used += size
+        position += 1
+    if position < len(checks):
+        answer.next_cursor = issue_cursor({"c": position}, bound)
+    return answer
