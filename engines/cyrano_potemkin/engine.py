@@ -65,7 +65,7 @@ def build(context: EngineContext) -> Parts:
                 toolset=ALERTS,
             ),
             # potemkin_citations and the firm's library of authorities (potemkin_authorities_*).
-            *citation_operations(context, settings),
+            *citation_operations(context, settings, alerts),
         ],
         prompts=potemkin_prompts(verifier),
     )

@@ -14,7 +14,7 @@ AlertStatus = Literal["open", "acknowledged"]
 DEFAULT_THRESHOLDS: dict[str, float] = {"verify": 1, "citations": 1, "drift": 0.3, "bias": 0.2, "probe": 1}
 MEASURES: dict[str, str] = {
     "verify": "contradicted claims in one check",
-    "citations": "citations that are malformed or cannot exist, in one check",
+    "citations": "citations malformed, impossible or under another case name, in one check",
     "drift": "drift score (0 to 1) of a model's answers on a topic",
     "bias": "share of counterfactual variants whose answer changed (0 to 1)",
     "probe": "probes that could not run in one probe run",

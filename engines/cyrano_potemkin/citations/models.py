@@ -64,6 +64,7 @@ class CitationsAnswer(ToolOutput):
     checked_against: str
     citations: list[CitationCheck]
     next_cursor: str | None
+    alert_id: str | None = Field(default=None, description="The alert this check raised (potemkin_alerts), if any.")
 
 
 class AuthorityAdd(ToolInput):

@@ -9,6 +9,7 @@ import anyio
 from cyrano_arkiver.api import INSIGHTS, LIST_DOCUMENTS, DocumentListRequest, InsightsRequest
 from cyrano_matters.api import MattersReader
 from cyrano_mcp.kit import OperationCaller, arguments_fingerprint, issue_cursor
+from cyrano_potemkin.alerts.service import AlertService
 from cyrano_potemkin.citations.check import KnownAuthority, check_citations
 from cyrano_potemkin.citations.library import AuthoritiesLibrary
 from cyrano_potemkin.citations.models import CitationCheck, CitationsAnswer, CitationsRequest, StatusCounts
@@ -31,9 +32,11 @@ class CitationsService:
         matters: MattersReader,
         library: AuthoritiesLibrary,
         online: CitationLookup,
+        alerts: AlertService,
         settings: PotemkinSettings,
     ) -> None:
         self._operations = operations
+        self._alerts = alerts
         self._matters = matters
         self._library = library
         self._online = online
@@ -61,7 +64,25 @@ class CitationsService:
             )
             checks = await anyio.to_thread.run_sync(recheck)
             against += " and the online lookup's answer"
-        return _answer(checks, offset, bound, against, f"{lookup.said}; {UNVERIFIED_MEANS}")
+        answer = _answer(checks, offset, bound, against, f"{lookup.said}; {UNVERIFIED_MEANS}")
+        if request.cursor is None:  # the first page raises the alert; the pages after it are the same check
+            answer.alert_id = await self._alert(answer, request)
+        return answer
+
+    async def _alert(self, answer: CitationsAnswer, request: CitationsRequest) -> str | None:
+        counts = answer.summary
+        fabricated = counts.malformed + counts.impossible + counts.name_mismatches
+        raised = await self._alerts.raise_if(
+            "citations",
+            fabricated,
+            subject=f"matter {request.matter_id}" if request.matter_id else "a text",
+            summary=f"{fabricated} of {counts.citations} citations malformed, impossible or under another case name",
+            details={
+                "problems": answer.problems,
+                "text_sha256": hashlib.sha256(request.text.encode()).hexdigest(),
+            },
+        )
+        return raised.id if raised is not None else None
 
     async def _matter_citations(self, matter_id: str) -> list[KnownAuthority]:
         known: list[KnownAuthority] = []

@@ -4,6 +4,7 @@ from typing import Any
 
 from cyrano_matters.api import MattersReader
 from cyrano_mcp.kit import EngineContext, Operation, Toolset
+from cyrano_potemkin.alerts.service import AlertService
 from cyrano_potemkin.citations.library import AuthoritiesLibrary
 from cyrano_potemkin.citations.online import CitationLookup
 from cyrano_potemkin.citations.service import CitationsService
@@ -18,20 +19,24 @@ CITATIONS_TOOLSETS = (
 )
 
 
-def citation_operations(context: EngineContext, settings: PotemkinSettings) -> list[Operation[Any, Any]]:
+def citation_operations(
+    context: EngineContext, settings: PotemkinSettings, alerts: AlertService
+) -> list[Operation[Any, Any]]:
     note = context.fields.field(table="potemkin_authorities", column="note", key_type="documents")
     library = AuthoritiesLibrary(context.database, note)
     online = CitationLookup(settings)
-    checker = CitationsService(context.operations, context.require(MattersReader), library, online, settings)
+    checker = CitationsService(context.operations, context.require(MattersReader), library, online, alerts, settings)
     return [
-        Operation.read(
+        Operation.write(
             "citations",
             checker.citations,
             "Check the legal citations in a text (cases, statutes, short forms, id.) offline: each malformed "
             "(no such reporter or series), impossible (year or court the reporter cannot have), found (in the "
-            "firm's library or matter_id's documents, under the same case name) or unverified.",
+            "firm's library or matter_id's documents, under the same case name) or unverified. A fabricated one "
+            "raises an alert.",
             permission="potemkin:verify",
             title="Check a text's citations",
+            idempotent=True,
             open_world=online.enabled,
             toolset="potemkin",
         ),

@@ -67,6 +67,7 @@ async def test_invented_reporters_and_impossible_years_and_courts_are_flagged(ru
     assert statuses["911 A.2d 362"] == ("impossible", "reporters-db")
     assert statuses["55 Cal. Rptr. 3d 100"] == ("impossible", "courts-db")
     assert answer["problems"] == [2, 3, 4, 5]
+    assert answer["alert_id"]  # fabricated citations raise an alert
     reasons = {item["text"]: item["reason"] for item in answer["citations"]}
     assert "F. has no 5th series" in reasons["41 F.5th 210"] and "2016" in reasons["911 A.2d 362"]
 
