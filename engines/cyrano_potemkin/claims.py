@@ -7,12 +7,14 @@ initial. A company's legal form ends a sentence ("Acme Inc. The agreement ...") 
 """
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 _ABBREVIATIONS = frozenset({
     "no", "nos", "sec", "secs", "art", "st", "mr", "mrs", "ms", "dr", "jr", "sr", "v", "vs", "e.g", "i.e", "u.s",
     "u.s.a", "cf", "p", "pp", "para", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
-    "dec", "approx", "ex", "al", "viz", "et", "seq", "id", "supp", "f", "cal", "n.y", "d.c",
+    "dec", "approx", "ex", "al", "viz", "et", "seq", "id", "supp", "f", "cal", "n.y", "d.c", "fed", "rptr", "cir",
+    "app", "ct",
 })  # fmt: skip
 _LEGAL_FORMS = frozenset({
     "inc", "corp", "co", "ltd", "l.p", "lp", "llc", "l.l.c", "plc", "n.a", "s.a", "b.v", "n.v", "p.c", "l.l.p",
@@ -32,12 +34,15 @@ class ClaimSpan:
     text: str
 
 
-def split_claims(text: str) -> list[ClaimSpan]:
-    """The claims of `text` in order, each trimmed of spaces and of a leading bullet or number."""
+def split_claims(text: str, unbroken: Sequence[tuple[int, int]] = ()) -> list[ClaimSpan]:
+    """The claims of `text` in order, each trimmed of spaces and of a leading bullet or number; no claim ends
+    inside an `unbroken` span (a citation: "12 Fed. Rptr. 5th 88")."""
     claims: list[ClaimSpan] = []
     start = 0
     for match in _END.finditer(text):
         if match.group() != "\n" and not _ends_sentence(text, match):
+            continue
+        if any(low <= match.start() < high for low, high in unbroken):
             continue
         _add(text, start, match.end(), claims)
         start = match.end()

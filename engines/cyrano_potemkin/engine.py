@@ -4,7 +4,7 @@ from cyrano_matters.api import MattersReader
 from cyrano_mcp.kit import Engine, EngineContext, JobKind, Operation, Parts, Toolset
 from cyrano_potemkin.alerts.service import AlertService
 from cyrano_potemkin.alerts.webhook import JOB, WebhookItem, WebhookResult, WebhookSender
-from cyrano_potemkin.citations.tools import CITATIONS_TOOLSETS, citation_operations
+from cyrano_potemkin.citations.tools import CITATIONS_TOOLSETS, citation_operations, citations_service
 from cyrano_potemkin.migrations import migrations
 from cyrano_potemkin.permissions import POTEMKIN
 from cyrano_potemkin.prompts import potemkin_prompts
@@ -19,7 +19,10 @@ def build(context: EngineContext) -> Parts:
     reason = context.fields.field(table="potemkin_alerts", column="ack_reason", key_type="documents")
     alerts = AlertService(context.database, reason, context.jobs, settings)
     webhook = WebhookSender(context.database, settings)
-    verifier = VerifyService(context.operations, context.require(MattersReader), context.llm, alerts, settings)
+    citations = citations_service(context, settings, alerts)
+    verifier = VerifyService(
+        context.operations, context.require(MattersReader), context.llm, alerts, citations, settings
+    )
     return Parts(
         migrations=migrations(),
         job_kinds=[
@@ -65,7 +68,7 @@ def build(context: EngineContext) -> Parts:
                 toolset=ALERTS,
             ),
             # potemkin_citations and the firm's library of authorities (potemkin_authorities_*).
-            *citation_operations(context, settings, alerts),
+            *citation_operations(citations),
         ],
         prompts=potemkin_prompts(verifier),
     )

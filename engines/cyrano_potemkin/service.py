@@ -29,6 +29,7 @@ from cyrano_mcp.kit import (
     require_bound,
 )
 from cyrano_potemkin.alerts.service import AlertService
+from cyrano_potemkin.citations.service import CitationsService
 from cyrano_potemkin.model_check import second_look
 from cyrano_potemkin.models import Counts, ModelUse, SourceRef, Verification, VerifyRequest
 from cyrano_potemkin.settings import PotemkinSettings
@@ -53,10 +54,12 @@ class VerifyService:
         matters: MattersReader,
         llm: ModelGateway,
         alerts: AlertService,
+        citations: CitationsService,
         settings: PotemkinSettings,
     ) -> None:
         self._operations = operations
         self._alerts = alerts
+        self._citations = citations
         self._llm = llm
         self._matters = matters
         self._settings = settings
@@ -81,7 +84,8 @@ class VerifyService:
             require_bound(position, bound, mismatch=mismatch)
             offset = cursor_index(position, "claim")
         documents = await self._sources(request)
-        checks = await anyio.to_thread.run_sync(verify_text, request.text, documents)
+        cited = await self._citations.offline_checks(request.text, request.matter_id)
+        checks = await anyio.to_thread.run_sync(verify_text, request.text, documents, cited)
         model = None
         if request.use_model:
             checks, review = await second_look(self._llm, checks, documents)

@@ -5,22 +5,28 @@ gets one verdict: contradicted when any value or name it states disagrees with t
 one agrees with them, and unverifiable otherwise (a claim with nothing checkable in it, or a value no source
 states). A contradiction outranks a support, and a claim is never supported in part.
 
+A claim's legal citations take the citation check's verdict (`citations`, given by the caller): one that is
+malformed, impossible or known under another case name contradicts the claim, one found in the firm's library or
+the sources supports it, and a merely plausible one leaves it unverifiable.
+
 Words a claim puts in quotation marks are checked verbatim instead of by their values (`quote_check`): found
 exactly, they support the claim; altered (`close`), they contradict it, the changed words shown; nowhere in the
 sources, the claim is unverifiable.
 """
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from cyrano_potemkin.anchors import Anchor, anchors_in
+from cyrano_potemkin.citations.models import CitationCheck
 from cyrano_potemkin.claims import ClaimSpan, split_claims
-from cyrano_potemkin.findings import Finding
+from cyrano_potemkin.findings import Finding, evidence_at
 from cyrano_potemkin.names import judge_names
 from cyrano_potemkin.passages import SourceIndex, content_stems
 from cyrano_potemkin.quote_check import QuotationResult, check_quotations
 from cyrano_potemkin.quotes import Quotation
-from cyrano_potemkin.sources import SourceDocument
+from cyrano_potemkin.sources import SourceDocument, Span
 from cyrano_potemkin.topics import PARTY_CUE
 from cyrano_potemkin.values import Facts, judge_value
 from cyrano_potemkin.verdicts import ClaimCheck, Evidence, QuotationCheck
@@ -32,14 +38,17 @@ _NOTHING_TO_CHECK = "no date, period, place, amount or party name in it to compa
 Quoted = tuple[Quotation, QuotationResult]
 
 
-def verify_text(text: str, documents: Sequence[SourceDocument]) -> list[ClaimCheck]:
+def verify_text(
+    text: str, documents: Sequence[SourceDocument], citations: Sequence[CitationCheck] = ()
+) -> list[ClaimCheck]:
     index = SourceIndex(documents)
     facts = Facts.of(documents)
     quoted = check_quotations(text, documents)
     checks = []
-    for number, claim in enumerate(split_claims(text), start=1):
+    for number, claim in enumerate(split_claims(text, [(item.start, item.end) for item in citations]), start=1):
         inside = [item for item in quoted if claim.start <= item[0].start < claim.end]
-        checks.append(check_claim(number, claim, documents, index, facts, inside))
+        cited = [item for item in citations if claim.start <= item.start < claim.end]
+        checks.append(check_claim(number, claim, documents, index, facts, inside, cited))
     return checks
 
 
@@ -50,9 +59,11 @@ def check_claim(
     index: SourceIndex,
     facts: Facts,
     quoted: Sequence[Quoted] = (),
+    cited: Sequence[CitationCheck] = (),
 ) -> ClaimCheck:
-    # Values inside a quotation are checked with its words, verbatim.
+    # Values inside a quotation are checked with its words, verbatim; a citation's numbers are no values.
     spans = [(quotation.start - claim.start, quotation.end - claim.start) for quotation, _ in quoted]
+    spans += [(citation.start - claim.start, citation.end - claim.start) for citation in cited]
     anchors = [anchor for anchor in anchors_in(claim.text) if not any(a <= anchor.start < b for a, b in spans)]
     ranked = [passage for _, passage in index.ranked(content_stems(claim.text))]
     findings = [judge_value(claim.text, anchor, facts, index, ranked) for anchor in anchors]
@@ -61,6 +72,7 @@ def check_claim(
         if named is not None:
             findings.append(named)
     findings += [_quotation_finding(quotation, result) for quotation, result in quoted]
+    findings += [_citation_finding(citation, documents) for citation in cited]
     check = _combined(number, claim, findings)
     if quoted:
         check.quotation = _worst(result for _, result in quoted)
@@ -83,6 +95,35 @@ def _quotation_finding(quotation: Quotation, result: QuotationResult) -> Finding
             evidence=list(result.evidence),
         )
     return Finding("unverifiable", None, words, method="quotation", reason="the quoted words are in no source")
+
+
+def _citation_finding(citation: CitationCheck, documents: Sequence[SourceDocument]) -> Finding:
+    if citation.status in ("malformed", "impossible") or citation.detail is not None:
+        return Finding(
+            "contradicted",
+            None,
+            citation.text,
+            method="citation",
+            source_value=citation.authority_name,
+            reason=f"citation {citation.text}: {citation.reason}",
+        )
+    if citation.status == "found":
+        return Finding("supported", None, citation.text, method="citation", evidence=_cited_at(citation, documents))
+    return Finding(
+        "unverifiable", None, citation.text, method="citation", reason=f"citation {citation.text}: {citation.reason}"
+    )
+
+
+def _cited_at(citation: CitationCheck, documents: Sequence[SourceDocument]) -> list[Evidence]:
+    """Where a source cites the same authority, if one does (a citation found in the firm's library has no page)."""
+    pattern = re.compile(r"\s+".join(re.escape(word) for word in citation.normalized.split()))
+    for document in documents:
+        for number, page in enumerate(document.pages, start=1):
+            match = pattern.search(page)
+            if match is not None:
+                span = Span(page=number, start=match.start(), end=match.end())
+                return [evidence_at(document, span, "supports")]
+    return []
 
 
 def _worst(results: Iterable[QuotationResult]) -> QuotationCheck:

@@ -38,8 +38,8 @@ class CitationsService:
         self._operations = operations
         self._alerts = alerts
         self._matters = matters
-        self._library = library
-        self._online = online
+        self.library = library
+        self.online = online
         self._settings = settings
 
     async def citations(self, request: CitationsRequest) -> CitationsAnswer:
@@ -47,7 +47,7 @@ class CitationsService:
         bound = arguments_fingerprint(hashlib.sha256(request.text.encode()).hexdigest(), request.matter_id or "")
         mismatch = "cursor: it was given for another text or another matter"
         offset = resume_at(request.cursor, bound, "c", mismatch)
-        known = await self._library.known()
+        known = await self.library.known()
         against = "the firm's library of authorities"
         if request.matter_id is not None:
             await self._matters.find(request.matter_id)
@@ -55,7 +55,7 @@ class CitationsService:
             against += f" and the citations in matter {request.matter_id}'s documents"
         read = await anyio.to_thread.run_sync(read_citations, request.text)
         checks = await anyio.to_thread.run_sync(partial(check_citations, request.text, known, read=read))
-        lookup = await self._online.look_up(
+        lookup = await self.online.look_up(
             [check.normalized for check in checks if check.kind == "case" and check.method == "none"]
         )
         if lookup.known or lookup.not_found:
@@ -83,6 +83,14 @@ class CitationsService:
             },
         )
         return raised.id if raised is not None else None
+
+    async def offline_checks(self, text: str, matter_id: str | None) -> list[CitationCheck]:
+        """The text's citations checked against the library and the matter's documents, nothing online: what
+        potemkin_verify holds a claim's citations to."""
+        known = await self.library.known()
+        if matter_id is not None:
+            known += await self._matter_citations(matter_id)
+        return await anyio.to_thread.run_sync(partial(check_citations, text, known))
 
     async def _matter_citations(self, matter_id: str) -> list[KnownAuthority]:
         known: list[KnownAuthority] = []

@@ -19,13 +19,16 @@ CITATIONS_TOOLSETS = (
 )
 
 
-def citation_operations(
-    context: EngineContext, settings: PotemkinSettings, alerts: AlertService
-) -> list[Operation[Any, Any]]:
+def citations_service(context: EngineContext, settings: PotemkinSettings, alerts: AlertService) -> CitationsService:
     note = context.fields.field(table="potemkin_authorities", column="note", key_type="documents")
     library = AuthoritiesLibrary(context.database, note)
-    online = CitationLookup(settings)
-    checker = CitationsService(context.operations, context.require(MattersReader), library, online, alerts, settings)
+    return CitationsService(
+        context.operations, context.require(MattersReader), library, CitationLookup(settings), alerts, settings
+    )
+
+
+def citation_operations(checker: CitationsService) -> list[Operation[Any, Any]]:
+    library = checker.library
     return [
         Operation.write(
             "citations",
@@ -37,7 +40,7 @@ def citation_operations(
             permission="potemkin:verify",
             title="Check a text's citations",
             idempotent=True,
-            open_world=online.enabled,
+            open_world=checker.online.enabled,
             toolset="potemkin",
         ),
         Operation.write(

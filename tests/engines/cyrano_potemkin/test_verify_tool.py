@@ -202,3 +202,22 @@ async def test_the_check_draft_prompt_starts_from_the_check(runtime: Runtime) ->
     assert "contradicted claim" in task and "never correct from general knowledge" in task.lower()
     assert SUMMARY.strip() in draft  # prompt arguments are trimmed
     assert '"contradicted":[3]' in checked and "11th day of December, 2006" in checked
+
+
+async def test_a_claims_citations_take_the_citation_checks_verdict(runtime: Runtime) -> None:
+    text = (
+        "The leading case is Brown v. Board of Education, 347 U.S. 483 (1954).\n"
+        "Damages follow Hale v. Dorn, 12 Fed. Rptr. 5th 88 (2020).\n"
+    )
+    async with Client(runtime.server) as client:
+        matter, _ = await _matter_with_licence(client)
+        ok(
+            await client.call_tool(
+                "potemkin_authorities_add", {"citation": "347 U.S. 483", "case_name": "Brown v. Board of Education"}
+            )
+        )
+        claims = ok(await client.call_tool("potemkin_verify", {"text": text, "matter_id": matter}))["claims"]
+    found, invented = claims
+    assert (found["verdict"], found["method"]) == ("supported", "citation")
+    assert (invented["verdict"], invented["method"]) == ("contradicted", "citation")
+    assert "12 Fed. Rptr. 5th 88" in invented["reason"]
