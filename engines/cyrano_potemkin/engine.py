@@ -5,6 +5,7 @@ from cyrano_mcp.kit import Engine, EngineContext, JobKind, Operation, Parts, Too
 from cyrano_potemkin.alerts.service import AlertService
 from cyrano_potemkin.alerts.webhook import JOB, WebhookItem, WebhookResult, WebhookSender
 from cyrano_potemkin.migrations import migrations
+from cyrano_potemkin.monitoring import MONITORING_TOOLSET, monitoring_parts
 from cyrano_potemkin.permissions import POTEMKIN
 from cyrano_potemkin.prompts import potemkin_prompts
 from cyrano_potemkin.service import VerifyService
@@ -19,10 +20,16 @@ def build(context: EngineContext) -> Parts:
     alerts = AlertService(context.database, reason, context.jobs, settings)
     webhook = WebhookSender(context.database, settings)
     verifier = VerifyService(context.operations, context.require(MattersReader), context.llm, alerts, settings)
+    # --- opinion drift and bias monitoring (archive, probes, drift, bias): monitoring.py -------------------
+    monitoring = monitoring_parts(context, settings)
+    # --------------------------------------------------------------------------------------------------------
     return Parts(
         migrations=migrations(),
         job_kinds=[
-            JobKind(JOB, "Deliver a Potemkin alert to the firm's webhook.", WebhookItem, WebhookResult, webhook.deliver)
+            JobKind(
+                JOB, "Deliver a Potemkin alert to the firm's webhook.", WebhookItem, WebhookResult, webhook.deliver
+            ),
+            *monitoring.job_kinds,
         ],
         operations=[
             Operation.write(
@@ -63,6 +70,7 @@ def build(context: EngineContext) -> Parts:
                 idempotent=True,
                 toolset=ALERTS,
             ),
+            *monitoring.operations,
         ],
         prompts=potemkin_prompts(verifier),
     )
@@ -78,5 +86,6 @@ ENGINE = Engine(
     toolsets=(
         Toolset("potemkin", "Check AI-written text: claims against the documents, citations."),
         Toolset(ALERTS, "Alerts from Potemkin's checks, their thresholds and acknowledgement.", on_stdio=False),
+        MONITORING_TOOLSET,
     ),
 )

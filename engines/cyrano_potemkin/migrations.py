@@ -2,7 +2,11 @@
 
 from cyrano_mcp.kit import Migration
 from cyrano_potemkin.alerts.tables import create_alert_tables
+from cyrano_potemkin.archive_tables import create_archive_tables
 
 
 def migrations() -> list[Migration]:
-    return [Migration(1, "alerts and their thresholds", create_alert_tables)]
+    return [
+        Migration(1, "alerts and their thresholds", create_alert_tables),
+        Migration(2, "the archive of model answers and the probes", create_archive_tables),
+    ]
