@@ -5,7 +5,7 @@ from cyrano_mcp.kit import Engine, EngineContext, JobKind, Operation, Parts, Too
 from cyrano_potemkin.alerts.service import AlertService
 from cyrano_potemkin.alerts.webhook import JOB, WebhookItem, WebhookResult, WebhookSender
 from cyrano_potemkin.migrations import migrations
-from cyrano_potemkin.monitoring import MONITORING_TOOLSET, monitoring_parts
+from cyrano_potemkin.monitoring import MONITORING_TOOLSET, PROBE_COMMAND, monitoring_parts
 from cyrano_potemkin.permissions import POTEMKIN
 from cyrano_potemkin.prompts import potemkin_prompts
 from cyrano_potemkin.service import VerifyService
@@ -88,4 +88,5 @@ ENGINE = Engine(
         Toolset(ALERTS, "Alerts from Potemkin's checks, their thresholds and acknowledgement.", on_stdio=False),
         MONITORING_TOOLSET,
     ),
+    commands=(PROBE_COMMAND,),  # cyrano-mcp potemkin probe (monitoring.py)
 )

@@ -8,7 +8,7 @@ HTTP server offers them).
 from dataclasses import dataclass
 from typing import Any
 
-from cyrano_mcp.kit import EngineContext, JobKind, Operation, Toolset
+from cyrano_mcp.kit import EngineCommand, EngineContext, JobKind, Operation, Toolset
 from cyrano_potemkin.archive import Archive
 from cyrano_potemkin.archive_models import ProbeQuestion, RunItem
 from cyrano_potemkin.archive_seals import archive_seals
@@ -19,6 +19,14 @@ from cyrano_potemkin.settings import PotemkinSettings
 MONITORING = "potemkin_monitoring"
 MONITORING_TOOLSET = Toolset(
     MONITORING, "Archive model answers, run the firm's probe questions, measure opinion drift and bias.", on_stdio=False
+)
+
+# For a scheduler: exits 1 when no model answered (or it stopped midway), so a missed run is never a quiet one.
+PROBE_COMMAND = EngineCommand(
+    "probe",
+    "Put the firm's probe questions to the configured model and archive the answers",
+    operation="probe_run",
+    fails_when={"status": ["unavailable", "partial"]},
 )
 
 
