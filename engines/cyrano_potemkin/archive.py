@@ -20,6 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from cyrano_mcp.kit import (
     Database,
     InvalidInputError,
+    NotFoundError,
     TooLargeError,
     arguments_fingerprint,
     cursor_index,
@@ -29,8 +30,10 @@ from cyrano_mcp.kit import (
     utc_now,
 )
 from cyrano_potemkin.archive_models import (
+    ArchivedRecord,
     Imported,
     ImportRequest,
+    RecordRef,
     RecordRequest,
     Records,
     RecordsRequest,
@@ -136,6 +139,24 @@ class Archive:
         more = len(rows) > request.limit
         return Records(
             items=page, next_cursor=issue_cursor({"offset": offset + request.limit}, bound) if more else None
+        )
+
+    async def record_in_full(self, request: RecordRef) -> ArchivedRecord:
+        async with self._database.session() as session:
+            row = await session.get(ArchivedAnswer, request.record_id)
+        if row is None:
+            raise NotFoundError(f"no archived answer has id {request.record_id}")
+        answer = await self.open(row)
+        return ArchivedRecord(
+            id=answer.id,
+            model=answer.model,
+            topic=answer.topic,
+            source=answer.source,
+            answered_at=answer.answered_at,
+            probe_id=answer.probe_id,
+            variant=answer.variant,
+            prompt=answer.prompt,
+            output=answer.output,
         )
 
     # --- for probes, drift and bias -------------------------------------------------------------------

@@ -57,6 +57,24 @@ class RecordSummary(ToolOutput):
     output: str = Field(description="The answer's first words.")
 
 
+class RecordRef(ToolInput):
+    record_id: RecordId
+
+
+class ArchivedRecord(ToolOutput):
+    """One archived answer in full."""
+
+    id: str
+    model: str
+    topic: str | None
+    source: str
+    answered_at: datetime
+    probe_id: str | None
+    variant: str | None
+    prompt: str
+    output: str
+
+
 class ImportRequest(ToolInput):
     content: Annotated[str, StringConstraints(min_length=1, max_length=IMPORT_CEILING)] = Field(
         description="The export's conversations.json, as JSON text or base64."

@@ -79,6 +79,14 @@ def _operations(archive: Archive, probes: ProbeService, compare: Comparisons) ->
             title="Archived model answers",
             toolset=MONITORING,
         ),
+        Operation.read(
+            "record_get",
+            archive.record_in_full,
+            "One archived model answer in full: its prompt and answer (potemkin_records lists them with previews).",
+            permission=verify,
+            title="An archived answer in full",
+            toolset=MONITORING,
+        ),
         Operation.write(
             "probes_add",
             probes.add,

@@ -85,7 +85,13 @@ async def test_a_recorded_answer_is_sealed_at_rest(runtime: Runtime, mode: str) 
             )
         )
         listed = ok(await client.call_tool("potemkin_records", {}))
+        full = ok(await client.call_tool("potemkin_record_get", {"record_id": recorded["id"]}))
     assert recorded["source"] == "manual" and recorded["output"] == SECRET_ANSWER
+    assert (full["prompt"], full["output"], full["topic"]) == (
+        "When is Ms Okafor's severance due?",
+        SECRET_ANSWER,
+        "Okafor severance",
+    )
     assert listed["items"][0]["id"] == recorded["id"]
     (row,) = await _stored_rows(runtime)
     stored = json.dumps(row, default=str)
@@ -120,6 +126,10 @@ async def test_other_bad_input_gets_a_typed_error(runtime: Runtime) -> None:
         no_question = error(await client.call_tool("potemkin_record", {"model": "m", "output": "x"}), "invalid_input")
         unknown = await client.call_tool("potemkin_records", {"probe_id": "not-an-id"})
         foreign = error(await client.call_tool("potemkin_records", {"cursor": "bm9wZQ"}), "invalid_input")
+        missing = error(
+            await client.call_tool("potemkin_record_get", {"record_id": "00000000-0000-4000-8000-00000000000f"}),
+            "not_found",
+        )
         remove = error(
             await client.call_tool("potemkin_probes_remove", {"probe_id": "00000000-0000-4000-8000-000000000000"}),
             "not_found",
@@ -127,6 +137,7 @@ async def test_other_bad_input_gets_a_typed_error(runtime: Runtime) -> None:
     assert "prompt, the topic, or both" in no_question
     assert unknown.is_error and "probe id" in unknown.content[0].text  # type: ignore[union-attr]
     assert "cursor" in foreign and "no probe has id" in remove
+    assert "no archived answer has id 00000000-0000-4000-8000-00000000000f" in missing
     assert await _stored_rows(runtime) == []
 
 
