@@ -10,7 +10,7 @@ import base64
 import binascii
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -23,10 +23,6 @@ from cyrano_mcp.kit import (
     NotFoundError,
     TooLargeError,
     arguments_fingerprint,
-    cursor_index,
-    issue_cursor,
-    read_cursor,
-    require_bound,
     utc_now,
 )
 from cyrano_potemkin.archive_models import (
@@ -42,6 +38,7 @@ from cyrano_potemkin.archive_models import (
 from cyrano_potemkin.archive_seals import ArchiveSeals
 from cyrano_potemkin.archive_tables import ArchivedAnswer
 from cyrano_potemkin.exports import ExportedAnswer, read_export
+from cyrano_potemkin.paging import next_cursor, page_offset
 from cyrano_potemkin.settings import PotemkinSettings
 
 _PREVIEW_PROMPT = 120
@@ -118,11 +115,7 @@ class Archive:
             request.since or "",
             request.until or "",
         )
-        offset = 0
-        if request.cursor is not None:
-            position = read_cursor(request.cursor)
-            require_bound(position, bound, mismatch="cursor: it was given for other filters")
-            offset = cursor_index(position, "offset")
+        offset = page_offset(request.cursor, bound, "cursor: it was given for other filters")
         async with self._database.session() as session:
             filters = await self._filters(session, request.model, request.topic, request.since, request.until)
             if request.probe_id is not None:
@@ -136,28 +129,14 @@ class Archive:
             )
             rows = list((await session.exec(statement)).all())
         page = [summary_of(await self.open(row)) for row in rows[: request.limit]]
-        more = len(rows) > request.limit
-        return Records(
-            items=page, next_cursor=issue_cursor({"offset": offset + request.limit}, bound) if more else None
-        )
+        return Records(items=page, next_cursor=next_cursor(len(rows), request.limit, offset, bound))
 
     async def record_in_full(self, request: RecordRef) -> ArchivedRecord:
         async with self._database.session() as session:
             row = await session.get(ArchivedAnswer, request.record_id)
         if row is None:
             raise NotFoundError(f"no archived answer has id {request.record_id}")
-        answer = await self.open(row)
-        return ArchivedRecord(
-            id=answer.id,
-            model=answer.model,
-            topic=answer.topic,
-            source=answer.source,
-            answered_at=answer.answered_at,
-            probe_id=answer.probe_id,
-            variant=answer.variant,
-            prompt=answer.prompt,
-            output=answer.output,
-        )
+        return ArchivedRecord(**asdict(await self.open(row)))
 
     # --- for probes, drift and bias -------------------------------------------------------------------
     async def store(self, answers: Sequence[Answer]) -> None:
@@ -255,17 +234,8 @@ class Archive:
 
 
 def summary_of(answer: Answer) -> RecordSummary:
-    return RecordSummary(
-        id=answer.id,
-        model=answer.model,
-        topic=answer.topic,
-        source=answer.source,
-        answered_at=answer.answered_at,
-        probe_id=answer.probe_id,
-        variant=answer.variant,
-        prompt=preview(answer.prompt, _PREVIEW_PROMPT),
-        output=preview(answer.output, _PREVIEW_OUTPUT),
-    )
+    shortened = {"prompt": preview(answer.prompt, _PREVIEW_PROMPT), "output": preview(answer.output, _PREVIEW_OUTPUT)}
+    return RecordSummary(**{**asdict(answer), **shortened})
 
 
 def preview(text: str, chars: int) -> str:

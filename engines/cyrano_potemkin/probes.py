@@ -27,10 +27,6 @@ from cyrano_mcp.kit import (
     NotFoundError,
     UnavailableError,
     arguments_fingerprint,
-    cursor_index,
-    issue_cursor,
-    read_cursor,
-    require_bound,
     utc_now,
 )
 from cyrano_potemkin.archive import Answer, Archive
@@ -51,6 +47,7 @@ from cyrano_potemkin.archive_models import (
 from cyrano_potemkin.archive_seals import ArchiveSeals
 from cyrano_potemkin.archive_tables import Probe
 from cyrano_potemkin.counterfactual import swapped
+from cyrano_potemkin.paging import next_cursor, page_offset
 from cyrano_potemkin.settings import PotemkinSettings
 
 JOB_KIND = "probe"  # the job kind `potemkin.probe`
@@ -122,21 +119,14 @@ class ProbeService:
 
     async def listed(self, request: ProbesRequest) -> Probes:
         bound = arguments_fingerprint(request.probe_set or "")
-        offset = 0
-        if request.cursor is not None:
-            position = read_cursor(request.cursor)
-            require_bound(position, bound, mismatch="cursor: it was given for another probe set")
-            offset = cursor_index(position, "offset")
+        offset = page_offset(request.cursor, bound, "cursor: it was given for another probe set")
         statement = select(Probe).order_by(col(Probe.created_at), col(Probe.id)).offset(offset).limit(request.limit + 1)
         if request.probe_set is not None:
             statement = statement.where(col(Probe.probe_set) == request.probe_set)
         async with self._database.session() as session:
             rows = list((await session.exec(statement)).all())
         items = [await self._opened(row) for row in rows[: request.limit]]
-        more = len(rows) > request.limit
-        return Probes(
-            items=items, next_cursor=issue_cursor({"offset": offset + request.limit}, bound) if more else None
-        )
+        return Probes(items=items, next_cursor=next_cursor(len(rows), request.limit, offset, bound))
 
     async def remove(self, request: ProbeRef) -> ProbeRemoved:
         async with self._database.transaction() as session:
