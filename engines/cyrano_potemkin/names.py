@@ -29,6 +29,9 @@ _NOT_NAMES = frozenset({
     "law", "term", "renewal", "notice", "expiration", "section", "article", "exhibit", "schedule", "corporation",
     "inc", "llc", "ltd"
 })  # fmt: skip
+# A name written in lower case ("deep systems") is no capitalised run; after "and" at the end of a claim about the
+# parties it is still a party, and must be checked like one.
+_TRAILING_NAME = re.compile(r"\band\s+([a-z][\w.&'-]*(?:\s+[a-z][\w.&'-]*){0,4})\s*[.;]?\s*$")
 _DOCUMENT_NOUNS = frozenset({"agreement", "contract", "lease", "license", "licence", "amendment", "addendum", "deed"})
 _MAX_PARTS = 6
 
@@ -49,6 +52,15 @@ def judge_names(
         names += [name for name, _ in found] + absent
         supports += [evidence for _, evidence in found]
         missing += absent
+    trailing = _TRAILING_NAME.search(claim)
+    if names and trailing is not None and _name_of(trailing.group(1)) is not None:  # "X Inc and deep systems."
+        name = trailing.group(1).rstrip(".")
+        evidence = _find(name, documents, parties)
+        names.append(name)
+        if evidence is None:
+            missing.append(name)
+        else:
+            supports.append(evidence)
     if not names:
         return None
     claimed = "; ".join(names)

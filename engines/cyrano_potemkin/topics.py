@@ -15,37 +15,64 @@ Topic = Literal[
 ]  # fmt: skip
 
 _I = re.IGNORECASE
-# Cues in a claim, per topic; several topics may share an anchor kind.
+# Cues in a claim, per topic: the words English uses for each fact, not the words of one summary.
 CLAIM_CUES: dict[AnchorKind, dict[Topic, re.Pattern[str]]] = {
     "date": {
         "expiration_date": re.compile(
-            r"\bexpir\w*|\bend(?:s|ed|ing)?\b|\bterminat\w*|\buntil\b|\bthrough\b|\blast(?:s|ing)?\b|\bconclud\w*|"
-            r"\bremain\w*\s+in\s+(?:force|effect)|\brun(?:s|ning)?\b|\bexpiry\b",
+            r"\bexpir\w*|\bend(?:s|ed|ing)?\b|\bterminat\w*|\buntil\b|\btill\b|\bthrough\b|\blast(?:s|ing)?\b|"
+            r"\bremain\w*\s+(?:in\s+)?(?:force|effect|valid)|\bcontinu\w*\s+(?:until|through|to)\b|\brun(?:s|ning)?\b|"
+            r"\bexpiry\b|\blapse\w*|\bceas\w*|\bfinish\w*|\bcomes?\s+to\s+an\s+end|\bvalid\s+(?:until|through|to)\b|"
+            r"\bup\s+to\b|\bend\s+date\b|\btermination\s+date\b|\bno\s+longer\b|\bruns?\s+out\b|\b(?:last|final)\s+day\b|"
+            r"\bstops?\b|\bsunsets?\b",
             _I,
         ),
         "effective_date": re.compile(
-            r"\beffective\b|\bcommenc\w*|\btak(?:es|ing)\s+effect|\btook\s+effect|\bin\s+force\s+(?:from|on|as)|"
-            r"\bstart\w*|\bbegin\w*|\bbegan\b",
+            r"\beffective\b|\bcommenc\w*|\btak(?:es|ing|en)\s+effect|\btook\s+effect|\bin(?:to)?\s+(?:force|effect)\b|"
+            r"\bstart\w*|\bbegin\w*|\bbegan\b|\bbegun\b|\boperative\b|\bvalid\s+(?:from|as\s+of)\b|\bapplies\s+from\b|"
+            r"\bkick\w*\s+in\b|\bonwards?\b|\bgo(?:es)?\s+live\b|\blaunch\w*",
             _I,
         ),
         "agreement_date": re.compile(
-            r"\bdated\b|\bentered\s+into\b|\bsigned\b|\bexecuted\b|\bmade\b|\bagreement\s+date\b|\bconcluded\b|"
-            r"\bdate\s+of\s+(?:the|this)\s+(?:agreement|contract)|\bsigning\b|\bexecution\b",
+            r"\bdated\b|\bentered\s+into\b|\bsign(?:ed|ing|ature)\b|\bexecut(?:ed|ion)\b|\bmade\b|\bconcluded\b|"
+            r"\bagreed\b|\bdrawn\s+up\b|\bformed\b|\bfinali[sz]ed\b|\binked\b|\bstruck\b|\bsealed\b|"
+            r"\bbears\b|\bcontract\s+date\b|\bagreement\s+date\b",
             _I,
         ),
     },
-    "duration": {
-        "notice_period": re.compile(r"\bnotice\b|\bnotif\w*|\bnon-?\s?renewal\b|\bopt\s+out\b|\bin\s+advance\b", _I),
-        "renewal_term": re.compile(r"\brenew\w*|\bsuccessive\b|\bextend\w*|\bextension\b|\broll\w*\s+over\b", _I),
-        "initial_term": re.compile(
-            r"\binitial\b|\bterm\b|\blasts?\b|\bduration\b|\bfor\s+a\s+period\b|\bruns?\b|\bexpir\w*|"
-            r"\b(?:after|from)\s+the\s+effective\s+date\b",
-            _I,
-        ),
-    },
-    "place": {"governing_law": re.compile(r"\bgovern\w*|\blaws?\b|\bconstrued\b|\binterpret\w*", _I)},
+    "place": {"governing_law": re.compile(r"\bgovern\w*|\blaws?\b|\bconstrued\b|\binterpret\w*|\bjurisdiction", _I)},
 }
-PARTY_CUE = re.compile(r"\bbetween\b|\bpart(?:y|ies)\b|\bsignator\w*|\bentered\s+into\s+by\b|\bcounterpart", _I)
+# Periods: a lead time ("90 days' notice", "six months before the end of the term") is a notice period, whatever
+# else the claim speaks of; then the nearest strong cue (notice, renewal, initial); then any word of a term.
+_LEAD_TIME = re.compile(
+    r"[\s'’)]*(?:s\b)?[\s'’]*(?:(?:prior|written|advance|formal|or\s+more|at\s+the\s+latest)\s+){0,3}"
+    r"(?:notice|notif\w*|prior|before|in\s+advance|advance|ahead)\b",
+    _I,
+)
+_DURATION_CUES: dict[Topic, re.Pattern[str]] = {
+    "notice_period": re.compile(
+        r"\bnotice\b|\bnotif\w*|\bnon-?\s?renewal\b|\bopt\s+out\b|\badvance\b|\bwarn\w*|\binform\w*|\badvis\w*|"
+        r"\btell\b|\bsay\s+so\b|\bin\s+writing\b",
+        _I,
+    ),
+    "renewal_term": re.compile(
+        r"\brenew\w*|\bsuccessive\b|\bextend\w*|\bextension\b|\broll\w*\s+over\b|\badditional\s+(?:term|period)|"
+        r"\bautomatic\w*|\bevergreen\b|\bthereafter\b",
+        _I,
+    ),
+    "initial_term": re.compile(
+        r"\binitial\b|\boriginal\s+term\b|\bfirst\s+term\b|\bbase\s+term\b|\bminimum\s+term\b", _I
+    ),
+}
+_TERM_WORDS = re.compile(
+    r"\bterm\b|\blasts?\b|\bduration\b|\bfor\s+a\s+period\b|\bruns?\b|\bexpir\w*|\bcontinu\w*|\bin\s+(?:force|effect)|"
+    r"\b(?:after|from)\s+the\s+effective\s+date\b",
+    _I,
+)
+PARTY_CUE = re.compile(
+    r"\bbetween\b|\bamong\b|\bpart(?:y|ies)\b|\bsignator\w*|\bcounterpart\w*|\bcontracting\b|"
+    r"\b(?:made|signed|executed|entered\s+into|concluded|agreed)\s+(?:by|with)\b",
+    _I,
+)
 # A source passage is about a topic when it has one of these words (stricter than a claim's: contracts use
 # "until" and "term" everywhere).
 SOURCE_CUES: dict[Topic, re.Pattern[str]] = {
@@ -62,19 +89,31 @@ SOURCE_CUES: dict[Topic, re.Pattern[str]] = {
 
 
 # English puts the cue first ("expires on", "dated", "commencing"): a cue after the value must be much nearer to
-# win ("commencing 1 September 2004 and terminating ..." is a start).
+# win ("commencing 1 September 2004 and terminating ..." is a start). For periods the cue often follows ("a
+# one-year renewal term"), so it weighs less there.
 _AFTER_PENALTY = 15
+_AFTER_PENALTY_PERIODS = 8
 
 
 def topic_of(claim: str, anchor: Anchor) -> Topic | None:
-    """The topic whose cue stands nearest the anchor in the claim, or None when the claim has no cue for its kind."""
+    """The topic of the anchor's value in `claim` (or in a source passage), or None when nothing says."""
+    if anchor.kind == "duration":
+        if _LEAD_TIME.match(claim, anchor.end):
+            return "notice_period"
+        strong = _nearest(claim, anchor, _DURATION_CUES, _AFTER_PENALTY_PERIODS)
+        return strong or ("initial_term" if _TERM_WORDS.search(claim) else None)
+    return _nearest(claim, anchor, CLAIM_CUES.get(anchor.kind, {}), _AFTER_PENALTY)
+
+
+def _nearest(text: str, anchor: Anchor, cues: dict[Topic, re.Pattern[str]], after_penalty: int) -> Topic | None:
+    """The topic whose cue stands nearest the anchor, a cue after it counting `after_penalty` characters more."""
     best: tuple[int, Topic] | None = None
-    for topic, cue in CLAIM_CUES.get(anchor.kind, {}).items():
-        for match in cue.finditer(claim):
+    for topic, cue in cues.items():
+        for match in cue.finditer(text):
             if anchor.start <= match.start() < anchor.end:
                 continue
             before = match.end() <= anchor.start
-            distance = anchor.start - match.end() if before else match.start() - anchor.end + _AFTER_PENALTY
+            distance = anchor.start - match.end() if before else match.start() - anchor.end + after_penalty
             if best is None or distance < best[0]:
                 best = (distance, topic)
     return best[1] if best is not None else None

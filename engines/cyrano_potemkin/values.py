@@ -3,8 +3,9 @@
 Arkiver's facts come first: a claim about the expiration date is compared with the expiration date Arkiver read,
 and disagreeing with it is a contradiction, whatever other dates the contract mentions. Without such a fact, the
 passages that speak of the claim's topic decide: the value stated there supports the claim; a different value
-of the same kind, tied to the same topic in one of the passages most like the claim, contradicts it. A value
-with no topic is supported only by a passage that says much of what the claim says.
+of the same kind tied to the same topic contradicts it when it is the only such value the sources give, or when
+it stands in one of the passages most like the claim. A value with no topic is supported when it is one of the
+key facts, or by a passage that says much of what the claim says.
 """
 
 import datetime as dt
@@ -65,11 +66,25 @@ def judge_value(claim: str, anchor: Anchor, facts: Facts, index: SourceIndex, ra
     topic = topic_of(claim, anchor)
     claimed = show(anchor.value)
     if topic is None:
-        return _generic(anchor, claimed, index, ranked, claim)
+        return _any_fact(anchor, claimed, facts) or _generic(anchor, claimed, index, ranked, claim)
     stated = [(document, fact) for document, fact in facts.by_topic.get(topic, []) if _same_kind(anchor, fact.value)]
     if stated:
         return _against_facts(anchor, topic, claimed, stated, facts)
+    if topic == "effective_date":  # a contract that states no effective date takes effect when it is made
+        for document, fact in facts.by_topic.get("agreement_date", []):
+            if equal(anchor.value, fact.value):
+                return Finding("supported", topic, claimed, evidence=[evidence_at(document, fact.span, "supports")])
     return _against_passages(anchor, topic, claimed, index, ranked)
+
+
+def _any_fact(anchor: Anchor, claimed: str, facts: Facts) -> Finding | None:
+    """A value whose topic the claim does not name, found as one of the key facts (a date the contract gives as
+    its effective date, say): supported by that fact. Not being one of them contradicts nothing."""
+    for topic, stated in facts.by_topic.items():
+        for document, fact in stated:
+            if _same_kind(anchor, fact.value) and equal(anchor.value, fact.value):
+                return Finding("supported", topic, claimed, evidence=[evidence_at(document, fact.span, "supports")])
+    return None
 
 
 def _same_kind(anchor: Anchor, value: object) -> bool:
@@ -134,6 +149,14 @@ def _against_passages(anchor: Anchor, topic: Topic, claimed: str, index: SourceI
             if equal(anchor.value, value):
                 supports = [passage_evidence(passage, start, end, "supports")]
                 return Finding("supported", topic, claimed, evidence=supports)
+    stated = [
+        (passage, start, end, value)
+        for passage in about
+        for start, end, value in _topical_mentions(passage, anchor, topic)
+    ]
+    if len({show(value) for *_, value in stated}) == 1:  # type: ignore[arg-type]
+        passage, start, end, value = stated[0]  # the one value the sources give for this topic
+        return _contradicted_by(passage, start, end, value, topic, claimed)
     closest = [passage for passage in ranked[:_CONTRADICTING_RANK] if cue.search(passage.text)]
     for passage in closest:
         for start, end, value in _topical_mentions(passage, anchor, topic):

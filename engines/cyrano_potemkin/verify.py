@@ -4,9 +4,13 @@
 gets one verdict: contradicted when any value or name it states disagrees with the sources, supported when every
 one agrees with them, and unverifiable otherwise (a claim with nothing checkable in it, or a value no source
 states). A contradiction outranks a support, and a claim is never supported in part.
+
+Words a claim puts in quotation marks are checked verbatim instead of by their values (`quote_check`): found
+exactly, they support the claim; altered (`close`), they contradict it, the changed words shown; nowhere in the
+sources, the claim is unverifiable.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from cyrano_potemkin.anchors import Anchor, anchors_in
@@ -14,41 +18,85 @@ from cyrano_potemkin.claims import ClaimSpan, split_claims
 from cyrano_potemkin.findings import Finding
 from cyrano_potemkin.names import judge_names
 from cyrano_potemkin.passages import SourceIndex, content_stems
+from cyrano_potemkin.quote_check import QuotationResult, check_quotations
+from cyrano_potemkin.quotes import Quotation
 from cyrano_potemkin.sources import SourceDocument
 from cyrano_potemkin.topics import PARTY_CUE
 from cyrano_potemkin.values import Facts, judge_value
-from cyrano_potemkin.verdicts import ClaimCheck, Evidence
+from cyrano_potemkin.verdicts import ClaimCheck, Evidence, QuotationCheck
 
 _MAX_EVIDENCE = 4  # per claim: the deciding quotes, not every place a value recurs
 _NOTHING_TO_CHECK = "no date, period, place, amount or party name in it to compare with the sources"
 
 
+Quoted = tuple[Quotation, QuotationResult]
+
+
 def verify_text(text: str, documents: Sequence[SourceDocument]) -> list[ClaimCheck]:
     index = SourceIndex(documents)
     facts = Facts.of(documents)
-    return [
-        check_claim(number, claim, documents, index, facts) for number, claim in enumerate(split_claims(text), start=1)
-    ]
+    quoted = check_quotations(text, documents)
+    checks = []
+    for number, claim in enumerate(split_claims(text), start=1):
+        inside = [item for item in quoted if claim.start <= item[0].start < claim.end]
+        checks.append(check_claim(number, claim, documents, index, facts, inside))
+    return checks
 
 
 def check_claim(
-    number: int, claim: ClaimSpan, documents: Sequence[SourceDocument], index: SourceIndex, facts: Facts
+    number: int,
+    claim: ClaimSpan,
+    documents: Sequence[SourceDocument],
+    index: SourceIndex,
+    facts: Facts,
+    quoted: Sequence[Quoted] = (),
 ) -> ClaimCheck:
-    anchors = anchors_in(claim.text)
+    # Values inside a quotation are checked with its words, verbatim.
+    spans = [(quotation.start - claim.start, quotation.end - claim.start) for quotation, _ in quoted]
+    anchors = [anchor for anchor in anchors_in(claim.text) if not any(a <= anchor.start < b for a, b in spans)]
     ranked = [passage for _, passage in index.ranked(content_stems(claim.text))]
     findings = [judge_value(claim.text, anchor, facts, index, ranked) for anchor in anchors]
     if PARTY_CUE.search(claim.text):
-        named = judge_names(_blanked(claim.text, anchors), documents, facts.by_topic.get("parties", []))
+        named = judge_names(_blanked(claim.text, anchors, spans), documents, facts.by_topic.get("parties", []))
         if named is not None:
             findings.append(named)
-    return _combined(number, claim, findings)
+    findings += [_quotation_finding(quotation, result) for quotation, result in quoted]
+    check = _combined(number, claim, findings)
+    if quoted:
+        check.quotation = _worst(result for _, result in quoted)
+    return check
 
 
-def _blanked(text: str, anchors: list[Anchor]) -> str:
-    """`text` with its dates, places and amounts blanked out (same length), so they are not read as names."""
+def _quotation_finding(quotation: Quotation, result: QuotationResult) -> Finding:
+    words = quotation.words if len(quotation.words) <= 80 else quotation.words[:77] + "..."
+    if result.status == "exact":
+        return Finding("supported", None, words, method="quotation", evidence=list(result.evidence))
+    if result.status == "close":
+        changed = "; ".join(f"'{change.quoted}' where the source has '{change.source}'" for change in result.changes)
+        return Finding(
+            "contradicted",
+            None,
+            words,
+            method="quotation",
+            source_value=" ".join(item.quote for item in result.evidence)[:300] or None,
+            reason=f"the quotation is altered: {changed}",
+            evidence=list(result.evidence),
+        )
+    return Finding("unverifiable", None, words, method="quotation", reason="the quoted words are in no source")
+
+
+def _worst(results: Iterable[QuotationResult]) -> QuotationCheck:
+    """The quotation check a claim shows: its altered quotation first, then one not found, then an exact one."""
+    order = {"close": 0, "not_found": 1, "exact": 2}
+    return min(results, key=lambda result: order[result.status]).as_check()
+
+
+def _blanked(text: str, anchors: list[Anchor], spans: Sequence[tuple[int, int]] = ()) -> str:
+    """`text` with its dates, places, amounts and quotations blanked out (same length): none of them is a name
+    (a quotation's names are checked with its words)."""
     characters = list(text)
-    for anchor in anchors:
-        characters[anchor.start : anchor.end] = " " * (anchor.end - anchor.start)
+    for start, end in [(anchor.start, anchor.end) for anchor in anchors] + list(spans):
+        characters[start:end] = " " * (end - start)
     return "".join(characters)
 
 

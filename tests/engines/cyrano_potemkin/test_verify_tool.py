@@ -170,3 +170,35 @@ async def test_a_five_megabyte_text_is_refused(runtime: Runtime) -> None:
         matter, _ = await _matter_with_licence(client)
         refused = await client.call_tool("potemkin_verify", {"text": "a" * 5_000_001, "matter_id": matter})
     assert refused.is_error and "Traceback" not in str(refused.content)
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_quotations_are_checked_verbatim_and_an_altered_one_is_a_contradiction(
+    runtime: Runtime, mode: str
+) -> None:
+    text = (
+        'The licence says that "Licensor grants Licensee a non-exclusive licence to use the Software at its '
+        'offices." It also provides that "either party may give written notice of non-renewal at least thirty '
+        '(30) days before the end of the then-current term." Finally, "the Licensee may sublicense the Software '
+        'to its affiliates without consent."'
+    )
+    async with Client(runtime.server, mode=mode) as client:
+        matter, _ = await _matter_with_licence(client)
+        claims = ok(await client.call_tool("potemkin_verify", {"text": text, "matter_id": matter}))["claims"]
+    exact, altered, invented = claims
+    assert (exact["verdict"], exact["method"], exact["quotation"]["status"]) == ("supported", "quotation", "exact")
+    assert exact["evidence"][0]["quote"].startswith("Licensor grants Licensee a non-exclusive licence")
+    assert (altered["verdict"], altered["quotation"]["status"]) == ("contradicted", "close")
+    assert {"quoted": "thirty 30", "source": "sixty 60"} in altered["quotation"]["changes"]  # words, not brackets
+    assert altered["evidence"][0]["page"] == 2 and altered["evidence"][0]["role"] == "contradicts"
+    assert (invented["verdict"], invented["quotation"]["status"]) == ("unverifiable", "not_found")
+
+
+async def test_the_check_draft_prompt_starts_from_the_check(runtime: Runtime) -> None:
+    async with Client(runtime.server) as client:
+        matter, _ = await _matter_with_licence(client)
+        prompt = await client.get_prompt("check_draft", {"draft": SUMMARY, "matter_id": matter})
+    task, draft, checked = (message.content.text for message in prompt.messages)  # type: ignore[union-attr]
+    assert "contradicted claim" in task and "never correct from general knowledge" in task.lower()
+    assert SUMMARY.strip() in draft  # prompt arguments are trimmed
+    assert '"contradicted":[3]' in checked and "11th day of December, 2006" in checked
