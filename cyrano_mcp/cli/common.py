@@ -42,9 +42,10 @@ def fail_cleanly(action: Callable[[], T]) -> T:
         sys.exit(2)
 
 
-def operator_run(action: Callable[["Runtime"], Awaitable[T]]) -> T:
-    """Open the store (migrating it, unwrapping the keyring), run an operator action, close it."""
-    settings = fail_cleanly(settings_from)
+def operator_run(action: Callable[["Runtime"], Awaitable[T]], **overrides: Any) -> T:
+    """Open the store (migrating it, unwrapping the keyring), run an operator action, close it; `overrides` are
+    settings given in code (an engine's command turns every toolset on)."""
+    settings = fail_cleanly(lambda: settings_from(**overrides))
     configure_logging("WARNING", settings.log_format)
 
     async def main() -> T:

@@ -30,6 +30,7 @@ from cyrano_mcp.errors import (
     UnavailableError,
 )
 from cyrano_mcp.kit.checks import Check, Finding
+from cyrano_mcp.kit.commands import EngineCommand
 from cyrano_mcp.kit.context import EngineContext, RegistryView
 from cyrano_mcp.kit.cursors import (
     NOT_ISSUED,
@@ -101,6 +102,7 @@ __all__ = [
     "Database",
     "DomainError",
     "Engine",
+    "EngineCommand",
     "EngineContext",
     "EngineSettings",
     "FieldCipher",

@@ -22,6 +22,7 @@ from pydantic_settings import BaseSettings
 
 from cyrano_mcp.errors import ConfigError
 from cyrano_mcp.kit.checks import Check
+from cyrano_mcp.kit.commands import EngineCommand
 from cyrano_mcp.kit.jobs import JobKind
 from cyrano_mcp.kit.listings import ResourceListing
 from cyrano_mcp.kit.names import ENGINE_NAME, OPERATION_NAME
@@ -249,6 +250,7 @@ class Engine:
     settings: type[BaseSettings] | None = None
     permissions: Sequence[Permissions] = ()
     toolsets: Sequence[Toolset] = ()
+    commands: Sequence[EngineCommand] = ()  # `cyrano-mcp <engine> <command>` (kit.commands)
 
     def __post_init__(self) -> None:
         if not ENGINE_NAME.match(self.name):

@@ -6,6 +6,7 @@ from cyrano_potemkin.alerts.service import AlertService
 from cyrano_potemkin.alerts.webhook import JOB, WebhookItem, WebhookResult, WebhookSender
 from cyrano_potemkin.citations.tools import CITATIONS_TOOLSETS, citation_operations, citations_service
 from cyrano_potemkin.migrations import migrations
+from cyrano_potemkin.monitoring import MONITORING_TOOLSET, PROBE_COMMAND, monitoring_parts
 from cyrano_potemkin.permissions import POTEMKIN
 from cyrano_potemkin.prompts import potemkin_prompts
 from cyrano_potemkin.service import VerifyService
@@ -23,10 +24,14 @@ def build(context: EngineContext) -> Parts:
     verifier = VerifyService(
         context.operations, context.require(MattersReader), context.llm, alerts, citations, settings
     )
+    monitoring = monitoring_parts(context, settings)  # archive, probes, drift and bias: monitoring.py
     return Parts(
         migrations=migrations(),
         job_kinds=[
-            JobKind(JOB, "Deliver a Potemkin alert to the firm's webhook.", WebhookItem, WebhookResult, webhook.deliver)
+            JobKind(
+                JOB, "Deliver a Potemkin alert to the firm's webhook.", WebhookItem, WebhookResult, webhook.deliver
+            ),
+            *monitoring.job_kinds,
         ],
         operations=[
             Operation.write(
@@ -69,6 +74,7 @@ def build(context: EngineContext) -> Parts:
             ),
             # potemkin_citations and the firm's library of authorities (potemkin_authorities_*).
             *citation_operations(citations),
+            *monitoring.operations,
         ],
         prompts=potemkin_prompts(verifier),
     )
@@ -85,5 +91,7 @@ ENGINE = Engine(
         Toolset("potemkin", "Check AI-written text: claims against the documents, citations."),
         Toolset(ALERTS, "Alerts from Potemkin's checks, their thresholds and acknowledgement.", on_stdio=False),
         *CITATIONS_TOOLSETS,
+        MONITORING_TOOLSET,
     ),
+    commands=(PROBE_COMMAND,),  # cyrano-mcp potemkin probe (monitoring.py)
 )

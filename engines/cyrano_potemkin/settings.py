@@ -15,6 +15,21 @@ class PotemkinSettings(EngineSettings):
     potemkin_max_source_pages: int = Field(
         default=2_000, ge=1, le=100_000, description="Most source pages one potemkin_verify call reads."
     )
+    potemkin_max_import_bytes: int = Field(
+        default=20_000_000, ge=1_000, le=40_000_000, description="Largest conversation export potemkin_import takes."
+    )
+    potemkin_max_compared_answers: int = Field(
+        default=5_000,
+        ge=10,
+        le=100_000,
+        description="Most archived answers one potemkin_drift or potemkin_bias call compares.",
+    )
+    potemkin_probes_inline: int = Field(
+        default=5,
+        ge=1,
+        le=100,
+        description="Most questions potemkin_probe_run asks within the call; more run as a background job.",
+    )
     potemkin_alert_webhook_url: str | None = Field(
         default=None,
         description="Where each new alert is POSTed as JSON, signed (X-Cyrano-Signature: sha256=HMAC of "

@@ -1,0 +1,17 @@
+"""Offset cursors for the archive's and the probes' listings, bound to the filters that produced them."""
+
+from cyrano_mcp.kit import cursor_index, issue_cursor, read_cursor, require_bound
+
+
+def page_offset(cursor: str | None, bound: str, mismatch: str) -> int:
+    """Where the page starts: 0, or the offset a cursor issued for the same filters carries."""
+    if cursor is None:
+        return 0
+    position = read_cursor(cursor)
+    require_bound(position, bound, mismatch=mismatch)
+    return cursor_index(position, "offset")
+
+
+def next_cursor(found: int, limit: int, offset: int, bound: str) -> str | None:
+    """The cursor of the next page when the query (asked for limit + 1 rows) found more than a page."""
+    return issue_cursor({"offset": offset + limit}, bound) if found > limit else None
