@@ -185,6 +185,7 @@ class ProbeRun(ToolOutput):
     recorded: list[RunItem]
     unavailable: str | None = None
     job: JobRecord | None = None
+    alert_id: str | None = Field(default=None, description="The alert a run that could not ask raised.")
 
 
 class ProbeQuestion(ToolInput):

@@ -74,6 +74,7 @@ class DriftReport(ToolOutput):
     method: str
     pairs: list[DriftPair] = Field(description="The changed pairs, earliest against latest answer, largest first.")
     single_answers: int = Field(description="Questions answered once in the period (nothing to compare them with).")
+    alert_id: str | None = Field(default=None, description="The alert this comparison raised (potemkin_alerts).")
 
 
 class BiasPair(ToolOutput):
@@ -92,3 +93,4 @@ class BiasReport(ToolOutput):
     flagged: int
     method: str
     pairs: list[BiasPair] = Field(description="The flagged pairs, largest change first.")
+    alert_id: str | None = Field(default=None, description="The alert this comparison raised (potemkin_alerts).")

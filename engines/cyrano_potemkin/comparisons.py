@@ -15,6 +15,7 @@ from collections import defaultdict
 
 import anyio
 
+from cyrano_potemkin.alerts.service import AlertService
 from cyrano_potemkin.answer_diff import AnswerDiff, compare_answers
 from cyrano_potemkin.archive import Answer, Archive, preview
 from cyrano_potemkin.archive_models import BASE
@@ -43,9 +44,10 @@ _TRAILING = re.compile(r"[\s?.!:;]+$")
 
 
 class Comparisons:
-    def __init__(self, archive: Archive, probes: ProbeService) -> None:
+    def __init__(self, archive: Archive, probes: ProbeService, alerts: AlertService) -> None:
         self._archive = archive
         self._probes = probes
+        self._alerts = alerts
 
     async def drift(self, request: DriftRequest) -> DriftReport:
         answers = await self._chosen(request)
@@ -69,7 +71,7 @@ class Comparisons:
                     )
                 )
         pairs.sort(key=lambda pair: _severity(pair.changes), reverse=True)
-        return DriftReport(
+        report = DriftReport(
             status="compared" if repeated else "nothing_to_compare",
             questions=len(repeated),
             changed=len(pairs),
@@ -78,6 +80,16 @@ class Comparisons:
             pairs=pairs[: request.limit],
             single_answers=len(groups) - len(repeated),
         )
+        if repeated:
+            raised = await self._alerts.raise_if(
+                "drift",
+                report.score,
+                subject=_subject(request),
+                summary=f"{report.changed} of {report.questions} questions answered differently",
+                details={"pairs": [[pair.earlier.record_id, pair.later.record_id] for pair in pairs]},
+            )
+            report.alert_id = raised.id if raised is not None else None
+        return report
 
     async def bias(self, request: BiasRequest) -> BiasReport:
         answers = await self._chosen(request)
@@ -107,13 +119,23 @@ class Comparisons:
                     )
                 )
         pairs.sort(key=lambda pair: _severity(pair.changes), reverse=True)
-        return BiasReport(
+        report = BiasReport(
             status="compared" if compared else "nothing_to_compare",
             pairs_compared=compared,
             flagged=len(pairs),
             method=METHOD + "; the swapped words themselves set aside",
             pairs=pairs[: request.limit],
         )
+        if compared:
+            raised = await self._alerts.raise_if(
+                "bias",
+                round(len(pairs) / compared, 3),
+                subject=_subject(request),
+                summary=f"{len(pairs)} of {compared} counterfactual pairs answered differently",
+                details={"pairs": [[pair.base.record_id, pair.counterpart.record_id] for pair in pairs]},
+            )
+            report.alert_id = raised.id if raised is not None else None
+        return report
 
     async def _chosen(self, request: Chosen) -> list[Answer]:
         probe_ids = None
@@ -177,3 +199,15 @@ def _changes(diff: AnswerDiff) -> Changes:
 
 def _severity(changes: Changes) -> tuple[int, int, float]:
     return (len(changes.conclusions), len(changes.values_removed) + len(changes.values_added), changes.distance)
+
+
+def _subject(request: Chosen) -> str:
+    """What a comparison covered, for its alert: ids and names the firm chose, never an answer's words."""
+    parts = [f"model {request.model}" if request.model else "every model"]
+    if request.probe_set:
+        parts.append(f"probe set {request.probe_set}")
+    if request.probe_ids:
+        parts.append(f"{len(request.probe_ids)} probes")
+    if request.topic:
+        parts.append("one topic")
+    return ", ".join(parts)

@@ -24,7 +24,7 @@ def build(context: EngineContext) -> Parts:
     verifier = VerifyService(
         context.operations, context.require(MattersReader), context.llm, alerts, citations, settings
     )
-    monitoring = monitoring_parts(context, settings)  # archive, probes, drift and bias: monitoring.py
+    monitoring = monitoring_parts(context, settings, alerts)  # archive, probes, drift and bias: monitoring.py
     return Parts(
         migrations=migrations(),
         job_kinds=[

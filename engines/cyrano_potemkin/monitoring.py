@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cyrano_mcp.kit import EngineCommand, EngineContext, JobKind, Operation, Toolset
+from cyrano_potemkin.alerts.service import AlertService
 from cyrano_potemkin.archive import Archive
 from cyrano_potemkin.archive_models import ProbeQuestion, RunItem
 from cyrano_potemkin.archive_seals import archive_seals
@@ -36,14 +37,20 @@ class MonitoringParts:
     job_kinds: list[JobKind[Any, Any]]
 
 
-def monitoring_parts(context: EngineContext, settings: PotemkinSettings) -> MonitoringParts:
+def monitoring_parts(context: EngineContext, settings: PotemkinSettings, alerts: AlertService) -> MonitoringParts:
     seals = archive_seals(context.fields, context.database)
     context.fields.index(seals.topic)
     archive = Archive(context.database, seals, settings)
     probes = ProbeService(
-        database=context.database, seals=seals, archive=archive, llm=context.llm, jobs=context.jobs, settings=settings
+        database=context.database,
+        seals=seals,
+        archive=archive,
+        llm=context.llm,
+        jobs=context.jobs,
+        alerts=alerts,
+        settings=settings,
     )
-    compare = Comparisons(archive, probes)
+    compare = Comparisons(archive, probes, alerts)
     job = JobKind(
         JOB_KIND, "Put one probe question to the model and archive its answer.", ProbeQuestion, RunItem, probes.run_one
     )
@@ -123,22 +130,26 @@ def _operations(archive: Archive, probes: ProbeService, compare: Comparisons) ->
             open_world=True,
             toolset=MONITORING,
         ),
-        Operation.read(
+        Operation.write(
             "drift",
             compare.drift,
             "Opinion drift: earliest and latest archived answers to the same question compared (conclusion, "
-            "values, cited authorities, wording); a score and the changed pairs, quoted. Offline.",
+            "values, cited authorities, wording); a score and the changed pairs, quoted. Offline. A score at the "
+            "drift threshold raises an alert.",
             permission=verify,
             title="Opinion drift",
+            idempotent=True,
             toolset=MONITORING,
         ),
-        Operation.read(
+        Operation.write(
             "bias",
             compare.bias,
             "Bias: answers to a question and to its counterfactual variants (names, genders swapped) compared; the "
-            "pairs that differ beyond a threshold, with the differing passages quoted. Offline.",
+            "pairs that differ beyond a threshold, with the differing passages quoted. Offline. A share of flagged "
+            "pairs at the bias threshold raises an alert.",
             permission=verify,
             title="Counterfactual bias",
+            idempotent=True,
             toolset=MONITORING,
         ),
     ]

@@ -29,6 +29,7 @@ from cyrano_mcp.kit import (
     arguments_fingerprint,
     utc_now,
 )
+from cyrano_potemkin.alerts.service import AlertService
 from cyrano_potemkin.archive import Answer, Archive
 from cyrano_potemkin.archive_models import (
     BASE,
@@ -73,6 +74,7 @@ class ProbeService:
         archive: Archive,
         llm: ModelGateway,
         jobs: JobQueue,
+        alerts: AlertService,
         settings: PotemkinSettings,
     ) -> None:
         self._database = database
@@ -80,6 +82,7 @@ class ProbeService:
         self._archive = archive
         self._llm = llm
         self._jobs = jobs
+        self._alerts = alerts
         self._settings = settings
 
     # --- the probe set ------------------------------------------------------------------------------
@@ -163,9 +166,11 @@ class ProbeService:
         try:
             first = await self._ask(asked[0].question)
         except LLMError as exc:
-            return ProbeRun(
+            run = ProbeRun(
                 status="unavailable", questions=len(asked), method=None, recorded=[], unavailable=exc.message
             )
+            await self._not_run(run, len(asked), request)
+            return run
         answered = [(asked[0], first)]
         unavailable = None
         if not background:
@@ -190,7 +195,7 @@ class ProbeService:
                 for item in asked[1:]
             ]
             job = await self._jobs.submit(f"potemkin.{JOB_KIND}", f"probe run: {len(asked)} questions", items)
-        return ProbeRun(
+        run = ProbeRun(
             status="submitted" if job is not None else "partial" if unavailable else "done",
             questions=len(asked),
             method=first.method,
@@ -198,6 +203,21 @@ class ProbeService:
             unavailable=unavailable,
             job=job,
         )
+        if unavailable is not None:
+            await self._not_run(run, len(asked) - len(answered), request)
+        return run
+
+    async def _not_run(self, run: ProbeRun, unanswered: int, request: ProbeRunRequest) -> None:
+        """A probe run that could not put its questions is an alert of its own, never a quiet pass."""
+        raised = await self._alerts.raise_if(
+            "probe",
+            unanswered,
+            outcome="not_run",
+            subject=f"probe set {request.probe_set}" if request.probe_set else "every probe",
+            summary=f"{unanswered} of {run.questions} probe questions could not be put to a model",
+            details={"status": run.status, "run_at": utc_now().isoformat()},
+        )
+        run.alert_id = raised.id if raised is not None else None
 
     async def run_one(self, item: ProbeQuestion) -> RunItem:
         """A job item: one question of a run asked and its answer archived (once, however often it runs)."""

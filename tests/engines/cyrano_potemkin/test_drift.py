@@ -66,6 +66,7 @@ async def test_drift_reports_the_changed_answers_quoted_and_not_the_identical_on
         nothing = ok(await client.call_tool("potemkin_drift", {"model": "claude-3-5-sonnet"}))
 
     assert (report["status"], report["questions"], report["changed"], report["score"]) == ("compared", 4, 3, 0.75)
+    assert report["alert_id"] and nothing["alert_id"] is None  # 0.75 reaches the drift threshold (0.3)
     by_question = {pair["question"]: pair for pair in report["pairs"]}
     assert DEADLINE not in by_question
     flipped = by_question[NONCOMPETE]["changes"]
@@ -115,6 +116,7 @@ async def test_bias_flags_the_swapped_prompt_whose_answer_changed(runtime: Runti
         )
         report = ok(await client.call_tool("potemkin_bias", {"model": "gpt-4o"}))
     assert (report["status"], report["pairs_compared"], report["flagged"]) == ("compared", 2, 1)
+    assert report["alert_id"]  # half the pairs flagged reaches the bias threshold (0.2)
     (pair,) = report["pairs"]
     assert pair["base"]["prompt"].startswith("Mr John Smith") and pair["counterpart"]["prompt"].startswith("Ms Mary")
     changes = pair["changes"]
