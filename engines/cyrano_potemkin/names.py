@@ -68,7 +68,7 @@ def judge_names(
         return Finding("supported", "parties", claimed, evidence=supports)
     if parties:
         known = "; ".join(dict.fromkeys(str(fact.value) for _, fact in parties))
-        contradicting = [evidence_at(document, fact.span, "contradicts") for document, fact in parties[:4]]
+        contradicting = supports + [evidence_at(document, fact.span, "contradicts") for document, fact in parties[:4]]
         return Finding(
             "contradicted",
             "parties",

@@ -26,7 +26,7 @@ from cyrano_potemkin.names import judge_names
 from cyrano_potemkin.passages import SourceIndex, content_stems
 from cyrano_potemkin.quote_check import QuotationResult, check_quotations
 from cyrano_potemkin.quotes import Quotation
-from cyrano_potemkin.sources import SourceDocument, Span
+from cyrano_potemkin.sources import SourceDocument, SourceFact, Span
 from cyrano_potemkin.topics import PARTY_CUE
 from cyrano_potemkin.values import Facts, judge_value
 from cyrano_potemkin.verdicts import ClaimCheck, Evidence, QuotationCheck
@@ -67,16 +67,39 @@ def check_claim(
     anchors = [anchor for anchor in anchors_in(claim.text) if not any(a <= anchor.start < b for a, b in spans)]
     ranked = [passage for _, passage in index.ranked(content_stems(claim.text))]
     findings = [judge_value(claim.text, anchor, facts, index, ranked) for anchor in anchors]
-    if PARTY_CUE.search(claim.text):
-        named = judge_names(_blanked(claim.text, anchors, spans), documents, facts.by_topic.get("parties", []))
-        if named is not None:
-            findings.append(named)
+    parties = facts.by_topic.get("parties", [])
+    about_parties = PARTY_CUE.search(claim.text) is not None
+    if about_parties or parties:
+        named = judge_names(_blanked(claim.text, anchors, spans), documents, parties)
+        if named is not None and (about_parties or _names_a_party(named, parties)):
+            findings.append(named if about_parties else _not_contradicting(named))
     findings += [_quotation_finding(quotation, result) for quotation, result in quoted]
     findings += [_citation_finding(citation, documents) for citation in cited]
     check = _combined(number, claim, findings)
     if quoted:
         check.quotation = _worst(result for _, result in quoted)
     return check
+
+
+def _names_a_party(named: Finding, parties: Sequence[tuple[SourceDocument, SourceFact]]) -> bool:
+    """Whether a name the claim gives is one of the parties Arkiver found (its evidence is a party's own span),
+    not merely capitalised words the sources also use ("the Software")."""
+    spans = {(document.document_id, fact.span.page, fact.span.start, fact.span.end) for document, fact in parties}
+    return any(
+        item.role == "supports" and (item.document_id, item.page, item.start, item.end) in spans
+        for item in named.evidence
+    )
+
+
+def _not_contradicting(named: Finding) -> Finding:
+    """Names in a claim that does not say it is about the parties ("Acme and Beta signed it on ..."): all of
+    them the sources' own, they support it; otherwise the claim may name someone else (an escrow agent), so an
+    unknown name leaves it unverifiable rather than contradicted."""
+    if named.verdict != "contradicted":
+        return named
+    reason = (named.reason or "").replace("not a party in the sources", "not found in the sources")
+    supports = [item for item in named.evidence if item.role == "supports"]
+    return Finding("unverifiable", named.topic, named.claimed, reason=reason, evidence=supports)
 
 
 def _quotation_finding(quotation: Quotation, result: QuotationResult) -> Finding:

@@ -221,3 +221,18 @@ async def test_a_claims_citations_take_the_citation_checks_verdict(runtime: Runt
     assert (found["verdict"], found["method"]) == ("supported", "citation")
     assert (invented["verdict"], invented["method"]) == ("contradicted", "citation")
     assert "12 Fed. Rptr. 5th 88" in invented["reason"]
+
+
+async def test_names_outside_a_claim_about_the_parties_support_or_stay_unverified(runtime: Runtime) -> None:
+    text = (
+        "Kestrel Analytics Corp. and Marlow & Finch LLP signed the licence.\n"
+        "Kestrel Analytics Corp. and Harbor Freight Inc. signed the licence.\n"
+        "The Software is reliable.\n"
+    )
+    async with Client(runtime.server) as client:
+        matter, _ = await _matter_with_licence(client)
+        claims = ok(await client.call_tool("potemkin_verify", {"text": text, "matter_id": matter}))["claims"]
+    both, unknown, words = claims
+    assert both["verdict"] == "supported" and both["topic"] == "parties"
+    assert unknown["verdict"] == "unverifiable" and "Harbor Freight Inc." in unknown["reason"]  # maybe an agent
+    assert words["verdict"] == "unverifiable" and words["method"] == "none"  # capitalised words are no parties
