@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from cyrano_arkiver.api import DateMention, Found, dates_in, durations_in, jurisdictions_in, sentences_in
+from cyrano_potemkin.anchors import Anchor, anchors_in
 from cyrano_potemkin.sources import SourceDocument, Span
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]+|\d+")
@@ -60,6 +61,11 @@ class Passage:
     @cached_property
     def places(self) -> list[Found]:
         return jurisdictions_in(self.text)
+
+    @cached_property
+    def anchors(self) -> list[Anchor]:
+        """Every value the passage states, read as a claim's are (money and percentages among them)."""
+        return anchors_in(self.text)
 
     def span(self, start: int, end: int) -> Span:
         """A page span around `text[start:end]` (offsets in this passage), widened to whole words, clipped."""

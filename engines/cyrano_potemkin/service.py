@@ -10,9 +10,7 @@ import anyio
 
 from cyrano_arkiver.api import (
     INSIGHTS,
-    LIST_DOCUMENTS,
     READ_DOCUMENT,
-    DocumentListRequest,
     InsightsRequest,
     PageRangeRequest,
 )
@@ -23,22 +21,21 @@ from cyrano_mcp.kit import (
     OperationCaller,
     TooLargeError,
     arguments_fingerprint,
-    cursor_index,
     issue_cursor,
-    read_cursor,
-    require_bound,
 )
 from cyrano_potemkin.alerts.service import AlertService
 from cyrano_potemkin.citations.service import CitationsService
+from cyrano_potemkin.matter_documents import matter_document_ids
 from cyrano_potemkin.model_check import second_look
 from cyrano_potemkin.models import Counts, ModelUse, SourceRef, Verification, VerifyRequest
+from cyrano_potemkin.paging import resume_at
 from cyrano_potemkin.settings import PotemkinSettings
 from cyrano_potemkin.sources import SourceDocument, facts_from_insights
+from cyrano_potemkin.text_input import require_checkable
 from cyrano_potemkin.verdicts import ClaimCheck
 from cyrano_potemkin.verify import verify_text
 
 _FACT_KINDS = ["parties", "dates", "governing_law", "term"]
-_DOCUMENTS_PER_LISTING = 100
 _ANSWER_CHARS = 8_000  # a page of claims ends here even before `limit`
 OFFLINE = (
     "offline: each claim's dates, periods, places, amounts and party names compared with the sources' text and "
@@ -65,11 +62,7 @@ class VerifyService:
         self._settings = settings
 
     async def verify(self, request: VerifyRequest) -> Verification:
-        limit = self._settings.potemkin_max_text_chars
-        if len(request.text) > limit:
-            raise TooLargeError(f"text: {len(request.text):,} characters; potemkin_verify checks at most {limit:,}")
-        if not any(character.isalnum() for character in request.text):
-            raise InvalidInputError("text: it has no words to check")
+        require_checkable(request.text, self._settings.potemkin_max_text_chars, "potemkin_verify")
         bound = arguments_fingerprint(
             hashlib.sha256(request.text.encode()).hexdigest(),
             request.matter_id or "",
@@ -77,14 +70,10 @@ class VerifyService:
             request.verdict or "",
             request.use_model,
         )
-        offset = 0
-        if request.cursor is not None:
-            position = read_cursor(request.cursor)
-            mismatch = "cursor: it was given for another text, other sources or another verdict"
-            require_bound(position, bound, mismatch=mismatch)
-            offset = cursor_index(position, "claim")
+        mismatch = "cursor: it was given for another text, other sources or another verdict"
+        offset = resume_at(request.cursor, bound, "claim", mismatch)
         documents = await self._sources(request)
-        cited = await self._citations.offline_checks(request.text, request.matter_id)
+        cited = await self._citations.offline_checks(request.text, [source.document_id for source in documents])
         checks = await anyio.to_thread.run_sync(verify_text, request.text, documents, cited)
         model = None
         if request.use_model:
@@ -122,7 +111,7 @@ class VerifyService:
         wanted = list(dict.fromkeys(request.document_ids or []))
         if request.matter_id is not None:
             await self._matters.find(request.matter_id)
-            in_matter = await self._matter_documents(request.matter_id)
+            in_matter = await matter_document_ids(self._operations, request.matter_id)
             outside = [document_id for document_id in wanted if document_id not in in_matter]
             if outside:
                 raise InvalidInputError(f"document_ids: {outside[0]} is not a document of matter {request.matter_id}")
@@ -153,18 +142,6 @@ class VerifyService:
             if room <= 0 and document_id != wanted[-1]:
                 raise TooLargeError(f"sources: more than {self._settings.potemkin_max_source_pages:,} pages")
         return documents
-
-    async def _matter_documents(self, matter_id: str) -> list[str]:
-        ids: list[str] = []
-        offset: int | None = 0
-        while offset is not None:
-            listed = await self._operations.run(
-                LIST_DOCUMENTS,
-                DocumentListRequest(matter_id=matter_id, limit=_DOCUMENTS_PER_LISTING, offset=offset),
-            )
-            ids += [record.id for record in listed.items]
-            offset = listed.next_offset
-        return ids
 
 
 def _answer(

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cyrano_arkiver.api import Duration
-from cyrano_potemkin.anchors import Anchor, Value, anchors_in, same_duration, show
+from cyrano_potemkin.anchors import Anchor, Value, same_duration, show
 from cyrano_potemkin.findings import Finding, evidence_at, passage_evidence
 from cyrano_potemkin.passages import Passage, SourceIndex, content_stems
 from cyrano_potemkin.sources import SourceDocument, SourceFact
@@ -197,4 +197,4 @@ def _literal(passage: Passage, anchor: Anchor) -> list[tuple[int, int, object]]:
     """Money and percentages, read from the passage as the claim's were."""
     if anchor.kind not in ("money", "percent"):
         return []
-    return [(item.start, item.end, item.value) for item in anchors_in(passage.text) if item.kind == anchor.kind]
+    return [(item.start, item.end, item.value) for item in passage.anchors if item.kind == anchor.kind]

@@ -22,10 +22,6 @@ from cyrano_mcp.kit import (
     SealedField,
     arguments_fingerprint,
     current_call,
-    cursor_index,
-    issue_cursor,
-    read_cursor,
-    require_bound,
     utc_now,
 )
 from cyrano_potemkin.alerts.models import (
@@ -41,6 +37,7 @@ from cyrano_potemkin.alerts.models import (
 )
 from cyrano_potemkin.alerts.tables import AlertRow, ThresholdRow
 from cyrano_potemkin.alerts.webhook import JOB, WebhookItem
+from cyrano_potemkin.paging import next_cursor, page_offset
 from cyrano_potemkin.settings import PotemkinSettings
 
 
@@ -108,11 +105,7 @@ class AlertService:
 
     async def alerts(self, request: AlertsRequest) -> AlertList:
         bound = arguments_fingerprint(request.status or "", request.check or "")
-        offset = 0
-        if request.cursor is not None:
-            position = read_cursor(request.cursor)
-            require_bound(position, bound, mismatch="cursor: it was given for other filters")
-            offset = cursor_index(position, "offset")
+        offset = page_offset(request.cursor, bound, "cursor: it was given for other filters")
         filters = []
         if request.status is not None:
             filters.append(col(AlertRow.status) == request.status)
@@ -131,12 +124,11 @@ class AlertService:
             open_count = (
                 await session.exec(select(func.count()).select_from(AlertRow).where(AlertRow.status == "open"))
             ).one()
-        more = len(rows) > request.limit
         return AlertList(
             open=open_count,
             thresholds=await self.thresholds(),
             alerts=[await self._view(row) for row in rows[: request.limit]],
-            next_cursor=issue_cursor({"offset": offset + request.limit}, bound) if more else None,
+            next_cursor=next_cursor(len(rows), request.limit, offset, bound),
         )
 
     async def acknowledge(self, request: AckRequest) -> AlertView:

@@ -6,7 +6,7 @@ from functools import partial
 
 import anyio
 
-from cyrano_arkiver.api import INSIGHTS, LIST_DOCUMENTS, DocumentListRequest, InsightsRequest
+from cyrano_arkiver.api import INSIGHTS, InsightsRequest
 from cyrano_matters.api import MattersReader
 from cyrano_mcp.kit import OperationCaller, arguments_fingerprint, issue_cursor
 from cyrano_potemkin.alerts.service import AlertService
@@ -15,14 +15,15 @@ from cyrano_potemkin.citations.library import AuthoritiesLibrary
 from cyrano_potemkin.citations.models import CitationCheck, CitationsAnswer, CitationsRequest, StatusCounts
 from cyrano_potemkin.citations.online import CitationLookup
 from cyrano_potemkin.citations.reading import read_citations
+from cyrano_potemkin.matter_documents import matter_document_ids
+from cyrano_potemkin.paging import resume_at
 from cyrano_potemkin.settings import PotemkinSettings
-from cyrano_potemkin.text_input import require_checkable, resume_at
+from cyrano_potemkin.text_input import require_checkable
 
 UNVERIFIED_MEANS = "`unverified` means only that the citation can exist and was not found in what was checked"
 _ANSWER_CHARS = 8_000  # a page of citations ends here
 _MOST_PER_PAGE = 50
 _MOST_PROBLEMS = 100  # the summary's counts hold the rest
-_DOCUMENTS_PER_LISTING = 100
 
 
 class CitationsService:
@@ -51,7 +52,7 @@ class CitationsService:
         against = "the firm's library of authorities"
         if request.matter_id is not None:
             await self._matters.find(request.matter_id)
-            known += await self._matter_citations(request.matter_id)
+            known += await self._documents_citations(await matter_document_ids(self._operations, request.matter_id))
             against += f" and the citations in matter {request.matter_id}'s documents"
         read = await anyio.to_thread.run_sync(read_citations, request.text)
         checks = await anyio.to_thread.run_sync(partial(check_citations, request.text, known, read=read))
@@ -84,24 +85,16 @@ class CitationsService:
         )
         return raised.id if raised is not None else None
 
-    async def offline_checks(self, text: str, matter_id: str | None) -> list[CitationCheck]:
-        """The text's citations checked against the library and the matter's documents, nothing online: what
-        potemkin_verify holds a claim's citations to."""
-        known = await self.library.known()
-        if matter_id is not None:
-            known += await self._matter_citations(matter_id)
+    async def offline_checks(self, text: str, document_ids: list[str]) -> list[CitationCheck]:
+        """The text's citations checked against the library and these documents, nothing online: what
+        potemkin_verify holds a claim's citations to (its sources, already chosen)."""
+        known = await self.library.known() + await self._documents_citations(document_ids)
         return await anyio.to_thread.run_sync(partial(check_citations, text, known))
 
-    async def _matter_citations(self, matter_id: str) -> list[KnownAuthority]:
+    async def _documents_citations(self, document_ids: list[str]) -> list[KnownAuthority]:
         known: list[KnownAuthority] = []
-        offset: int | None = 0
-        while offset is not None:
-            listed = await self._operations.run(
-                LIST_DOCUMENTS, DocumentListRequest(matter_id=matter_id, limit=_DOCUMENTS_PER_LISTING, offset=offset)
-            )
-            for document in listed.items:
-                known += await self._document_citations(document.id)
-            offset = listed.next_offset
+        for document_id in document_ids:
+            known += await self._document_citations(document_id)
         return known
 
     async def _document_citations(self, document_id: str) -> list[KnownAuthority]:
