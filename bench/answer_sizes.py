@@ -100,6 +100,13 @@ SUMMARY_FILLER = (
 )
 
 
+# Five citations a brief might give, two of them fabricated (no such series; a year the reporter cannot have).
+CITED = (
+    "See Brown v. Board of Education, 347 U.S. 483 (1954); Marbury v. Madison, 5 U.S. 137 (1803); "
+    "Ames v. Ward, 41 F.5th 210 (2d Cir. 2022); Stone v. Ritter, 911 A.2d 362 (Del. 2016); 42 U.S.C. § 1983."
+)
+
+
 def ai_summary(insights: dict[str, Any]) -> str:
     """A summary of a contract as an AI might write it, from its key terms (as arkiver_insights gives them)."""
     key_terms = insights.get("key_terms") or {}
@@ -187,6 +194,9 @@ async def measure(pdf_dir: Path) -> tuple[Sizes, list[str], list[Walk]]:
             long_summary = " ".join(SUMMARY_FILLER for _ in range(6))  # 30 claims over a ten-contract matter
             checked = {"text": long_summary, "matter_id": room["id"]}
             await call("potemkin_verify", "matter", checked, label="potemkin_verify (30 claims, matter)")
+            brief = {"text": " ".join(CITED for _ in range(20)), "matter_id": room["id"]}  # 100 citations
+            await call("potemkin_citations", "100 citations", brief)
+            await call("potemkin_alerts", "-", {})  # the checks above raised some
             for query in QUERIES:
                 await call("arkiver_search", query, {"query": query})
             await call("arkiver_list_documents", "all", {})

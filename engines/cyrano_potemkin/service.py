@@ -37,6 +37,7 @@ from cyrano_potemkin.verify import verify_text
 
 _FACT_KINDS = ["parties", "dates", "governing_law", "term"]
 _ANSWER_CHARS = 8_000  # a page of claims ends here even before `limit`
+_CURSOR_CHARS = 120  # room for the next_cursor the page may end with
 OFFLINE = (
     "offline: each claim's dates, periods, places, amounts and party names compared with the sources' text and "
     "with the facts Arkiver read from them; with use_model, a model's verdicts on the rest, kept only with a quote "
@@ -81,10 +82,11 @@ class VerifyService:
             model = ModelUse(
                 method=review.method, settled=review.settled, dropped=review.dropped, unavailable=review.unavailable
             )
-        answer = _answer(checks, documents, request, offset, bound)
+        answer = _head(checks, documents)
         answer.model = model
         if request.cursor is None:  # the first page raises the alert; the pages after it are the same check
             answer.alert_id = await self._alert(answer, request)
+        _fill_page(answer, checks, request, offset, bound)  # measured with everything else the answer holds
         return answer
 
     async def _alert(self, answer: Verification, request: VerifyRequest) -> str | None:
@@ -144,18 +146,15 @@ class VerifyService:
         return documents
 
 
-def _answer(
-    checks: list[ClaimCheck], documents: list[SourceDocument], request: VerifyRequest, offset: int, bound: str
-) -> Verification:
-    counts = Counts(
-        claims=len(checks),
-        supported=sum(check.verdict == "supported" for check in checks),
-        contradicted=sum(check.verdict == "contradicted" for check in checks),
-        unverifiable=sum(check.verdict == "unverifiable" for check in checks),
-    )
-    listed = [check for check in checks if request.verdict is None or check.verdict == request.verdict]
-    answer = Verification(
-        summary=counts,
+def _head(checks: list[ClaimCheck], documents: list[SourceDocument]) -> Verification:
+    """The answer without its page of claims: the counts, the contradicted claims and the sources."""
+    return Verification(
+        summary=Counts(
+            claims=len(checks),
+            supported=sum(check.verdict == "supported" for check in checks),
+            contradicted=sum(check.verdict == "contradicted" for check in checks),
+            unverifiable=sum(check.verdict == "unverifiable" for check in checks),
+        ),
         contradicted=[check.index for check in checks if check.verdict == "contradicted"],
         method=OFFLINE,
         sources=[
@@ -165,7 +164,12 @@ def _answer(
         claims=[],
         next_cursor=None,
     )
-    used = len(answer.model_dump_json())
+
+
+def _fill_page(answer: Verification, checks: list[ClaimCheck], request: VerifyRequest, offset: int, bound: str) -> None:
+    """The claims (of the verdict asked for) from `offset` that fit beside the rest of the answer."""
+    listed = [check for check in checks if request.verdict is None or check.verdict == request.verdict]
+    used = len(answer.model_dump_json()) + _CURSOR_CHARS
     position = offset
     while position < len(listed) and len(answer.claims) < request.limit:
         size = len(listed[position].model_dump_json()) + 1
@@ -176,4 +180,3 @@ def _answer(
         position += 1
     if position < len(listed):
         answer.next_cursor = issue_cursor({"claim": position}, bound)
-    return answer

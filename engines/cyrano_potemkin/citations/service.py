@@ -22,6 +22,7 @@ from cyrano_potemkin.text_input import require_checkable
 
 UNVERIFIED_MEANS = "`unverified` means only that the citation can exist and was not found in what was checked"
 _ANSWER_CHARS = 8_000  # a page of citations ends here
+_LATER_CHARS = 200  # room for what is set after the page is filled: next_cursor and alert_id
 _MOST_PER_PAGE = 50
 _MOST_PROBLEMS = 100  # the summary's counts hold the rest
 
@@ -134,7 +135,7 @@ def _answer(checks: list[CitationCheck], offset: int, bound: str, against: str, 
         citations=[],
         next_cursor=None,
     )
-    used = len(answer.model_dump_json())
+    used = len(answer.model_dump_json()) + _LATER_CHARS
     position = offset
     while position < len(checks) and len(answer.citations) < _MOST_PER_PAGE:
         size = len(checks[position].model_dump_json()) + 1
