@@ -6,7 +6,8 @@ expiration date, governing law, renewal term, notice period to stop a renewal) a
 nothing checkable. Every choice (true or perturbed, the phrasing, the date or period format, the change made) comes
 from a random generator seeded by a hash of the contract id and the field, so a summary is the same on every run
 and machine. Phrasings and formats come in two fixed halves, `dev` and `held_out`; a claim is written wholly in
-one half, so that failures can be read on `dev` while `held_out` stays unseen.
+one half, so that failures can be read on `dev` while `held_out` stays unseen. `summaries(..., wide=True)` writes a
+second summary of each contract from the wider set of bench/potemkin_wide.py (its own seeds, so other changes).
 """
 
 import datetime as dt
@@ -17,11 +18,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from english_values import MONTHS, number_words, ordinal, plural
 from extraction_scoring import duration_key, gold_date, gold_duration, gold_parties, normalise_party
+from potemkin_wide import (
+    WIDE_ADJECTIVE_FORMATS,
+    WIDE_DATE_FORMATS,
+    WIDE_DURATION_FORMATS,
+    WIDE_NO_CLAIMS,
+    WIDE_PHRASINGS,
+)
 
 from cyrano_arkiver.extraction.models import Duration
 
-PhrasingSet = Literal["dev", "held_out"]
+PhrasingSet = Literal["dev", "held_out", "wide"]
 SETS: tuple[PhrasingSet, ...] = ("dev", "held_out")
 DATE_FIELDS = ("agreement_date", "effective_date", "expiration_date")
 DURATION_FIELDS = ("renewal_term", "notice_period")
@@ -94,63 +103,34 @@ _NO_CLAIM_SENTENCES = [
     "The contract describes how the relationship works.", "Its remaining terms are standard for this kind of deal.",
 ]  # fmt: skip
 
-_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"]  # fmt: skip
 _MONTH_ABBREVIATIONS = ["Jan.", "Feb.", "Mar.", "Apr.", "May", "Jun.", "Jul.", "Aug.", "Sep.", "Oct.", "Nov.", "Dec."]
-
-
-def _ordinal(day: int) -> str:
-    suffix = "th" if 10 <= day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
-    return f"{day}{suffix}"
-
-
 # Ten date formats: the first five `dev`, the last five `held_out`.
 DATE_FORMATS: list[tuple[str, Callable[[dt.date], str]]] = [
-    ("month_day_year", lambda d: f"{_MONTHS[d.month - 1]} {d.day}, {d.year}"),
+    ("month_day_year", lambda d: f"{MONTHS[d.month - 1]} {d.day}, {d.year}"),
     ("iso", lambda d: d.isoformat()),
-    ("day_of_month", lambda d: f"the {_ordinal(d.day)} day of {_MONTHS[d.month - 1]}, {d.year}"),
+    ("day_of_month", lambda d: f"the {ordinal(d.day)} day of {MONTHS[d.month - 1]}, {d.year}"),
     ("abbreviated_month", lambda d: f"{_MONTH_ABBREVIATIONS[d.month - 1]} {d.day}, {d.year}"),
-    ("day_month_year", lambda d: f"{d.day} {_MONTHS[d.month - 1]} {d.year}"),
+    ("day_month_year", lambda d: f"{d.day} {MONTHS[d.month - 1]} {d.year}"),
     ("us_slashes", lambda d: f"{d.month:02d}/{d.day:02d}/{d.year}"),
-    ("ordinal_day_month", lambda d: f"{_ordinal(d.day)} {_MONTHS[d.month - 1]} {d.year}"),
-    ("month_ordinal", lambda d: f"{_MONTHS[d.month - 1]} {_ordinal(d.day)}, {d.year}"),
+    ("ordinal_day_month", lambda d: f"{ordinal(d.day)} {MONTHS[d.month - 1]} {d.year}"),
+    ("month_ordinal", lambda d: f"{MONTHS[d.month - 1]} {ordinal(d.day)}, {d.year}"),
     ("short_day_month", lambda d: f"{d.day} {_MONTH_ABBREVIATIONS[d.month - 1].rstrip('.')} {d.year}"),
-    ("weekday", lambda d: f"{d.strftime('%A')}, {_MONTHS[d.month - 1]} {d.day}, {d.year}"),
+    ("weekday", lambda d: f"{d.strftime('%A')}, {MONTHS[d.month - 1]} {d.day}, {d.year}"),
 ]
 
 _UNITS = {"year": "year", "month": "month", "day": "day", "week": "week"}
-_ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-         "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]  # fmt: skip
-_TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-
-
-def number_words(number: int) -> str:
-    """English words for 0-999: 90 -> "ninety", 365 -> "three hundred sixty-five"."""
-    if number < 20:
-        return _ONES[number]
-    if number < 100:
-        tens, ones = divmod(number, 10)
-        return _TENS[tens] + (f"-{_ONES[ones]}" if ones else "")
-    hundreds, rest = divmod(number, 100)
-    return f"{_ONES[hundreds]} hundred" + (f" {number_words(rest)}" if rest else "")
-
-
-def _plural(count: int, unit: str) -> str:
-    return unit if count == 1 else unit + "s"
-
-
 # Six ways to write a period: the first three `dev`, the last three `held_out`. A phrasing with {a} in it takes
 # the period as an adjective instead ("a {a} term": "a three-year term", "a 90-day notice").
 DURATION_FORMATS: list[tuple[str, Callable[[int, str], str]]] = [
-    ("words", lambda n, u: f"{number_words(n)} {_plural(n, u)}"),
-    ("words_and_digits", lambda n, u: f"{number_words(n)} ({n}) {_plural(n, u)}"),
+    ("words", lambda n, u: f"{number_words(n)} {plural(n, u)}"),
+    ("words_and_digits", lambda n, u: f"{number_words(n)} ({n}) {plural(n, u)}"),
     (
         "words_months",
-        lambda n, u: number_words(n * 12) + " months" if u == "year" else f"{number_words(n)} {_plural(n, u)}",
+        lambda n, u: number_words(n * 12) + " months" if u == "year" else f"{number_words(n)} {plural(n, u)}",
     ),
-    ("digits", lambda n, u: f"{n} {_plural(n, u)}"),
-    ("digits_and_words", lambda n, u: f"{n} ({number_words(n)}) {_plural(n, u)}"),
-    ("digits_months", lambda n, u: f"{n * 12} months" if u == "year" else f"{n} {_plural(n, u)}"),
+    ("digits", lambda n, u: f"{n} {plural(n, u)}"),
+    ("digits_and_words", lambda n, u: f"{n} ({number_words(n)}) {plural(n, u)}"),
+    ("digits_months", lambda n, u: f"{n * 12} months" if u == "year" else f"{n} {plural(n, u)}"),
 ]
 ADJECTIVE_FORMATS: dict[PhrasingSet, tuple[str, Callable[[int, str], str]]] = {
     "dev": ("words_hyphenated", lambda n, u: f"{number_words(n)}-{u}"),
@@ -229,6 +209,39 @@ def _pick_set(rng: random.Random, count: int) -> tuple[PhrasingSet, int]:
 def _same_half(rng: random.Random, phrasing_set: PhrasingSet, count: int) -> int:
     half = (count + 1) // 2
     return rng.randrange(half) if phrasing_set == "dev" else rng.randrange(half, count)
+
+
+Render = Callable[..., str]
+
+
+@dataclass(frozen=True)
+class _Book:
+    """Where a summary's words come from: the `dev` and `held_out` halves, or the wide set (its own seeds)."""
+
+    wide: bool = False
+
+    def rng(self, contract_id: str, field: str) -> random.Random:
+        return seeded(contract_id, f"wide\x00{field}" if self.wide else field)
+
+    def phrasing(self, rng: random.Random, field: str) -> tuple[PhrasingSet, int, str]:
+        if self.wide:
+            options = WIDE_NO_CLAIMS if field == NO_CLAIM else WIDE_PHRASINGS[field]
+            index = rng.randrange(len(options))
+            return "wide", index, options[index]
+        options = _NO_CLAIM_SENTENCES if field == NO_CLAIM else _PHRASINGS[field]
+        phrasing_set, index = _pick_set(rng, len(options))
+        return phrasing_set, index, options[index]
+
+    def date_format(self, rng: random.Random, phrasing_set: PhrasingSet) -> tuple[str, Render]:
+        if self.wide:
+            return rng.choice(WIDE_DATE_FORMATS)
+        return DATE_FORMATS[_same_half(rng, phrasing_set, len(DATE_FORMATS))]
+
+    def duration_format(self, rng: random.Random, phrasing_set: PhrasingSet, adjective: bool) -> tuple[str, Render]:
+        if self.wide:
+            return rng.choice(WIDE_ADJECTIVE_FORMATS if adjective else WIDE_DURATION_FORMATS)
+        chosen = DURATION_FORMATS[_same_half(rng, phrasing_set, len(DURATION_FORMATS))]
+        return ADJECTIVE_FORMATS[phrasing_set] if adjective else chosen
 
 
 # --- gold values and their perturbations ---------------------------------------------------------------------
@@ -326,43 +339,39 @@ def other_party(rng: random.Random, own: Sequence[str], text: str, pool: Sequenc
 
 
 # --- one contract --------------------------------------------------------------------------------------------
-def _date_draft(contract_id: str, field: str, gold: dt.date) -> _Draft:
-    rng = seeded(contract_id, field)
+def _date_draft(book: _Book, contract_id: str, field: str, gold: dt.date) -> _Draft:
+    rng = book.rng(contract_id, field)
     perturbed = rng.random() < 0.5
     iso = gold.isoformat()
     claimed = shifted_date(rng, gold) if perturbed else gold
-    phrasing_set, phrasing = _pick_set(rng, len(_PHRASINGS[field]))
-    format_name, render = DATE_FORMATS[_same_half(rng, phrasing_set, len(DATE_FORMATS))]
-    sentence = _PHRASINGS[field][phrasing].format(v=render(claimed))
+    phrasing_set, phrasing, template = book.phrasing(rng, field)
+    format_name, render = book.date_format(rng, phrasing_set)
+    sentence = template.format(v=render(claimed))
     return _Draft(field, perturbed, phrasing_set, phrasing, format_name, sentence, claimed.isoformat(), iso)
 
 
-def _duration_draft(contract_id: str, field: str, count: int, unit: str) -> _Draft:
-    rng = seeded(contract_id, field)
+def _duration_draft(book: _Book, contract_id: str, field: str, count: int, unit: str) -> _Draft:
+    rng = book.rng(contract_id, field)
     perturbed = rng.random() < 0.5
     claimed = perturbed_duration(rng, count, unit) if perturbed else (count, unit)
-    phrasing_set, phrasing = _pick_set(rng, len(_PHRASINGS[field]))
-    template = _PHRASINGS[field][phrasing]
-    format_name, render = DURATION_FORMATS[_same_half(rng, phrasing_set, len(DURATION_FORMATS))]
-    if "{a}" in template:
-        format_name, render = ADJECTIVE_FORMATS[phrasing_set]
+    phrasing_set, phrasing, template = book.phrasing(rng, field)
+    format_name, render = book.duration_format(rng, phrasing_set, adjective="{a}" in template)
     sentence = template.replace("{a}", "{v}").format(v=render(*claimed))
     gold_key = _duration_key(count, unit)
     return _Draft(field, perturbed, phrasing_set, phrasing, format_name, sentence, _duration_key(*claimed), gold_key)
 
 
-def _law_draft(contract_id: str, place: str) -> _Draft:
-    rng = seeded(contract_id, "governing_law")
+def _law_draft(book: _Book, contract_id: str, place: str) -> _Draft:
+    rng = book.rng(contract_id, "governing_law")
     perturbed = rng.random() < 0.5
     claimed = other_place(rng, place) if perturbed else place
-    phrasing_set, phrasing = _pick_set(rng, len(_PHRASINGS["governing_law"]))
-    template = _PHRASINGS["governing_law"][phrasing]
+    phrasing_set, phrasing, template = book.phrasing(rng, "governing_law")
     value = claimed[0].upper() + claimed[1:] if template.startswith("{v}") else claimed
     return _Draft("governing_law", perturbed, phrasing_set, phrasing, None, template.format(v=value), claimed, place)
 
 
-def _parties_draft(record: dict[str, Any], names: list[str], pool: Sequence[str]) -> _Draft:
-    rng = seeded(record["id"], "parties")
+def _parties_draft(book: _Book, record: dict[str, Any], names: list[str], pool: Sequence[str]) -> _Draft:
+    rng = book.rng(record["id"], "parties")
     perturbed = rng.random() < 0.5
     claimed = list(names)
     if perturbed:
@@ -370,17 +379,16 @@ def _parties_draft(record: dict[str, Any], names: list[str], pool: Sequence[str]
         other = other_party(rng, names, record["text"], pool)
         perturbed = other is not None
         claimed[replaced] = other or claimed[replaced]
-    phrasing_set, phrasing = _pick_set(rng, len(_PHRASINGS["parties"]))
-    sentence = _PHRASINGS["parties"][phrasing].format(v=" and ".join(claimed))
+    phrasing_set, phrasing, template = book.phrasing(rng, "parties")
+    sentence = template.format(v=" and ".join(claimed))
     return _Draft("parties", perturbed, phrasing_set, phrasing, None, sentence, "; ".join(claimed), "; ".join(names))
 
 
-def _no_claim_drafts(contract_id: str) -> list[_Draft]:
-    rng = seeded(contract_id, NO_CLAIM)
+def _no_claim_drafts(book: _Book, contract_id: str) -> list[_Draft]:
+    rng = book.rng(contract_id, NO_CLAIM)
     drafts: list[_Draft] = []
     for _ in range(rng.randint(1, 2)):
-        phrasing_set, phrasing = _pick_set(rng, len(_NO_CLAIM_SENTENCES))
-        sentence = _NO_CLAIM_SENTENCES[phrasing]
+        phrasing_set, phrasing, sentence = book.phrasing(rng, NO_CLAIM)
         if any(draft.sentence == sentence for draft in drafts):
             continue
         drafts.append(_Draft(NO_CLAIM, False, phrasing_set, phrasing, None, sentence, "", ""))
@@ -395,19 +403,19 @@ def _valid_date(iso: str | None) -> dt.date | None:
         return None
 
 
-def drafts_of(record: dict[str, Any], party_pool: Sequence[str]) -> list[_Draft]:
+def drafts_of(record: dict[str, Any], party_pool: Sequence[str], book: _Book) -> list[_Draft]:
     gold = record["gold"]
     drafts: list[_Draft] = []
     names = usable_parties(record)
     if len(names) == 2:
-        drafts.append(_parties_draft(record, names, party_pool))
+        drafts.append(_parties_draft(book, record, names, party_pool))
     for field in DATE_FIELDS:
         date = _valid_date(gold_date(gold[field]))
         if date is not None:
-            drafts.append(_date_draft(record["id"], field, date))
+            drafts.append(_date_draft(book, record["id"], field, date))
     place = governing_place(gold["governing_law"]["answer"])
     if place is not None:
-        drafts.append(_law_draft(record["id"], place))
+        drafts.append(_law_draft(book, record["id"], place))
     answers = {"renewal_term": gold["renewal_term"], "notice_period": gold["notice_period_to_terminate_renewal"]}
     for field, answer in answers.items():
         # One period per answer: "4 years, 6 months", "6 months; 12 months" or "0.5 year" are not read right.
@@ -415,15 +423,15 @@ def drafts_of(record: dict[str, Any], party_pool: Sequence[str]) -> list[_Draft]
         key = gold_duration(text) if not re.search(r"[;,]|\d\.\d", text) else None
         parts = duration_parts(key) if key else None
         if parts is not None and parts[0] > 0:
-            drafts.append(_duration_draft(record["id"], field, *parts))
-    no_claims = _no_claim_drafts(record["id"])
+            drafts.append(_duration_draft(book, record["id"], field, *parts))
+    no_claims = _no_claim_drafts(book, record["id"])
     return [no_claims[0], *drafts, *no_claims[1:]] if drafts else []
 
 
-def summary_of(record: dict[str, Any], party_pool: Sequence[str]) -> Summary:
+def summary_of(record: dict[str, Any], party_pool: Sequence[str], book: _Book = _Book()) -> Summary:
     text = ""
     claims: list[Claim] = []
-    for draft in drafts_of(record, party_pool):
+    for draft in drafts_of(record, party_pool, book):
         if text:
             text += " "
         start = len(text)
@@ -446,10 +454,12 @@ def summary_of(record: dict[str, Any], party_pool: Sequence[str]) -> Summary:
     return Summary(record["id"], text, claims)
 
 
-def summaries(records: Sequence[dict[str, Any]]) -> list[Summary]:
-    """A summary of every contract with at least one usable gold answer; the same records give the same text."""
+def summaries(records: Sequence[dict[str, Any]], wide: bool = False) -> list[Summary]:
+    """A summary of every contract with at least one usable gold answer; the same records give the same text.
+    `wide`: written from the wide set instead of the `dev` and `held_out` halves."""
     pool = sorted({name for record in records for name in usable_parties(record)})
-    written = [summary_of(record, pool) for record in records]
+    book = _Book(wide=wide)
+    written = [summary_of(record, pool, book) for record in records]
     return [summary for summary in written if summary.claims]
 
 

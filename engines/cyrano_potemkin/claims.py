@@ -3,7 +3,8 @@
 AI answers are written in sentences and bullet lists, not in contract drafting, so the cut is Potemkin's own:
 every line break ends a claim, and a full stop before a capital ends one unless it ends an abbreviation or an
 initial. A company's legal form ends a sentence ("Acme Inc. The agreement ...") unless another form follows it
-("Acme Co. Ltd.").
+("Acme Co. Ltd.", "Morgan Stanley & Co. Incorporated"); letters with dots ("e.l.f.", "N.V.") end none. A sentence
+may open with a name in lower case ("eBay", "i3 Systems").
 """
 
 import re
@@ -16,11 +17,14 @@ _ABBREVIATIONS = frozenset({
     "dec", "approx", "ex", "al", "viz", "et", "seq", "id", "supp", "f", "cal", "n.y", "d.c", "fed", "rptr", "cir",
     "app", "ct",
 })  # fmt: skip
-_LEGAL_FORMS = frozenset({
+LEGAL_FORMS = frozenset({
     "inc", "corp", "co", "ltd", "l.p", "lp", "llc", "l.l.c", "plc", "n.a", "s.a", "b.v", "n.v", "p.c", "l.l.p",
-    "llp", "pty", "pte", "gmbh", "ag",
+    "llp", "pty", "pte", "gmbh", "ag", "s.r.l", "srl", "s.p.a", "spa", "s.a.s", "s.l", "a.g", "k.k", "s.e", "sarl",
+    "s.a.r.l", "oy", "ab", "as", "a.s", "bv", "nv",
 })  # fmt: skip
-_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])|\n")
+_FOLLOWING_FORMS = LEGAL_FORMS | {"incorporated", "limited", "corporation", "company", "partnership"}
+_DOTTED_LETTERS = re.compile(r"(?:[a-z]\.)+[a-z]")
+_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s+[\"'“‘(\[]?(?:[A-Z0-9]|[a-z]{1,3}[A-Z0-9]))|\n")
 _WORD_BEFORE = re.compile(r"(?:^|[\s(\[])([A-Za-z][A-Za-z.]*)\.$")
 _NEXT_WORD = re.compile(r"\s+[\"'“‘(\[]?([A-Za-z]+)")
 _LIST_NUMBER = re.compile(r"\s*\(?\d{1,3}\.")
@@ -62,9 +66,11 @@ def _ends_sentence(text: str, match: re.Match[str]) -> bool:
     token = word.group(1).lower()
     if len(token) == 1:  # an initial: "John A. Smith"
         return False
-    if token in _LEGAL_FORMS:  # "Acme Inc. The agreement": ends; "Acme Co. Ltd.": goes on
+    if token in LEGAL_FORMS:  # "Acme Inc. The agreement": ends; "Acme Co. Ltd.": goes on
         following = _NEXT_WORD.match(text, match.end())
-        return following is None or following.group(1).lower() not in _LEGAL_FORMS
+        return following is None or following.group(1).lower() not in _FOLLOWING_FORMS
+    if _DOTTED_LETTERS.fullmatch(token):  # "e.l.f. Beauty", "S.p.A."
+        return False
     return token not in _ABBREVIATIONS
 
 

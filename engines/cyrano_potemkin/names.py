@@ -12,11 +12,15 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from cyrano_arkiver.api import party_key
+from cyrano_potemkin.claims import LEGAL_FORMS
 from cyrano_potemkin.findings import Finding, evidence_at
 from cyrano_potemkin.sources import SourceDocument, SourceFact, Span
 from cyrano_potemkin.verdicts import Evidence
 
-_RUN = re.compile(r"[A-Z][\w&'.\-]*(?:,?\s+(?:(?:and|of|the|for|de|du|van|von|der|&|y)\s+)*[A-Z0-9][\w&'.\-]*)*")
+# A name's word opens with a capital, or with a few lower-case letters or digits before one ("eBay", "i3",
+# "2THEMART.COM"), or is letters with dots ("e.l.f.").
+_WORD = r"(?:[A-Z]|[a-z]{1,3}[A-Z0-9]|\d+[A-Z]|[a-z](?:\.[a-z])+\.)[\w&'.\-]*"
+_RUN = re.compile(rf"{_WORD}(?:,?\s+(?:(?:and|of|the|for|de|du|van|von|der|&|y)\s+)*(?:{_WORD}|\d[\w&'.\-]*))*")
 _SPLIT = re.compile(r",?\s+and\s+|,\s+")  # never at "&": "Procter & Gamble" is one name
 # Capitalised words that are not names: sentence openings and the nouns a summary uses for contracts and roles.
 _NOT_NAMES = frozenset({
@@ -115,6 +119,9 @@ def _name_of(run: str) -> str | None:
         return None
     if words[-1].lower().strip(".,'") in _DOCUMENT_NOUNS:  # "Supply Agreement" names the contract, not a party
         return None
+    last = words[-1]
+    if last.endswith(".") and "." not in last[:-1] and last[:-1].lower() not in LEGAL_FORMS:
+        words[-1] = last[:-1]  # the sentence's full stop, not an abbreviation's ("Inc.")
     return " ".join(words)
 
 

@@ -35,7 +35,8 @@ CLAIM_CUES: dict[AnchorKind, dict[Topic, re.Pattern[str]]] = {
         "agreement_date": re.compile(
             r"\bdated\b|\bentered\s+into\b|\bsign(?:ed|ing|ature)\b|\bexecut(?:ed|ion)\b|\bmade\b|\bconcluded\b|"
             r"\bagreed\b|\bdrawn\s+up\b|\bformed\b|\bfinali[sz]ed\b|\binked\b|\bstruck\b|\bsealed\b|"
-            r"\bbears\b|\bcontract\s+date\b|\bagreement\s+date\b",
+            r"\bbears\b|\bcontract\s+date\b|\bagreement\s+date\b|(?:^|(?<=\bthe\s)|(?<=\bits\s)|(?<=[:;(]\s))date\s+of\s+(?:th(?:e|is)\s+)?(?:agreement|contract)\b|"
+            r"\b(?:execution|signing|signature)\s+date\b|\bdate\s+of\s+(?:execution|signing|signature)\b",
             _I,
         ),
     },
@@ -70,7 +71,9 @@ _TERM_WORDS = re.compile(
 )
 PARTY_CUE = re.compile(
     r"\bbetween\b|\bamong\b|\bpart(?:y|ies)\b|\bsignator\w*|\bcounterpart\w*|\bcontracting\b|"
-    r"\b(?:made|signed|executed|entered\s+into|concluded|agreed)\s+(?:by|with)\b",
+    r"\b(?:made|signed|executed|entered\s+into|concluded|agreed)\s+(?:by|with)\b|"
+    # "Acme and Beta signed the supply agreement": the ones who made it are its parties
+    r"\b(?:entered\s+into|signed|executed|concluded|made)\s+(?:th(?:e|is|at)|an?)\s+(?:[\w-]+\s+){0,2}(?:agreement|contract)\b",
     _I,
 )
 # A source passage is about a topic when it has one of these words (stricter than a claim's: contracts use

@@ -6,13 +6,17 @@ passages that speak of the claim's topic decide: the value stated there supports
 of the same kind tied to the same topic contradicts it when it is the only such value the sources give, or when
 it stands in one of the passages most like the claim. A value with no topic is supported when it is one of the
 key facts, or by a passage that says much of what the claim says.
+
+Arkiver gives each date one role, but a sentence may state two ("made and entered into effective as of May 1"):
+when no fact has the claim's role, a date fact whose own sentence also names that role stands for it.
 """
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cyrano_arkiver.api import Duration
+from cyrano_arkiver.api import Duration, sentences_in
 from cyrano_potemkin.anchors import Anchor, Value, same_duration, show
 from cyrano_potemkin.findings import Finding, evidence_at, passage_evidence
 from cyrano_potemkin.passages import Passage, SourceIndex, content_stems
@@ -37,6 +41,22 @@ _CONTRADICTING_RANK = 3
 _GENERIC_SUPPORT = 0.5
 # ... and contradicted by the passage most like it only when that passage says most of what the claim says.
 _GENERIC_CONTRADICTION = 0.75
+# The words with which a date fact's sentence also gives the date another role (stricter than SOURCE_CUES: "as of"
+# follows "effective" as often as "made").
+_ALSO_STATES: dict[Topic, re.Pattern[str]] = {
+    "agreement_date": re.compile(r"\bdated\b|\bentered\s+into\b|\bmade\b|\bexecuted\b|\bsigned\b", re.IGNORECASE),
+    "effective_date": re.compile(r"\beffective\b|\bcommenc\w*", re.IGNORECASE),
+}
+_DATE_TOPICS: tuple[Topic, ...] = ("agreement_date", "effective_date")
+# A date given to another document ("a Share Purchase Agreement dated as of April 4, 2017", "the Council Directive
+# dated 14 May 1991") is no date of the agreement itself; a title opened by "This" is the agreement's own.
+_ANOTHER_DOCUMENT = re.compile(
+    r"(?:\b\w+\s+)?(?:[A-Z][\w&'-]*\s+){1,6}(?:Agreement|Contract|Directive|Lease|Licen[cs]e|Amendment|Plan|"
+    r"Note|Indenture|Deed|Assignment|Order|Regulation)s?\b(?:\s*\([^)]{0,60}\))?,?\s+(?:dated|executed|entered\s+into|"
+    r"made)\b[^.;]{0,40}$"
+)
+# Names of one jurisdiction: English law is the law of England and Wales.
+_SAME_PLACE = {"england and wales": "england"}
 
 
 @dataclass(frozen=True)
@@ -58,8 +78,13 @@ def equal(first: Value, second: object) -> bool:
     if isinstance(first, Duration) and isinstance(second, Duration):
         return same_duration(first, second)
     if isinstance(first, str) and isinstance(second, str):
-        return first.casefold() == second.casefold()
+        return _place_key(first) == _place_key(second)
     return first == second
+
+
+def _place_key(name: str) -> str:
+    key = name.casefold()
+    return _SAME_PLACE.get(key, key)
 
 
 def judge_value(claim: str, anchor: Anchor, facts: Facts, index: SourceIndex, ranked: list[Passage]) -> Finding:
@@ -68,6 +93,8 @@ def judge_value(claim: str, anchor: Anchor, facts: Facts, index: SourceIndex, ra
     if topic is None:
         return _any_fact(anchor, claimed, facts) or _generic(anchor, claimed, index, ranked, claim)
     stated = [(document, fact) for document, fact in facts.by_topic.get(topic, []) if _same_kind(anchor, fact.value)]
+    if not stated and anchor.kind == "date":
+        stated = _stated_alongside(topic, facts)
     if stated:
         return _against_facts(anchor, topic, claimed, stated, facts)
     if topic == "effective_date":  # a contract that states no effective date takes effect when it is made
@@ -75,6 +102,27 @@ def judge_value(claim: str, anchor: Anchor, facts: Facts, index: SourceIndex, ra
             if equal(anchor.value, fact.value):
                 return Finding("supported", topic, claimed, evidence=[evidence_at(document, fact.span, "supports")])
     return _against_passages(anchor, topic, claimed, index, ranked)
+
+
+def _stated_alongside(topic: Topic, facts: Facts) -> list[tuple[SourceDocument, SourceFact]]:
+    """Stated dates of the other roles whose sentence also gives them `topic`'s role."""
+    cue = _ALSO_STATES.get(topic)
+    if cue is None:
+        return []
+    found = []
+    for other in _DATE_TOPICS:
+        for document, fact in facts.by_topic.get(other, []) if other != topic else []:
+            if fact.offset is None and cue.search(_sentence_of(document, fact)):
+                found.append((document, fact))
+    return found
+
+
+def _sentence_of(document: SourceDocument, fact: SourceFact) -> str:
+    page = document.pages[fact.span.page - 1]
+    for start, end in sentences_in(page):
+        if start <= fact.span.start < end:
+            return page[start:end]
+    return document.quote(fact.span)
 
 
 def _any_fact(anchor: Anchor, claimed: str, facts: Facts) -> Finding | None:
@@ -136,9 +184,16 @@ def _topical_mentions(passage: Passage, anchor: Anchor, topic: Topic) -> list[tu
     topical = []
     for start, end, value in _mentions(passage, anchor):
         probe = Anchor(anchor.kind, start, end, value)  # type: ignore[arg-type]
-        if topic_of(passage.text, probe) == topic:
+        if topic_of(passage.text, probe) == topic and not (
+            topic == "agreement_date" and _of_another_document(passage.text, start)
+        ):
             topical.append((start, end, value))
     return topical
+
+
+def _of_another_document(text: str, date_start: int) -> bool:
+    before = _ANOTHER_DOCUMENT.search(text, max(0, date_start - 150), date_start)
+    return before is not None and "this" not in before.group().lower().split()[:2]
 
 
 def _against_passages(anchor: Anchor, topic: Topic, claimed: str, index: SourceIndex, ranked: list[Passage]) -> Finding:

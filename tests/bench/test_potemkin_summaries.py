@@ -9,6 +9,7 @@ from typing import Any
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 sys.path.insert(0, str(BENCH))
 
+import english_values  # noqa: E402
 import potemkin_summaries as generator  # noqa: E402
 from extraction_scoring import normalise_party  # noqa: E402
 
@@ -96,8 +97,8 @@ def test_about_half_the_claims_are_perturbed_and_each_differs_from_gold() -> Non
 
 
 def test_periods_and_dates_are_written_in_words_digits_and_legal_forms() -> None:
-    assert generator.number_words(90) == "ninety"
-    assert generator.number_words(365) == "three hundred sixty-five"
+    assert english_values.number_words(90) == "ninety"
+    assert english_values.number_words(365) == "three hundred sixty-five"
     texts = " ".join(claim.text for claim in _claims())
     assert " day of " in texts
     assert "-year" in texts or "-month" in texts or "-day" in texts
@@ -114,3 +115,18 @@ def test_gold_answers_the_contract_does_not_bear_out_are_left_out() -> None:
     assert generator.usable_parties(record) == ["Company 1 Inc", "Vendor 1 LLC"]
     fields = {claim.field for claim in generator.summary_of(record, ["Other Party Ltd"]).claims}
     assert not fields & {"renewal_term", "notice_period"}
+
+
+def test_wide_summaries_use_their_own_phrasings_and_changes() -> None:
+    wide = generator.summaries(RECORDS, wide=True)
+    claims = [claim for summary in wide for claim in summary.claims]
+    assert {claim.phrasing_set for claim in claims} == {"wide"}
+    phrasings = {claim.text for claim in claims} & {claim.text for claim in _claims()}
+    assert not phrasings  # no sentence of the wide set is one of the dev or held-out sentences
+    for summary in wide:
+        for claim in summary.claims:
+            assert summary.text[claim.start : claim.end] == claim.text
+            if claim.field not in ("parties", generator.NO_CLAIM):
+                assert (claim.claimed.lower() != claim.gold.lower()) == claim.perturbed, claim
+    used = {claim.phrasing_id for claim in claims if claim.field == "agreement_date"}
+    assert len(used) >= 6

@@ -2,7 +2,8 @@
 
 Recognised: "March 18, 2010", "Nov 5, 1999", "May 3,2006", "31 January, 1994", "the 8th day of May, 2014",
 "this 17t h day of February 2016" (OCR-split ordinals), "first (1st) day of July, 2017", "1/27/2020",
-"18/9/2008" (day first when unambiguous), "2020-03-20". Month-only dates and blanks ("____ day of") are not
+"18/9/2008" (day first when unambiguous), "2020-03-20", "11-Dec-2006", "the 11th of December 2006", "11.12.2006"
+(dots: day first, as in Europe where they are written). Month-only dates and blanks ("____ day of") are not
 dates. "May" must be followed by a day and a year, so the modal verb never matches.
 """
 
@@ -31,11 +32,12 @@ _YEAR = r"(?:19|20)\d\d"
 _PATTERN = re.compile(
     rf"""\b(?:
         (?P<m1>{_MONTH})\s*(?P<d1>{_DAY})\s*[,.]?\s*(?P<y1>{_YEAR})
-      | (?P<d2>{_DAY})\s*(?:\)\s*)?(?:day\s+of[\s_-]+)?(?:the\s+month\s+of\s+)?(?P<m2>{_MONTH})
-        \s*,?\s*(?:in\s+the\s+year\s+)?(?P<y2>{_YEAR})
+      | (?P<d2>{_DAY})\s*(?:\)\s*)?(?:-\s*)?(?:(?:day\s+)?of[\s_-]+)?(?:the\s+month\s+of\s+)?(?P<m2>{_MONTH})
+        \s*[,-]?\s*(?:in\s+the\s+year\s+)?(?P<y2>{_YEAR})
       | (?P<o3>{_ORDINAL})\s*(?:\(\s*{_DAY}\s*\)\s*)?day\s+of[\s_-]+(?P<m3>{_MONTH})\s*,?\s*(?P<y3>{_YEAR})
       | (?P<n1>[01]?\d)/(?P<n2>[0-3]?\d)/(?P<n3>(?:19|20)?\d\d)
       | (?P<i1>{_YEAR})-(?P<i2>[01]\d)-(?P<i3>[0-3]\d)
+      | (?P<e1>[0-3]?\d)\.(?P<e2>[01]?\d)\.(?P<e3>{_YEAR})
     )(?![\d/])""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -72,6 +74,8 @@ def _parse(match: re.Match[str]) -> dt.date | None:
             year += 2000 if year < 50 else 1900
         # US order unless the first number cannot be a month ("18/9/2008").
         month, day = (second, first) if first > 12 else (first, second)
+    elif groups["e1"]:
+        year, month, day = int(groups["e3"]), int(groups["e2"]), int(groups["e1"])
     else:
         year, month, day = int(groups["i1"]), int(groups["i2"]), int(groups["i3"])
     try:
@@ -80,11 +84,13 @@ def _parse(match: re.Match[str]) -> dt.date | None:
         return None
 
 
-# Every date has a month name, a slash between digits, or an ISO dash; the full pattern runs only near these.
+# Every date has a month name, a slash between digits, an ISO dash or a dotted year; the full pattern runs only
+# near these.
 # Two case-sensitive scans are several times faster than one case-insensitive one; a month name in lower case
 # ("may") is nearly always something else.
 _MONTH_TRIGGER = re.compile("|".join(f"{month.capitalize()}|{month.upper()}" for month in _MONTHS))
-_NUMBER_TRIGGER = re.compile(r"/\d|-[01]\d-")  # starting at the separator lets the scan skip ahead fast
+# Starting at the separator lets the scan skip ahead fast.
+_NUMBER_TRIGGER = re.compile(r"/\d|-[01]\d-|\.[01]?\d\.(?:19|20)\d\d")
 _REACH = 45  # the farthest a date's start lies before its month name ("thirty-first (31st) day of May")
 
 

@@ -1,11 +1,13 @@
 """The offline checker as a pure function: claims cut from a text, values read whatever their format, names
 compared without suffixes, and a contradiction never taken for a support."""
 
+import datetime as dt
+
 import pytest
 
 from cyrano_potemkin.anchors import anchors_in
 from cyrano_potemkin.claims import split_claims
-from cyrano_potemkin.sources import SourceDocument
+from cyrano_potemkin.sources import SourceDocument, SourceFact, Span
 from cyrano_potemkin.verify import verify_text
 
 CONTRACT = (
@@ -82,3 +84,77 @@ def test_a_claim_with_nothing_to_check_is_unverifiable_and_says_why() -> None:
         "The distributor is a reliable partner.", [SourceDocument(document_id="doc", name="d", pages=[CONTRACT])]
     )
     assert claim.verdict == "unverifiable" and claim.method == "none" and claim.reason
+
+
+def test_names_with_dotted_forms_and_lower_case_openings_stay_whole() -> None:
+    text = (
+        "Parties: Morgan Stanley & Co. Incorporated and e.l.f. Beauty, Inc. The seller is MOLIPHARMA S.R.L. "
+        "i3 Systems, LLC signed it."
+    )
+    assert [claim.text for claim in split_claims(text)] == [
+        "Parties: Morgan Stanley & Co. Incorporated and e.l.f. Beauty, Inc.",
+        "The seller is MOLIPHARMA S.R.L.",
+        "i3 Systems, LLC signed it.",
+    ]
+    pages = ["This Agreement is made between iMine Corporation and SUNWAI Technology, Inc. on May 1, 2018."]
+    (claim,) = verify_text(
+        "The two parties are iMine Corporation and SUNWAI Technology.",
+        [SourceDocument(document_id="doc", name="d", pages=pages)],
+    )
+    assert claim.verdict == "supported" and claim.claimed == "iMine Corporation; SUNWAI Technology"
+
+
+PREAMBLE = (
+    'This Supply Agreement is made and entered into effective as of May 1, 2010 (the "Effective Date") by and '
+    'between Acme Widgets, Inc. ("Acme") and Beta Foods LLC ("Beta"). WHEREAS, Acme and Gamma are parties to a '
+    "Share Purchase Agreement dated as of April 4, 2007. The laws of England shall govern this Agreement."
+)
+
+
+def _preamble_document() -> SourceDocument:
+    """The preamble with the facts Arkiver reads from it: both parties, and the date as the effective date only."""
+
+    def at(text: str) -> Span:
+        start = PREAMBLE.index(text)
+        return Span(page=1, start=start, end=start + len(text))
+
+    facts = [
+        SourceFact(field="party", value="Acme Widgets, Inc.", span=at("Acme Widgets, Inc.")),
+        SourceFact(field="party", value="Beta Foods LLC", span=at("Beta Foods LLC")),
+        SourceFact(field="effective_date", value=dt.date(2010, 5, 1), span=at("May 1, 2010")),
+    ]
+    return SourceDocument(document_id="doc", name="supply.txt", pages=[PREAMBLE], facts=facts)
+
+
+def test_a_sentence_that_gives_a_date_two_roles_answers_for_both() -> None:
+    checks = verify_text(
+        "Date of agreement: 1 May 2010. The parties signed the contract on 2 May 2010. "
+        "The end date of the agreement is 1 May 2015.",
+        [_preamble_document()],
+    )
+    assert [(check.verdict, check.topic, check.source_value) for check in checks] == [
+        ("supported", "agreement_date", None),
+        ("contradicted", "agreement_date", "2010-05-01"),
+        ("unverifiable", "expiration_date", None),  # "date of the agreement" there is not the signing date
+    ]
+
+
+def test_the_date_of_another_document_contradicts_nothing() -> None:
+    pages = ["WHEREAS, Acme and Gamma are parties to a Share Purchase Agreement dated as of April 4, 2007."]
+    (claim,) = verify_text(
+        "The agreement is dated June 1, 2010.", [SourceDocument(document_id="doc", name="d", pages=pages)]
+    )
+    assert claim.verdict == "unverifiable"
+
+
+def test_who_entered_into_the_agreement_names_its_parties() -> None:
+    document = _preamble_document()
+    (right,) = verify_text("Acme Widgets, Inc and Beta Foods LLC entered into this agreement.", [document])
+    (wrong,) = verify_text("Acme Widgets, Inc and Harbor Freight Inc signed the supply agreement.", [document])
+    assert right.verdict == "supported"
+    assert wrong.verdict == "contradicted" and "Harbor Freight Inc" in (wrong.reason or "")
+
+
+def test_english_law_is_the_law_of_england_and_wales() -> None:
+    (claim,) = verify_text("The agreement is subject to the laws of England and Wales.", [_preamble_document()])
+    assert claim.verdict == "supported"

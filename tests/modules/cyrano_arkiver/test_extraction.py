@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from cyrano_arkiver.extraction import Insights, extract_insights
 from cyrano_arkiver.extraction import citations as citations_module
+from cyrano_arkiver.extraction.date_mentions import find_dates
 from cyrano_arkiver.extraction.models import Duration
 from cyrano_arkiver.extraction.obligations import obligor_key
 from cyrano_arkiver.pages import paginate_text
@@ -164,6 +165,25 @@ def test_may_and_numbers_are_not_dates() -> None:
         "1500 Main Street, Suite 2020. Section 3.12 applies to 12/40 of the units."
     )
     assert extract_insights([text]).dates == []
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("11-Dec-2006", dt.date(2006, 12, 11)),
+        ("the 11th of December 2006", dt.date(2006, 12, 11)),
+        ("11.12.2006", dt.date(2006, 12, 11)),  # dots: day first
+        ("1.2.2010", dt.date(2010, 2, 1)),
+        ("Monday, December 11, 2006", dt.date(2006, 12, 11)),
+    ],
+)
+def test_hyphenated_dotted_and_of_dates(written: str, expected: dt.date) -> None:
+    found = find_dates(f"It was signed on {written}, in Boston.")
+    assert [mention.date for mention in found] == [expected]
+
+
+def test_version_numbers_and_ages_are_not_dotted_dates() -> None:
+    assert find_dates("Release 1.2.3 of the software; 31.13.2006 is no date; 10 of 2006 units.") == []
 
 
 @pytest.mark.parametrize(
