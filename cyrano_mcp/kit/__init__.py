@@ -37,8 +37,11 @@ from cyrano_mcp.kit.cursors import (
     arguments_fingerprint,
     cursor_index,
     issue_cursor,
+    next_page_cursor,
+    page_offset,
     read_cursor,
     require_bound,
+    resume_at,
 )
 from cyrano_mcp.kit.declarations import Engine, Operation, Parts, Permissions, ResourceTemplate
 from cyrano_mcp.kit.jobs import JobKind, JobQueue, JobRecord, JobSubmitted, NewItem
@@ -79,8 +82,11 @@ __all__ = [
     "arguments_fingerprint",
     "cursor_index",
     "issue_cursor",
+    "next_page_cursor",
+    "page_offset",
     "read_cursor",
     "require_bound",
+    "resume_at",
     "NULL_CLEARS",
     "Toolset",
     "PromptMessage",

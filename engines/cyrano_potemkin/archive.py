@@ -23,6 +23,8 @@ from cyrano_mcp.kit import (
     NotFoundError,
     TooLargeError,
     arguments_fingerprint,
+    next_page_cursor,
+    page_offset,
     utc_now,
 )
 from cyrano_potemkin.archive_models import (
@@ -38,7 +40,6 @@ from cyrano_potemkin.archive_models import (
 from cyrano_potemkin.archive_seals import ArchiveSeals
 from cyrano_potemkin.archive_tables import ArchivedAnswer
 from cyrano_potemkin.exports import ExportedAnswer, read_export
-from cyrano_potemkin.paging import next_cursor, page_offset
 from cyrano_potemkin.settings import PotemkinSettings
 
 _PREVIEW_PROMPT = 120
@@ -129,7 +130,7 @@ class Archive:
             )
             rows = list((await session.exec(statement)).all())
         page = [summary_of(await self.open(row)) for row in rows[: request.limit]]
-        return Records(items=page, next_cursor=next_cursor(len(rows), request.limit, offset, bound))
+        return Records(items=page, next_cursor=next_page_cursor(len(rows), request.limit, offset, bound))
 
     async def record_in_full(self, request: RecordRef) -> ArchivedRecord:
         async with self._database.session() as session:

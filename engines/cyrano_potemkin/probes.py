@@ -27,6 +27,8 @@ from cyrano_mcp.kit import (
     NotFoundError,
     UnavailableError,
     arguments_fingerprint,
+    next_page_cursor,
+    page_offset,
     utc_now,
 )
 from cyrano_potemkin.alerts.service import AlertService
@@ -48,7 +50,6 @@ from cyrano_potemkin.archive_models import (
 from cyrano_potemkin.archive_seals import ArchiveSeals
 from cyrano_potemkin.archive_tables import Probe
 from cyrano_potemkin.counterfactual import swapped
-from cyrano_potemkin.paging import next_cursor, page_offset
 from cyrano_potemkin.settings import PotemkinSettings
 
 JOB_KIND = "probe"  # the job kind `potemkin.probe`
@@ -129,7 +130,7 @@ class ProbeService:
         async with self._database.session() as session:
             rows = list((await session.exec(statement)).all())
         items = [await self._opened(row) for row in rows[: request.limit]]
-        return Probes(items=items, next_cursor=next_cursor(len(rows), request.limit, offset, bound))
+        return Probes(items=items, next_cursor=next_page_cursor(len(rows), request.limit, offset, bound))
 
     async def remove(self, request: ProbeRef) -> ProbeRemoved:
         async with self._database.transaction() as session:

@@ -22,13 +22,13 @@ from cyrano_mcp.kit import (
     TooLargeError,
     arguments_fingerprint,
     issue_cursor,
+    resume_at,
 )
 from cyrano_potemkin.alerts.service import AlertService
 from cyrano_potemkin.citations.service import CitationsService
 from cyrano_potemkin.matter_documents import matter_document_ids
 from cyrano_potemkin.model_check import second_look
 from cyrano_potemkin.models import Counts, ModelUse, SourceRef, Verification, VerifyRequest
-from cyrano_potemkin.paging import resume_at
 from cyrano_potemkin.settings import PotemkinSettings
 from cyrano_potemkin.sources import SourceDocument, facts_from_insights
 from cyrano_potemkin.text_input import require_checkable

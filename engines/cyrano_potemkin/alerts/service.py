@@ -22,6 +22,8 @@ from cyrano_mcp.kit import (
     SealedField,
     arguments_fingerprint,
     current_call,
+    next_page_cursor,
+    page_offset,
     utc_now,
 )
 from cyrano_potemkin.alerts.models import (
@@ -37,7 +39,6 @@ from cyrano_potemkin.alerts.models import (
 )
 from cyrano_potemkin.alerts.tables import AlertRow, ThresholdRow
 from cyrano_potemkin.alerts.webhook import JOB, WebhookItem
-from cyrano_potemkin.paging import next_cursor, page_offset
 from cyrano_potemkin.settings import PotemkinSettings
 
 
@@ -128,7 +129,7 @@ class AlertService:
             open=open_count,
             thresholds=await self.thresholds(),
             alerts=[await self._view(row) for row in rows[: request.limit]],
-            next_cursor=next_cursor(len(rows), request.limit, offset, bound),
+            next_cursor=next_page_cursor(len(rows), request.limit, offset, bound),
         )
 
     async def acknowledge(self, request: AckRequest) -> AlertView:

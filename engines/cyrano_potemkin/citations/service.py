@@ -8,7 +8,7 @@ import anyio
 
 from cyrano_arkiver.api import INSIGHTS, InsightsRequest
 from cyrano_matters.api import MattersReader
-from cyrano_mcp.kit import OperationCaller, arguments_fingerprint, issue_cursor
+from cyrano_mcp.kit import OperationCaller, arguments_fingerprint, issue_cursor, resume_at
 from cyrano_potemkin.alerts.service import AlertService
 from cyrano_potemkin.citations.check import KnownAuthority, check_citations
 from cyrano_potemkin.citations.library import AuthoritiesLibrary
@@ -16,7 +16,6 @@ from cyrano_potemkin.citations.models import CitationCheck, CitationsAnswer, Cit
 from cyrano_potemkin.citations.online import CitationLookup
 from cyrano_potemkin.citations.reading import read_citations
 from cyrano_potemkin.matter_documents import matter_document_ids
-from cyrano_potemkin.paging import resume_at
 from cyrano_potemkin.settings import PotemkinSettings
 from cyrano_potemkin.text_input import require_checkable
 
