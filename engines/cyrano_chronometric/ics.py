@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-__all__ = ["CalendarEntry", "content_line", "deadlines_calendar"]
+__all__ = ["CalendarEntry", "content_line", "deadlines_calendar", "escape_text"]
 
 PRODUCT_ID = "-//Cyrano//Chronometric//EN"
 MAX_UID_LENGTH = 255

@@ -6,6 +6,7 @@ timed value comes back aware, so events from different files can be put in one o
 """
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -68,12 +69,12 @@ def parse_calendar_events(text: str, *, floating_timezone: tzinfo = UTC) -> list
     return events
 
 
+@dataclass(frozen=True)
 class _Zones:
     """How one calendar's times are read: the zones its VTIMEZONEs define, and the zone for floating times."""
 
-    def __init__(self, defined: dict[str, tzinfo], floating: tzinfo) -> None:
-        self.defined = defined
-        self.floating = floating
+    defined: dict[str, tzinfo]
+    floating: tzinfo
 
     def resolve(self, tzid: str) -> tzinfo:
         return _named_zone(tzid) or self.defined.get(tzid) or self.floating

@@ -4,6 +4,8 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import icalendar
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cyrano_chronometric.ics import CalendarEntry, content_line, deadlines_calendar
 
@@ -134,6 +136,23 @@ def test_a_fold_never_splits_a_multi_byte_character(ascii_prefix: int) -> None:
     for line in physical:
         line.decode("utf-8")  # a split character would fail here
     assert str(read_events(text)[NOTICE.uid]["SUMMARY"]) == title
+
+
+# Any text a title or description may hold: every character but the control characters TEXT cannot carry.
+_WRITABLE_TEXT = st.text(st.characters(exclude_categories=["Cs", "Cc"]) | st.sampled_from('\n\t,;\\:"'))
+
+
+@settings(max_examples=200, deadline=None)
+@given(title=_WRITABLE_TEXT.filter(str.strip), description=_WRITABLE_TEXT)
+def test_any_title_and_description_survive_folding_and_escaping(title: str, description: str) -> None:
+    text = write(NOTICE.model_copy(update={"title": title, "description": description, "matter": None}))
+
+    physical = text.encode("utf-8").split(b"\r\n")
+    assert all(len(line) <= 75 for line in physical)
+    assert all(line.decode("utf-8") for line in physical[:-1])
+    event = read_events(text)[NOTICE.uid]
+    assert str(event["SUMMARY"]) == title
+    assert str(event.get("DESCRIPTION", "")) == description
 
 
 def test_the_fold_fills_each_line_to_the_last_whole_character() -> None:

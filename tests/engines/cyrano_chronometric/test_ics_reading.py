@@ -247,6 +247,18 @@ def test_an_outlook_style_file_resolves_windows_zone_names_and_file_defined_zone
     assert skeleton.summary == "Skeleton argument due"
 
 
+def test_a_windows_zone_name_is_resolved_without_the_files_definition() -> None:
+    start = OUTLOOK_STYLE.index("BEGIN:VTIMEZONE\r\nTZID:GMT Standard Time")
+    end = OUTLOOK_STYLE.index("END:VTIMEZONE\r\n", start) + len("END:VTIMEZONE\r\n")
+    text = OUTLOOK_STYLE[:start] + OUTLOOK_STYLE[end:]
+    assert "TZID:GMT Standard Time" not in text
+
+    hearing = parse_calendar_events(text)[0]
+
+    assert hearing.start == datetime(2026, 6, 12, 10, 0, tzinfo=LONDON)
+    assert offset(hearing.start) == timedelta(hours=1)
+
+
 def test_a_missing_dtend_follows_rfc_5545() -> None:
     _hearing, skeleton, call = parse_calendar_events(OUTLOOK_STYLE)
 
