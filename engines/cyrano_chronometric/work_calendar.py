@@ -31,11 +31,12 @@ US_PRESIDENTIAL_CLOSURES = "government"  # the `holidays` category holding execu
 
 @lru_cache(maxsize=512)
 def _holidays_of_year(country: str, subdivision: str | None, year: int) -> dict[date, str]:
-    categories: tuple[str, ...] = ("public",)
+    found = dict(holidays.country_holidays(country, subdiv=subdivision, years=year).items())
     if country == "US" and subdivision is None:
-        categories = ("public", US_PRESIDENTIAL_CLOSURES)
-    found = holidays.country_holidays(country, subdiv=subdivision, years=year, categories=categories)
-    return {day: name for day, name in found.items() if "half-day" not in name}
+        # The closures alone: the category also repeats the public holidays under other names.
+        closures = holidays.country_holidays(country, years=year, categories=(US_PRESIDENTIAL_CLOSURES,))
+        found |= {day: name for day, name in closures.items() if day not in found and "half-day" not in name}
+    return found
 
 
 def _check_known(country: str, subdivision: str | None) -> None:
