@@ -61,7 +61,7 @@ def count_business_days(trigger: date, count: int, step: int, rules: DayRules) -
         else:
             result.holidays.append((day, holiday))
             result.steps.append(
-                CountStep(day=day, what="holiday_skipped", note=f"{named(day)} is a holiday ({holiday}); not counted.")
+                CountStep(day=day, what="holiday_skipped", note=f"{named(day)} is a holiday, {holiday}: not counted.")
             )
     result.last_day = day
     return result
@@ -70,7 +70,7 @@ def count_business_days(trigger: date, count: int, step: int, rules: DayRules) -
 def _close_weekend(days: list[date], rules: DayRules, result: BusinessCount) -> None:
     result.weekends += 1
     if any(rules.holiday(day) for day in days):
-        note = f"{rules.describe_closed(days)}: not counted."
+        note = f"{rules.describe_closed(days)} {'is' if len(days) == 1 else 'are'} not counted."
     elif len(days) == 2:
         note = f"The weekend of {named(days[0])} and {named(days[1])} is not counted."
     else:

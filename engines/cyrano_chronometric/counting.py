@@ -100,12 +100,16 @@ def compute(
     if clamped:
         last_note += f" {landing:%B %Y} has no {_ordinal(trigger.day)} day, so the period ends on its last day."
     steps.append(CountStep(day=landing, what="last_day", note=last_note))
-    due = _rolled(landing, chosen_roll, rules, method, steps, sentences)
+    due, consequence = _rolled(landing, chosen_roll, rules, method, steps)
+    if consequence is not None:
+        sentences.append(f"That day is {consequence}.")
     if service_by_mail:
         extended = add_days(due, MAIL_DAYS)
         steps.append(CountStep(day=extended, what="added_for_mail", note=_mail_note(due, extended)))
-        sentences.append(f"Service by mail adds {MAIL_DAYS} days after that (Rule 6(d)), to {named(extended)}.")
-        due = _rolled(extended, "forward", rules, method, steps, sentences, after_mail=True)
+        mail_roll: Roll = "none" if chosen_roll == "none" else "forward"  # 6(a)(1)(C) again, unless told not to
+        due, consequence = _rolled(extended, mail_roll, rules, method, steps)
+        then = "" if consequence is None else f", which is {consequence}"
+        sentences.append(f"Service by mail adds {MAIL_DAYS} days after that (Rule 6(d)), to {named(extended)}{then}.")
     _note_state_holiday_not_counted(due, calendar, rules, steps)
     return Computation(
         trigger=trigger,
@@ -164,30 +168,23 @@ def _reached_note(landing: date, rules: DayRules) -> str:
 
 
 def _rolled(
-    day: date,
-    roll: Roll,
-    rules: DayRules,
-    method: CountingMethod,
-    steps: list[CountStep],
-    sentences: list[str],
-    *,
-    after_mail: bool = False,
-) -> date:
-    """`day` moved off weekends and holidays as `roll` says, with the step and sentence that explain it."""
-    if roll == "none" or rules.why_closed(day) is None:
-        if roll == "none" and rules.why_closed(day) is not None:
-            sentences.append(f"It is {rules.why_closed(day)}, but this count does not move its last day.")
-        return day
+    day: date, roll: Roll, rules: DayRules, method: CountingMethod, steps: list[CountStep]
+) -> tuple[date, str | None]:
+    """`day` moved off weekends and holidays as `roll` says, with its step, and what it is and what that changed.
+
+    The second value reads after "That day is": "a weekend day, so the deadline is ..."; None for an open day.
+    """
+    why = rules.why_closed(day)
+    if why is None:
+        return day, None
+    if roll == "none":
+        return day, f"{why}, but this count does not move its last day"
     moved, passed = rules.roll(day, 1 if roll == "forward" else -1)
     where = _roll_phrase(roll, method, rules)
-    steps.append(
-        CountStep(
-            day=moved, what="rolled", note=f"{rules.describe_closed(passed)}: the deadline is {named(moved)}, {where}."
-        )
-    )
-    subject = "That third day" if after_mail else "That day"
-    sentences.append(f"{subject} is {rules.why_closed(day)}, so the deadline is {named(moved)}, {where}.")
-    return moved
+    verb = "is not a day" if len(passed) == 1 else "are not days"
+    note = f"{rules.describe_closed(passed)} {verb} to act on: the deadline is {named(moved)}, {where}."
+    steps.append(CountStep(day=moved, what="rolled", note=note))
+    return moved, f"{why}, so the deadline is {named(moved)}, {where}"
 
 
 def _roll_phrase(roll: Roll, method: CountingMethod, rules: DayRules) -> str:
@@ -216,7 +213,7 @@ def _note_state_holiday_not_counted(due: date, calendar: WorkCalendar, rules: Da
     last = steps[-1]
     steps[-1] = last.model_copy(
         update={
-            "note": f"{last.note} {calendar.subdivision} keeps {state_holiday} on {due.isoformat()}, but Rule "
-            "6(a)(6)(C) counts a state's holidays only for periods measured after an event."
+            "note": f"{last.note} {due.isoformat()} is {state_holiday}, a holiday in {calendar.jurisdiction}, but "
+            "Rule 6(a)(6)(C) counts a state's holidays only for periods measured after an event."
         }
     )

@@ -143,7 +143,16 @@ def test_a_third_mail_day_on_a_holiday_rolls_again() -> None:
     assert kinds(result) == ["trigger_excluded", "last_day", "added_for_mail", "rolled"]
     assert result.steps[2].day == date(2025, 11, 27)
     assert "Thanksgiving Day" in result.steps[3].note
-    assert "That third day" in result.explanation
+    assert "to Thursday 2025-11-27, which is a legal holiday, Thanksgiving Day, so the deadline is Friday" in (
+        result.explanation
+    )
+
+
+def test_a_count_told_not_to_roll_adds_mail_days_to_the_weekend_day_and_stops() -> None:
+    period = Period(count=14, unit="day")
+    result = compute(date(2026, 3, 5), period, method="frcp_6a", calendar=FEDERAL, service_by_mail=True, roll="none")
+    assert result.due == date(2026, 3, 22)  # Sunday: roll="none" holds for the mail days too
+    assert "does not move" in result.explanation
 
 
 def test_mail_days_need_rule_6a_and_a_period_after_service() -> None:
