@@ -39,8 +39,14 @@ def _holidays_of_year(country: str, subdivision: str | None, year: int) -> dict[
     return found
 
 
+@lru_cache(maxsize=1)
+def _supported() -> dict[str, list[str]]:
+    """Each country the package knows, with its subdivisions' codes."""
+    return holidays.list_supported_countries()
+
+
 def _check_known(country: str, subdivision: str | None) -> None:
-    supported = holidays.list_supported_countries()
+    supported = _supported()
     if country not in supported:
         raise ValueError(
             f"unknown country {country!r}: give an ISO 3166 alpha-2 code the holidays package supports, "
