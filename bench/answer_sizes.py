@@ -197,6 +197,10 @@ async def measure(pdf_dir: Path) -> tuple[Sizes, list[str], list[Walk]]:
             brief = {"text": " ".join(CITED for _ in range(20)), "matter_id": room["id"]}  # 100 citations
             await call("potemkin_citations", "100 citations", brief)
             await call("potemkin_alerts", "-", {})  # the checks above raised some
+            # A data room's deadlines over ten years from 1995 (the contracts' own terms), then the firm's docket.
+            span = {"matter_id": room["id"], "start": "1995-01-01", "end": "2004-12-31", "limit": 100}
+            await call("chronometric_deadlines", "matter", span, label="chronometric_deadlines (matter, 100 asked)")
+            await call("chronometric_deadline_list", "firm", {"start": "1995-01-01", "end": "2004-12-31", "limit": 100})
             for query in QUERIES:
                 await call("arkiver_search", query, {"query": query})
             await call("arkiver_list_documents", "all", {})

@@ -64,6 +64,15 @@ def duration_key(duration: Duration) -> str:
     return f"{duration.total_months()}m{duration.days}d"
 
 
+def single_unit(key: str) -> tuple[int, int] | None:
+    """A period key ("36m0d") as (months, days) when it is in one unit only; None for "1m10d", "0m0d" or no key."""
+    match = re.fullmatch(r"(\d+)m(\d+)d", key)
+    if match is None:
+        return None
+    months, days = int(match.group(1)), int(match.group(2))
+    return None if months and days or not (months or days) else (months, days)
+
+
 def gold_duration(answer: str | None) -> str | None:
     if not answer:
         return None

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from english_values import MONTHS, number_words, ordinal, plural
-from extraction_scoring import duration_key, gold_date, gold_duration, gold_parties, normalise_party
+from extraction_scoring import duration_key, gold_date, gold_duration, gold_parties, normalise_party, single_unit
 from potemkin_wide import (
     WIDE_ADJECTIVE_FORMATS,
     WIDE_DATE_FORMATS,
@@ -263,12 +263,10 @@ def shifted_date(rng: random.Random, date: dt.date) -> dt.date:
 
 def duration_parts(key: str) -> tuple[int, str] | None:
     """("36m0d" -> (3, "year")): a gold period as a count and a unit to write, or None if it is not one."""
-    match = re.fullmatch(r"(\d+)m(\d+)d", key)
-    if match is None:
+    parts = single_unit(key)
+    if parts is None:
         return None
-    months, days = int(match.group(1)), int(match.group(2))
-    if months and days or not (months or days):
-        return None
+    months, days = parts
     if days:
         return (days // 7, "week") if days % 7 == 0 and days >= 14 and days // 7 <= 12 else (days, "day")
     return (months // 12, "year") if months % 12 == 0 else (months, "month")

@@ -47,7 +47,7 @@ def test_tools_budget_prints_the_cost_of_the_chosen_toolsets(data_dir: Path) -> 
     stdio = run("tools", "--budget", data_dir=data_dir)
     assert stdio.returncode == 0, stdio.stderr
     lines = stdio.stdout.splitlines()
-    assert lines[0] == "toolsets over stdio: documents, jobs, matters, potemkin"
+    assert lines[0] == "toolsets over stdio: chronometric, documents, jobs, matters, potemkin"
     assert not [line for line in lines if line.startswith(("auth_", "system_", "audit_"))]
     http = run("tools", "--budget", "--transport", "http", data_dir=data_dir)
     stdio_tools, http_tools = (int(done.stdout.splitlines()[-1].split()[0]) for done in (stdio, http))

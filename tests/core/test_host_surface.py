@@ -19,7 +19,7 @@ from tests.utils.mcp import MODES, ok
 
 pytestmark = pytest.mark.anyio
 
-LAWYER_TOOLSETS = {"documents", "jobs", "matters", "potemkin"}
+LAWYER_TOOLSETS = {"chronometric", "documents", "jobs", "matters", "potemkin"}
 ADMINISTRATION = ("auth_", "system_", "audit_")
 CONTRACT = (
     "MASTER SERVICES AGREEMENT\n\nThis Master Services Agreement is made between Northwind Traders LLC "

@@ -79,10 +79,15 @@ def test_built_in_engines_come_from_the_entry_point_group(settings: Settings) ->
 
 
 def test_disabled_engines_are_not_loaded(data_dir: object) -> None:
-    runtime = build_runtime(load_settings(data_dir=data_dir, disabled_engines="arkiver,matters,potemkin"))
+    runtime = build_runtime(load_settings(data_dir=data_dir, disabled_engines="arkiver,matters,potemkin,chronometric"))
     # The core's engines are not entry points: no setting can disable them.
     names = [engine.name for engine in runtime.registry.engines]
-    assert not {"arkiver", "matters", "potemkin"} & set(names) and {"audit", "auth", "jobs", "system"} <= set(names)
+    assert not {"arkiver", "matters", "potemkin", "chronometric"} & set(names) and {
+        "audit",
+        "auth",
+        "jobs",
+        "system",
+    } <= set(names)
 
 
 def test_disabling_an_engine_others_require_is_refused(data_dir: object) -> None:

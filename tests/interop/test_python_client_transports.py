@@ -34,6 +34,13 @@ CONTRACT = (
     "without the prior written consent of the other party.\n\n8. Governing Law. This Agreement is governed by the "
     "laws of the State of California.\n"
 )
+# Expires 2015-03-18 with 90 days' notice: the notice is due by 2014-12-18.
+SUPPLY = (
+    "SUPPLY AGREEMENT\n\nThis Supply Agreement is made as of March 18, 2010 between Harbor Analytics LLC and Pier "
+    "Nine Properties, Inc.\n\n2. Term. This Agreement shall expire on March 18, 2015 and shall automatically renew "
+    "for successive one (1) year periods unless either party gives written notice of non-renewal at least ninety "
+    "(90) days prior to the expiration of the then-current term.\n"
+)
 EXPECTED_PROTOCOL: dict[str, str] = {"auto": LATEST_MODERN_VERSION, "legacy": LATEST_HANDSHAKE_VERSION}
 CALL_TIMEOUT = 30.0  # a whole test's client session, connection included
 READ_TIMEOUT = 15.0  # one request
@@ -88,6 +95,15 @@ async def exercise(client: Client, mode: str, *, stdio: bool = False) -> dict[st
     assert [claim["verdict"] for claim in checked["claims"]] == ["supported", "contradicted"]
     assert checked["claims"][1]["source_value"] == "California"
     assert "check_draft" in prompts
+
+    ok(await client.call_tool("arkiver_ingest", {"text": SUPPLY, "matter_id": created["id"]}))
+    asked = {"matter_id": created["id"], "start": "2014-01-01"}
+    deadlines = ok(await client.call_tool("chronometric_deadlines", asked))["deadlines"]
+    assert [(item["kind"], item["due"]) for item in deadlines] == [
+        ("non_renewal_notice", "2014-12-18"),
+        ("expiry", "2015-03-18"),
+    ]
+    assert "due_this_week" in prompts
     return created
 
 

@@ -74,6 +74,7 @@ def check_summary(summary: dict[str, Any], transport: str, record_property: Any)
     assert summary["resourceRead"] is True
     assert summary["promptsListed"] >= 2
     assert summary["clauseGrid"] == ["anti_assignment", "governing_law"]
+    assert summary["deadlines"] == "non_renewal_notice:2014-12-18,expiry:2015-03-18"
     assert summary["badArgumentsMessage"].startswith("invalid_input: ")
 
 

@@ -124,10 +124,11 @@ _EVERGREEN = re.compile(
     _I,
 )
 # The renewal is the contract's: "this Agreement shall automatically renew", "extend the Term", "the Agreement
-# shall continue on a month-to-month basis" — not "extend the warranty".
+# shall continue on a month-to-month basis", "Thereafter it renews" — not "extend the warranty".
 _OF_CONTRACT = re.compile(
     r"\b(?:agreement|contract|term)\b[^.]{0,120}?\b(?:renew|extend|continu|remain)|\b(?:renew|extend)\w*\s+(?:(?:this|the)\s+)?"
-    r"(?:[\w-]+\s+){0,2}?(?:agreement|contract|term)\b|\b(?:renewal|extension)\s+(?:terms?|periods?)\b",
+    r"(?:[\w-]+\s+){0,2}?(?:agreement|contract|term)\b|\b(?:renewal|extension)\s+(?:terms?|periods?)\b|"
+    r"\bthereafter,?\s+it\s+(?:shall\s+|will\s+)?(?:be\s+)?(?:automatically\s+)?(?:renew|extend)",
     _I,
 )
 # Any contract can be extended by agreement; that is not a renewal term.

@@ -224,6 +224,28 @@ async function run(options, summary) {
         check(claims[1]?.source_value === 'California', `potemkin_verify: source value ${claims[1]?.source_value}`);
         summary.verified = verdicts;
       }
+      // 8. A contract with a renewal term: the last day for notice of non-renewal, counted from its clauses.
+      const supply =
+        'SUPPLY AGREEMENT\n\nThis Supply Agreement is made as of March 18, 2010 between Harbor Analytics LLC and ' +
+        'Pier Nine Properties, Inc.\n\n2. Term. This Agreement shall expire on March 18, 2015 and shall ' +
+        'automatically renew for successive one (1) year periods unless either party gives written notice of ' +
+        'non-renewal at least ninety (90) days prior to the expiration of the then-current term.\n';
+      const filed = await client.callTool(
+        { name: 'arkiver_ingest', arguments: { text: supply, matter_id: record.id } },
+        undefined,
+        requestOptions,
+      );
+      check(!filed.isError, `arkiver_ingest (supply) failed: ${textOf(filed)}`);
+      const due = await client.callTool(
+        { name: 'chronometric_deadlines', arguments: { matter_id: record.id, start: '2014-01-01' } },
+        undefined,
+        requestOptions,
+      );
+      if (check(!due.isError, `chronometric_deadlines failed: ${textOf(due)}`)) {
+        const days = (due.structuredContent?.deadlines ?? []).map((item) => `${item.kind}:${item.due}`).join(',');
+        check(days === 'non_renewal_notice:2014-12-18,expiry:2015-03-18', `chronometric_deadlines: ${days}`);
+        summary.deadlines = days;
+      }
     }
 
     // 6. Bad arguments: a tool result with isError and a field-level message, not a protocol error.

@@ -375,6 +375,19 @@ def test_renewal_and_notice_period() -> None:
     assert term.non_renewal_notice is not None and term.non_renewal_notice.duration == Duration(days=60)
 
 
+def test_a_renewal_whose_subject_is_it_after_the_term() -> None:
+    text = (
+        "2. Term. This Agreement begins on the Effective Date and continues for five (5) years. Thereafter it renews "
+        "automatically for successive one (1) year periods unless either party gives written notice of non-renewal "
+        "at least sixty (60) days before the end of the then-current term."
+    )
+    term = extract_insights([text]).term
+    assert term.renewal is not None and term.renewal.duration == Duration(years=1) and term.renewal.automatic
+    assert term.non_renewal_notice is not None and term.non_renewal_notice.duration == Duration(days=60)
+    warranty = extract_insights(["The warranty lasts one year. Thereafter it may be extended for a fee."]).term
+    assert warranty.renewal is None
+
+
 def test_evergreen_renewal_with_notice() -> None:
     text = (
         "This contract shall be for a term of one year commencing on the date first above written; thereafter, it "

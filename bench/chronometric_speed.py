@@ -1,0 +1,110 @@
+"""How fast the firm-wide docket answers: `chronometric_deadline_list` over 1,000 matters.
+
+    python bench/chronometric_speed.py                 # 1,000 matters, 5 deadlines each (about a minute to build)
+    python bench/chronometric_speed.py --matters 200   # a quick look
+
+A fresh embedded store (SQLite) gets the matters (`matters_create`) and their deadlines (`chronometric_deadline_add`,
+spread over two years from today, a fifth of them completed), through an in-memory MCP session as a client makes
+them. Then "what is due in the next 14 days, firm-wide" is asked 30 times (the default page of 25, overdue ones
+first), and again for a 90-day window and for one matter. Printed: the median and the 95th percentile of the
+wall-clock time of one call, through the whole call path (validation, permissions, audit, sealed titles opened).
+Target: under 200 ms for the firm-wide 14-day list.
+"""
+
+import argparse
+import asyncio
+import datetime as dt
+import random
+import statistics
+import sys
+import tempfile
+import time
+from typing import Any
+
+from extraction import environment
+from mcp import Client
+
+from cyrano_mcp.observability.logging import configure_logging
+from cyrano_mcp.server import build_runtime
+from cyrano_mcp.settings import load_settings
+
+TARGET_SECONDS = 0.2
+_CALLS = 30
+
+
+def _ok(result: Any) -> dict[str, Any]:
+    if result.is_error:
+        raise SystemExit(f"tool error: {result.content[0].text}")
+    return dict(result.structured_content)
+
+
+async def _timed(client: Client, tool: str, arguments: dict[str, Any]) -> tuple[float, float, int]:
+    timings = []
+    total = 0
+    for _ in range(_CALLS):
+        started = time.perf_counter()
+        answer = _ok(await client.call_tool(tool, arguments))
+        timings.append(time.perf_counter() - started)
+        total = int(answer["total"])
+    timings.sort()
+    return statistics.median(timings), timings[int(len(timings) * 0.95) - 1], total
+
+
+async def measure(matters: int, per_matter: int) -> bool:
+    configure_logging("WARNING", "json")
+    rng = random.Random(6)
+    today = dt.date.today()
+    with tempfile.TemporaryDirectory() as data_dir:
+        settings = load_settings(
+            data_dir=data_dir, log_level="WARNING", llm_provider="offline", toolsets=["all"],
+            rate_limit_user="1000000/minute",
+        )  # fmt: skip
+        async with Client(build_runtime(settings).server) as client:
+            started = time.perf_counter()
+            matter_ids = []
+            for number in range(matters):
+                created = await client.call_tool(
+                    "matters_create",
+                    {"client_name": f"Client {number}", "title": f"Matter {number}", "practice_area": "commercial"},
+                )
+                matter_ids.append(_ok(created)["id"])
+                for index in range(per_matter):
+                    due = today + dt.timedelta(days=rng.randrange(-30, 730))
+                    added = _ok(
+                        await client.call_tool(
+                            "chronometric_deadline_add",
+                            {"matter_id": matter_ids[-1], "title": f"Filing {index} of matter {number}",
+                             "due": due.isoformat()},
+                        )
+                    )  # fmt: skip
+                    if rng.random() < 0.2:
+                        await client.call_tool("chronometric_deadline_complete", {"deadline_id": added["id"]})
+            print(f"built {matters:,} matters, {matters * per_matter:,} deadlines in "
+                  f"{time.perf_counter() - started:.0f} s")  # fmt: skip
+            cases = {
+                "firm-wide, next 14 days": {},
+                "firm-wide, next 90 days": {"within_days": 90},
+                "one matter, next 2 years": {"within_days": 730, "matter_id": matter_ids[0]},
+            }
+            met = True
+            for label, arguments in cases.items():
+                median, p95, total = await _timed(client, "chronometric_deadline_list", arguments)
+                verdict = ""
+                if label == "firm-wide, next 14 days":
+                    met = median < TARGET_SECONDS
+                    verdict = f" (target < {TARGET_SECONDS * 1000:.0f} ms: {'met' if met else 'MISSED'})"
+                print(f"{label:<28} {total:>6,} due: median {median * 1000:6.1f} ms, p95 {p95 * 1000:6.1f} ms{verdict}")
+    return met
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--matters", type=int, default=1_000)
+    parser.add_argument("--per-matter", type=int, default=5)
+    args = parser.parse_args(argv)
+    print(environment())
+    return 0 if asyncio.run(measure(args.matters, args.per_matter)) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
