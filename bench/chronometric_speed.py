@@ -1,7 +1,7 @@
-"""How fast the firm-wide docket answers: `chronometric_deadline_list` over 1,000 matters.
+"""How fast Chronometric answers: the firm-wide docket over 1,000 matters, and a 200-document matter's chronology.
 
-    python bench/chronometric_speed.py                 # 1,000 matters, 5 deadlines each (about a minute to build)
-    python bench/chronometric_speed.py --matters 200   # a quick look
+    python bench/chronometric_speed.py                 # 1,000 matters, 5 deadlines each; 200 CUAD contracts
+    python bench/chronometric_speed.py --matters 200 --documents 40   # a quick look
 
 A fresh embedded store (SQLite) gets the matters (`matters_create`) and their deadlines (`chronometric_deadline_add`,
 spread over two years from today, a fifth of them completed), through an in-memory MCP session as a client makes
@@ -9,6 +9,11 @@ them. Then "what is due in the next 14 days, firm-wide" is asked 30 times (the d
 first), and again for a 90-day window and for one matter. Printed: the median and the 95th percentile of the
 wall-clock time of one call, through the whole call path (validation, permissions, audit, sealed titles opened).
 Target: under 200 ms for the firm-wide 14-day list.
+
+The chronology: the first 200 CUAD contracts of the shared data (sorted by id) ingested into one matter, then
+`chronometric_timeline` for the matter (the first page, with the conflicts) asked 5 times: median and slowest.
+Target: under 1 s. Every call reads each document's dates through `arkiver_insights` as the caller; nothing is
+cached between calls.
 """
 
 import argparse
@@ -19,17 +24,21 @@ import statistics
 import sys
 import tempfile
 import time
+from pathlib import Path
 from typing import Any
 
-from extraction import environment
+from extraction import environment, load_records
 from mcp import Client
+from shared_data import shared_data_dir
 
 from cyrano_mcp.observability.logging import configure_logging
 from cyrano_mcp.server import build_runtime
 from cyrano_mcp.settings import load_settings
 
 TARGET_SECONDS = 0.2
+TIMELINE_TARGET_SECONDS = 1.0
 _CALLS = 30
+_TIMELINE_CALLS = 5
 
 
 def _ok(result: Any) -> dict[str, Any]:
@@ -50,7 +59,34 @@ async def _timed(client: Client, tool: str, arguments: dict[str, Any]) -> tuple[
     return statistics.median(timings), timings[int(len(timings) * 0.95) - 1], total
 
 
-async def measure(matters: int, per_matter: int) -> bool:
+async def timeline_speed(client: Client, documents: int, data: Path | None) -> bool:
+    records = sorted(load_records(shared_data_dir(data)), key=lambda record: record["id"])[:documents]
+    matter = _ok(
+        await client.call_tool(
+            "matters_create", {"client_name": "Data room", "title": "Chronology", "practice_area": "commercial"}
+        )
+    )["id"]
+    started = time.perf_counter()
+    for record in records:
+        await client.call_tool("arkiver_ingest", {"text": record["text"], "filename": record["id"][:200],
+                                                  "matter_id": matter})  # fmt: skip
+    pages = 0
+    print(f"ingested {len(records)} contracts in {time.perf_counter() - started:.0f} s")
+    timings = []
+    for _ in range(_TIMELINE_CALLS):
+        started = time.perf_counter()
+        answer = _ok(await client.call_tool("chronometric_timeline", {"matter_id": matter}))
+        timings.append(time.perf_counter() - started)
+        pages = answer["total"]
+    median = statistics.median(timings)
+    met = median < TIMELINE_TARGET_SECONDS
+    print(f"chronometric_timeline, {answer['documents_read']} documents, {pages:,} dated events, "
+          f"{answer['conflicts_total']} conflicts: median {median * 1000:.0f} ms, slowest {max(timings) * 1000:.0f} ms "
+          f"(target < {TIMELINE_TARGET_SECONDS:.0f} s: {'met' if met else 'MISSED'})")  # fmt: skip
+    return met
+
+
+async def measure(matters: int, per_matter: int, documents: int, data: Path | None) -> bool:
     configure_logging("WARNING", "json")
     rng = random.Random(6)
     today = dt.date.today()
@@ -94,6 +130,8 @@ async def measure(matters: int, per_matter: int) -> bool:
                     met = median < TARGET_SECONDS
                     verdict = f" (target < {TARGET_SECONDS * 1000:.0f} ms: {'met' if met else 'MISSED'})"
                 print(f"{label:<28} {total:>6,} due: median {median * 1000:6.1f} ms, p95 {p95 * 1000:6.1f} ms{verdict}")
+            if documents:
+                met = await timeline_speed(client, documents, data) and met
     return met
 
 
@@ -101,9 +139,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--matters", type=int, default=1_000)
     parser.add_argument("--per-matter", type=int, default=5)
+    parser.add_argument("--documents", type=int, default=200, help="contracts in the chronology's matter (0: skip)")
+    parser.add_argument("--data", type=Path, help="the shared data folder (default ../shared/data)")
     args = parser.parse_args(argv)
     print(environment())
-    return 0 if asyncio.run(measure(args.matters, args.per_matter)) else 1
+    return 0 if asyncio.run(measure(args.matters, args.per_matter, args.documents, args.data)) else 1
 
 
 if __name__ == "__main__":

@@ -8,11 +8,13 @@ from cyrano_chronometric.prompts import chronometric_prompts
 from cyrano_chronometric.rules import RuleBook
 from cyrano_chronometric.service import DeadlineService
 from cyrano_chronometric.settings import ChronometricSettings
+from cyrano_chronometric.timeline import TimelineService
 from cyrano_matters.api import MattersReader
 from cyrano_mcp.kit import Engine, EngineContext, Operation, Parts, ResourceTemplate, Toolset
 
 DOCKET = "chronometric_docket"
 RULES = "chronometric_rules"
+CHRONOLOGY = "chronometric_chronology"
 _TABLE = "chronometric_deadlines"
 
 
@@ -28,6 +30,7 @@ def build(context: EngineContext) -> Parts:
     rules = RuleBook(context.database)
     deadlines = DeadlineService(context.operations, matters, docket, rules, settings)
     calendar = CalendarExport(docket, matters, settings.reminders)
+    chronology = TimelineService(context.operations, matters)
     return Parts(
         migrations=migrations(),
         operations=[
@@ -41,6 +44,16 @@ def build(context: EngineContext) -> Parts:
                 permission="chronometric:read",
                 title="A matter's deadlines",
                 idempotent=True,
+            ),
+            Operation.read(
+                "timeline",
+                chronology.timeline,
+                "A matter's chronology: every dated event its documents give, in date order, with the sentence and "
+                "page; an event two documents date differently is flagged and listed as a conflict. Filter by "
+                "period, party and kind; pages with a cursor.",
+                permission="chronometric:read",
+                title="A matter's chronology",
+                toolset=CHRONOLOGY,
             ),
             Operation.read(
                 "compute",
@@ -141,5 +154,6 @@ ENGINE = Engine(
         Toolset("chronometric", "A matter's deadlines, read from its documents."),
         Toolset(DOCKET, "The firm's docket: count, add, complete, list and export deadlines.", on_stdio=False),
         Toolset(RULES, "The court-rule periods deadlines are counted by.", on_stdio=False),
+        Toolset(CHRONOLOGY, "A matter's chronology across its documents.", on_stdio=False),
     ),
 )

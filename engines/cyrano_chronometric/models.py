@@ -246,3 +246,60 @@ class ExportAnswer(ToolOutput):
     first_due: dt.date | None
     last_due: dt.date | None
     ics: str | None = Field(description="The file itself when short (under 6,000 characters); else read the uri.")
+
+
+class TimelineRequest(ToolInput):
+    matter_id: MatterId | None = Field(default=None, description="Every document of this matter (or document_ids).")
+    document_ids: list[DocumentId] | None = Field(default=None, min_length=1, max_length=100)
+    start: dt.date | None = Field(default=None, description="Events on or after this day.")
+    end: dt.date | None = Field(default=None, description="... and on or before this one.")
+    party: Annotated[str, StringConstraints(min_length=2, max_length=200)] | None = Field(
+        default=None, description="Only events whose sentence names this party (any case, suffixes aside)."
+    )
+    kinds: list[str] | None = Field(
+        default=None, description="Only these kinds: agreement, effective, expiration, deadline, renewal, other."
+    )
+    limit: int = Field(default=25, ge=1, le=100)
+    cursor: Cursor | None = None
+
+    @model_validator(mode="after")
+    def _one_scope(self) -> "TimelineRequest":
+        if (self.matter_id is None) == (self.document_ids is None):
+            raise ValueError("give matter_id or document_ids (one of them)")
+        return self
+
+
+class TimelineEvent(ToolOutput):
+    date: dt.date
+    precision: Literal["day"] = "day"
+    approximate: bool = Field(description='Written "on or about" the date.')
+    event: str = Field(description="What happens on the date, in the document's words.")
+    kind: str
+    computed: str | None = Field(default=None, description="How a date the document does not write was counted.")
+    document_id: str
+    document: str
+    page: int
+    quote: str | None = Field(description="The sentence; null: quoted above in this answer.")
+    conflict: bool = Field(default=False, description="Another document gives this event another date.")
+
+
+class ConflictDate(ToolOutput):
+    date: dt.date
+    document_id: str
+    page: int
+
+
+class TimelineConflict(ToolOutput):
+    event: str
+    dates: list[ConflictDate]
+
+
+class Timeline(ToolOutput):
+    documents_read: int
+    events: list[TimelineEvent] = Field(description="In date order; filter by period, party and kind.")
+    total: int
+    conflicts: list[TimelineConflict] = Field(
+        default_factory=list, description="Events two documents date differently (first page only, at most 10)."
+    )
+    conflicts_total: int = 0
+    next_cursor: str | None = None

@@ -8,19 +8,11 @@ read; the docket itself is Chronometric's own table.
 import datetime as dt
 from collections.abc import Callable
 
-from cyrano_arkiver.api import (
-    INSIGHTS,
-    LIST_DOCUMENTS,
-    READ_DOCUMENT,
-    DocumentInsights,
-    DocumentListRequest,
-    InsightsRequest,
-    PageRangeRequest,
-)
 from cyrano_chronometric.answer_fit import PAGE_CHARS, cursor_after, fit_items, fit_page
 from cyrano_chronometric.counting import Computation, Period, compute
 from cyrano_chronometric.docket import Docket, NewDeadline, Window
 from cyrano_chronometric.document_deadlines import Conditional, deadlines_of
+from cyrano_chronometric.documents import DocumentRef, all_insights, matter_documents, one_document
 from cyrano_chronometric.models import (
     Computed,
     ComputeRequest,
@@ -40,8 +32,6 @@ from cyrano_chronometric.work_calendar import WorkCalendar, calendar_for
 from cyrano_matters.api import MattersReader
 from cyrano_mcp.kit import InvalidInputError, OperationCaller, arguments_fingerprint, page_offset
 
-_DOCUMENTS_PER_LISTING = 100
-_INSIGHT_PAGES = 20  # at most 2,000 dates and obligations of one document are read for its deadlines
 _CONDITIONAL_SHOWN = 10
 _CONDITIONAL_CHARS = 2_000  # of the answer's room, at most this for limits running from undated events
 _DEFAULT_LIST_DAYS = 14
@@ -81,11 +71,11 @@ class DeadlineService:
         matter_id, documents = await self._documents(request)
         calendar = self._calendar(None)
         conditional: list[tuple[Conditional, str]] = []
-        for document_id, name in documents:
-            insights = await self._insights(document_id)
-            found = deadlines_of(document_id, name, insights, as_of=start, calendar=calendar)
-            await self._docket.propose(matter_id, document_id, found.proposals)
-            conditional += [(item, document_id) for item in found.conditional]
+        for document in documents:
+            insights = await all_insights(self._operations, document.id, ["dates", "term", "obligations"])
+            found = deadlines_of(document.id, document.name, insights, as_of=start, calendar=calendar)
+            await self._docket.propose(matter_id, document.id, found.proposals)
+            conditional += [(item, document.id) for item in found.conditional]
         bound = arguments_fingerprint(matter_id, request.document_id or "", start, end)
         offset = page_offset(request.cursor, bound, "cursor: it was given for another matter, document or period")
         window = Window(start, end, ("proposed", "open", "completed"), matter_id, request.document_id)
@@ -111,40 +101,18 @@ class DeadlineService:
             next_cursor=cursor_after(len(shown), len(rows), offset, bound),
         )
 
-    async def _documents(self, request: DeadlinesRequest) -> tuple[str, list[tuple[str, str]]]:
+    async def _documents(self, request: DeadlinesRequest) -> tuple[str, list[DocumentRef]]:
         if request.document_id is not None:
-            record = (await self._operations.run(READ_DOCUMENT, PageRangeRequest(document_id=request.document_id,
-                                                                                  last_page=1))).document  # fmt: skip
-            if record.matter_id is None:
+            document = await one_document(self._operations, request.document_id)
+            if document.matter_id is None:
                 raise InvalidInputError(
                     "document_id: the document belongs to no matter, and deadlines are docketed per matter; "
                     "file it in a matter first (arkiver_ingest with matter_id)"
                 )
-            return record.matter_id, [(record.id, record.filename or record.id)]
+            return document.matter_id, [document]
         assert request.matter_id is not None  # the request's validator asks for one of the two
         await self._matters.find(request.matter_id)  # not_found before any document is read
-        documents: list[tuple[str, str]] = []
-        offset: int | None = 0
-        while offset is not None:
-            listed = await self._operations.run(
-                LIST_DOCUMENTS,
-                DocumentListRequest(matter_id=request.matter_id, limit=_DOCUMENTS_PER_LISTING, offset=offset),
-            )
-            documents += [(record.id, record.filename or record.id) for record in listed.items]
-            offset = listed.next_offset
-        return request.matter_id, documents
-
-    async def _insights(self, document_id: str) -> DocumentInsights:
-        """The document's key terms, with every page of its dates and obligations."""
-        request = InsightsRequest(document_id=document_id, kinds=["dates", "term", "obligations"], limit=100)
-        first = await self._operations.run(INSIGHTS, request)
-        cursor, pages = first.next_cursor, 1
-        while cursor is not None and pages < _INSIGHT_PAGES:
-            more = await self._operations.run(INSIGHTS, request.model_copy(update={"cursor": cursor}))
-            first.lists.dates += more.lists.dates
-            first.lists.obligations += more.lists.obligations
-            cursor, pages = more.next_cursor, pages + 1
-        return first
+        return request.matter_id, await matter_documents(self._operations, request.matter_id)
 
     # --- the docket ------------------------------------------------------------------------------------------
     async def add(self, request: DeadlineAddRequest) -> Deadline:
