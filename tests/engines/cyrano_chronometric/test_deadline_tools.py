@@ -1,15 +1,13 @@
 """Chronometric's deadline tools through MCP client sessions: a contract's notice day read from its clauses, the
 docket (propose, docket, complete, dismiss, list firm-wide), court rules, the calendar file, and bad input."""
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import icalendar
 import pytest
 from mcp import Client
 
-from cyrano_mcp.server import Runtime, build_runtime
-from cyrano_mcp.settings import Settings, load_settings
+from cyrano_mcp.server import Runtime
 from tests.utils.mcp import MODES, error, ok
 
 pytestmark = pytest.mark.anyio
@@ -26,14 +24,6 @@ SUPPLY = (
     "automatically for successive one (1) year periods unless either party gives written notice of non-renewal\n"
     "at least sixty (60) days before the end of the then-current term.\n"
 )
-
-
-@pytest.fixture
-async def runtime(any_store_settings: Settings) -> AsyncIterator[Runtime]:
-    settings = load_settings(**{**any_store_settings.model_dump(), "toolsets": ["all"]})
-    runtime = build_runtime(settings)
-    async with runtime.running():
-        yield runtime
 
 
 async def _matter_with_contract(client: Client, text: str = SUPPLY) -> tuple[str, str]:

@@ -1,13 +1,10 @@
 """chronometric_timeline through MCP sessions: a matter's dated events in order across its documents, with their
 sentences and pages, one event dated differently by two documents shown as a conflict, filters and paging."""
 
-from collections.abc import AsyncIterator
-
 import pytest
 from mcp import Client
 
-from cyrano_mcp.server import Runtime, build_runtime
-from cyrano_mcp.settings import Settings, load_settings
+from cyrano_mcp.server import Runtime
 from tests.utils.mcp import MODES, error, ok
 
 pytestmark = pytest.mark.anyio
@@ -23,14 +20,6 @@ LETTER = (
     "March 6, 2020.\n\f"
     "The board meeting held on 10 March 2020 approved the transaction of Beta LLC.\n\nYours sincerely,\nAcme Corp.\n"
 )
-
-
-@pytest.fixture
-async def runtime(any_store_settings: Settings) -> AsyncIterator[Runtime]:
-    settings = load_settings(**{**any_store_settings.model_dump(), "toolsets": ["all"]})
-    runtime = build_runtime(settings)
-    async with runtime.running():
-        yield runtime
 
 
 async def _matter(client: Client) -> tuple[str, str, str]:
@@ -63,7 +52,8 @@ async def test_the_chronology_orders_events_and_shows_the_closing_conflict(runti
     ]
     by_date = {item["date"]: item for item in timeline["events"]}
     assert by_date["2020-03-06"]["approximate"] is True and by_date["2020-03-05"]["approximate"] is False
-    assert by_date["2020-03-10"]["page"] == 2 and "board meeting held on 10 March 2020" in by_date["2020-03-10"]["quote"]
+    board = by_date["2020-03-10"]
+    assert board["page"] == 2 and "board meeting held on 10 March 2020" in board["quote"]
     assert by_date["2020-03-03"]["conflict"] and by_date["2020-03-05"]["conflict"]
     assert not by_date["2020-03-06"]["conflict"]
     (conflict,) = timeline["conflicts"]
