@@ -97,7 +97,7 @@ async def exercise(client: Client, mode: str, *, stdio: bool = False) -> dict[st
     assert "check_draft" in prompts
 
     ok(await client.call_tool("arkiver_ingest", {"text": SUPPLY, "matter_id": created["id"]}))
-    asked = {"matter_id": created["id"], "start": "2014-01-01"}
+    asked = {"matter_id": created["id"], "start": "2014-01-01", "end": "2015-12-31"}
     deadlines = ok(await client.call_tool("chronometric_deadlines", asked))["deadlines"]
     assert [(item["kind"], item["due"]) for item in deadlines] == [
         ("non_renewal_notice", "2014-12-18"),

@@ -237,7 +237,7 @@ async function run(options, summary) {
       );
       check(!filed.isError, `arkiver_ingest (supply) failed: ${textOf(filed)}`);
       const due = await client.callTool(
-        { name: 'chronometric_deadlines', arguments: { matter_id: record.id, start: '2014-01-01' } },
+        { name: 'chronometric_deadlines', arguments: { matter_id: record.id, start: '2014-01-01', end: '2015-12-31' } },
         undefined,
         requestOptions,
       );
