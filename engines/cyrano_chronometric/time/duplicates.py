@@ -1,8 +1,8 @@
 """Likely double entries: one timekeeper's entries on the same matter, a day apart at most, saying much the same
 thing for much the same hours.
 
-The score weighs the narratives' likeness (rapidfuzz's token_set_ratio, so "Call with client re lease" and
-"call w/ client re lease terms" are alike) most, then the hours, then the days: 0.6 x narrative + 0.25 x hours +
+The score weighs the narratives' likeness (rapidfuzz's token_set_ratio on lower-cased words without
+punctuation, so "Reviewed lease and drafted notice" and "reviewed lease, drafted notice" are alike) most, then the hours, then the days: 0.6 x narrative + 0.25 x hours +
 0.15 x days, where hours count min/max and a day apart counts 0.5. A pair is reported when its narratives are
 at least 80% alike, its hours within a quarter of each other, and its score 0.8 or more.
 """
@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, utils
 
 MIN_NARRATIVE = 80.0
 MIN_HOURS_RATIO = 0.75
@@ -57,7 +57,7 @@ def likely_doubles(entries: Sequence[TimedWork]) -> list[LikelyDouble]:
 
 
 def _compare(first: TimedWork, second: TimedWork) -> LikelyDouble | None:
-    alike = fuzz.token_set_ratio(first.narrative.casefold(), second.narrative.casefold())
+    alike = fuzz.token_set_ratio(first.narrative, second.narrative, processor=utils.default_process)
     hours_ratio = min(first.tenths, second.tenths) / max(first.tenths, second.tenths)
     if alike < MIN_NARRATIVE or hours_ratio < MIN_HOURS_RATIO:
         return None
