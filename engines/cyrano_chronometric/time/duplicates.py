@@ -1,10 +1,11 @@
 """Likely double entries: one timekeeper's entries on the same matter, a day apart at most, saying much the same
 thing for much the same hours.
 
-The score weighs the narratives' likeness (rapidfuzz's token_set_ratio on lower-cased words without
-punctuation, so "Reviewed lease and drafted notice" and "reviewed lease, drafted notice" are alike) most, then the hours, then the days: 0.6 x narrative + 0.25 x hours +
-0.15 x days, where hours count min/max and a day apart counts 0.5. A pair is reported when its narratives are
-at least 80% alike, its hours within a quarter of each other, and its score 0.8 or more.
+The score weighs the narratives' likeness most (rapidfuzz's token_set_ratio on lower-cased words without
+punctuation, so "Reviewed lease and drafted notice" and "reviewed lease, drafted notice" are alike), then the
+hours, then the days: 0.6 x narrative + 0.25 x hours + 0.15 x days, where hours count min/max and a day apart
+counts 0.5. A pair is reported when its narratives are at least 80% alike, its hours within a quarter of each
+other, and its score 0.8 or more.
 """
 
 import datetime as dt
