@@ -72,11 +72,11 @@ def time_operations(context: EngineContext, settings: ChronometricSettings) -> l
         Operation.write(
             "entries_import",
             importer.import_csv,
-            "Import time entries from CSV text (at most 2 MB), a header first; columns by name, any case: date|work "
-            "date (2026-03-05 or 3/5/2026), hours|duration|quantity (tenths, or h:mm), matter|matter id|matter "
-            "reference (an id, reference or exact title), narrative|description, optional billable (yes/no) and "
-            "user|timekeeper. Bad rows are reported by line and not stored; rows stored before are skipped, so "
-            "importing a file again adds nothing.",
+            "Import time entries from CSV text (at most 2 MB), a header first; columns by name, any case: date or work "
+            "date (2026-03-05 or 3/5/2026); hours, duration or quantity (tenths, or h:mm); matter, matter id or "
+            "matter reference (an id, reference or exact title); narrative or description; optional billable "
+            "(yes/no) and user or timekeeper. Bad rows are reported by line and not stored; rows stored before are "
+            "skipped, so importing a file again adds nothing.",
             permission=_WRITE,
             title="Import time entries",
             idempotent=True,
