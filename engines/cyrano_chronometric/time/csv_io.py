@@ -124,6 +124,9 @@ def _row(line: int, cells: list[str], position: dict[str, int]) -> CsvRow:
     matter = cell("matter")
     if not matter:
         raise ValueError("matter: empty")
+    user = cell("user")[:100]
+    if user == "*":
+        raise ValueError("user: '*' names no timekeeper")
     return CsvRow(
         line=line,
         day=parse_day(cell("date")),
@@ -131,7 +134,7 @@ def _row(line: int, cells: list[str], position: dict[str, int]) -> CsvRow:
         matter=matter,
         narrative=narrative,
         billable=parse_billable(cell("billable")),
-        user=cell("user")[:100] or None,
+        user=user or None,
     )
 
 

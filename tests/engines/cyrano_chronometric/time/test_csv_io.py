@@ -87,6 +87,11 @@ def test_a_written_file_reads_back_the_same_even_with_formula_like_cells() -> No
     assert [(row.day, row.user, row.matter, row.tenths, row.billable, row.narrative) for row in parsed.rows] == rows
 
 
+def test_everyone_is_no_timekeeper() -> None:
+    parsed = read_time_csv("date,hours,matter,narrative,user\n2026-03-02,1.0,m1,Call,*\n")
+    assert parsed.rows == [] and parsed.errors == [(2, "user: '*' names no timekeeper")]
+
+
 def test_a_header_without_a_required_column_is_refused_whole() -> None:
     with pytest.raises(ValueError, match="no column for matter, narrative"):
         read_time_csv("date,hours,comment\n2026-03-02,1.0,x\n")
