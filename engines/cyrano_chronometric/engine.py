@@ -9,6 +9,7 @@ from cyrano_chronometric.rules import RuleBook
 from cyrano_chronometric.service import DeadlineService
 from cyrano_chronometric.settings import ChronometricSettings
 from cyrano_chronometric.timeline import TimelineService
+from cyrano_chronometric.time.tools import TOOLSET, TOOLSET_DESCRIPTION, time_operations
 from cyrano_matters.api import MattersReader
 from cyrano_mcp.kit import Engine, EngineContext, Operation, Parts, ResourceTemplate, Toolset
 
@@ -128,6 +129,7 @@ def build(context: EngineContext) -> Parts:
                 idempotent=True,
                 toolset=RULES,
             ),
+            *time_operations(context, settings),
         ],
         prompts=chronometric_prompts(deadlines),
         resources=[
@@ -155,5 +157,6 @@ ENGINE = Engine(
         Toolset(DOCKET, "The firm's docket: count, add, complete, list and export deadlines.", on_stdio=False),
         Toolset(RULES, "The court-rule periods deadlines are counted by.", on_stdio=False),
         Toolset(CHRONOLOGY, "A matter's chronology across its documents.", on_stdio=False),
+        Toolset(TOOLSET, TOOLSET_DESCRIPTION, on_stdio=False),
     ),
 )

@@ -1,8 +1,12 @@
 """Schema steps of Chronometric. Frozen: a released step is never edited, only followed by a new one."""
 
 from cyrano_chronometric.tables import create_docket_tables
+from cyrano_chronometric.time.tables import create_time_tables
 from cyrano_mcp.kit import Migration
 
 
 def migrations() -> list[Migration]:
-    return [Migration(1, "the docket of deadlines and the firm's rules", create_docket_tables)]
+    return [
+        Migration(1, "the docket of deadlines and the firm's rules", create_docket_tables),
+        Migration(2, "time entries and work profiles", create_time_tables),
+    ]

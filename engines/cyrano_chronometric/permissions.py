@@ -5,8 +5,10 @@ from cyrano_mcp.kit import Permissions, Role
 CHRONOMETRIC = Permissions(
     "chronometric",
     {
-        "read": "compute deadlines, see a matter's deadlines computed from its documents, and the firm's docket",
-        "write": "docket deadlines by hand or by a court rule, complete or dismiss them, and keep the firm's rules",
+        "read": "compute deadlines, see a matter's deadlines computed from its documents, and the firm's docket; "
+        "see time entries, days short of time and likely double entries",
+        "write": "docket deadlines by hand or by a court rule, complete or dismiss them, and keep the firm's rules; "
+        "record, import, change and delete time entries and set work profiles",
     },
     grants={Role.ATTORNEY: ["*"], Role.PARALEGAL: ["*"], Role.VIEWER: ["read"]},
 )

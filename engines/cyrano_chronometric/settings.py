@@ -18,6 +18,13 @@ class ChronometricSettings(EngineSettings):
     chronometric_max_window_days: int = Field(
         default=3_660, ge=31, le=36_600, description="The longest period one listing of deadlines may span, in days."
     )
+    chronometric_minimum_hours: float = Field(
+        default=6.0,
+        ge=0.1,
+        le=24.0,
+        multiple_of=0.1,
+        description="Hours a working day should hold unless a timekeeper's work profile says (chronometric_gaps).",
+    )
 
     @field_validator("chronometric_reminder_days")
     @classmethod

@@ -135,6 +135,7 @@ async def test_rotation_then_rewrap_drains_the_old_key_to_zero_rows(runtime: Run
         # Every column sealed under the matters key is rewrapped (Chronometric's docket too: empty here).
         assert rewrapped["matters.notes"] == (3, []) and rewrapped["matters.responsible_attorney"] == (0, [])
         assert rewrapped["chronometric_deadlines.title"] == (0, [])
+        assert rewrapped["chronometric_time_entries.narrative"] == (0, [])
         assert await usage(runtime.database, security.fields, "matters", [1, 2]) == {"v1": 0, "v2": 6, "plaintext": 0}
 
         await security.keyring.retire("matters", 1)
