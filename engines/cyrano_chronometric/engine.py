@@ -8,8 +8,8 @@ from cyrano_chronometric.prompts import chronometric_prompts
 from cyrano_chronometric.rules import RuleBook
 from cyrano_chronometric.service import DeadlineService
 from cyrano_chronometric.settings import ChronometricSettings
-from cyrano_chronometric.timeline import TimelineService
 from cyrano_chronometric.time.tools import TOOLSET, TOOLSET_DESCRIPTION, time_operations
+from cyrano_chronometric.timeline import TimelineService
 from cyrano_matters.api import MattersReader
 from cyrano_mcp.kit import Engine, EngineContext, Operation, Parts, ResourceTemplate, Toolset
 
