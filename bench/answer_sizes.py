@@ -201,6 +201,7 @@ async def measure(pdf_dir: Path) -> tuple[Sizes, list[str], list[Walk]]:
             span = {"matter_id": room["id"], "start": "1995-01-01", "end": "2004-12-31", "limit": 100}
             await call("chronometric_deadlines", "matter", span, label="chronometric_deadlines (matter, 100 asked)")
             await call("chronometric_deadline_list", "firm", {"start": "1995-01-01", "end": "2004-12-31", "limit": 100})
+            await call("chronometric_timeline", "matter", {"matter_id": room["id"], "limit": 100})
             for query in QUERIES:
                 await call("arkiver_search", query, {"query": query})
             await call("arkiver_list_documents", "all", {})
