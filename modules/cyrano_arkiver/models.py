@@ -123,7 +123,7 @@ class IngestRequest(ToolInput):
         default=None, description="The document's text itself."
     )
     content_base64: Annotated[str, AfterValidator(_valid_base64)] | None = PydanticField(
-        default=None, description="The file's bytes, base64-encoded (PDF, DOCX, image, text, HTML)."
+        default=None, description="The file's bytes, base64-encoded (PDF, DOCX, image, text, HTML, .eml)."
     )
     filename: Filename | None = PydanticField(
         default=None, description="The document's name; required with content_base64, optional with text."
@@ -150,7 +150,7 @@ class BatchIngestRequest(ToolInput):
     folder: AbsolutePath | None = PydanticField(
         default=None,
         description="A folder under the allowed roots: the documents in it (files named like PDF, DOCX, images, "
-        "HTML, Markdown or text; the answer lists what was skipped).",
+        "HTML, Markdown, text or .eml; the answer lists what was skipped).",
     )
     recursive: bool = PydanticField(default=False, description="With folder: also the files in its subfolders.")
     include_all: bool = PydanticField(
