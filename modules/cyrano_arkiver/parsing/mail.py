@@ -31,11 +31,22 @@ _FATAL_DEFECTS = (
     mail_errors.InvalidBase64CharactersDefect,
     mail_errors.InvalidBase64LengthDefect,
 )
+# What the standard library's header parser raises on some malformed headers instead of recording a defect.
+_PARSER_FAILURES = (IndexError, AttributeError, TypeError, ValueError, LookupError)
 _MESSAGE_HEADERS = frozenset({"from", "to", "subject", "date", "message-id"})
 
 
 def parse_mail(data: bytes, limits: ParseLimits) -> ParsedMail:
     """The message's headers, its text (a header block, then the body) and the attachments to read on their own."""
+    try:
+        return _parse(data, limits)
+    except _PARSER_FAILURES as failure:
+        raise CorruptDocument(
+            "the e-mail has a header the mail parser cannot read (malformed); export the message again"
+        ) from failure
+
+
+def _parse(data: bytes, limits: ParseLimits) -> ParsedMail:
     message = email.message_from_bytes(data, policy=email.policy.default)
     if not isinstance(message, EmailMessage) or not _has_headers(message):
         raise CorruptDocument("the e-mail has no message headers (From, To, Subject, Date); it is not a message")
@@ -57,7 +68,7 @@ def headers_of(message: EmailMessage) -> MailHeaders:
         cc=_addresses(message, "cc"),
         bcc=_addresses(message, "bcc"),
         subject=_header(message, "subject"),
-        date_written=_header(message, "date"),
+        date_written=_written(message, "date"),
         sent_at=_sent_at(message),
         message_id=_header(message, "message-id"),
         in_reply_to=_header(message, "in-reply-to"),
@@ -153,11 +164,16 @@ def _has_headers(message: EmailMessage) -> bool:
 
 
 def _header(message: EmailMessage, name: str) -> str:
-    try:
-        value = message[name]
-    except (IndexError, ValueError):  # a header the policy cannot parse at all
-        return ""
+    value = message[name]
     return " ".join(str(value).split()) if value is not None else ""
+
+
+def _written(message: EmailMessage, name: str) -> str:
+    """A header exactly as the message has it (unfolded): the parsed form rewrites some dates."""
+    for field, value in message.raw_items():
+        if field.lower() == name:
+            return " ".join(str(value).split())
+    return ""
 
 
 def _addresses(message: EmailMessage, name: str) -> list[str]:
@@ -173,10 +189,9 @@ def _addresses(message: EmailMessage, name: str) -> list[str]:
 def _sent_at(message: EmailMessage) -> datetime | None:
     """The Date header as an aware UTC time; None when missing or unreadable. A zone of -0000 (unknown) is UTC."""
     try:
-        value = message["date"]
-    except (IndexError, ValueError):
+        when = getattr(message["date"], "datetime", None)
+    except (ValueError, IndexError):  # a date that cannot be (31 February): the message stays, undated
         return None
-    when = getattr(value, "datetime", None)
     if not isinstance(when, datetime):
         return None
     if when.tzinfo is None:

@@ -1,11 +1,14 @@
 """E-mail (.eml): telling a message from a text, its headers and body, forwards, attachments, and refusals."""
 
+import contextlib
+import random
 from datetime import UTC, datetime
 
 import pytest
 
 from cyrano_arkiver.parsing import (
     CorruptDocument,
+    DocumentError,
     DocumentFormat,
     ExtractionMethod,
     ParsedDocument,
@@ -142,3 +145,35 @@ def test_more_attachments_than_the_limit_are_refused() -> None:
     files = [(f"note {n}".encode(), "text", "plain", f"n{n}.txt") for n in range(3)]
     with pytest.raises(TooManyAttachments, match="3 attachments; the limit is 2"):
         parse(samples.with_attachments("three", files), limits=ParseLimits(max_attachments=2))
+
+
+@pytest.mark.parametrize(
+    ("written", "sent_at"),
+    [
+        ("Tue, 31 Feb 2026 10:00:00 +0000", None),  # no such day: the message stays, undated
+        ("yesterday", None),
+        ("14 Apr 2026 09:30:00", datetime(2026, 4, 14, 9, 30, tzinfo=UTC)),  # no zone given: taken as UTC
+        ("Tue, 14 Apr 2026 23:30:00 -0800", datetime(2026, 4, 15, 7, 30, tzinfo=UTC)),
+    ],
+)
+def test_a_date_is_kept_as_written_and_read_in_utc_when_it_can_be(written: str, sent_at: datetime | None) -> None:
+    parsed = parse(samples.PLAIN.replace(b"Tue, 14 Apr 2026 09:30:00 -0400", written.encode()))
+    assert parsed.mail is not None and parsed.mail.headers.sent_at == sent_at
+    assert parsed.mail.headers.date_written == written and f"Date: {written}" in parsed.pages[0]
+
+
+def test_damaged_messages_fail_as_documents_never_as_crashes() -> None:
+    """Bytes changed, cut or inserted at random in real-looking messages: a typed refusal or a reading."""
+    seeds = [samples.PLAIN, samples.ENCODED, samples.ALTERNATIVE, samples.forwarding(samples.REPLY, "fwd")]
+    noise = [b"=?utf-8?q?", b"?=", b"=?x?b?@@?=", b'"', b"<", b"(", b"\\", b"--", b":", b"\n", b"\xe9"]
+    rng = random.Random(17)
+    for _ in range(1500):
+        data = bytearray(rng.choice(seeds))
+        for _ in range(rng.randint(1, 8)):
+            at = rng.randrange(len(data))
+            if rng.random() < 0.5:
+                del data[at : at + rng.randint(1, 20)]
+            else:
+                data[at:at] = rng.choice(noise)
+        with contextlib.suppress(DocumentError):
+            parse(bytes(data), "damaged.eml")
