@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from cyrano_arkiver.document_writer import DocumentWriter, PreparedDocument, dedup_key
 from cyrano_arkiver.message_models import ATTACHMENT, DocumentLink, DocumentMessage, Envelope, SkippedAttachment
 from cyrano_arkiver.message_store import link_ref
+from cyrano_arkiver.metrics import record_ingested
 from cyrano_arkiver.models import Document
 from cyrano_arkiver.parsing import DocumentError, MailAttachment, ParsedDocument
 from cyrano_matters.api import MattersReader
@@ -79,6 +80,7 @@ class MailIngest:
             skipped=skipped,
         )
         document_id = message.document.id
+        stored: list[Document] = []
         async with self._database.transaction() as session:
             if matter_id is not None:
                 await self._matters.ensure_open(matter_id, session=session)
@@ -101,6 +103,7 @@ class MailIngest:
                     if child is None:
                         await self._writer.store(session, item.prepared)
                         child = item.prepared.document
+                        stored.append(child)
                 assert child is not None
                 ref = link_ref(document_id, child.id)
                 session.add(
@@ -112,6 +115,8 @@ class MailIngest:
                         filename=await self._link_filename.seal(ref, item.filename),
                     )
                 )
+        for document in stored:
+            record_ingested(document.format, pages=document.page_count)
         return StoredMessage(message, None, skipped)
 
     async def _prepare_attachment(self, attachment: MailAttachment, matter_id: str | None) -> PreparedDocument:

@@ -58,10 +58,10 @@ def _parse(data: bytes, limits: ParseLimits) -> ParsedMail:
             " (CYRANO_MAX_MESSAGE_ATTACHMENTS)",
             details={"attachments": len(attachments), "max_attachments": limits.max_attachments},
         )
-    return ParsedMail(headers=headers_of(message), text=text, attachments=attachments)
+    return ParsedMail(headers=_headers_of(message), text=text, attachments=attachments)
 
 
-def headers_of(message: EmailMessage) -> MailHeaders:
+def _headers_of(message: EmailMessage) -> MailHeaders:
     return MailHeaders(
         sender=_addresses(message, "from"),
         to=_addresses(message, "to"),
@@ -76,7 +76,7 @@ def headers_of(message: EmailMessage) -> MailHeaders:
     )
 
 
-def header_block(headers: MailHeaders) -> str:
+def _header_block(headers: MailHeaders) -> str:
     """The lines a reader sees above a message: who, to whom, when (as written and in UTC), about what."""
     lines = [f"From: {', '.join(headers.sender)}", f"To: {', '.join(headers.to)}"]
     if headers.cc:
@@ -96,7 +96,7 @@ def _message_text(message: EmailMessage, attachments: list[MailAttachment], dept
     if depth > _MAX_FORWARD_DEPTH:
         raise CorruptDocument(f"the e-mail nests forwarded messages more than {_MAX_FORWARD_DEPTH} deep")
     _refuse_if_broken(message)
-    parts = [header_block(headers_of(message)), _body(message)]
+    parts = [_header_block(_headers_of(message)), _body(message)]
     for part in _attachment_parts(message):
         _refuse_if_broken(part)
         if part.get_content_type() == "message/rfc822":
