@@ -9,6 +9,7 @@ is for other engines: its tables, sealed columns and service stay its own.
 
 from cyrano_arkiver.extraction.models import Duration
 from cyrano_arkiver.insight_views import DocumentInsights, Quoted
+from cyrano_arkiver.message_models import AttachmentRef, MessageList, MessageRecord, MessagesRequest
 from cyrano_arkiver.models import (
     DocumentId,
     DocumentListRequest,
@@ -35,8 +36,10 @@ from cyrano_mcp.kit import OperationRef
 __all__ = [
     "INSIGHTS",
     "LIST_DOCUMENTS",
+    "MESSAGES",
     "READ_DOCUMENT",
     "SEARCH",
+    "AttachmentRef",
     "DateMention",
     "DocumentId",
     "DocumentInsights",
@@ -47,6 +50,9 @@ __all__ = [
     "Found",
     "InsightKind",
     "InsightsRequest",
+    "MessageList",
+    "MessageRecord",
+    "MessagesRequest",
     "PageRangeRequest",
     "Quoted",
     "SearchRequest",
@@ -63,3 +69,5 @@ SEARCH = OperationRef("arkiver_search", SearchRequest, SearchResults)
 READ_DOCUMENT = OperationRef("arkiver_read_document", PageRangeRequest, DocumentText)
 LIST_DOCUMENTS = OperationRef("arkiver_list_documents", DocumentListRequest, DocumentPageList)
 INSIGHTS = OperationRef("arkiver_insights", InsightsRequest, DocumentInsights)
+# A matter's e-mails by the time they were sent (a period, paged), for a timeline: `arkiver_messages`.
+MESSAGES = OperationRef("arkiver_messages", MessagesRequest, MessageList)

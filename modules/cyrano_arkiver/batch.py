@@ -108,7 +108,7 @@ def _pick_documents(listing: FolderListing, request: BatchIngestRequest) -> tupl
     if len(left_out) > len(listing.hidden):
         reasons.append(
             f"{len(left_out) - len(listing.hidden)} not named like a document Arkiver reads (PDF, DOCX, PNG, JPEG, "
-            "TIFF, HTML, Markdown, text); include_all: true takes them too"
+            "TIFF, HTML, Markdown, text, e-mail); include_all: true takes them too"
         )
     if listing.hidden:
         reasons.append(f"{len(listing.hidden)} hidden (never read)")

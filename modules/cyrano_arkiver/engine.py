@@ -2,10 +2,14 @@
 
 from cyrano_arkiver.batch import JOB_KIND, BatchIngest
 from cyrano_arkiver.clause_service import ClauseService
+from cyrano_arkiver.document_writer import DocumentWriter
 from cyrano_arkiver.insight_service import InsightService
+from cyrano_arkiver.mail_ingest import MailIngest
+from cyrano_arkiver.message_service import MessageReader
 from cyrano_arkiver.migrations import migrations
 from cyrano_arkiver.models import BatchItem, BatchItemResult, Document
 from cyrano_arkiver.page_index import PageIndex
+from cyrano_arkiver.parsing import ParseLimits
 from cyrano_arkiver.permissions import DOCUMENTS
 from cyrano_arkiver.prompts import arkiver_prompts
 from cyrano_arkiver.resources import arkiver_resources
@@ -27,6 +31,8 @@ from cyrano_mcp.kit import (
     Toolset,
 )
 
+MAIL_TOOLSET = "documents_mail"
+
 
 def _seals(fields: FieldCipher, context: EngineContext) -> Seals:
     return Seals(
@@ -43,6 +49,20 @@ def _seals(fields: FieldCipher, context: EngineContext) -> Seals:
             version_column="filename_key_version",
             match="all_words",
         ),
+        message_envelope=fields.field(
+            table="document_messages", column="envelope", key_type="documents", id_column="document_id"
+        ),
+        link_filename=fields.field(table="document_links", column="filename", key_type="documents", id_column="ref"),
+    )
+
+
+def _limits(settings: ArkiverSettings) -> ParseLimits:
+    return ParseLimits(
+        max_bytes=settings.max_document_bytes,
+        max_pages=settings.max_document_pages,
+        max_pdf_memory_bytes=settings.max_pdf_memory_bytes,
+        max_pdf_seconds=settings.max_pdf_seconds,
+        max_attachments=settings.max_message_attachments,
     )
 
 
@@ -63,8 +83,26 @@ def build(context: EngineContext) -> Parts:
         insight_data=seals.insight_data,
     )
     pages = PageSearch(database=context.database, blind=search, page_text=seals.page_text, filename=seals.filename)
+    writer = DocumentWriter(
+        database=context.database,
+        page_text=seals.page_text,
+        filename=seals.filename,
+        search=pages,
+        insights=insights,
+        limits=_limits(settings),
+    )
+    sealed_mail = {"envelope": seals.message_envelope, "link_filename": seals.link_filename}
+    mail = MailIngest(database=context.database, writer=writer, matters=matters, **sealed_mail)
+    messages = MessageReader(database=context.database, matters=matters, **sealed_mail)
     service = ArkiverService(
-        seals=seals, search=pages, database=context.database, settings=settings, matters=matters, insights=insights
+        seals=seals,
+        search=pages,
+        database=context.database,
+        settings=settings,
+        matters=matters,
+        insights=insights,
+        writer=writer,
+        mail=mail,
     )
     clauses = ClauseService(
         database=context.database,
@@ -95,7 +133,8 @@ def build(context: EngineContext) -> Parts:
                 service.ingest,
                 "Read a document (a file path under the allowed folders or the client's roots, its text, or its bytes "
                 "in base64), store its text page by page, index it for search and extract its insights. The same "
-                "content in the same matter is stored once: the existing document comes back.",
+                "content in the same matter is stored once: the existing document comes back. An e-mail (.eml) is "
+                "stored with each readable attachment as a document of its own.",
                 permission="documents:write",
                 title="Ingest a document",
                 idempotent=True,  # the same content in the same matter is stored once
@@ -168,10 +207,21 @@ def build(context: EngineContext) -> Parts:
                 permission="documents:read",
                 title="Read a document",
             ),
+            Operation.read(
+                "messages",
+                messages.messages,
+                "A matter's e-mails (ingested .eml files) oldest first, optionally within a period (since/until, "
+                "UTC days): when each was sent, sender, recipients, subject, Message-ID and In-Reply-To for "
+                "threading, and its attachments (stored as documents of their own, or listed with why not).",
+                permission="documents:read",
+                title="E-mail messages of a matter",
+                toolset=MAIL_TOOLSET,
+            ),
             Operation.destructive_write(
                 "delete",
                 service.delete,
-                "Delete a stored document with its pages, insights and search index entries.",
+                "Delete a stored document with its pages, insights and search index entries (an e-mail's "
+                "attachments stay, as documents of their own).",
                 permission="documents:delete",
                 title="Delete a document",
                 idempotent=True,
@@ -191,5 +241,8 @@ ENGINE = Engine(
     requires=(MattersReader,),
     settings=ArkiverSettings,
     permissions=(DOCUMENTS,),
-    toolsets=(Toolset("documents", "Ingest, search and read documents and their insights."),),
+    toolsets=(
+        Toolset("documents", "Ingest, search and read documents and their insights."),
+        Toolset(MAIL_TOOLSET, "A matter's e-mails in the order they were sent, for timelines.", on_stdio=False),
+    ),
 )

@@ -93,6 +93,33 @@ def _add_clause_detection(op: Operations) -> None:
     op.create_index("ix_insights_kind_subkind", "insights", ["kind", "subkind"])
 
 
+def _add_messages(op: Operations) -> None:
+    # An e-mail is a document; its headers are sealed in `envelope`, its sent time is plain for ordering.
+    op.create_table(
+        "document_messages",
+        sa.Column("document_id", sa.String(36), sa.ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("sent_at", sa.DateTime(), nullable=True),
+        sa.Column("envelope", sa.Text(), nullable=False),
+    )
+    op.create_index("ix_document_messages_sent_at", "document_messages", ["sent_at"])
+    # An attachment is a document of its own, linked to each message it came with (its name there sealed).
+    op.create_table(
+        "document_links",
+        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+        sa.Column("ref", sa.String(80), nullable=False, unique=True),
+        sa.Column(
+            "parent_document_id", sa.String(36), sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False
+        ),
+        sa.Column(
+            "child_document_id", sa.String(36), sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False
+        ),
+        sa.Column("kind", sa.String(16), nullable=False),
+        sa.Column("filename", sa.Text(), nullable=False),
+        sa.UniqueConstraint("parent_document_id", "child_document_id"),
+    )
+    op.create_index("ix_document_links_child_document_id", "document_links", ["child_document_id"])
+
+
 def migrations(filename: SealedColumnIndex) -> list[Migration]:
     """The steps, given the sealed file name (step 5 encrypts the names stored before it)."""
     return [
@@ -102,4 +129,5 @@ def migrations(filename: SealedColumnIndex) -> list[Migration]:
         Migration(4, "make room for the sealed file name and its blind index", _blind_index_the_filename),
         Migration(5, "encrypt file names at rest", filename.seal_existing()),
         Migration(6, "record clause detection; insights by kind and subkind", _add_clause_detection),
+        Migration(7, "e-mail messages and the links to their attachments", _add_messages),
     ]

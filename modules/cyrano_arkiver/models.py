@@ -11,6 +11,7 @@ from sqlalchemy import Column, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from cyrano_arkiver.clauses.categories import CategoryKey
+from cyrano_arkiver.message_models import SkippedAttachment
 from cyrano_matters.api import MatterId
 from cyrano_mcp.kit import (
     DOCUMENT_TEXT,
@@ -122,7 +123,7 @@ class IngestRequest(ToolInput):
         default=None, description="The document's text itself."
     )
     content_base64: Annotated[str, AfterValidator(_valid_base64)] | None = PydanticField(
-        default=None, description="The file's bytes, base64-encoded (PDF, DOCX, image, text, HTML)."
+        default=None, description="The file's bytes, base64-encoded (PDF, DOCX, image, text, HTML, .eml)."
     )
     filename: Filename | None = PydanticField(
         default=None, description="The document's name; required with content_base64, optional with text."
@@ -149,7 +150,7 @@ class BatchIngestRequest(ToolInput):
     folder: AbsolutePath | None = PydanticField(
         default=None,
         description="A folder under the allowed roots: the documents in it (files named like PDF, DOCX, images, "
-        "HTML, Markdown or text; the answer lists what was skipped).",
+        "HTML, Markdown, text or .eml; the answer lists what was skipped).",
     )
     recursive: bool = PydanticField(default=False, description="With folder: also the files in its subfolders.")
     include_all: bool = PydanticField(
@@ -287,20 +288,42 @@ class DocumentRecord(ToolOutput):
     insights_method: str
     created_at: datetime
     uri: str
+    attachments: list[str] | None = PydanticField(
+        default=None, description="An e-mail's attachments stored as documents (ids); arkiver_messages names them."
+    )
+    attached_to: list[str] | None = PydanticField(
+        default=None, description="The e-mails (document ids) this document came attached to."
+    )
 
     @classmethod
-    def of(cls, document: Document, *, filename: str | None) -> "DocumentRecord":
+    def of(
+        cls,
+        document: Document,
+        *,
+        filename: str | None,
+        attachments: list[str] | None = None,
+        attached_to: list[str] | None = None,
+    ) -> "DocumentRecord":
         """`filename` is the opened (decrypted) value; the row holds it sealed, with its blind tokens."""
         fields: dict[str, Any] = document.model_dump(
             exclude={"dedup_key", "filename", "filename_tokens", "filename_key_version", "clauses_version"}
         )
-        return cls(**fields, filename=filename, uri=f"cyrano://documents/{document.id}")
+        return cls(
+            **fields,
+            filename=filename,
+            uri=f"cyrano://documents/{document.id}",
+            attachments=attachments or None,
+            attached_to=attached_to or None,
+        )
 
 
 class IngestResult(ToolOutput):
     document: DocumentRecord
     duplicate: bool = PydanticField(description="True when this content was already stored in this matter.")
     insight_counts: dict[str, int]
+    skipped_attachments: list[SkippedAttachment] | None = PydanticField(
+        default=None, description="An e-mail's attachments that were not stored, and why."
+    )
 
 
 class KeptProposal(ToolOutput):

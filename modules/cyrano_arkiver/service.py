@@ -2,8 +2,6 @@
 
 import base64
 import functools
-import hashlib
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,16 +9,16 @@ from pathlib import Path
 import anyio
 import anyio.from_thread
 import anyio.to_thread
-from sqlalchemy import delete, func, insert
+from sqlalchemy import delete, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from cyrano_arkiver.clause_rows import clauses_to_rows
 from cyrano_arkiver.clause_store import clause_filters, count_clauses
-from cyrano_arkiver.clauses import MODEL_VERSION
-from cyrano_arkiver.clauses.review import read_contract
-from cyrano_arkiver.insight_rows import insights_to_rows
+from cyrano_arkiver.document_writer import DocumentWriter, PreparedDocument, dedup_key
 from cyrano_arkiver.insight_service import InsightService, load_document
+from cyrano_arkiver.mail_ingest import MailIngest
+from cyrano_arkiver.message_models import SkippedAttachment
+from cyrano_arkiver.message_store import forget_message, links_of
 from cyrano_arkiver.metrics import record_ingested
 from cyrano_arkiver.models import (
     DeleteResult,
@@ -38,33 +36,34 @@ from cyrano_arkiver.models import (
     PageText,
 )
 from cyrano_arkiver.page_index import keyed
-from cyrano_arkiver.parsing import ParsedDocument, ParseLimits, parse_document, read_allowed_file
+from cyrano_arkiver.parsing import read_allowed_file
 from cyrano_arkiver.roots import readable_roots
-from cyrano_arkiver.search import PageEntry, index_pages, unindex_pages
+from cyrano_arkiver.search import PageEntry, unindex_pages
 from cyrano_arkiver.search_service import PageSearch
 from cyrano_arkiver.settings import ArkiverSettings
 from cyrano_matters.api import MattersReader
 from cyrano_mcp.kit import (
-    RULES,
     Database,
     InvalidInputError,
     SealedColumnIndex,
     SealedField,
     TooLargeError,
     current_call,
-    utc_now,
 )
 
 
 @dataclass(frozen=True, slots=True)
 class Seals:
-    """Arkiver's encrypted columns (key type `documents`): page text, each insight's quote and data, and the
-    document's file name, which has a blind index beside it for `arkiver_list_documents`' filter."""
+    """Arkiver's encrypted columns (key type `documents`): page text, each insight's quote and data, the
+    document's file name, which has a blind index beside it for `arkiver_list_documents`' filter, an e-mail's
+    envelope (its headers) and the name an attachment had in its message."""
 
     page_text: SealedField
     insight_quote: SealedField
     insight_data: SealedField
     filename: SealedColumnIndex
+    message_envelope: SealedField
+    link_filename: SealedField
 
 
 # A default read gives pages of up to this much text (at least one page): with the JSON around it, under 8,000.
@@ -81,6 +80,8 @@ class ArkiverService:
         insights: InsightService,
         seals: Seals,
         search: PageSearch,
+        writer: DocumentWriter,
+        mail: MailIngest,
     ) -> None:
         self._database = database
         self._seals = seals
@@ -88,12 +89,8 @@ class ArkiverService:
         self._insights = insights
         self._settings = settings
         self._matters = matters
-        self._limits = ParseLimits(
-            max_bytes=settings.max_document_bytes,
-            max_pages=settings.max_document_pages,
-            max_pdf_memory_bytes=settings.max_pdf_memory_bytes,
-            max_pdf_seconds=settings.max_pdf_seconds,
-        )
+        self._writer = writer
+        self._mail = mail
 
     # --- ingest -------------------------------------------------------------------------------------
     async def ingest(self, request: IngestRequest) -> IngestResult:
@@ -103,87 +100,39 @@ class ArkiverService:
     async def ingest_under(self, request: IngestRequest, *, roots: Sequence[Path] | None) -> IngestResult:
         """`roots`: where a path may be read, as settled when a batch was submitted (None: as for `ingest`)."""
         data, filename = await self._read_source(request, roots)
-        sha256 = hashlib.sha256(data).hexdigest()
-        dedup_key = f"{request.matter_id or '-'}:{sha256}"
-        existing = await self._find_duplicate(dedup_key)
+        existing = await self._writer.find(dedup_key(request.matter_id, data))
         if existing is not None:
             return await self._duplicate_result(existing)
-
-        progress = _thread_progress_reporter()
-        parsed: ParsedDocument = await anyio.to_thread.run_sync(
-            functools.partial(parse_document, data, filename=filename, limits=self._limits, progress=progress)
-        )
-        insights, clauses = await anyio.to_thread.run_sync(read_contract, parsed.pages)
-        search_key = await self._search.current_key()
-        page_tokens = await keyed([(body, search_key) for body in parsed.pages])
-
-        document_id = str(uuid.uuid4())
-        document = Document(
-            id=document_id,
-            matter_id=request.matter_id,
-            **await self._seals.filename.store(document_id, filename),
-            format=parsed.format,
-            sha256=sha256,
-            dedup_key=dedup_key,
-            size_bytes=len(data),
-            page_count=parsed.page_count,
-            char_count=parsed.char_count,
-            method=parsed.method,
-            insights_method=RULES,
-            created_at=utc_now(),
-            clauses_version=MODEL_VERSION,
-        )
+        parsed = await self._writer.parse(data, filename, _thread_progress_reporter())
+        if parsed.mail is not None:
+            stored = await self._mail.ingest(parsed, data=data, filename=filename, matter_id=request.matter_id)
+            if stored.duplicate_of is not None:
+                return await self._duplicate_result(stored.duplicate_of)
+            return await self._ingested(stored.message, stored.skipped)
+        prepared = await self._writer.prepare(parsed, data=data, filename=filename, matter_id=request.matter_id)
         async with self._database.transaction() as session:
             if request.matter_id is not None:
                 await self._matters.ensure_open(request.matter_id, session=session)
             # A concurrent ingest of the same content may have won since the check above.
-            raced = (await session.exec(select(Document).where(Document.dedup_key == dedup_key))).first()
-            if raced is not None:
-                duplicate_of: Document | None = raced
-            else:
-                duplicate_of = None
-                session.add(document)
-                await session.flush()
-                page_rows = [
-                    {
-                        "ref": f"{document.id}:{number}",
-                        "document_id": document.id,
-                        "page_no": number,
-                        "method": method,
-                        "char_count": len(body),
-                        "text": await self._seals.page_text.seal(f"{document.id}:{number}", body),
-                        "search_key_version": search_key.version if tokens else None,
-                    }
-                    for number, (body, method, tokens) in enumerate(
-                        zip(parsed.pages, parsed.page_methods, page_tokens, strict=True), 1
-                    )
-                ]
-                await session.exec(insert(DocumentPage), params=page_rows)
-                stored = await session.exec(
-                    select(DocumentPage.id, DocumentPage.page_no).where(DocumentPage.document_id == document.id)
-                )
-                page_ids = {page_no: page_id for page_id, page_no in stored if page_id is not None}
-                await index_pages(
-                    session,
-                    self._database.kind,
-                    [PageEntry(page_ids[number], tokens) for number, tokens in enumerate(page_tokens, 1)],
-                )
-                insight_rows = await self._insights.sealed(
-                    insights_to_rows(document.id, insights) + clauses_to_rows(document.id, clauses)
-                )
-                if insight_rows:
-                    await session.exec(insert(Insight), params=insight_rows)
-        if duplicate_of is not None:
-            return await self._duplicate_result(duplicate_of)
+            raced = await self._writer.find(prepared.document.dedup_key, session)
+            if raced is None:
+                await self._writer.store(session, prepared)
+        if raced is not None:
+            return await self._duplicate_result(raced)
+        return await self._ingested(prepared, [])
+
+    async def _ingested(self, prepared: PreparedDocument, skipped: list[SkippedAttachment]) -> IngestResult:
+        document = prepared.document
         record_ingested(document.format, pages=document.page_count)
         return IngestResult(
-            document=DocumentRecord.of(document, filename=filename),
+            document=await self._record(document),
             duplicate=False,
-            insight_counts=insights.counts() | {"clauses": len(clauses)},
+            insight_counts=prepared.insight_counts(),
+            skipped_attachments=skipped or None,
         )
 
     async def _read_source(self, request: IngestRequest, roots: Sequence[Path] | None) -> tuple[bytes, str | None]:
-        limit = self._limits.max_bytes
+        limit = self._writer.limits.max_bytes
         if request.text is not None:
             data = request.text.encode("utf-8")
             filename = request.filename
@@ -208,10 +157,6 @@ class ArkiverService:
         if len(data) > limit:
             raise TooLargeError(_too_large(limit))
         return data, filename
-
-    async def _find_duplicate(self, dedup_key: str) -> Document | None:
-        async with self._database.session() as session:
-            return (await session.exec(select(Document).where(Document.dedup_key == dedup_key))).first()
 
     async def _duplicate_result(self, document: Document) -> IngestResult:
         insights = await self._insights.load(document.id, None)
@@ -290,9 +235,7 @@ class ArkiverService:
                 )
             ).all()
         end = request.offset + len(rows)
-        return DocumentPageList(
-            items=[await self._record(row) for row in rows], total=total, next_offset=end if end < total else None
-        )
+        return DocumentPageList(items=await self._records(rows), total=total, next_offset=end if end < total else None)
 
     # --- deleting -----------------------------------------------------------------------------------
     async def delete(self, request: DocumentRef) -> DeleteResult:
@@ -321,13 +264,27 @@ class ArkiverService:
                 await session.exec(select(func.count()).select_from(Insight).where(Insight.document_id == document.id))
             ).one()
             await session.exec(delete(Insight).where(col(Insight.document_id) == document.id))
+            await forget_message(session, document.id)  # its attachments stay, documents of their own
             await session.exec(delete(DocumentPage).where(col(DocumentPage.document_id) == document.id))
             await session.delete(document)
         return DeleteResult(document_id=document_id, deleted_pages=len(pages), deleted_insights=insight_count)
 
     # --- helpers ------------------------------------------------------------------------------------
     async def _record(self, document: Document) -> DocumentRecord:
-        return DocumentRecord.of(document, filename=await self._seals.filename.open(document.id, document.filename))
+        return (await self._records([document]))[0]
+
+    async def _records(self, documents: Sequence[Document]) -> list[DocumentRecord]:
+        async with self._database.session() as session:
+            links = await links_of(session, [document.id for document in documents])
+        return [
+            DocumentRecord.of(
+                document,
+                filename=await self._seals.filename.open(document.id, document.filename),
+                attachments=links.attachments.get(document.id),
+                attached_to=links.attached_to.get(document.id),
+            )
+            for document in documents
+        ]
 
 
 def _too_large(limit: int) -> str:

@@ -23,6 +23,13 @@ class ArkiverSettings(EngineSettings):
         default=50_000_000, ge=1_000, le=2_000_000_000, description="Largest document Arkiver ingests, in bytes."
     )
     max_document_pages: int = Field(default=2000, ge=1, le=100_000, description="Most pages Arkiver ingests.")
+    max_message_attachments: int = Field(
+        default=100,
+        ge=1,
+        le=10_000,
+        description="Most attachments of one e-mail (.eml), forwarded messages' included; each is stored as a "
+        "document of its own. The whole message counts against CYRANO_MAX_DOCUMENT_BYTES.",
+    )
     max_pdf_memory_bytes: int = Field(
         default=1024 * 1024 * 1024,
         ge=64 * 1024 * 1024,

@@ -24,7 +24,7 @@ from mcp import Client
 from sqlalchemy import func
 from sqlmodel import select
 
-import cyrano_arkiver.service
+import cyrano_arkiver.document_writer
 from cyrano_arkiver.models import Document
 from cyrano_arkiver.parsing import CorruptDocument, DocumentError, DocumentTooLarge, ParseLimits, parse_document
 from cyrano_mcp.server import build_runtime
@@ -86,14 +86,14 @@ async def test_a_pdf_bomb_is_refused_as_too_large_without_growing_the_server_or_
     bomb = pdf_bomb()
     assert len(bomb) < 200_000
     bomb_parsing = threading.Event()
-    real_parse = cyrano_arkiver.service.parse_document
+    real_parse = cyrano_arkiver.document_writer.parse_document
 
     def parse_and_signal(data: bytes, **options: Any) -> Any:
         if data == bomb:
             bomb_parsing.set()
         return real_parse(data, **options)
 
-    monkeypatch.setattr(cyrano_arkiver.service, "parse_document", parse_and_signal)
+    monkeypatch.setattr(cyrano_arkiver.document_writer, "parse_document", parse_and_signal)
     runtime = build_runtime(settings)
     finished: dict[str, float] = {}
     results: dict[str, Any] = {}

@@ -1,4 +1,5 @@
-"""Arkiver's document parsing: bytes to the text of every page, from PDF, DOCX, images, HTML, Markdown and text.
+"""Arkiver's document parsing: bytes to the text of every page, from PDF, DOCX, images, HTML, Markdown, text
+and e-mail (.eml: its text, headers and attachments).
 
     detect_format(data, filename=None) -> DocumentFormat
     parse_document(data, *, filename, limits, progress=None) -> ParsedDocument
@@ -30,12 +31,20 @@ from cyrano_arkiver.parsing.errors import (
     PathNotAllowed,
     PathNotFound,
     SuspiciousArchive,
+    TooManyAttachments,
     TooManyPages,
     UnsupportedFormat,
 )
 from cyrano_arkiver.parsing.formats import detect_format, looks_like_document
 from cyrano_arkiver.parsing.limits import ParseLimits
-from cyrano_arkiver.parsing.models import DocumentFormat, ExtractionMethod, ParsedDocument
+from cyrano_arkiver.parsing.models import (
+    DocumentFormat,
+    ExtractionMethod,
+    MailAttachment,
+    MailHeaders,
+    ParsedDocument,
+    ParsedMail,
+)
 from cyrano_arkiver.parsing.parse import parse_document
 from cyrano_arkiver.parsing.paths import FolderListing, covering_root, list_allowed_folder, read_allowed_file
 
@@ -49,16 +58,20 @@ __all__ = [
     "FileHasHardLinks",
     "FolderListing",
     "ImageTooLarge",
+    "MailAttachment",
+    "MailHeaders",
     "NotARegularFile",
     "OcrFailed",
     "OcrUnavailable",
     "ParseLimits",
     "ParsedDocument",
+    "ParsedMail",
     "PasswordProtected",
     "PathContainsLink",
     "PathNotAllowed",
     "PathNotFound",
     "SuspiciousArchive",
+    "TooManyAttachments",
     "TooManyPages",
     "UnsupportedFormat",
     "covering_root",

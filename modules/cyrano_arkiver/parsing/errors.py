@@ -1,9 +1,9 @@
 """Why a document or a path was refused; every message tells the user what to do about it.
 
 The classes keep their parent's `code` (invalid_input, unavailable, ...), the project's error vocabulary:
-the class says which case it is, the message says it to the user. The four refusals of size (bytes, pages,
-pixels, a zip directory's promises) are also TooLargeError (code too_large): the document may be fine, only
-bigger than this server reads, and a client can tell that from a document that is wrong.
+the class says which case it is, the message says it to the user. The refusals of size (bytes, pages,
+pixels, a zip directory's promises, an e-mail's attachments) are also TooLargeError (code too_large): the
+document may be fine, only bigger than this server reads, and a client can tell that from a document that is wrong.
 
     InvalidInputError
     ├── DocumentError          the document cannot be turned into text; nothing of it is returned
@@ -12,6 +12,7 @@ bigger than this server reads, and a client can tell that from a document that i
     │   ├── TooManyPages       more pages than ParseLimits.max_pages (too_large)
     │   ├── ImageTooLarge      more pixels than the budget: a decompression bomb (too_large)
     │   ├── SuspiciousArchive  a DOCX whose zip directory looks like a zip bomb (too_large)
+    │   ├── TooManyAttachments an e-mail with more attachments than ParseLimits.max_attachments (too_large)
     │   ├── PasswordProtected
     │   ├── CorruptDocument    damaged or truncated
     │   ├── EmptyDocument      no text at all, even after OCR
@@ -52,6 +53,10 @@ class ImageTooLarge(DocumentError, TooLargeError):
 
 class SuspiciousArchive(DocumentError, TooLargeError):
     """A DOCX whose zip directory promises far more data, members or nesting than a real document has."""
+
+
+class TooManyAttachments(DocumentError, TooLargeError):
+    """An e-mail with more attachments than the limit allows."""
 
 
 class PasswordProtected(DocumentError):

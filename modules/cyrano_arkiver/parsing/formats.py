@@ -1,4 +1,4 @@
-"""Which format a document is, judged from its bytes; a filename only settles text vs Markdown vs HTML."""
+"""Which format a document is, judged from its bytes; a filename only settles text vs Markdown vs HTML vs e-mail."""
 
 import codecs
 import io
@@ -31,9 +31,13 @@ _IMAGE_MAGIC = (
     (b"II+\x00", DocumentFormat.TIFF),  # BigTIFF
     (b"MM\x00+", DocumentFormat.TIFF),
 )
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Outlook stores a message's properties in OLE streams named __substg1.0_<tag> (the names are UTF-16LE).
+_OUTLOOK_STREAM = "__substg1.0_".encode("utf-16-le")
+OUTLOOK_MSG_REFUSAL = "Outlook .msg is not supported yet: save the message as .eml (File > Save As) and send that"
 _UNSUPPORTED_MAGIC = (
     (
-        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        _OLE_MAGIC,
         "a legacy Microsoft Office file (.doc, .xls, .msg) or a password-protected Office document;"
         " remove any password and save it as DOCX or PDF",
     ),
@@ -56,12 +60,25 @@ _OTHER_PACKAGES = (
 _MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd"})
 _HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 _TEXT_SUFFIXES = frozenset({".txt", ".text"})
+_MAIL_SUFFIXES = frozenset({".eml"})
 _DOCUMENT_SUFFIXES = frozenset(
-    {".pdf", ".docx", ".png", ".jpg", ".jpeg", ".tif", ".tiff"} | _MARKDOWN_SUFFIXES | _HTML_SUFFIXES | _TEXT_SUFFIXES
+    {".pdf", ".docx", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
+    | _MARKDOWN_SUFFIXES
+    | _HTML_SUFFIXES
+    | _TEXT_SUFFIXES
+    | _MAIL_SUFFIXES
 )
 # Files systems and programs leave beside documents: Windows' thumbnail caches and folder settings.
 _SYSTEM_NAMES = frozenset({"thumbs.db", "ehthumbs.db", "desktop.ini"})
 
+# A header field's name: printable ASCII but the colon (RFC 5322 section 2.2).
+_HEADER_FIELD = re.compile(r"([!-9;-~]+)[ \t]*:")
+_MAIL_HEADERS = frozenset({"from", "to", "cc", "subject", "date", "message-id"})
+# Headers mail software writes and people typing a memo do not: with From, they make a text an e-mail.
+_MACHINE_HEADERS = frozenset(
+    {"mime-version", "message-id", "received", "return-path", "content-type", "content-transfer-encoding"}
+    | {"dkim-signature", "delivered-to", "x-mailer", "user-agent", "authentication-results", "in-reply-to"}
+)
 _HTML_DOCUMENT = re.compile(r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.IGNORECASE | re.DOTALL)
 _HTML_TAG = re.compile(
     r"</?(?:p|div|span|a|br|table|tr|td|th|li|ul|ol|h[1-6]|body|head|title|b|i|em|strong|section|article)\b[^<>]*>",
@@ -102,6 +119,8 @@ def detect_format(data: bytes, filename: str | None = None) -> DocumentFormat:
             return image_format
     if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return _detect_package(data)
+    if data.startswith(_OLE_MAGIC) and (_suffix(filename) == ".msg" or _OUTLOOK_STREAM in data):
+        raise UnsupportedFormat(OUTLOOK_MSG_REFUSAL)
     for magic, what in _UNSUPPORTED_MAGIC:
         if data.startswith(magic):
             raise UnsupportedFormat(f"this is {what}")
@@ -129,7 +148,7 @@ def _detect_package(data: bytes) -> DocumentFormat:
         return DocumentFormat.DOCX
     for marker, what in _OTHER_PACKAGES:
         if marker in content_types:
-            raise UnsupportedFormat(f"this is {what}; Arkiver reads DOCX, PDF, images, text, Markdown and HTML")
+            raise UnsupportedFormat(f"this is {what}; Arkiver reads DOCX, PDF, images, text, Markdown, HTML and e-mail")
     raise UnsupportedFormat("this is an Office package that is not a Word document")
 
 
@@ -138,11 +157,13 @@ def _detect_text(data: bytes, filename: str | None) -> DocumentFormat:
     if sample is None:
         raise UnsupportedFormat(
             "this is not a document Arkiver can read (binary data of an unknown kind);"
-            " it reads PDF, DOCX, PNG, JPEG, TIFF, HTML, Markdown and plain text"
+            " it reads PDF, DOCX, PNG, JPEG, TIFF, HTML, Markdown, e-mail (.eml) and plain text"
         )
+    suffix = _suffix(filename)
+    if _is_mail(sample, suffix):
+        return DocumentFormat.EML
     if _HTML_DOCUMENT.match(sample):
         return DocumentFormat.HTML
-    suffix = PurePath(filename).suffix.lower() if filename else ""
     html_tags = len(_HTML_TAG.findall(sample))
     if suffix in _HTML_SUFFIXES and html_tags:
         return DocumentFormat.HTML
@@ -157,6 +178,43 @@ def _detect_text(data: bytes, filename: str | None) -> DocumentFormat:
     if strong and strong + weak >= 2:
         return DocumentFormat.MARKDOWN
     return DocumentFormat.TEXT
+
+
+def _suffix(filename: str | None) -> str:
+    return PurePath(filename).suffix.lower() if filename else ""
+
+
+def _is_mail(sample: str, suffix: str) -> bool:
+    """Whether a text is an e-mail: named .eml and opening with message headers, or, whatever its name but
+    a text's, HTML's or Markdown's, opening with From and a header only mail software writes. A memo's
+    To/From/Date/Re lines, or a contract, never qualify."""
+    names = _opening_headers(sample)
+    if suffix in _MAIL_SUFFIXES:
+        if not names & _MAIL_HEADERS:
+            raise CorruptDocument("the .eml file does not start with message headers (From, To, Subject, Date)")
+        return True
+    if suffix in _TEXT_SUFFIXES | _MARKDOWN_SUFFIXES | _HTML_SUFFIXES:
+        return False
+    return "from" in names and bool(names & _MACHINE_HEADERS) and len(names) >= 3
+
+
+def _opening_headers(sample: str) -> set[str]:
+    """The field names of the header block a text opens with (lowered); empty unless every line before the
+    first blank one is a header field or the continuation of one. An mbox "From " line before it is skipped."""
+    lines = sample.lstrip("\r\n").splitlines()
+    if lines and lines[0].startswith("From "):
+        lines = lines[1:]
+    names: set[str] = set()
+    for line in lines:
+        if not line.strip():
+            break
+        if line[0] in " \t" and names:
+            continue
+        field = _HEADER_FIELD.match(line)
+        if field is None:
+            return set()
+        names.add(field.group(1).lower())
+    return names
 
 
 def _text_sample(data: bytes) -> str | None:

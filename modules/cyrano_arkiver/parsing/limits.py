@@ -54,6 +54,7 @@ class ParseLimits(BaseModel):
     max_pdf_seconds: float = Field(
         default=120.0, gt=0, description="Time pdfium may spend on one PDF (text layers and rendering; not OCR)."
     )
+    max_attachments: int = Field(default=100, gt=0, description="Attachments of one e-mail, forwards' included.")
     ocr_workers: int | None = Field(
         default=None, gt=0, description="Pages OCR'd at once; default (and at most) the usable CPU cores."
     )

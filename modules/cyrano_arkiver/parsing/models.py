@@ -1,5 +1,6 @@
 """What parsing returns: the format found and the text of every page."""
 
+from datetime import datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -14,6 +15,7 @@ class DocumentFormat(StrEnum):
     HTML = "html"
     MARKDOWN = "markdown"
     TEXT = "text"
+    EML = "eml"
 
 
 class ExtractionMethod(StrEnum):
@@ -24,6 +26,7 @@ class ExtractionMethod(StrEnum):
     DOCX = "docx"
     TEXT = "text"
     HTML = "html"
+    EML = "eml"
     IMAGE_OCR = "image-ocr"
     MIXED = "mixed"
 
@@ -40,6 +43,9 @@ class ParsedDocument(BaseModel):
     page_count: int = Field(ge=1)
     char_count: int = Field(ge=0)
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="Of the input bytes.")
+    mail: "ParsedMail | None" = Field(
+        default=None, description="An e-mail's headers and attachments; its pages are the message's own text."
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> "ParsedDocument":
@@ -55,7 +61,12 @@ class ParsedDocument(BaseModel):
 
     @classmethod
     def build(
-        cls, format: DocumentFormat, pages: list[str], page_methods: list[ExtractionMethod], sha256: str
+        cls,
+        format: DocumentFormat,
+        pages: list[str],
+        page_methods: list[ExtractionMethod],
+        sha256: str,
+        mail: "ParsedMail | None" = None,
     ) -> "ParsedDocument":
         return cls(
             format=format,
@@ -65,9 +76,48 @@ class ParsedDocument(BaseModel):
             page_count=len(pages),
             char_count=sum(len(page) for page in pages),
             sha256=sha256,
+            mail=mail,
         )
 
 
 def overall_method(page_methods: list[ExtractionMethod]) -> ExtractionMethod:
     distinct = set(page_methods)
     return distinct.pop() if len(distinct) == 1 else ExtractionMethod.MIXED
+
+
+class MailHeaders(BaseModel):
+    """What an e-mail's headers say, decoded (RFC 2047 names and subjects as text)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    sender: list[str] = Field(description="The From addresses, each `Name <address>` or the bare address.")
+    to: list[str]
+    cc: list[str]
+    bcc: list[str]
+    subject: str
+    date_written: str = Field(description="The Date header as written; empty when the message has none.")
+    sent_at: datetime | None = Field(description="The Date header in UTC; None when missing or unreadable.")
+    message_id: str
+    in_reply_to: str
+    references: list[str]
+
+
+class MailAttachment(BaseModel):
+    """An attached file, decoded, still to be read by the document pipeline like any other document."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    filename: str
+    content_type: str
+    data: bytes = Field(repr=False)
+
+
+class ParsedMail(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    headers: MailHeaders
+    text: str = Field(description="The header block, then the body (forwarded messages after it).")
+    attachments: list[MailAttachment]
+
+
+ParsedDocument.model_rebuild()  # its `mail` field names ParsedMail, defined after it

@@ -10,7 +10,7 @@ import pytest
 from mcp import Client
 from mcp.shared.exceptions import MCPError
 from sqlalchemy import func, text
-from sqlmodel import select
+from sqlmodel import SQLModel, select
 
 from cyrano_arkiver.models import Document, DocumentPage, Insight
 from cyrano_mcp.server import Runtime, build_runtime
@@ -51,14 +51,12 @@ async def runtime(any_store_settings: Settings, tmp_path: Path) -> AsyncIterator
         yield runtime
 
 
-async def counts(runtime: Runtime) -> tuple[int, ...]:
+async def counts(
+    runtime: Runtime, tables: tuple[type[SQLModel], ...] = (Document, DocumentPage, Insight)
+) -> tuple[int, ...]:
+    """How many rows each table holds (by default: documents, pages, insights)."""
     async with runtime.database.session() as session:
-        return tuple(
-            [
-                (await session.exec(select(func.count()).select_from(table))).one()
-                for table in (Document, DocumentPage, Insight)
-            ]
-        )
+        return tuple([(await session.exec(select(func.count()).select_from(table))).one() for table in tables])
 
 
 @pytest.mark.parametrize("mode", MODES)

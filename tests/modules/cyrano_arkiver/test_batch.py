@@ -9,6 +9,7 @@ from mcp import Client
 
 from cyrano_mcp.server import Runtime, build_runtime
 from cyrano_mcp.settings import Settings, load_settings
+from tests.modules.cyrano_arkiver import mail_samples as samples
 from tests.modules.cyrano_arkiver.test_arkiver_tools import CONTRACT, counts
 from tests.utils.mcp import MODES, error, ok
 
@@ -136,3 +137,19 @@ async def test_a_batch_is_refused_at_once_when_it_cannot_start(runtime: Runtime,
         missing = "00000000-0000-4000-8000-000000000000"
         error(await client.call_tool("arkiver_ingest_batch", {"folder": str(inbox), "matter_id": missing}), "not_found")
         assert ok(await client.call_tool("jobs_list", {}))["total"] == 0
+
+
+async def test_an_email_in_a_folder_is_ingested_with_its_attachment(runtime: Runtime, inbox: Path) -> None:
+    (inbox / "mail").mkdir()
+    attached = [(CONTRACT.encode(), "text", "plain", "consulting.txt")]
+    (inbox / "mail" / "Re consulting.eml").write_bytes(samples.with_attachments("Signed copy attached.", attached))
+    (inbox / "mail" / "Re consulting.msg").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
+    async with Client(runtime.server) as client:
+        report = await run_batch(client, {"folder": str(inbox / "mail"), "include_all": True})
+        items = {item["label"]: item for item in report["items"]}
+        assert items["Re consulting.msg"]["error"].startswith("invalid_input: Outlook .msg is not supported yet")
+        message = ok(await client.call_tool("arkiver_list_documents", {"format": "eml"}))["items"]
+        assert [item["id"] for item in message] == [items["Re consulting.eml"]["result"]["document_id"]]
+        [attachment_id] = message[0]["attachments"]
+        insights = ok(await client.call_tool("arkiver_insights", {"document_id": attachment_id}))
+        assert insights["key_terms"]["governing_law"]["jurisdiction"] == "California"
