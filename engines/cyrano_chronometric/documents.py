@@ -5,11 +5,14 @@ from dataclasses import dataclass
 from cyrano_arkiver.api import (
     INSIGHTS,
     LIST_DOCUMENTS,
+    MESSAGES,
     READ_DOCUMENT,
     DocumentInsights,
     DocumentListRequest,
     InsightKind,
     InsightsRequest,
+    MessageRecord,
+    MessagesRequest,
     PageRangeRequest,
 )
 from cyrano_mcp.kit import OperationCaller
@@ -42,6 +45,18 @@ async def one_document(operations: OperationCaller, document_id: str) -> Documen
     """The document's name and matter (`not_found` if the caller cannot read it)."""
     record = (await operations.run(READ_DOCUMENT, PageRangeRequest(document_id=document_id, last_page=1))).document
     return DocumentRef(record.id, record.filename or record.id, record.matter_id)
+
+
+async def matter_messages(operations: OperationCaller, matter_id: str) -> list[MessageRecord]:
+    """Every e-mail filed in the matter, oldest first (undated ones last)."""
+    messages: list[MessageRecord] = []
+    cursor: str | None = None
+    while True:
+        listed = await operations.run(MESSAGES, MessagesRequest(matter_id=matter_id, limit=100, cursor=cursor))
+        messages += listed.items
+        cursor = listed.next_cursor
+        if cursor is None:
+            return messages
 
 
 async def all_insights(operations: OperationCaller, document_id: str, kinds: list[InsightKind]) -> DocumentInsights:

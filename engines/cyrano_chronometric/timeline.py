@@ -9,9 +9,9 @@ took place on March 5" conflict; monthly payments, given many times in one docum
 import re
 from collections import defaultdict
 
-from cyrano_arkiver.api import party_key
+from cyrano_arkiver.api import MessageRecord, party_key
 from cyrano_chronometric.answer_fit import PAGE_CHARS, cursor_after, fit_items
-from cyrano_chronometric.documents import DocumentRef, all_insights, matter_documents, one_document
+from cyrano_chronometric.documents import DocumentRef, all_insights, matter_documents, matter_messages, one_document
 from cyrano_chronometric.events import DatedEvent, events_of
 from cyrano_chronometric.models import ConflictDate, Timeline, TimelineConflict, TimelineEvent, TimelineRequest
 from cyrano_matters.api import MattersReader
@@ -22,7 +22,7 @@ _CONFLICT_CHARS = 2_000
 # Dates every document has of its own: two contracts' agreement, effective or end dates differ without
 # contradicting each other, and so do labels that name a document or its term ("the License Agreement dated ...",
 # "the Initial Term ends on ...").
-_OWN_KINDS = frozenset({"agreement", "effective", "expiration"})
+_OWN_KINDS = frozenset({"agreement", "effective", "expiration", "email"})
 _OWN_LABELS = frozenset({"agreement made", "takes effect", "term ends", "deadline", "renewal"})
 _DOCUMENT_WORDS = re.compile(
     r"\b(?:agreement|contract|amendment|addendum|license|licence|lease|nda|order|statement\s+of\s+work|plan|note|"
@@ -44,6 +44,11 @@ class TimelineService:
         for document in documents:
             insights = await all_insights(self._operations, document.id, ["dates"])
             found += [(document, event) for event in events_of(insights, {})]
+        if request.matter_id is not None:
+            names = {document.id: document for document in documents}
+            for message in await matter_messages(self._operations, request.matter_id):
+                if message.sent_at is not None and message.document_id in names:
+                    found.append((names[message.document_id], sent_event(message)))
         conflicts = _conflicts(found)
         conflicting = {(document.id, event.label, event.date) for c in conflicts for document, event in c[1]}
         chosen = sorted(
@@ -77,6 +82,20 @@ class TimelineService:
             await self._matters.find(request.matter_id)
             return await matter_documents(self._operations, request.matter_id)
         return [await one_document(self._operations, document_id) for document_id in request.document_ids or []]
+
+
+def sent_event(message: MessageRecord) -> DatedEvent:
+    """An e-mail as an event of the day it was sent (UTC), described by its envelope."""
+    sent = message.sent_at
+    assert sent is not None
+    senders, recipients = ", ".join(message.sender), ", ".join(message.to + message.cc)
+    subject = message.subject or "(no subject)"
+    described = f"E-mail from {senders or 'an unknown sender'} to {recipients or 'no one named'}: {subject}"
+    attached = len(message.attachments)
+    if attached:
+        described += f" ({attached} attachment{'s' if attached != 1 else ''})"
+    return DatedEvent(sent.date(), f"e-mail: {subject.lower()}", f"E-mail: {subject}", "email", False,
+                      None, 1, described)  # fmt: skip
 
 
 def _wanted(event: DatedEvent, request: TimelineRequest) -> bool:

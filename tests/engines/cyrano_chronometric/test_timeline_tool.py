@@ -1,6 +1,8 @@
 """chronometric_timeline through MCP sessions: a matter's dated events in order across its documents, with their
 sentences and pages, one event dated differently by two documents shown as a conflict, filters and paging."""
 
+import base64
+
 import pytest
 from mcp import Client
 
@@ -33,6 +35,33 @@ async def _matter(client: Client) -> tuple[str, str, str]:
         ingested = ok(await client.call_tool("arkiver_ingest", {"text": text, "filename": name, "matter_id": matter}))
         ids.append(ingested["document"]["id"])
     return matter, ids[0], ids[1]
+
+
+# Sent 4 March 2020 at 23:30 in New York: 5 March in UTC, the day the chronology gives it.
+MESSAGE = b"""From: Dana Whitfield <dana@acme.example>
+To: Leo Marsh <leo@beta.example>
+Subject: Closing documents
+Date: Wed, 04 Mar 2020 23:30:00 -0500
+Message-ID: <closing-1@acme.example>
+MIME-Version: 1.0
+Content-Type: text/plain; charset=utf-8
+
+Leo, the signed documents for the Closing are attached to follow.
+"""
+
+
+async def test_an_e_mail_of_the_matter_is_an_event_of_the_day_it_was_sent(runtime: Runtime) -> None:
+    async with Client(runtime.server) as client:
+        matter, _, _ = await _matter(client)
+        sent = {"content_base64": base64.b64encode(MESSAGE).decode(), "filename": "closing.eml", "matter_id": matter}
+        ok(await client.call_tool("arkiver_ingest", sent))
+        timeline = ok(await client.call_tool("chronometric_timeline", {"matter_id": matter, "kinds": ["email"]}))
+        by_leo = ok(await client.call_tool("chronometric_timeline", {"matter_id": matter, "party": "Leo Marsh"}))
+    (mail,) = timeline["events"]
+    assert (mail["date"], mail["event"], mail["document"]) == ("2020-03-05", "E-mail: Closing documents", "closing.eml")
+    assert "Dana Whitfield" in mail["quote"] and "Leo Marsh" in mail["quote"]
+    assert [item["kind"] for item in by_leo["events"]] == ["email"]
+    assert [conflict["event"] for conflict in timeline["conflicts"]] == ["Closing"]  # e-mails conflict with nothing
 
 
 @pytest.mark.parametrize("mode", MODES)
