@@ -26,3 +26,13 @@ def test_integrity_check(flags: list[str]) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     assert "claim 2 contradicted" in done.stdout and "the integrity workflow checks out" in done.stdout
     assert "Traceback" not in done.stderr and "DeprecationWarning" not in done.stderr
+
+
+@pytest.mark.parametrize("flags", [[], ["--legacy"]], ids=["2026-07-28", "2025-11-25"])
+def test_matter_chronology(flags: list[str]) -> None:
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLES / "matter_chronology.py"), *flags], capture_output=True, text=True, timeout=180
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "shown as a conflict" in done.stdout and "timeline, deadline and calendar check out" in done.stdout
+    assert "Traceback" not in done.stderr and "DeprecationWarning" not in done.stderr
