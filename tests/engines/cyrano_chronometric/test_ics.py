@@ -1,4 +1,4 @@
-"""The deadlines calendar: read back by the icalendar package as a calendar would, and checked octet by octet."""
+"""The deadlines calendar: read back by the icalendar package and by Arkiver's reader, and checked octet by octet."""
 
 from datetime import UTC, date, datetime, timedelta, timezone
 
@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cyrano_arkiver.parsing.calendar import parse_calendar_events
 from cyrano_chronometric.ics import CalendarEntry, content_line, deadlines_calendar
 
 PRODUCED_AT = datetime(2026, 12, 6, 4, 30, tzinfo=UTC)
@@ -262,3 +263,28 @@ def test_a_bad_entry_is_refused(field: str, value: object, reason: str) -> None:
     fields: dict[str, object] = {"uid": "u", "title": "t", "due": date(2026, 1, 1), field: value}
     with pytest.raises(ValueError, match=reason):
         CalendarEntry.model_validate(fields)
+
+
+def test_our_own_export_reads_back_as_all_day_deadlines() -> None:
+    entries = [
+        CalendarEntry(
+            uid="deadline-1@cyrano",
+            title="Notice of non-renewal due: Supply Agreement (Acme) — “Schedule 2”",
+            due=date(2026, 12, 31),
+            description="Clause 14.2, page 7:\n“ninety (90) days’ written notice”; counted back. " * 30,
+            matter="Acme Ltd",
+        ),
+        CalendarEntry(uid="deadline-2@cyrano", title="Invoice 42 payable", due=date(2027, 1, 8), completed=True),
+    ]
+    text = deadlines_calendar(entries, name="Acme", produced_at=datetime(2026, 12, 6, tzinfo=UTC))
+
+    events = parse_calendar_events(text)
+
+    assert [event.uid for event in events] == ["deadline-1@cyrano", "deadline-2@cyrano"]
+    first, second = events
+    assert first.summary == entries[0].title
+    assert first.description == f"Matter: Acme Ltd\n\n{entries[0].description}"
+    assert (first.start, first.end) == (date(2026, 12, 31), date(2027, 1, 1))
+    assert (first.location, first.organizer, first.attendees) == (None, None, [])
+    assert second.summary == "Done: Invoice 42 payable"
+    assert second.description == ""

@@ -1,4 +1,4 @@
-"""The events of an uploaded calendar file (.ics), read for a matter's chronology.
+"""The events of a calendar file (.ics): what Arkiver files as a document and a chronology places in time.
 
 Real files vary: all-day events (DATE) beside timed ones (DATE-TIME), times in a zone named by TZID (an IANA
 name, a Windows name from Outlook, or one defined only by the file's own VTIMEZONE), events without DTEND. Every

@@ -1,4 +1,4 @@
-"""Reading uploaded calendar files: our own export, Google- and Outlook-style files, and files that are not calendars.
+"""Reading uploaded calendar files: Google- and Outlook-style files, and files that are not calendars.
 
 The two samples are written for these tests in the shape those programs export (zones by TZID with a VTIMEZONE,
 UTC times, all-day events, organizers and attendees with display names); they are not copies of real exports.
@@ -9,8 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from cyrano_chronometric.ics import CalendarEntry, deadlines_calendar
-from cyrano_chronometric.ics_reading import CalendarAddress, ParsedEvent, parse_calendar_events
+from cyrano_arkiver.parsing.calendar import CalendarAddress, ParsedEvent, parse_calendar_events
 
 NEW_YORK = ZoneInfo("America/New_York")
 LONDON = ZoneInfo("Europe/London")
@@ -155,31 +154,6 @@ def offset(moment: date | datetime) -> timedelta | None:
 
 def events_by_uid(text: str) -> dict[str | None, ParsedEvent]:
     return {event.uid: event for event in parse_calendar_events(text)}
-
-
-def test_our_own_export_reads_back_as_all_day_deadlines() -> None:
-    entries = [
-        CalendarEntry(
-            uid="deadline-1@cyrano",
-            title="Notice of non-renewal due: Supply Agreement (Acme) — “Schedule 2”",
-            due=date(2026, 12, 31),
-            description="Clause 14.2, page 7:\n“ninety (90) days’ written notice”; counted back. " * 30,
-            matter="Acme Ltd",
-        ),
-        CalendarEntry(uid="deadline-2@cyrano", title="Invoice 42 payable", due=date(2027, 1, 8), completed=True),
-    ]
-    text = deadlines_calendar(entries, name="Acme", produced_at=datetime(2026, 12, 6, tzinfo=UTC))
-
-    events = parse_calendar_events(text)
-
-    assert [event.uid for event in events] == ["deadline-1@cyrano", "deadline-2@cyrano"]
-    first, second = events
-    assert first.summary == entries[0].title
-    assert first.description == f"Matter: Acme Ltd\n\n{entries[0].description}"
-    assert (first.start, first.end) == (date(2026, 12, 31), date(2027, 1, 1))
-    assert (first.location, first.organizer, first.attendees) == (None, None, [])
-    assert second.summary == "Done: Invoice 42 payable"
-    assert second.description == ""
 
 
 def test_a_google_style_file_gives_aware_times_in_its_zone() -> None:
