@@ -20,6 +20,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from cyrano_arkiver.api import MessageRecord
+
 EvidenceKind = Literal["email_sent", "email_received", "document_filed", "deadline_completed"]
 EvidenceClass = Literal["direct", "circumstantial"]
 
@@ -89,6 +91,19 @@ def filed_document(ref: str, when: dt.datetime, filename: str | None, pages: int
 
 def completed_deadline(ref: str, when: dt.datetime, title: str) -> Evidence:
     return Evidence("deadline_completed", "direct", f"completed deadline: {title}", when, ref, DEADLINE_TENTHS)
+
+
+def message_evidence(message: MessageRecord, addresses: frozenset[str]) -> Evidence | None:
+    """A filed e-mail as the user's work: sent by one of their addresses (direct), else received by one as To or
+    Cc (circumstantial), else none (a Bcc copy or someone else's mail says nothing of their day)."""
+    if message.sent_at is None:
+        return None
+    if any(bare_address(entry) in addresses for entry in message.sender):
+        attached = len(message.attachments)
+        return sent_email(message.document_id, message.sent_at, message.to, message.subject, attached)
+    if any(bare_address(entry) in addresses for entry in [*message.to, *message.cc]):
+        return received_email(message.document_id, message.sent_at, message.sender, message.subject)
+    return None
 
 
 def proposal_id(user: str, day: dt.date, matter_id: str, evidence: Sequence[Evidence]) -> str:

@@ -2,11 +2,13 @@
 
 import datetime as dt
 
+from cyrano_arkiver.api import AttachmentRef, MessageRecord
 from cyrano_chronometric.time.reconstruction import (
     bare_address,
     completed_deadline,
     display_name,
     filed_document,
+    message_evidence,
     propose_day,
     received_email,
     sent_email,
@@ -64,3 +66,21 @@ def test_proposal_ids_are_stable_and_change_with_the_evidence() -> None:
     more = [*first, received_email("m3", NOON, ["b@x.example"], "Re: Hi")]
     assert propose_day("ann", DAY, 60, {"m": more}).proposals[0].proposal_id != again
     assert propose_day("bob", DAY, 60, {"m": first}).proposals[0].proposal_id != again
+
+
+def _message(sender: str, to: list[str], cc: tuple[str, ...] = (), attachments: int = 0) -> MessageRecord:
+    refs = [AttachmentRef(document_id=f"a{index}", filename=f"a{index}.pdf") for index in range(attachments)]
+    return MessageRecord(
+        document_id="m1", sent_at=NOON, sender=[sender], to=to, cc=list(cc), bcc=[], subject="Closing documents",
+        message_id="<m1@x>", in_reply_to="", references=[], attachments=refs, skipped=[],
+    )  # fmt: skip
+
+
+def test_a_message_is_sent_received_or_nothing_to_the_user() -> None:
+    mine = frozenset({"ann@firm.example"})
+    sent = message_evidence(_message("Ann <Ann@Firm.example>", ["Leo Marsh <leo@x.example>"], attachments=2), mine)
+    assert sent is not None and sent.evidence_class == "direct" and sent.tenths == 3
+    assert sent.what == "E-mailed Leo Marsh re: Closing documents (2 attachments)"
+    copied = message_evidence(_message("Leo Marsh <leo@x.example>", ["bob@firm.example"], ("ann@firm.example",)), mine)
+    assert copied is not None and copied.kind == "email_received" and copied.what.startswith("read e-mail from Leo")
+    assert message_evidence(_message("leo@x.example", ["bob@firm.example"]), mine) is None
