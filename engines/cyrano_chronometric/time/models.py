@@ -135,6 +135,11 @@ class ExportAnswer(ToolOutput):
     next_cursor: str | None = Field(description="The rest, as another CSV with its own header.")
 
 
+EmailAddress = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_lower=True, max_length=254, pattern=r"^[^@\s<>]+@[^@\s<>]+$")
+]
+
+
 class WorkProfileSet(ToolInput):
     user: UserName | None = Field(default=None, description=_USER)
     minimum_hours: Hours | None = Field(default=None, description="Hours a working day should hold.")
@@ -144,6 +149,9 @@ class WorkProfileSet(ToolInput):
         default=None, max_length=1_000, description="Replaces the leave days (vacation, sick days)."
     )
     add_leave_days: list[dt.date] = Field(default_factory=list, max_length=366, description="Adds leave days.")
+    emails: list[EmailAddress] | None = Field(
+        default=None, max_length=20, description="Replaces their e-mail addresses (what they send is their work)."
+    )
 
 
 class WorkProfile(ToolOutput):
@@ -152,6 +160,7 @@ class WorkProfile(ToolOutput):
     working_weekdays: list[Weekday]
     jurisdiction: str
     leave_days: list[dt.date]
+    emails: list[str]
 
 
 class GapsRequest(ToolInput):

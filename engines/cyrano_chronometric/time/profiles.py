@@ -27,7 +27,7 @@ class ProfileStore:
         if row is None:
             return WorkProfile(
                 user=user, minimum_hours=self._minimum_tenths / 10, working_weekdays=list(_WORKWEEK),
-                jurisdiction=self._jurisdiction, leave_days=[],
+                jurisdiction=self._jurisdiction, leave_days=[], emails=[],
             )  # fmt: skip
         return _view(row, self._jurisdiction)
 
@@ -40,6 +40,7 @@ class ProfileStore:
             raise InvalidInputError(f"jurisdiction: {error}") from None
         leave = set(current.leave_days if request.leave_days is None else request.leave_days)
         leave |= set(request.add_leave_days)
+        emails = current.emails if request.emails is None else sorted(set(request.emails))
         weekdays = current.working_weekdays if request.working_weekdays is None else request.working_weekdays
         row = WorkProfileRow(
             username=user,
@@ -47,6 +48,7 @@ class ProfileStore:
             weekdays=",".join(day for day in WEEKDAYS if day in set(weekdays)),
             jurisdiction=None if jurisdiction == self._jurisdiction else jurisdiction,
             leave_days=json.dumps(sorted(day.isoformat() for day in leave)),
+            emails=json.dumps(emails) if emails else None,
             updated_at=utc_now(),
             updated_by=caller(),
         )
@@ -62,6 +64,7 @@ def _view(row: WorkProfileRow, jurisdiction: str) -> WorkProfile:
         working_weekdays=[day for day in WEEKDAYS if day in row.weekdays.split(",")],
         jurisdiction=row.jurisdiction or jurisdiction,
         leave_days=[dt.date.fromisoformat(day) for day in json.loads(row.leave_days)],
+        emails=json.loads(row.emails) if row.emails else [],
     )
 
 

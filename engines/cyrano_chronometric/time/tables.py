@@ -49,6 +49,7 @@ class WorkProfileRow(SQLModel, table=True):
     weekdays: str = Field(max_length=40)  # "mon,tue,wed,thu,fri"
     jurisdiction: str | None = Field(default=None, max_length=12)
     leave_days: str = Field(sa_column=Column(Text, nullable=False))  # JSON list of ISO dates
+    emails: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # JSON list of addresses
     updated_at: dt.datetime = Field(sa_type=UTCDateTime)
     updated_by: str | None = Field(default=None, max_length=100)
 
@@ -84,3 +85,7 @@ def create_time_tables(op: Operations) -> None:
         sa.Column("updated_at", sa.DateTime(), nullable=False),
         sa.Column("updated_by", sa.String(100), nullable=True),
     )
+
+
+def add_profile_emails(op: Operations) -> None:
+    op.add_column(PROFILES, sa.Column("emails", sa.Text(), nullable=True))

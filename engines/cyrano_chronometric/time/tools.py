@@ -106,7 +106,7 @@ def time_operations(context: EngineContext, settings: ChronometricSettings) -> l
             time.set_profile,
             "Set a timekeeper's work profile for chronometric_gaps: minimum hours a day (default "
             f"{settings.chronometric_minimum_hours:g}), working weekdays (default mon-fri), jurisdiction of their "
-            "holidays, leave days. Only the fields given change.",
+            "holidays, leave days, their e-mail addresses. Only the fields given change.",
             permission=_WRITE,
             title="Set a work profile",
             idempotent=True,

@@ -37,7 +37,7 @@ async def test_gaps_skip_weekends_holidays_and_leave(runtime: Runtime, mode: str
 
     assert profile == {
         "user": "local", "minimum_hours": 6.0, "working_weekdays": ["mon", "tue", "wed", "thu", "fri"],
-        "jurisdiction": "US", "leave_days": ["2026-11-23", "2026-11-24"],
+        "jurisdiction": "US", "leave_days": ["2026-11-23", "2026-11-24"], "emails": [],
     }  # fmt: skip
     # 21 weekdays, less Veterans Day (11th), Thanksgiving (26th) and the two leave days.
     assert gaps["working_days"] == 17 and gaps["days_short"] == 2 and gaps["shortfall_hours"] == 9.0
@@ -84,3 +84,16 @@ async def test_likely_double_entries_are_paired_with_a_score_and_reason(runtime:
     assert 0.9 <= pair["score"] <= 1.0
     assert pair["reason"].startswith("a day apart, narratives") and "the same hours (1.0)" in pair["reason"]
     assert by_matter["entries_read"] == 6 and [item["first"]["id"] for item in by_matter["pairs"]] == [ids[0]]
+
+
+async def test_a_profile_keeps_its_email_addresses_until_replaced(runtime: Runtime) -> None:
+    async with Client(runtime.server) as client:
+        emails = {"emails": [" Ann.Lee@Firm.example ", "ann@home.example", "ann@home.example"]}
+        first = ok(await client.call_tool("chronometric_work_profile_set", emails))
+        kept = ok(await client.call_tool("chronometric_work_profile_set", {"minimum_hours": 5}))
+        cleared = ok(await client.call_tool("chronometric_work_profile_set", {"emails": []}))
+        bad = await client.call_tool("chronometric_work_profile_set", {"emails": ["not an address"]})
+    assert first["emails"] == ["ann.lee@firm.example", "ann@home.example"]
+    assert kept["emails"] == first["emails"] and kept["minimum_hours"] == 5.0
+    assert cleared["emails"] == []
+    assert "emails" in error(bad, "invalid_input")
