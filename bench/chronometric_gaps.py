@@ -22,17 +22,12 @@ import asyncio
 import datetime as dt
 import random
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from extraction import environment
-from mcp import Client
-
-from cyrano_mcp.observability.logging import configure_logging
-from cyrano_mcp.server import build_runtime
-from cyrano_mcp.settings import load_settings
+from memory_sessions import bench_client, ok
 
 YEAR = 2025
 FEDERAL_2025 = {
@@ -90,12 +85,6 @@ def generate(index: int, rng: random.Random) -> Timekeeper:
     return keeper
 
 
-def _ok(result: Any) -> dict[str, Any]:
-    if result.is_error:
-        raise SystemExit(f"tool error: {result.content[0].text}")
-    return dict(result.structured_content)
-
-
 def _csv(keeper: Timekeeper, matters: list[str]) -> str:
     lines = ["date,timekeeper,matter,hours,narrative"]
     lines += [
@@ -106,45 +95,39 @@ def _csv(keeper: Timekeeper, matters: list[str]) -> str:
 
 
 async def measure(users: int, seed: int) -> bool:
-    configure_logging("WARNING", "json")
     rng = random.Random(seed)
     keepers = [generate(index, rng) for index in range(users)]
-    with tempfile.TemporaryDirectory() as data_dir:
-        settings = load_settings(
-            data_dir=data_dir, log_level="WARNING", llm_provider="offline", toolsets=["all"],
-            rate_limit_user="1000000/minute",
-        )  # fmt: skip
-        async with Client(build_runtime(settings).server) as client:
-            matters = [
-                _ok(await client.call_tool("matters_create", {"client_name": f"Client {n}", "title": f"Matter {n}",
-                                                               "practice_area": "litigation"}))["id"]
-                for n in range(3)
-            ]  # fmt: skip
+    async with bench_client() as client:
+        matters = [
+            ok(await client.call_tool("matters_create", {"client_name": f"Client {n}", "title": f"Matter {n}",
+                                                           "practice_area": "litigation"}))["id"]
+            for n in range(3)
+        ]  # fmt: skip
+        started = time.perf_counter()
+        for keeper in keepers:
+            answer = ok(await client.call_tool("chronometric_entries_import", {"csv": _csv(keeper, matters)}))
+            if answer["errors_total"] or answer["stored"] != len(keeper.rows):
+                raise SystemExit(f"{keeper.name}: import stored {answer['stored']}, errors {answer['errors']}")
+        imported = time.perf_counter() - started
+        found: dict[str, set[dt.date]] = {}
+        timings = []
+        for keeper in keepers:
+            profile = {"user": keeper.name, "minimum_hours": keeper.minimum_tenths / 10,
+                       "working_weekdays": list(keeper.weekdays),
+                       "leave_days": [day.isoformat() for day in keeper.leave]}  # fmt: skip
+            ok(await client.call_tool("chronometric_work_profile_set", profile))
+            arguments: dict[str, Any] = {"user": keeper.name, "start": f"{YEAR}-01-01", "end": f"{YEAR}-12-31",
+                                         "limit": 100}  # fmt: skip
             started = time.perf_counter()
-            for keeper in keepers:
-                answer = _ok(await client.call_tool("chronometric_entries_import", {"csv": _csv(keeper, matters)}))
-                if answer["errors_total"] or answer["stored"] != len(keeper.rows):
-                    raise SystemExit(f"{keeper.name}: import stored {answer['stored']}, errors {answer['errors']}")
-            imported = time.perf_counter() - started
-            found: dict[str, set[dt.date]] = {}
-            timings = []
-            for keeper in keepers:
-                profile = {"user": keeper.name, "minimum_hours": keeper.minimum_tenths / 10,
-                           "working_weekdays": list(keeper.weekdays),
-                           "leave_days": [day.isoformat() for day in keeper.leave]}  # fmt: skip
-                _ok(await client.call_tool("chronometric_work_profile_set", profile))
-                arguments: dict[str, Any] = {"user": keeper.name, "start": f"{YEAR}-01-01", "end": f"{YEAR}-12-31",
-                                             "limit": 100}  # fmt: skip
-                started = time.perf_counter()
-                days: set[dt.date] = set()
-                while True:
-                    answer = _ok(await client.call_tool("chronometric_gaps", arguments))
-                    days |= {dt.date.fromisoformat(gap["date"]) for gap in answer["gaps"]}
-                    if answer["next_cursor"] is None:
-                        break
-                    arguments["cursor"] = answer["next_cursor"]
-                timings.append(time.perf_counter() - started)
-                found[keeper.name] = days
+            days: set[dt.date] = set()
+            while True:
+                answer = ok(await client.call_tool("chronometric_gaps", arguments))
+                days |= {dt.date.fromisoformat(gap["date"]) for gap in answer["gaps"]}
+                if answer["next_cursor"] is None:
+                    break
+                arguments["cursor"] = answer["next_cursor"]
+            timings.append(time.perf_counter() - started)
+            found[keeper.name] = days
     return _report(keepers, found, imported, timings)
 
 

@@ -22,18 +22,14 @@ import datetime as dt
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 from extraction import environment, load_records
 from mcp import Client
+from memory_sessions import bench_client, ok
 from shared_data import shared_data_dir
-
-from cyrano_mcp.observability.logging import configure_logging
-from cyrano_mcp.server import build_runtime
-from cyrano_mcp.settings import load_settings
 
 TARGET_SECONDS = 0.2
 TIMELINE_TARGET_SECONDS = 1.0
@@ -41,18 +37,12 @@ _CALLS = 30
 _TIMELINE_CALLS = 5
 
 
-def _ok(result: Any) -> dict[str, Any]:
-    if result.is_error:
-        raise SystemExit(f"tool error: {result.content[0].text}")
-    return dict(result.structured_content)
-
-
 async def _timed(client: Client, tool: str, arguments: dict[str, Any]) -> tuple[float, float, int]:
     timings = []
     total = 0
     for _ in range(_CALLS):
         started = time.perf_counter()
-        answer = _ok(await client.call_tool(tool, arguments))
+        answer = ok(await client.call_tool(tool, arguments))
         timings.append(time.perf_counter() - started)
         total = int(answer["total"])
     timings.sort()
@@ -61,7 +51,7 @@ async def _timed(client: Client, tool: str, arguments: dict[str, Any]) -> tuple[
 
 async def timeline_speed(client: Client, documents: int, data: Path | None) -> bool:
     records = sorted(load_records(shared_data_dir(data)), key=lambda record: record["id"])[:documents]
-    matter = _ok(
+    matter = ok(
         await client.call_tool(
             "matters_create", {"client_name": "Data room", "title": "Chronology", "practice_area": "commercial"}
         )
@@ -75,7 +65,7 @@ async def timeline_speed(client: Client, documents: int, data: Path | None) -> b
     timings = []
     for _ in range(_TIMELINE_CALLS):
         started = time.perf_counter()
-        answer = _ok(await client.call_tool("chronometric_timeline", {"matter_id": matter}))
+        answer = ok(await client.call_tool("chronometric_timeline", {"matter_id": matter}))
         timings.append(time.perf_counter() - started)
         pages = answer["total"]
     median = statistics.median(timings)
@@ -87,51 +77,45 @@ async def timeline_speed(client: Client, documents: int, data: Path | None) -> b
 
 
 async def measure(matters: int, per_matter: int, documents: int, data: Path | None) -> bool:
-    configure_logging("WARNING", "json")
     rng = random.Random(6)
     today = dt.date.today()
-    with tempfile.TemporaryDirectory() as data_dir:
-        settings = load_settings(
-            data_dir=data_dir, log_level="WARNING", llm_provider="offline", toolsets=["all"],
-            rate_limit_user="1000000/minute",
-        )  # fmt: skip
-        async with Client(build_runtime(settings).server) as client:
-            started = time.perf_counter()
-            matter_ids = []
-            for number in range(matters):
-                created = await client.call_tool(
-                    "matters_create",
-                    {"client_name": f"Client {number}", "title": f"Matter {number}", "practice_area": "commercial"},
-                )
-                matter_ids.append(_ok(created)["id"])
-                for index in range(per_matter):
-                    due = today + dt.timedelta(days=rng.randrange(-30, 730))
-                    added = _ok(
-                        await client.call_tool(
-                            "chronometric_deadline_add",
-                            {"matter_id": matter_ids[-1], "title": f"Filing {index} of matter {number}",
-                             "due": due.isoformat()},
-                        )
-                    )  # fmt: skip
-                    if rng.random() < 0.2:
-                        await client.call_tool("chronometric_deadline_complete", {"deadline_id": added["id"]})
-            print(f"built {matters:,} matters, {matters * per_matter:,} deadlines in "
-                  f"{time.perf_counter() - started:.0f} s")  # fmt: skip
-            cases = {
-                "firm-wide, next 14 days": {},
-                "firm-wide, next 90 days": {"within_days": 90},
-                "one matter, next 2 years": {"within_days": 730, "matter_id": matter_ids[0]},
-            }
-            met = True
-            for label, arguments in cases.items():
-                median, p95, total = await _timed(client, "chronometric_deadline_list", arguments)
-                verdict = ""
-                if label == "firm-wide, next 14 days":
-                    met = median < TARGET_SECONDS
-                    verdict = f" (target < {TARGET_SECONDS * 1000:.0f} ms: {'met' if met else 'MISSED'})"
-                print(f"{label:<28} {total:>6,} due: median {median * 1000:6.1f} ms, p95 {p95 * 1000:6.1f} ms{verdict}")
-            if documents:
-                met = await timeline_speed(client, documents, data) and met
+    async with bench_client() as client:
+        started = time.perf_counter()
+        matter_ids = []
+        for number in range(matters):
+            created = await client.call_tool(
+                "matters_create",
+                {"client_name": f"Client {number}", "title": f"Matter {number}", "practice_area": "commercial"},
+            )
+            matter_ids.append(ok(created)["id"])
+            for index in range(per_matter):
+                due = today + dt.timedelta(days=rng.randrange(-30, 730))
+                added = ok(
+                    await client.call_tool(
+                        "chronometric_deadline_add",
+                        {"matter_id": matter_ids[-1], "title": f"Filing {index} of matter {number}",
+                         "due": due.isoformat()},
+                    )
+                )  # fmt: skip
+                if rng.random() < 0.2:
+                    await client.call_tool("chronometric_deadline_complete", {"deadline_id": added["id"]})
+        print(f"built {matters:,} matters, {matters * per_matter:,} deadlines in "
+              f"{time.perf_counter() - started:.0f} s")  # fmt: skip
+        cases = {
+            "firm-wide, next 14 days": {},
+            "firm-wide, next 90 days": {"within_days": 90},
+            "one matter, next 2 years": {"within_days": 730, "matter_id": matter_ids[0]},
+        }
+        met = True
+        for label, arguments in cases.items():
+            median, p95, total = await _timed(client, "chronometric_deadline_list", arguments)
+            verdict = ""
+            if label == "firm-wide, next 14 days":
+                met = median < TARGET_SECONDS
+                verdict = f" (target < {TARGET_SECONDS * 1000:.0f} ms: {'met' if met else 'MISSED'})"
+            print(f"{label:<28} {total:>6,} due: median {median * 1000:6.1f} ms, p95 {p95 * 1000:6.1f} ms{verdict}")
+        if documents:
+            met = await timeline_speed(client, documents, data) and met
     return met
 
 
