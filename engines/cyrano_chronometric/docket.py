@@ -155,6 +155,18 @@ class Docket:
             )
             return list(rows.all())
 
+    async def completed_by(self, user: str, since: dt.datetime, until: dt.datetime) -> list[tuple[DeadlineRow, str]]:
+        """The deadlines `user` last changed by completing them within [since, until), with their titles."""
+        async with self._database.session() as session:
+            rows = await session.exec(
+                select(DeadlineRow).where(
+                    col(DeadlineRow.status) == "completed", col(DeadlineRow.updated_by) == user,
+                    col(DeadlineRow.updated_at) >= since, col(DeadlineRow.updated_at) < until,
+                ).order_by(col(DeadlineRow.updated_at), col(DeadlineRow.id))
+            )  # fmt: skip
+            found = list(rows.all())
+        return [(row, await self._seals.title.open(row.id, row.title)) for row in found]
+
     async def view(self, row: DeadlineRow, matter: str | None = None) -> Deadline:
         evidence = json.loads(await self._seals.evidence.open(row.id, row.evidence)) if row.evidence else []
         return Deadline(

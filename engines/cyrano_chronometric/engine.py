@@ -129,7 +129,7 @@ def build(context: EngineContext) -> Parts:
                 idempotent=True,
                 toolset=RULES,
             ),
-            *time_operations(context, settings),
+            *time_operations(context, settings, docket),
         ],
         prompts=chronometric_prompts(deadlines),
         resources=[

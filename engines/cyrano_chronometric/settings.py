@@ -1,5 +1,7 @@
 """Chronometric's own settings, read from `CYRANO_CHRONOMETRIC_*` variables."""
 
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from pydantic import Field, field_validator
 
 from cyrano_mcp.kit import EngineSettings
@@ -26,6 +28,17 @@ class ChronometricSettings(EngineSettings):
         description="Hours a working day should hold unless a timekeeper's work profile says (chronometric_gaps).",
     )
 
+    chronometric_timezone: str = Field(
+        default="UTC",
+        description='The zone (IANA: "America/New_York") that tells which day an e-mail or a meeting falls on for '
+        "time reconstruction, unless a timekeeper's work profile names theirs.",
+    )
+
+    @field_validator("chronometric_timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        return known_zone(value)
+
     @field_validator("chronometric_reminder_days")
     @classmethod
     def _days(cls, value: str) -> str:
@@ -37,3 +50,12 @@ class ChronometricSettings(EngineSettings):
     @property
     def reminders(self) -> tuple[int, ...]:
         return tuple(sorted({int(part) for part in self.chronometric_reminder_days.split(",") if part}, reverse=True))
+
+
+def known_zone(name: str) -> str:
+    """The IANA zone name, or ValueError saying it is not one."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f'{name!r} is not a time zone the zone database knows (e.g. "America/New_York")') from None
+    return name

@@ -25,3 +25,7 @@ class MattersReader(Protocol):
         """`not_found` if there is no such matter, `conflict` if it is closed. With `session`, the check runs in
         that unit of work and holds the matter's row there, so it cannot be closed before the work commits."""
         ...
+
+    async def open_ids(self) -> list[str]:
+        """The ids of every open matter, oldest opened first: what a firm-wide pass over matters walks."""
+        ...

@@ -93,6 +93,15 @@ class MattersService:
         async with self._database.session() as own:
             await self._require_open(own, matter_id)
 
+    async def open_ids(self) -> list[str]:
+        async with self._database.session() as session:
+            found = await session.exec(
+                select(col(Matter.id))
+                .where(col(Matter.status) == MatterStatus.OPEN)
+                .order_by(col(Matter.opened_on), col(Matter.id))
+            )
+            return list(found.all())
+
     async def _require_open(self, session: AsyncSession, matter_id: str, *, share_lock: bool = False) -> Matter:
         statement = select(Matter).where(Matter.id == matter_id)
         if share_lock:

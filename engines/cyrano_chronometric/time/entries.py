@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -19,7 +20,15 @@ from cyrano_chronometric.docket import caller
 from cyrano_chronometric.time.models import MAX_TENTHS, Entry
 from cyrano_chronometric.time.tables import TimeEntryRow
 from cyrano_matters.api import MattersReader
-from cyrano_mcp.kit import Database, InvalidInputError, NotFoundError, SealedColumnIndex, utc_now
+from cyrano_mcp.kit import (
+    ConflictError,
+    Database,
+    InvalidInputError,
+    NotFoundError,
+    SealedColumnIndex,
+    SealedField,
+    utc_now,
+)
 
 
 def narrative_terms(narrative: str) -> tuple[str]:
@@ -36,6 +45,8 @@ class NewEntry:
     narrative: str
     billable: bool
     source: str
+    proposal_id: str | None = None
+    provenance: str | None = None  # JSON of the evidence, sealed when stored
 
 
 @dataclass(frozen=True)
@@ -63,34 +74,50 @@ Fingerprint = tuple[str, str, dt.date, int, str]  # user, matter, day, tenths, "
 
 
 class EntryStore:
-    def __init__(self, database: Database, narrative: SealedColumnIndex, matters: MattersReader) -> None:
+    def __init__(
+        self, database: Database, narrative: SealedColumnIndex, provenance: SealedField, matters: MattersReader
+    ) -> None:
         self._database = database
         self._narrative = narrative
+        self._provenance = provenance
         self._matters = matters
 
     async def add(self, entries: Sequence[NewEntry]) -> list[TimeEntryRow]:
-        """Store the entries in one transaction, or none: `invalid_input` if a day would pass 24 hours."""
+        """Store the entries in one transaction, or none: `invalid_input` if a day would pass 24 hours, `conflict`
+        if a proposal was accepted before."""
         now, who = utc_now(), caller()
-        rows = []
-        async with self._database.transaction() as session:
-            for matter_id in sorted({entry.matter_id for entry in entries}):
-                await self._matters.ensure_open(matter_id, session=session)
-            added: Counter[tuple[str, dt.date]] = Counter()
-            for entry in entries:
-                added[(entry.user, entry.day)] += entry.tenths
-            for (user, day), tenths in added.items():
-                await _hold_day(session, user, day, tenths, except_id=None)
-            for entry in entries:
-                row = TimeEntryRow(
-                    id=str(uuid.uuid4()), username=entry.user, matter_id=entry.matter_id, day=entry.day,
-                    tenths=entry.tenths, billable=entry.billable, source=entry.source, narrative="",
-                    created_at=now, created_by=who, updated_at=now, updated_by=who,
-                )  # fmt: skip
-                for column, value in (await self._narrative.store(row.id, entry.narrative)).items():
-                    setattr(row, column, value)
-                session.add(row)
-                rows.append(row)
+        rows: list[TimeEntryRow] = []
+        try:
+            async with self._database.transaction() as session:
+                await self._add(session, entries, now, who, rows)
+        except IntegrityError:
+            # Only the unique proposal index can refuse here: a second acceptance raced the first.
+            raise ConflictError("this proposal was accepted meanwhile; nothing was stored") from None
         return rows
+
+    async def _add(
+        self, session: AsyncSession, entries: Sequence[NewEntry], now: dt.datetime, who: str | None,
+        rows: list[TimeEntryRow],
+    ) -> None:  # fmt: skip
+        for matter_id in sorted({entry.matter_id for entry in entries}):
+            await self._matters.ensure_open(matter_id, session=session)
+        added: Counter[tuple[str, dt.date]] = Counter()
+        for entry in entries:
+            added[(entry.user, entry.day)] += entry.tenths
+        for (user, day), tenths in added.items():
+            await _hold_day(session, user, day, tenths, except_id=None)
+        for entry in entries:
+            row = TimeEntryRow(
+                id=str(uuid.uuid4()), username=entry.user, matter_id=entry.matter_id, day=entry.day,
+                tenths=entry.tenths, billable=entry.billable, source=entry.source, narrative="",
+                proposal_id=entry.proposal_id, created_at=now, created_by=who, updated_at=now, updated_by=who,
+            )  # fmt: skip
+            for column, value in (await self._narrative.store(row.id, entry.narrative)).items():
+                setattr(row, column, value)
+            if entry.provenance is not None:
+                row.provenance = await self._provenance.seal(row.id, entry.provenance)
+            session.add(row)
+            rows.append(row)
 
     async def change(self, entry_id: str, changes: dict[str, object], narrative: str | None) -> TimeEntryRow:
         async with self._database.transaction() as session:
@@ -175,8 +202,21 @@ class EntryStore:
         return Entry(
             id=row.id, user=row.username, matter_id=row.matter_id, date=row.day, hours=row.tenths / 10,
             billable=row.billable, narrative=await self._narrative.sealed.open(row.id, row.narrative),
-            source=row.source,
+            source=row.source, proposal_id=row.proposal_id,
         )  # fmt: skip
+
+    async def by_proposal(self, proposal_id: str) -> TimeEntryRow | None:
+        async with self._database.session() as session:
+            found = await session.exec(select(TimeEntryRow).where(col(TimeEntryRow.proposal_id) == proposal_id))
+            return found.first()
+
+    async def matters_by_day(self, user: str, start: dt.date, end: dt.date) -> set[tuple[dt.date, str]]:
+        """The (day, matter) pairs the timekeeper recorded time on: work already billed, not to propose again."""
+        async with self._database.session() as session:
+            found = await session.exec(
+                select(col(TimeEntryRow.day), col(TimeEntryRow.matter_id)).where(*Scope(start, end, user).conditions())
+            )
+            return {(day, matter_id) for day, matter_id in found.all()}
 
     async def narrative(self, row: TimeEntryRow) -> str:
         return await self._narrative.sealed.open(row.id, row.narrative)

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, StringConstraints
 
 from cyrano_chronometric.models import Cursor, Jurisdiction
+from cyrano_chronometric.settings import known_zone
 from cyrano_matters.api import MatterId
 from cyrano_mcp.kit import ToolInput, ToolOutput, UuidText
 
@@ -55,7 +56,8 @@ class Entry(ToolOutput):
     hours: float
     billable: bool
     narrative: str
-    source: Literal["manual", "import"]
+    source: Literal["manual", "import", "reconstructed"]
+    proposal_id: str | None = Field(default=None, description="A reconstructed entry's proposal.")
 
 
 class EntryListRequest(ToolInput):
@@ -140,6 +142,9 @@ EmailAddress = Annotated[
 ]
 
 
+TimeZoneName = Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(known_zone)]
+
+
 class WorkProfileSet(ToolInput):
     user: UserName | None = Field(default=None, description=_USER)
     minimum_hours: Hours | None = Field(default=None, description="Hours a working day should hold.")
@@ -152,6 +157,9 @@ class WorkProfileSet(ToolInput):
     emails: list[EmailAddress] | None = Field(
         default=None, max_length=20, description="Replaces their e-mail addresses (what they send is their work)."
     )
+    timezone: TimeZoneName | None = Field(
+        default=None, description='Their time zone (IANA: "America/New_York"): the day an e-mail falls on.'
+    )
 
 
 class WorkProfile(ToolOutput):
@@ -161,6 +169,7 @@ class WorkProfile(ToolOutput):
     jurisdiction: str
     leave_days: list[dt.date]
     emails: list[str]
+    timezone: str
 
 
 class GapsRequest(ToolInput):

@@ -16,10 +16,11 @@ _WORKWEEK: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
 
 
 class ProfileStore:
-    def __init__(self, database: Database, minimum_hours: float, jurisdiction: str) -> None:
+    def __init__(self, database: Database, minimum_hours: float, jurisdiction: str, timezone: str) -> None:
         self._database = database
         self._minimum_tenths = tenths_of(minimum_hours)
         self._jurisdiction = jurisdiction
+        self._timezone = timezone
 
     async def get(self, user: str) -> WorkProfile:
         async with self._database.session() as session:
@@ -27,9 +28,9 @@ class ProfileStore:
         if row is None:
             return WorkProfile(
                 user=user, minimum_hours=self._minimum_tenths / 10, working_weekdays=list(_WORKWEEK),
-                jurisdiction=self._jurisdiction, leave_days=[], emails=[],
+                jurisdiction=self._jurisdiction, leave_days=[], emails=[], timezone=self._timezone,
             )  # fmt: skip
-        return _view(row, self._jurisdiction)
+        return _view(row, self._jurisdiction, self._timezone)
 
     async def set(self, user: str, request: WorkProfileSet) -> WorkProfile:
         current = await self.get(user)
@@ -49,15 +50,18 @@ class ProfileStore:
             jurisdiction=None if jurisdiction == self._jurisdiction else jurisdiction,
             leave_days=json.dumps(sorted(day.isoformat() for day in leave)),
             emails=json.dumps(emails) if emails else None,
+            timezone=None
+            if (request.timezone or current.timezone) == self._timezone
+            else request.timezone or current.timezone,
             updated_at=utc_now(),
             updated_by=caller(),
         )
         async with self._database.transaction() as session:
             await session.merge(row)
-        return _view(row, self._jurisdiction)
+        return _view(row, self._jurisdiction, self._timezone)
 
 
-def _view(row: WorkProfileRow, jurisdiction: str) -> WorkProfile:
+def _view(row: WorkProfileRow, jurisdiction: str, timezone: str) -> WorkProfile:
     return WorkProfile(
         user=row.username,
         minimum_hours=row.minimum_tenths / 10,
@@ -65,6 +69,7 @@ def _view(row: WorkProfileRow, jurisdiction: str) -> WorkProfile:
         jurisdiction=row.jurisdiction or jurisdiction,
         leave_days=[dt.date.fromisoformat(day) for day in json.loads(row.leave_days)],
         emails=json.loads(row.emails) if row.emails else [],
+        timezone=row.timezone or timezone,
     )
 
 

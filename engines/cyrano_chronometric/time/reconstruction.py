@@ -9,6 +9,8 @@ proposals together never pass the day's shortfall (the last ones are cut, and th
 | an e-mail the user received       | circumstantial | 0.1 h                                      |
 | a document filed in the matter    | circumstantial | 0.2 h per 10 pages begun, at most 2.0 h    |
 | a deadline the user completed     | direct         | 0.3 h                                      |
+| a timed calendar event they are   | circumstantial | its length in tenths begun, at most 8.0 h  |
+| organizer or attendee of          |                | (an all-day event suggests nothing)        |
 
 Only envelope facts are used (no message bodies); an attachment of the user's own e-mail belongs to that e-mail.
 Names and subjects are client material: proposals are computed on request and never logged.
@@ -18,15 +20,13 @@ import datetime as dt
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 from cyrano_arkiver.api import MessageRecord
-
-EvidenceKind = Literal["email_sent", "email_received", "document_filed", "deadline_completed"]
-EvidenceClass = Literal["direct", "circumstantial"]
+from cyrano_chronometric.time.reconstruct_models import EvidenceClass, EvidenceKind
 
 SENT_TENTHS, SENT_WITH_ATTACHMENTS_TENTHS, RECEIVED_TENTHS = 2, 3, 1
 DOCUMENT_TENTHS_PER_10_PAGES, DOCUMENT_MAX_TENTHS, DEADLINE_TENTHS = 2, 20, 3
+MEETING_MAX_TENTHS = 80
 
 
 @dataclass(frozen=True)
@@ -93,6 +93,15 @@ def completed_deadline(ref: str, when: dt.datetime, title: str) -> Evidence:
     return Evidence("deadline_completed", "direct", f"completed deadline: {title}", when, ref, DEADLINE_TENTHS)
 
 
+def calendar_event(ref: str, start: dt.datetime, end: dt.datetime, summary: str) -> Evidence | None:
+    """A timed event on the user's calendar: its length in tenths begun (a 20-minute call is 0.4 h)."""
+    seconds = (end - start).total_seconds()
+    if seconds <= 0:
+        return None
+    tenths = min(MEETING_MAX_TENTHS, max(1, -(-int(seconds) // 360)))
+    return Evidence("calendar_event", "circumstantial", f"meeting: {summary or '(no title)'}", start, ref, tenths)
+
+
 def message_evidence(message: MessageRecord, addresses: frozenset[str]) -> Evidence | None:
     """A filed e-mail as the user's work: sent by one of their addresses (direct), else received by one as To or
     Cc (circumstantial), else none (a Bcc copy or someone else's mail says nothing of their day)."""
@@ -109,7 +118,8 @@ def message_evidence(message: MessageRecord, addresses: frozenset[str]) -> Evide
 def proposal_id(user: str, day: dt.date, matter_id: str, evidence: Sequence[Evidence]) -> str:
     """A digest of who, when, where and which evidence: the same evidence gives the same id again."""
     refs = ",".join(sorted(f"{item.kind}:{item.ref}" for item in evidence))
-    return hashlib.sha256(f"{user}|{day.isoformat()}|{matter_id}|{refs}".encode()).hexdigest()[:24]
+    digest = hashlib.sha256(f"{user}|{day.isoformat()}|{matter_id}|{refs}".encode()).hexdigest()[:24]
+    return f"{day.isoformat()}.{digest}"
 
 
 def narrative_of(evidence: Sequence[Evidence]) -> str:

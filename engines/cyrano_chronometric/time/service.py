@@ -51,7 +51,7 @@ class TimeService:
 
     async def create(self, request: EntryCreate) -> Entry:
         new = NewEntry(
-            _user(request.user), request.matter_id, request.date, tenths_of(request.hours), request.narrative,
+            timekeeper(request.user), request.matter_id, request.date, tenths_of(request.hours), request.narrative,
             request.billable, "manual",
         )  # fmt: skip
         (row,) = await self._store.add([new])
@@ -68,7 +68,7 @@ class TimeService:
             if value is None:
                 raise InvalidInputError(f"{name}: give a value (it cannot be cleared)")
             if name == "user":
-                value = _user(value)
+                value = timekeeper(value)
             changes[renamed.get(name, name)] = tenths_of(value) if name == "hours" else value
         row = await self._store.change(request.entry_id, changes, request.narrative)
         return await self._store.view(row)
@@ -107,10 +107,10 @@ class TimeService:
         )  # fmt: skip
 
     async def set_profile(self, request: WorkProfileSet) -> WorkProfile:
-        return await self._profiles.set(_user(request.user), request)
+        return await self._profiles.set(timekeeper(request.user), request)
 
     async def gaps(self, request: GapsRequest) -> GapsAnswer:
-        user = _user(request.user)
+        user = timekeeper(request.user)
         start, end = self._period(request.start, request.end, MAX_ANALYSIS_DAYS)
         end = min(end, dt.date.today())
         profile = await self._profiles.get(user)
@@ -148,16 +148,21 @@ class TimeService:
 
     @staticmethod
     def _period(start: dt.date | None, end: dt.date | None, most_days: int) -> tuple[dt.date, dt.date]:
-        end = end or dt.date.today()
-        start = start or end - dt.timedelta(days=DEFAULT_DAYS - 1)
-        if end < start:
-            raise InvalidInputError("end: it is before start")
-        if (end - start).days + 1 > most_days:
-            raise InvalidInputError(f"end: the period spans {(end - start).days + 1:,} days; at most {most_days:,}")
-        return start, end
+        return period_of(start, end, most_days)
 
 
-def _user(given: str | None) -> str:
+def period_of(start: dt.date | None, end: dt.date | None, most_days: int) -> tuple[dt.date, dt.date]:
+    """The days asked (default the last 30 to today), refused when reversed or longer than `most_days`."""
+    end = end or dt.date.today()
+    start = start or end - dt.timedelta(days=min(DEFAULT_DAYS, most_days) - 1)
+    if end < start:
+        raise InvalidInputError("end: it is before start")
+    if (end - start).days + 1 > most_days:
+        raise InvalidInputError(f"end: the period spans {(end - start).days + 1:,} days; at most {most_days:,}")
+    return start, end
+
+
+def timekeeper(given: str | None) -> str:
     """The timekeeper named, or the caller."""
     if given == EVERYONE:
         raise InvalidInputError('user: "*" (everyone) is for listings; name one timekeeper')
@@ -169,7 +174,7 @@ def _user(given: str | None) -> str:
 
 def _whose(given: str | None) -> str | None:
     """The timekeeper a listing reads, None for everyone ("*")."""
-    return None if given == EVERYONE else _user(given)
+    return None if given == EVERYONE else timekeeper(given)
 
 
 def _pair(pair: LikelyDouble) -> DuplicatePair:

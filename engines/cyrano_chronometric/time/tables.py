@@ -23,6 +23,7 @@ class TimeEntryRow(SQLModel, table=True):
     __table_args__ = (
         Index("ix_chronometric_time_entries_user_day", "username", "day"),
         Index("ix_chronometric_time_entries_matter_day", "matter_id", "day"),
+        Index("ix_chronometric_time_entries_proposal_id", "proposal_id", unique=True),
     )
 
     id: str = Field(primary_key=True, max_length=36)
@@ -31,10 +32,13 @@ class TimeEntryRow(SQLModel, table=True):
     day: dt.date
     tenths: int  # hours x 10: 15 is 1.5 hours
     billable: bool
-    source: str = Field(max_length=16)  # "manual" or "import"
+    source: str = Field(max_length=16)  # "manual", "import" or "reconstructed"
     narrative: str = Field(sa_column=Column(Text, nullable=False))  # sealed
     narrative_token: str | None = Field(default=None, max_length=12)
     narrative_key_version: int | None = Field(default=None, index=True)
+    # A reconstructed entry's proposal (unique: a proposal is accepted once) and its evidence (sealed JSON).
+    proposal_id: str | None = Field(default=None, max_length=40)
+    provenance: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     created_at: dt.datetime = Field(sa_type=UTCDateTime)
     created_by: str | None = Field(default=None, max_length=100)
     updated_at: dt.datetime = Field(sa_type=UTCDateTime)
@@ -50,6 +54,7 @@ class WorkProfileRow(SQLModel, table=True):
     jurisdiction: str | None = Field(default=None, max_length=12)
     leave_days: str = Field(sa_column=Column(Text, nullable=False))  # JSON list of ISO dates
     emails: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # JSON list of addresses
+    timezone: str | None = Field(default=None, max_length=64)  # IANA; None: the engine's
     updated_at: dt.datetime = Field(sa_type=UTCDateTime)
     updated_by: str | None = Field(default=None, max_length=100)
 
@@ -89,3 +94,10 @@ def create_time_tables(op: Operations) -> None:
 
 def add_profile_emails(op: Operations) -> None:
     op.add_column(PROFILES, sa.Column("emails", sa.Text(), nullable=True))
+
+
+def add_reconstruction(op: Operations) -> None:
+    op.add_column(ENTRIES, sa.Column("proposal_id", sa.String(40), nullable=True))
+    op.add_column(ENTRIES, sa.Column("provenance", sa.Text(), nullable=True))
+    op.create_index("ix_chronometric_time_entries_proposal_id", ENTRIES, ["proposal_id"], unique=True)
+    op.add_column(PROFILES, sa.Column("timezone", sa.String(64), nullable=True))

@@ -1,9 +1,12 @@
 """Chronometric's time tools, declared for the engine (`time_operations`) in the toolset `chronometric_time`."""
 
+from cyrano_chronometric.docket import Docket
 from cyrano_chronometric.settings import ChronometricSettings
 from cyrano_chronometric.time.entries import EntryStore, narrative_terms
+from cyrano_chronometric.time.evidence import EvidenceSources
 from cyrano_chronometric.time.importer import TimeImporter
 from cyrano_chronometric.time.profiles import ProfileStore
+from cyrano_chronometric.time.reconstruct import Reconstructor
 from cyrano_chronometric.time.service import TimeService
 from cyrano_chronometric.time.tables import ENTRIES, TimeEntryRow
 from cyrano_matters.api import MattersReader
@@ -15,7 +18,7 @@ _READ, _WRITE = "chronometric:read", "chronometric:write"
 _WHOSE = 'user: default yours, "*" everyone\'s'
 
 
-def time_operations(context: EngineContext, settings: ChronometricSettings) -> list[Operation]:  # type: ignore[type-arg]
+def time_operations(context: EngineContext, settings: ChronometricSettings, docket: Docket) -> list[Operation]:  # type: ignore[type-arg]
     narrative = SealedColumnIndex(
         database=context.database,
         table=TimeEntryRow.__table__,  # type: ignore[attr-defined]
@@ -28,10 +31,15 @@ def time_operations(context: EngineContext, settings: ChronometricSettings) -> l
     )
     context.fields.index(narrative)
     matters = context.require(MattersReader)
-    store = EntryStore(context.database, narrative, matters)
-    profiles = ProfileStore(context.database, settings.chronometric_minimum_hours, settings.chronometric_jurisdiction)
+    provenance = context.fields.field(table=ENTRIES, column="provenance", key_type="matters")
+    store = EntryStore(context.database, narrative, provenance, matters)
+    profiles = ProfileStore(
+        context.database, settings.chronometric_minimum_hours, settings.chronometric_jurisdiction,
+        settings.chronometric_timezone,
+    )  # fmt: skip
     time = TimeService(store, profiles, settings.chronometric_max_window_days)
     importer = TimeImporter(store, matters, context.operations)
+    reconstructor = Reconstructor(store, profiles, matters, EvidenceSources(context.operations, docket))
     return [
         Operation.write(
             "entries_create",
@@ -106,7 +114,7 @@ def time_operations(context: EngineContext, settings: ChronometricSettings) -> l
             time.set_profile,
             "Set a timekeeper's work profile for chronometric_gaps: minimum hours a day (default "
             f"{settings.chronometric_minimum_hours:g}), working weekdays (default mon-fri), jurisdiction of their "
-            "holidays, leave days, their e-mail addresses. Only the fields given change.",
+            "holidays, leave days, their e-mail addresses and time zone. Only the fields given change.",
             permission=_WRITE,
             title="Set a work profile",
             idempotent=True,
@@ -120,6 +128,26 @@ def time_operations(context: EngineContext, settings: ChronometricSettings) -> l
             f"(everyone's) or timekeeper ({_WHOSE}).",
             permission=_READ,
             title="Likely double time entries",
+            toolset=TOOLSET,
+        ),
+        Operation.read(
+            "reconstruct",
+            reconstructor.reconstruct,
+            "Time worked and never recorded: for a timekeeper's days short of hours (default yours, the last 30 days, "
+            "at most 31), proposals per day and matter from evidence in Cyrano (e-mails they sent or received, "
+            "deadlines they completed), each with its evidence, direct or circumstantial, hours by documented rules "
+            "(never more than the day lacks) and a narrative. Nothing is recorded: accept with chronometric_accept.",
+            permission=_READ,
+            title="Reconstruct unrecorded time",
+            toolset=TOOLSET,
+        ),
+        Operation.write(
+            "accept",
+            reconstructor.accept,
+            "Make a reviewed reconstruction proposal a time entry (source reconstructed, its evidence kept with it); "
+            "hours and narrative as reviewed. Refused if the proposal's evidence changed since or it was accepted.",
+            permission=_WRITE,
+            title="Accept reconstructed time",
             toolset=TOOLSET,
         ),
     ]

@@ -37,7 +37,7 @@ async def test_gaps_skip_weekends_holidays_and_leave(runtime: Runtime, mode: str
 
     assert profile == {
         "user": "local", "minimum_hours": 6.0, "working_weekdays": ["mon", "tue", "wed", "thu", "fri"],
-        "jurisdiction": "US", "leave_days": ["2026-11-23", "2026-11-24"], "emails": [],
+        "jurisdiction": "US", "leave_days": ["2026-11-23", "2026-11-24"], "emails": [], "timezone": "UTC",
     }  # fmt: skip
     # 21 weekdays, less Veterans Day (11th), Thanksgiving (26th) and the two leave days.
     assert gaps["working_days"] == 17 and gaps["days_short"] == 2 and gaps["shortfall_hours"] == 9.0
