@@ -20,6 +20,7 @@ from cyrano_chronometric.time.reconstruct_models import (
     MAX_RECONSTRUCT_DAYS,
     AcceptAnswer,
     AcceptRequest,
+    EvidenceClass,
     EvidenceView,
     ProposalView,
     ReconstructAnswer,
@@ -57,7 +58,9 @@ class Reconstructor:
         if request.matter_id is not None:
             await self._matters.find(request.matter_id)  # not_found before anything is read
         proposals, short, notes, zone = await self._proposals(user, start, end, request.matter_id)
-        bound = arguments_fingerprint(user, start, end, request.matter_id, request.limit)
+        if request.direct_only:
+            proposals = [(proposal, capped) for proposal, capped in proposals if _strength(proposal) == "direct"]
+        bound = arguments_fingerprint(user, start, end, request.matter_id, request.direct_only, request.limit)
         offset = page_offset(request.cursor, bound, _OTHER_ARGUMENTS)
         views = [_view(proposal, capped) for proposal, capped in proposals[offset : offset + request.limit]]
         shown = fit_items(views, PAGE_CHARS, request.limit)
@@ -119,6 +122,10 @@ class Reconstructor:
         return found, short, notes, profile.timezone
 
 
+def _strength(proposal: Proposal) -> EvidenceClass:
+    return "direct" if any(item.evidence_class == "direct" for item in proposal.evidence) else "circumstantial"
+
+
 def _evidence(item: Evidence) -> EvidenceView:
     return EvidenceView(
         kind=item.kind, evidence_class=item.evidence_class, at=item.when, what=item.what[:_WHAT_CHARS], ref=item.ref,
@@ -129,7 +136,7 @@ def _evidence(item: Evidence) -> EvidenceView:
 def _view(proposal: Proposal, capped: bool) -> ProposalView:
     return ProposalView(
         proposal_id=proposal.proposal_id, date=proposal.day, matter_id=proposal.matter_id, hours=proposal.tenths / 10,
-        capped=capped, narrative=proposal.narrative[:_NARRATIVE_CHARS],
+        capped=capped, strength=_strength(proposal), narrative=proposal.narrative[:_NARRATIVE_CHARS],
         evidence=[_evidence(item) for item in proposal.evidence[:_EVIDENCE_SHOWN]],
         evidence_total=len(proposal.evidence),
     )  # fmt: skip

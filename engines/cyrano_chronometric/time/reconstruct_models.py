@@ -23,6 +23,10 @@ class ReconstructRequest(ToolInput):
     matter_id: MatterId | None = Field(
         default=None, description="Only this matter's evidence (default: every open one)."
     )
+    direct_only: bool = Field(
+        default=False,
+        description="Only proposals with direct evidence (fewer, surer: received mail alone is left out).",
+    )
     limit: int = Field(default=10, ge=1, le=50)
     cursor: Cursor | None = None
 
@@ -44,6 +48,7 @@ class ProposalView(ToolOutput):
     matter_id: str
     hours: float = Field(description="Suggested: the evidence's hours, cut to what the day still lacks.")
     capped: bool = Field(description="True: the evidence suggested more than the day's shortfall left.")
+    strength: EvidenceClass = Field(description="direct when any of its evidence is direct.")
     narrative: str
     evidence: list[EvidenceView] = Field(description="The first 5, oldest first.")
     evidence_total: int

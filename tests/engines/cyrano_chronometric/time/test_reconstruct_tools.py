@@ -51,6 +51,7 @@ async def test_e_mails_are_proposed_for_the_short_day_and_accepted_once(runtime:
         profile = {"emails": ["Dana@Firm.example"], "timezone": "America/New_York"}
         ok(await client.call_tool("chronometric_work_profile_set", profile))
         found = ok(await client.call_tool("chronometric_reconstruct", DAY))
+        surer = ok(await client.call_tool("chronometric_reconstruct", {**DAY, "direct_only": True}))
         by_matter = {item["matter_id"]: item for item in found["proposals"]}
         lease_day = by_matter[lease]
         reviewed = {"proposal_id": lease_day["proposal_id"], "hours": 0.5, "narrative": "Lease redlines and call"}
@@ -71,6 +72,8 @@ async def test_e_mails_are_proposed_for_the_short_day_and_accepted_once(runtime:
         == "Read e-mail from Leo Marsh re: Questions on the lease; E-mailed Leo Marsh re: Lease redlines"
     )
     assert by_matter[board]["hours"] == 0.1
+    assert (lease_day["strength"], by_matter[board]["strength"]) == ("direct", "circumstantial")
+    assert [item["matter_id"] for item in surer["proposals"]] == [lease]
     assert found["proposals"][0]["matter_id"] == lease  # the day with direct evidence comes first
     entry = accepted["entry"]
     assert (entry["source"], entry["hours"], entry["narrative"], entry["date"]) == (
